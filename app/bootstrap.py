@@ -1,0 +1,74 @@
+"""Wiring in one place: flows, channel knowledge, storage and the conversation service."""
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from app.logsafe import install_redaction
+from app.settings import Settings
+from engine.engine import Engine
+from engine.loader import FlowError, load_flow
+from engine.model import Flow
+from knowledge.advice import CatalogAdvisor, CatalogDrafter
+from knowledge.catalog import Catalog, CatalogError, load_catalog
+from services.conversation import ConversationService, utcnow
+from storage.files import EvidenceFiles
+from storage.sqlite import SqliteStore
+
+
+class DefinitionError(Exception):
+    """flows.yaml or channels.yaml cannot be used; the message lists every problem."""
+
+
+@dataclass
+class App:
+    settings: Settings
+    flow: Flow
+    catalog: Catalog
+    store: SqliteStore
+    files: EvidenceFiles
+    service: ConversationService
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+def load_definitions(settings: Settings) -> tuple[Flow, Catalog]:
+    """Load and check both definition files, reporting every problem of both at once."""
+    problems: list[str] = []
+    flow = catalog = None
+    try:
+        flow = load_flow(settings.flows_path)
+    except FlowError as exc:
+        problems += [str(p) for p in exc.problems]
+    try:
+        catalog = load_catalog(settings.channels_path)
+    except CatalogError as exc:
+        problems += [str(p) for p in exc.problems]
+    if problems or flow is None or catalog is None:
+        raise DefinitionError("\n".join(problems))
+    return flow, catalog
+
+
+def setup_logging(settings: Settings) -> None:
+    """Logs go to stderr (stdout belongs to the local chat), with phone numbers and tokens masked."""
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level, logging.WARNING),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_redaction(settings.secrets)
+
+
+async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> App:
+    flow, catalog = load_definitions(settings)
+    store = SqliteStore(settings.data_dir)
+    await store.open()
+    files = EvidenceFiles(settings.data_dir / "evidence")
+    engine = Engine(flow, CatalogAdvisor(catalog))
+    service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock)
+    return App(settings, flow, catalog, store, files, service)

@@ -1,0 +1,44 @@
+"""Settings: the only place that reads the environment (secrets never come from files in the repo)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    flows_path: Path
+    channels_path: Path
+    telegram_token: str | None
+    telegram_api_base_url: str
+    log_level: str
+    reminder_time_scale: float
+
+    @property
+    def secrets(self) -> list[str]:
+        return [s for s in (self.telegram_token,) if s]
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read every setting once; defaults make `python bot.py` work on a fresh clone."""
+    env = dict(os.environ if env is None else env)
+    scale = env.get("REMINDER_TIME_SCALE", "1") or "1"
+    try:
+        time_scale = float(scale)
+    except ValueError:
+        raise SystemExit(f"REMINDER_TIME_SCALE must be a number, got {scale!r}") from None
+    if time_scale <= 0:
+        raise SystemExit("REMINDER_TIME_SCALE must be greater than 0")
+    return Settings(
+        data_dir=Path(env.get("DATA_DIR") or "data"),
+        flows_path=Path(env.get("FLOWS_PATH") or ROOT / "flows.yaml"),
+        channels_path=Path(env.get("CHANNELS_PATH") or ROOT / "channels.yaml"),
+        telegram_token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
+        telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
+        log_level=(env.get("LOG_LEVEL") or "WARNING").upper(),
+        reminder_time_scale=time_scale,
+    )

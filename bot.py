@@ -1,0 +1,94 @@
+"""Entry point: `python bot.py [console|telegram|check]` — the local chat when no Telegram token is set."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from app.settings import load_settings
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bot.py", description="A chatbot that turns robocall and spam annoyance into complaints.")
+    sub = parser.add_subparsers(dest="command")
+    console = sub.add_parser("console", help="chat locally in this terminal")
+    console.add_argument("--json", action="store_true", help="one JSON object per line both ways (for scripts and tests)")
+    console.add_argument("--user", default="local", help="who is chatting (keeps separate cases per name)")
+    console.add_argument("--lang", choices=("zh", "en"), help="language for a new user (default: from $LANG)")
+    telegram = sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    telegram.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
+    telegram.add_argument("--listen", default="127.0.0.1", help="address to listen on in webhook mode")
+    telegram.add_argument("--port", type=int, default=8443, help="port to listen on in webhook mode")
+    check = sub.add_parser("check", help="check flows.yaml and channels.yaml and exit")
+    check.add_argument("--flows", type=Path, help="flow file to check (default: flows.yaml)")
+    check.add_argument("--channels", type=Path, help="channel file to check (default: channels.yaml)")
+    return parser.parse_args(argv)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from engine.loader import check_flow_file
+    from knowledge.catalog import check_catalog_file
+
+    settings = load_settings()
+    flows_path = args.flows or settings.flows_path
+    channels_path = args.channels or settings.channels_path
+    flow, problems = check_flow_file(flows_path)
+    messages = [str(p) for p in problems]
+    if args.flows is None or args.channels is not None:
+        messages += [str(p) for p in check_catalog_file(channels_path)]
+    if messages:
+        for message in messages:
+            print(message, file=sys.stderr)
+        print(f"{len(messages)} problem(s) found.", file=sys.stderr)
+        return 1
+    assert flow is not None
+    checked = f"{flows_path}: OK — flow '{flow.flow.id}', {len(flow.steps)} steps, {len(flow.alerts)} alerts"
+    if args.flows is None or args.channels is not None:
+        checked += f"; {channels_path}: OK"
+    print(checked)
+    return 0
+
+
+async def run_console_mode(args: argparse.Namespace) -> int:
+    from app.bootstrap import DefinitionError, build_app, setup_logging
+    from handlers.console import run_console
+    from services.conversation import Who
+
+    settings = load_settings()
+    setup_logging(settings)
+    try:
+        app = await build_app(settings)
+    except DefinitionError as exc:
+        print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+        return 1
+    lang = args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
+    who = Who("console", args.user or getpass.getuser(), lang)
+    try:
+        await run_console(app.service, who, json_mode=args.json)
+    finally:
+        await app.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "check":
+        return run_check(args)
+    command = args.command or ("telegram" if load_settings().telegram_token else "console")
+    if command == "telegram":
+        from handlers.telegram import run_telegram
+
+        return run_telegram(args)
+    if args.command is None:
+        args = parse_args(["console"])
+    try:
+        return asyncio.run(run_console_mode(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Turning one typed answer into a validated value, or a polite reason to ask again.
+
+One function per step type; each returns `Accepted` (value + how to show it) or `Rejected`
+(the message key and its values). Pure: "now" is passed in.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.i18n import t
+from engine.model import ChoiceStep, ChoicesStep, DateTimeStep, NumberStep, Option, PhoneStep, TextStep
+from engine.parsing import parse_phone_numbers, parse_when
+from engine.parsing.datetimes import TimeProblem
+from engine.regions import PHONE_REGION, TIMEZONE, jurisdiction_of
+from engine.validators import VALIDATORS
+
+
+@dataclass(frozen=True)
+class Accepted:
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.values)
+
+
+def clean_text(text: str) -> str:
+    """Normalise width and spaces (full-width digits from Chinese keyboards are common)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def looks_garbled(text: str) -> bool:
+    """True for binary junk pasted as text: control characters or replacement characters dominate."""
+    if not text:
+        return False
+    bad = sum(
+        1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t")
+    )
+    return bad > max(2, len(text) // 20)
+
+
+def text_answer(step: TextStep, raw: str) -> Accepted | Rejected:
+    text = raw.strip()
+    if looks_garbled(text):
+        return Rejected("error.not_text")
+    if not text:
+        return Rejected("error.empty")
+    if len(text) > step.max_length:
+        return Rejected("error.too_long", {"length": len(text), "max": step.max_length})
+    if len(text) < step.min_length:
+        return Rejected("error.too_short", {"min": step.min_length})
+    if step.pattern and not re.fullmatch(step.pattern, text):
+        return Rejected("error.pattern")
+    if step.validator:
+        problem = VALIDATORS[step.validator](text)
+        if problem:
+            return Rejected(problem)
+    return Accepted(text, text)
+
+
+_NUMBER = re.compile(r"^[^\d\-]*(-?\d+(?:\.\d+)?)\s*[^\d]*$")
+
+
+def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
+    text = clean_text(raw).replace(",", "").replace(" ", "")
+    match = _NUMBER.match(text)
+    if not match or len(text) > 40:
+        return Rejected("error.number")
+    number = float(match.group(1))
+    if step.integer and not number.is_integer():
+        return Rejected("error.integer")
+    if step.min is not None and number < step.min:
+        return Rejected("error.number_min", {"min": f"{step.min:g}"})
+    if step.max is not None and number > step.max:
+        return Rejected("error.number_max", {"max": f"{step.max:g}"})
+    value: float | int = int(number) if number.is_integer() else number
+    return Accepted(value, f"{value:g}" if isinstance(value, float) else str(value))
+
+
+def match_option(options: list[Option], raw: str, lang: str) -> Option | None:
+    """An option named by its number, label (either language) or value."""
+    text = clean_text(raw).lower()
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1]
+    for option in options:
+        if text in (option.value.lower(), option.label.zh.lower(), option.label.en.lower()):
+            return option
+    return None
+
+
+def choice_answer(step: ChoiceStep, raw: str, lang: str) -> Accepted | Rejected:
+    option = match_option(step.options, raw, lang)
+    if option is None:
+        return Rejected("error.choice")
+    return Accepted(option.value, option.label.get(lang))
+
+
+def choices_answer(step: ChoicesStep, picked: list[str], lang: str) -> Accepted | Rejected:
+    top = step.max_selected if step.max_selected is not None else len(step.options)
+    if len(picked) < step.min_selected:
+        return Rejected("error.choices_min", {"min": step.min_selected})
+    if len(picked) > top:
+        return Rejected("error.choices_max", {"max": top})
+    ordered = [o.value for o in step.options if o.value in picked]
+    return Accepted(ordered, choices_label(step, ordered, lang))
+
+
+def choices_label(step: ChoicesStep, values: list[str], lang: str) -> str:
+    labels = {o.value: o.label.get(lang) for o in step.options}
+    return "、".join(labels.get(v, v) for v in values) if lang == "zh" else ", ".join(labels.get(v, v) for v in values)
+
+
+def parse_choices_text(step: ChoicesStep, raw: str, lang: str) -> list[str] | None:
+    """'1,3' or 'Stress, Sleep' typed instead of tapping: the values, or None if any part is unknown."""
+    parts = [p for p in re.split(r"[,，、;；\s]+", clean_text(raw)) if p]
+    values: list[str] = []
+    for part in parts:
+        option = match_option(step.options, part, lang)
+        if option is None:
+            return None
+        if option.value not in values:
+            values.append(option.value)
+    return values or None
+
+
+def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str) -> Accepted | Rejected:
+    if looks_garbled(raw):
+        return Rejected("error.not_text")
+    region = PHONE_REGION[jurisdiction_of(answers, step.region_from, lang)]
+    numbers, problems = parse_phone_numbers(raw, region)
+    if problems:
+        first = problems[0]
+        return Rejected("error.phone_problem", {"raw": first.raw[:40], "reason": t(f"phone.{first.reason}", lang)})
+    if not numbers:
+        return Rejected("error.phone_none")
+    if not step.multiple and len(numbers) > 1:
+        return Rejected("error.phone_too_many")
+    if len(numbers) > step.max_numbers:
+        return Rejected("error.phone_max", {"max": step.max_numbers})
+    values = [n.to_dict() for n in numbers]
+    return Accepted(values, phones_label(values))
+
+
+def phones_label(values: list[dict[str, Any]]) -> str:
+    return ", ".join(str(v.get("display") or v.get("number")) for v in values)
+
+
+def datetime_answer(
+    step: DateTimeStep, raw: str, answers: dict[str, Any], lang: str, now: datetime
+) -> Accepted | Rejected:
+    if looks_garbled(raw):
+        return Rejected("error.not_text")
+    tz = TIMEZONE[jurisdiction_of(answers, step.region_from, lang)]
+    parsed = parse_when(clean_text(raw)[:200], now, tz, lang)
+    if isinstance(parsed, TimeProblem):
+        if parsed.reason == "future" and step.allow_future:
+            return Rejected("error.time_unreadable")
+        return Rejected(f"error.time_{parsed.reason}")
+    iso = parsed.to_iso()
+    return Accepted(iso, time_label(iso))
+
+
+def time_label(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso

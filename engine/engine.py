@@ -1,0 +1,687 @@
+"""The pure conversation engine: (flow, state, event, now) -> new state, replies, effects.
+
+No I/O, no clock, no platform: adapters and the conversation service do all of that, so the same
+engine serves Telegram, the local chat and the tests (ARCHITECTURE.md).
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from engine import answers as A
+from engine.conditions import holds
+from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.i18n import t
+from engine.model import (
+    ChannelStep,
+    ChoiceStep,
+    ChoicesStep,
+    ConfirmStep,
+    DateTimeStep,
+    EndStep,
+    EvidenceStep,
+    Flow,
+    MessageStep,
+    NumberStep,
+    PhoneStep,
+    SummaryStep,
+    TextStep,
+)
+from engine.replies import (
+    AddEvidence,
+    Button,
+    CompleteCase,
+    Outcome,
+    RecordEvent,
+    Reply,
+    SaveAnswer,
+    SetLanguage,
+    StartCase,
+)
+from engine.state import ACTIVE, DONE, IDLE, PAUSED, SessionState
+
+DONE_WORDS = {"done", "finish", "finished", "完成", "好了", "没有了", "結束", "结束", "ok"}
+ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
+
+
+@dataclass(frozen=True)
+class ChannelOption:
+    value: str
+    label: str
+    why: str
+
+
+class ChannelAdvisor(Protocol):
+    """Ranks complaint channels for a case; supplied by the knowledge layer (pure data)."""
+
+    def options(self, answers: dict[str, Any], lang: str) -> list[ChannelOption]: ...
+
+    def label(self, value: str, lang: str) -> str: ...
+
+
+class Engine:
+    """Advances one person's conversation by one event."""
+
+    def __init__(self, flow: Flow, advisor: ChannelAdvisor | None = None) -> None:
+        self.flow = flow
+        self.advisor = advisor
+        self.evidence_step = next((s.id for s in flow.steps if isinstance(s, EvidenceStep)), None)
+
+    def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
+        out = Outcome(state=copy.deepcopy(state))
+        turn = _Turn(self, out, now)
+        turn.handle(event)
+        return out
+
+    def current_question(self, state: SessionState) -> list[Reply]:
+        """The current question again (after a restart of the bot, a language switch, /start)."""
+        out = Outcome(state=copy.deepcopy(state))
+        if state.status == ACTIVE and state.step:
+            _Turn(self, out, None).ask(self.flow.step(state.step))
+        return out.replies
+
+
+class _Turn:
+    """One event's worth of work on a copy of the state."""
+
+    def __init__(self, engine: Engine, out: Outcome, now: datetime | None) -> None:
+        self.engine = engine
+        self.flow = engine.flow
+        self.out = out
+        self.s = out.state
+        self.now = now
+
+    @property
+    def lang(self) -> str:
+        return self.s.lang
+
+    def say(self, text: str, buttons: tuple[Button, ...] = (), kind: str = "info") -> None:
+        self.out.replies.append(Reply(text=text, buttons=buttons, kind=kind))
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, Command):
+            self.command(event.name.lower(), event.arg.strip())
+            return
+        if isinstance(event, ButtonPress):
+            if event.seq is not None and event.seq != self.s.seq:
+                self.out.stale = True
+                self.say(t("stale", self.lang))
+                return
+            if self.navigation(event.value):
+                return
+        if self.s.status != ACTIVE or not self.s.step:
+            self.not_in_flow(event)
+            return
+        step = self.flow.step(self.s.step)
+        if isinstance(event, FileInput):
+            self.files(step, event)
+        elif isinstance(event, ButtonPress):
+            self.button(step, event.value)
+        else:
+            self.text(step, event.text)
+
+    def navigation(self, value: str) -> bool:
+        """Buttons that mean the same at every step; True when handled."""
+        commands = {"_back": "back", "_skip": "skip", "_help": "help", "_cancel": "cancel", "_new": "new"}
+        if value in commands:
+            self.command(commands[value], "")
+            return True
+        if value == "_new_confirm":
+            self.begin_case()
+            return True
+        if value == "_continue":
+            self.resume()
+            return True
+        if value == "_keep" and self.s.status == ACTIVE and self.s.step and self.s.step in self.s.answers:
+            self.out.answered = t("nav.keep", self.lang)
+            self.move_on()
+            return True
+        return False
+
+    def command(self, name: str, arg: str) -> None:
+        if name == "start":
+            self.start()
+        elif name == "new":
+            if self.s.status in (ACTIVE, PAUSED) and self.s.case_id is not None and self.s.answers:
+                self.say(
+                    t("new_confirm", self.lang, case_id=self.s.case_id),
+                    (Button(t("nav.new_anyway", self.lang), "_new_confirm"), Button(t("nav.continue", self.lang), "_continue")),
+                )
+            else:
+                self.begin_case()
+        elif name == "cancel":
+            if self.s.status == ACTIVE:
+                self.s.status = PAUSED
+                self.out.effects.append(RecordEvent("paused", {"step": self.s.step}))
+            self.say(t("paused", self.lang))
+        elif name == "help":
+            self.help()
+        elif name == "lang":
+            wanted = arg.lower()[:2] if arg else ""
+            self.s.lang = wanted if wanted in ("zh", "en") else ("en" if self.lang == "zh" else "zh")
+            self.out.effects.append(SetLanguage(self.s.lang))
+            self.say(t("lang_switched", self.lang))
+            self.reask_or_idle()
+        elif name == "back":
+            self.back()
+        elif name == "skip":
+            self.skip()
+        elif name == "restart":
+            if self.s.status in (ACTIVE, PAUSED) and self.s.case_id is not None:
+                self.s.status, self.s.history, self.s.editing = ACTIVE, [], False
+                self.say(t("restarted", self.lang))
+                self.enter(self.flow.start)
+            else:
+                self.begin_case()
+        else:
+            listing = t("help.general", self.lang).split("\n", 1)[1]
+            self.say(t("unknown_command", self.lang, name=name[:30], commands=listing))
+            self.reask_or_idle(quiet=True)
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.s.status == ACTIVE and self.s.step:
+            self.say(t("resume", self.lang))
+            self.ask(self.flow.step(self.s.step))
+        elif self.s.status == PAUSED and self.s.case_id is not None:
+            self.say(
+                t("welcome_back", self.lang, case_id=self.s.case_id),
+                (Button(t("nav.continue", self.lang), "_continue"), Button(t("nav.new_anyway", self.lang), "_new_confirm")),
+            )
+        else:
+            self.say(
+                t("welcome", self.lang),
+                (Button(t("nav.new", self.lang), "_new"), Button(t("nav.cases", self.lang), "_cases")),
+            )
+
+    def resume(self) -> None:
+        if self.s.case_id is None or self.s.status == DONE or not self.s.step:
+            self.begin_case()
+            return
+        self.s.status = ACTIVE
+        self.out.effects.append(RecordEvent("resumed", {"step": self.s.step}))
+        self.say(t("resume", self.lang))
+        self.ask(self.flow.step(self.s.step))
+
+    def begin_case(self) -> None:
+        lang = self.s.lang
+        self.out.state = self.s = SessionState(lang=lang, status=ACTIVE)
+        self.out.effects.append(StartCase())
+        self.enter(self.flow.start)
+
+    def not_in_flow(self, event: Event) -> None:
+        if isinstance(event, FileInput):
+            self.say(t("evidence.no_case", self.lang), (Button(t("nav.new", self.lang), "_new"),))
+            return
+        buttons = [Button(t("nav.new", self.lang), "_new")]
+        if self.s.status == PAUSED and self.s.case_id is not None:
+            buttons.insert(0, Button(t("nav.continue", self.lang), "_continue"))
+        buttons.append(Button(t("nav.cases", self.lang), "_cases"))
+        self.say(t("idle", self.lang), tuple(buttons))
+
+    def reask_or_idle(self, quiet: bool = False) -> None:
+        if self.s.status == ACTIVE and self.s.step:
+            self.ask(self.flow.step(self.s.step))
+        elif not quiet:
+            self.not_in_flow(TextInput(""))
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def next_of(self, step: Any) -> str | None:
+        if isinstance(step.next, str):
+            return step.next
+        if isinstance(step.next, list):
+            for branch in step.next:
+                if branch.when is None or holds(branch.when, self.s.answers):
+                    return branch.goto
+        return self.flow.following(step.id)
+
+    def enter(self, step_id: str | None) -> None:
+        """Make `step_id` current (skipping steps whose `when` is false) and show it."""
+        guard = 0
+        while step_id is not None and guard <= len(self.flow.steps):
+            guard += 1
+            step = self.flow.step(step_id)
+            if step.when is not None and not holds(step.when, self.s.answers):
+                step_id = self.next_of(step)
+                continue
+            if isinstance(step, MessageStep):
+                self.say(step.prompt.get(self.lang))
+                step_id = self.next_of(step)
+                continue
+            if isinstance(step, EndStep):
+                self.say(step.prompt.get(self.lang), kind="end")
+                self.s.status, self.s.step, self.s.editing = DONE, None, False
+                self.out.effects.append(CompleteCase())
+                return
+            self.s.step = step_id
+            self.s.seq += 1
+            self.s.failures = 0
+            current = self.s.answers.get(step_id)
+            self.s.selected = list(current) if isinstance(step, ChoicesStep) and isinstance(current, list) else []
+            self.ask(step)
+            return
+
+    def move_on(self) -> None:
+        """After an answer: record history, show alerts, go to the next step (or back to the summary)."""
+        current = self.flow.step(self.s.step)
+        if not self.s.history or self.s.history[-1] != current.id:
+            self.s.history.append(current.id)
+        self.alerts()
+        target = self.next_of(current)
+        if self.s.editing:
+            target = self.first_open_from(target)
+            self.s.editing = not isinstance(self.flow.step(target), SummaryStep) if target else False
+        self.enter(target)
+
+    def first_open_from(self, step_id: str | None) -> str | None:
+        """While editing: the first step on the path that still needs an answer, or the summary."""
+        guard = 0
+        while step_id is not None and guard <= len(self.flow.steps):
+            guard += 1
+            step = self.flow.step(step_id)
+            if isinstance(step, (SummaryStep, EndStep)):
+                return step_id
+            skipped = step.when is not None and not holds(step.when, self.s.answers)
+            if skipped or isinstance(step, MessageStep) or step.id in self.s.answers:
+                step_id = self.next_of(step)
+                continue
+            return step_id
+        return step_id
+
+    def back(self) -> None:
+        if self.s.status != ACTIVE:
+            self.reask_or_idle()
+            return
+        if not self.s.history:
+            self.say(t("back_first", self.lang))
+            self.ask(self.flow.step(self.s.step))
+            return
+        previous = self.s.history.pop()
+        self.s.editing = False
+        self.enter(previous)
+
+    def skip(self) -> None:
+        if self.s.status != ACTIVE or not self.s.step:
+            self.reask_or_idle()
+            return
+        step = self.flow.step(self.s.step)
+        if not step.optional and not (isinstance(step, EvidenceStep) and step.min_items == 0):
+            self.say(t("skip_not_allowed", self.lang))
+            self.ask(step)
+            return
+        if isinstance(step, EvidenceStep):
+            self.evidence_done(step)
+            return
+        self.save(step.id, None, t("summary.skipped", self.lang))
+
+    def alerts(self) -> None:
+        for alert in self.flow.alerts:
+            if alert.id not in self.s.alerts_shown and holds(alert.when, self.s.answers):
+                self.s.alerts_shown.append(alert.id)
+                self.say(alert.text.get(self.lang), kind="alert")
+                self.out.effects.append(RecordEvent("alert", {"alert": alert.id}))
+
+    # --- asking -----------------------------------------------------------------------------
+
+    def ask(self, step: Any, prefix: str | None = None) -> None:
+        """Show the question of `step` with its buttons."""
+        lang = self.lang
+        lines = [prefix] if prefix else []
+        lines.append(step.prompt.get(lang))
+        buttons: list[Button] = []
+        expects: str | None = None
+        if isinstance(step, ChoiceStep):
+            expects = "choice"
+            buttons = [Button(o.label.get(lang), o.value) for o in self.ordered_options(step)]
+        elif isinstance(step, ChoicesStep):
+            expects = "choices"
+            lines.append(t("hint.choices", lang))
+            buttons = [
+                Button(("✓ " if o.value in self.s.selected else "") + o.label.get(lang), o.value) for o in step.options
+            ]
+            buttons.append(Button(t("nav.done", lang), "_done"))
+        elif isinstance(step, ConfirmStep):
+            expects = "confirm"
+            yes = step.yes_label.get(lang) if step.yes_label else t("nav.yes", lang)
+            no = step.no_label.get(lang) if step.no_label else t("nav.no", lang)
+            buttons = [Button(yes, "yes"), Button(no, "no")]
+        elif isinstance(step, EvidenceStep):
+            expects = "evidence"
+            lines.append(t("hint.evidence", lang))
+            have = len(self.s.answers.get(step.id) or [])
+            if have:
+                lines.append(t("hint.evidence_have", lang, count=have))
+            buttons = [Button(t("nav.done", lang), "_done")]
+        elif isinstance(step, SummaryStep):
+            lines.extend(self.summary_lines())
+            lines.append(t("summary.tap_edit", lang))
+            buttons = [Button(t("nav.ok", lang), "_ok")] + [
+                Button(t("nav.edit", lang, label=self.label_of(s)), f"_edit:{s.id}") for s in self.path_answered()
+            ]
+        elif isinstance(step, ChannelStep):
+            expects = "choice"
+            options = self.engine.advisor.options(self.s.answers, lang) if self.engine.advisor else []
+            if not options:
+                lines.append(t("channel.none", lang))
+            for i, option in enumerate(options, 1):
+                lines.append(f"{i}. {option.label} — {option.why}")
+            buttons = [Button(o.label, o.value) for o in options]
+        else:
+            expects = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}[type(step)]
+        current = self.s.answers.get(step.id)
+        if step.id in self.s.answers and not isinstance(step, (SummaryStep, EvidenceStep, ChoicesStep)):
+            lines.append(t("hint.current", lang, value=self.display(step, current)))
+            buttons.append(Button(t("nav.keep", lang), "_keep"))
+        nav: list[Button] = []
+        if self.s.history:
+            nav.append(Button(t("nav.back", lang), "_back"))
+        if step.optional and not isinstance(step, EvidenceStep):
+            nav.append(Button(t("nav.skip", lang), "_skip"))
+        if self.s.failures >= 3:
+            nav.append(Button(t("nav.help", lang), "_help"))
+        self.out.replies.append(
+            Reply(text="\n".join(lines), buttons=tuple(buttons + nav), expects=expects, seq=self.s.seq, kind="question")
+        )
+
+    def ordered_options(self, step: ChoiceStep) -> list[Any]:
+        default = (step.default_by_lang or {}).get(self.lang)
+        return sorted(step.options, key=lambda o: o.value != default) if default else list(step.options)
+
+    def retry(self, step: Any, problem: A.Rejected) -> None:
+        """Ask again politely with the reason; after repeated failures, offer a way out."""
+        self.s.failures += 1
+        message = problem.text(self.lang)
+        if self.s.failures >= 3:
+            skip = t("struggling.skip", self.lang) if step.optional else ""
+            message += "\n" + t("struggling", self.lang, skip=skip)
+        self.say(message, kind="error")
+        self.ask(step)
+
+    def help(self) -> None:
+        if self.s.status == ACTIVE and self.s.step:
+            step = self.flow.step(self.s.step)
+            about = step.help.get(self.lang) if step.help else t(f"help.{step.type}", self.lang)
+            self.say(t("help.step", self.lang, text=about) + "\n\n" + t("help.general", self.lang))
+            self.ask(step)
+        else:
+            self.say(t("help.general", self.lang))
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def save(self, step_id: str, value: Any, label: str) -> None:
+        self.s.answers[step_id] = value
+        self.out.effects.append(SaveAnswer(step_id, value))
+        self.out.answered = label
+        self.move_on()
+
+    def accept(self, step: Any, result: A.Accepted | A.Rejected) -> None:
+        if isinstance(result, A.Rejected):
+            self.retry(step, result)
+        else:
+            self.save(step.id, result.value, result.label)
+
+    def text(self, step: Any, raw: str) -> None:
+        lang = self.lang
+        if isinstance(step, TextStep):
+            self.accept(step, A.text_answer(step, raw))
+        elif isinstance(step, NumberStep):
+            self.accept(step, A.number_answer(step, raw))
+        elif isinstance(step, PhoneStep):
+            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang))
+        elif isinstance(step, DateTimeStep):
+            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now or _epoch()))
+        elif isinstance(step, ChoicesStep):
+            picked = A.parse_choices_text(step, raw, lang)
+            if picked is None and A.clean_text(raw).lower() in DONE_WORDS:
+                picked = list(self.s.selected)
+            self.accept(step, A.choices_answer(step, picked, lang) if picked is not None else A.Rejected("error.choice"))
+        elif isinstance(step, EvidenceStep):
+            if A.clean_text(raw).lower() in DONE_WORDS:
+                self.evidence_done(step)
+            else:
+                self.pasted_text(step, raw)
+        else:
+            value = self.value_for_text(step, raw)
+            if value is None:
+                self.retry(step, A.Rejected("error.choice"))
+            else:
+                self.button(step, value)
+
+    def value_for_text(self, step: Any, raw: str) -> str | None:
+        """Typed text at a button step: the button it names (by number or label)."""
+        cleaned = A.clean_text(raw).lower()
+        replies = [r for r in self.preview(step) if r.buttons]
+        buttons = replies[-1].buttons if replies else ()
+        if cleaned.isdigit() and 1 <= int(cleaned) <= len(buttons):
+            return buttons[int(cleaned) - 1].value
+        for button in buttons:
+            if cleaned in (button.label.lower(), button.value.lower()):
+                return button.value
+        if isinstance(step, ConfirmStep):
+            if cleaned in ("y", "yes", "是", "对", "确认", "是的"):
+                return "yes"
+            if cleaned in ("n", "no", "否", "不", "不是"):
+                return "no"
+        return None
+
+    def preview(self, step: Any) -> list[Reply]:
+        probe = Outcome(state=self.s)
+        _Turn(self.engine, probe, self.now).ask(step)
+        return probe.replies
+
+    def button(self, step: Any, value: str) -> None:
+        lang = self.lang
+        if value.startswith("_edit:") and isinstance(step, SummaryStep):
+            target = value.split(":", 1)[1]
+            if target in {s.id for s in self.path_answered()}:
+                self.s.history.append(step.id)
+                self.s.editing = True
+                self.enter(target)
+                return
+        if isinstance(step, SummaryStep) and value == "_ok":
+            self.out.answered = t("nav.ok", lang)
+            self.move_on()
+            return
+        if isinstance(step, ChoiceStep):
+            option = next((o for o in step.options if o.value == value), None)
+            if option:
+                self.save(step.id, option.value, option.label.get(lang))
+                return
+        if isinstance(step, ChoicesStep):
+            if value == "_done":
+                self.accept(step, A.choices_answer(step, list(self.s.selected), lang))
+                return
+            if any(o.value == value for o in step.options):
+                if value in self.s.selected:
+                    self.s.selected.remove(value)
+                else:
+                    self.s.selected.append(value)
+                self.ask(step)
+                return
+        if isinstance(step, ConfirmStep) and value in ("yes", "no"):
+            if value == "no" and step.on_no:
+                self.out.answered = step.no_label.get(lang) if step.no_label else t("nav.no", lang)
+                self.s.history.append(step.id)
+                self.enter(step.on_no)
+            else:
+                label = (step.yes_label if value == "yes" else step.no_label)
+                self.save(step.id, value, label.get(lang) if label else t(f"nav.{value}", lang))
+            return
+        if isinstance(step, EvidenceStep) and value == "_done":
+            self.evidence_done(step)
+            return
+        if isinstance(step, ChannelStep) and self.engine.advisor:
+            options = {o.value: o.label for o in self.engine.advisor.options(self.s.answers, lang)}
+            if value in options:
+                self.save(step.id, value, options[value])
+                return
+        self.retry(step, A.Rejected("error.choice"))
+
+    # --- evidence ---------------------------------------------------------------------------
+
+    def evidence_done(self, step: EvidenceStep) -> None:
+        have = len(self.s.answers.get(step.id) or [])
+        if have < step.min_items:
+            self.retry(step, A.Rejected("evidence.min", {"min": step.min_items}))
+            return
+        items = self.s.answers.get(step.id) or []
+        self.save(step.id, items, t("summary.items", self.lang, count=len(items)))
+
+    def pasted_text(self, step: EvidenceStep, raw: str) -> None:
+        text = raw.strip()
+        if A.looks_garbled(text):
+            self.retry(step, A.Rejected("error.not_text"))
+            return
+        if not text:
+            self.retry(step, A.Rejected("error.empty"))
+            return
+        if len(text) > 10000:
+            self.retry(step, A.Rejected("error.too_long", {"length": len(text), "max": 10000}))
+            return
+        data = text.encode("utf-8")
+        item = {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "kind": "text",
+            "mime": "text/plain",
+            "size": len(data),
+            "filename": None,
+            "caption": None,
+            "origin": None,
+            "received_at": (self.now or _epoch()).isoformat(),
+            "text": text,
+        }
+        self.files(step, FileInput(items=(item,)))
+
+    def files(self, step: Any, event: FileInput) -> None:
+        target = step if isinstance(step, EvidenceStep) else None
+        if target is None and self.engine.evidence_step:
+            target = self.flow.step(self.engine.evidence_step)
+        if target is None:
+            self.retry(step, A.Rejected("error.evidence_kind"))
+            return
+        have: list[dict[str, Any]] = list(self.s.answers.get(target.id) or [])
+        known = {i["sha256"] for i in have}
+        added = 0
+        problem: A.Rejected | None = None
+        for item in event.items:
+            reason = self.evidence_problem(target, item)
+            if reason is None and item["sha256"] in known:
+                reason = A.Rejected("evidence.duplicate")
+            if reason is None and len(have) >= target.max_items:
+                reason = A.Rejected("evidence.max", {"max": target.max_items})
+            if reason is not None:
+                problem = problem or reason
+                continue
+            stored = {k: v for k, v in item.items() if k not in ("text", "source", "temporary")}
+            have.append(stored)
+            known.add(item["sha256"])
+            self.out.effects.append(AddEvidence(dict(item)))
+            added += 1
+        if added:
+            self.s.answers[target.id] = have
+            self.out.effects.append(SaveAnswer(target.id, have))
+        if step is target:
+            if problem:
+                self.say(problem.text(self.lang), kind="error")
+            if not added:
+                self.ask(step)
+                return
+            self.out.replies.append(
+                Reply(
+                    text=t("evidence.received", self.lang, added=added, count=len(have)),
+                    buttons=(Button(t("nav.done", self.lang), "_done"),),
+                    expects="evidence",
+                    seq=self.s.seq,
+                    kind="ack",
+                )
+            )
+            return
+        if problem:
+            self.say(problem.text(self.lang), kind="error")
+        if added:
+            self.say(t("evidence.outside", self.lang, count=len(have)))
+        self.ask(step)
+
+    def evidence_problem(self, step: EvidenceStep, item: dict[str, Any]) -> A.Rejected | None:
+        size = int(item.get("size") or 0)
+        if size <= 0:
+            return A.Rejected("error.evidence_empty")
+        if item.get("kind") not in step.accept:
+            return A.Rejected("error.evidence_kind")
+        limit = int(step.max_size_mb * 1024 * 1024)
+        if size > limit:
+            return A.Rejected("error.evidence_size", {"size": human_size(size), "max": human_size(limit)})
+        return None
+
+    # --- summary ----------------------------------------------------------------------------
+
+    def path_answered(self) -> list[Any]:
+        """Answer-taking steps on the current path (given the answers) before the summary."""
+        found: list[Any] = []
+        step_id: str | None = self.flow.start
+        guard = 0
+        while step_id is not None and guard <= len(self.flow.steps):
+            guard += 1
+            step = self.flow.step(step_id)
+            if isinstance(step, (SummaryStep, EndStep)):
+                break
+            active = step.when is None or holds(step.when, self.s.answers)
+            if active and step.takes_answer and step.id in self.s.answers and not isinstance(step, ConfirmStep):
+                found.append(step)
+            step_id = self.next_of(step)
+        return found
+
+    def summary_lines(self) -> list[str]:
+        return [f"• {self.label_of(s)}: {self.display(s, self.s.answers.get(s.id))}" for s in self.path_answered()]
+
+    def label_of(self, step: Any) -> str:
+        return step.label.get(self.lang) if step.label else step.id
+
+    def display(self, step: Any, value: Any) -> str:
+        lang = self.lang
+        if value is None:
+            return t("summary.skipped", lang)
+        if isinstance(step, ChoiceStep):
+            return next((o.label.get(lang) for o in step.options if o.value == value), str(value))
+        if isinstance(step, ChoicesStep):
+            return A.choices_label(step, list(value), lang)
+        if isinstance(step, PhoneStep):
+            return A.phones_label(value)
+        if isinstance(step, DateTimeStep):
+            return A.time_label(value)
+        if isinstance(step, EvidenceStep):
+            return t("summary.items", lang, count=len(value))
+        if isinstance(step, ChannelStep) and self.engine.advisor:
+            return self.engine.advisor.label(value, lang)
+        if isinstance(step, ConfirmStep):
+            return t(f"nav.{value}", lang) if value in ("yes", "no") else str(value)
+        text = str(value)
+        return text if len(text) <= 200 else text[:200] + "…"
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"
+
+
+def _epoch() -> datetime:
+    """A fixed time for validation when a caller forgot to pass `now` (tests always pass it)."""
+    from datetime import timezone
+
+    return datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def describe_answers(engine: Engine, answers: dict[str, Any], lang: str) -> list[str]:
+    """The answers of a stored case as summary lines ("• Label: value"), for /case."""
+    probe = _Turn(engine, Outcome(state=SessionState(lang=lang, answers=dict(answers))), None)
+    return probe.summary_lines()

@@ -1,0 +1,231 @@
+"""Loading and checking flows.yaml: every problem is reported at once as file:line:col: message.
+
+Used at start-up (a broken flow is refused before the bot serves anyone) and by `bot.py check`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from engine.conditions import referenced_answers
+from engine.model import (
+    EVIDENCE_KINDS,
+    LANGS,
+    ChoiceStep,
+    ChoicesStep,
+    Condition,
+    ConfirmStep,
+    EndStep,
+    EvidenceStep,
+    Flow,
+    NumberStep,
+    TextStep,
+)
+from engine.validators import VALIDATORS
+from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, pydantic_problems
+
+
+class FlowError(Exception):
+    """A flow file that cannot be used; `problems` lists every reason with its location."""
+
+    def __init__(self, problems: list[SourceProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def load_flow(path: str | Path) -> Flow:
+    """Load and fully check a flow file; raises FlowError listing every problem."""
+    flow, problems = check_flow_file(path)
+    if problems or flow is None:
+        raise FlowError(problems)
+    return flow
+
+
+def check_flow_file(path: str | Path) -> tuple[Flow | None, list[SourceProblem]]:
+    """Parse, validate and cross-check a flow file; returns the flow (if usable) and all problems."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [SourceProblem(name, 1, 1, "file not found")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [SourceProblem(name, 1, 1, f"cannot read the file: {exc}")]
+    return check_flow_text(text, name)
+
+
+def check_flow_text(text: str, name: str) -> tuple[Flow | None, list[SourceProblem]]:
+    doc, problems = load_marked(text, name)
+    if doc is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        return None, problems + [doc.problem_at((), "the flow must be a mapping with 'flow' and 'steps'")]
+    try:
+        flow = Flow.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, problems + _friendly(pydantic_problems(doc, exc)) + _structural_checks(doc)
+    problems += list(_semantic_checks(flow, doc))
+    return (flow if not problems else None), problems
+
+
+def _friendly(problems: list[SourceProblem]) -> list[SourceProblem]:
+    for p in problems:
+        for lang in LANGS:
+            if p.message == f"missing required field '{lang}'":
+                p.message = f"missing translation '{lang}'"
+    return problems
+
+
+def _structural_checks(doc: MarkedDocument) -> list[SourceProblem]:
+    """Checks that still make sense when the schema failed (so they are not hidden by it)."""
+    steps = doc.data.get("steps") if isinstance(doc.data, dict) else None
+    if not isinstance(steps, list):
+        return []
+    ids = [s.get("id") if isinstance(s, dict) else None for s in steps]
+    return list(_duplicate_ids(ids, doc))
+
+
+def _duplicate_ids(ids: list[Any], doc: MarkedDocument) -> Iterator[SourceProblem]:
+    seen: set[Any] = set()
+    for i, step_id in enumerate(ids):
+        if step_id is None:
+            continue
+        if step_id in seen:
+            yield doc.problem_at(("steps", i, "id"), f"duplicate step id '{step_id}'")
+        seen.add(step_id)
+
+
+def _targets(flow: Flow, index: int) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, target id) for every place a step points to another step."""
+    step = flow.steps[index]
+    base: tuple[Any, ...] = ("steps", index)
+    if isinstance(step.next, str):
+        yield base + ("next",), step.next
+    elif isinstance(step.next, list):
+        for b, branch in enumerate(step.next):
+            yield base + ("next", b, "goto"), branch.goto
+    if isinstance(step, ConfirmStep) and step.on_no:
+        yield base + ("on_no",), step.on_no
+
+
+def _successors(flow: Flow, index: int) -> list[str]:
+    step = flow.steps[index]
+    if isinstance(step, EndStep):
+        return []
+    found = [target for _, target in _targets(flow, index)]
+    explicit_default = isinstance(step.next, str) or (
+        isinstance(step.next, list) and any(b.when is None for b in step.next)
+    )
+    following = flow.following(step.id)
+    if not explicit_default and following:
+        found.append(following)
+    return found
+
+
+def _conditions(flow: Flow) -> Iterator[tuple[tuple[Any, ...], Condition]]:
+    for i, step in enumerate(flow.steps):
+        if step.when is not None:
+            yield ("steps", i, "when"), step.when
+        if isinstance(step.next, list):
+            for b, branch in enumerate(step.next):
+                if branch.when is not None:
+                    yield ("steps", i, "next", b, "when"), branch.when
+    for a, alert in enumerate(flow.alerts):
+        yield ("alerts", a, "when"), alert.when
+
+
+def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
+    ids = [s.id for s in flow.steps]
+    yield from _duplicate_ids(ids, doc)
+    known = set(ids)
+    if flow.flow.start and flow.flow.start not in known:
+        yield doc.problem_at(("flow", "start"), f"start step '{flow.flow.start}' does not exist")
+    for i, step in enumerate(flow.steps):
+        for path, target in _targets(flow, i):
+            if target not in known:
+                yield doc.problem_at(path, f"step '{step.id}' goes to unknown step '{target}'")
+        if isinstance(step.next, list) and step.next and step.next[-1].when is not None and flow.following(step.id) is None:
+            yield doc.problem_at(("steps", i, "next"), f"step '{step.id}' has no default branch and no step after it")
+        if step.next is None and not isinstance(step, EndStep) and flow.following(step.id) is None:
+            yield doc.problem_at(("steps", i), f"the last step '{step.id}' must be of type 'end' or say where to go next")
+        yield from _limits(step, i, doc)
+        region_from = getattr(step, "region_from", None)
+        if region_from and region_from not in known:
+            yield doc.problem_at(("steps", i, "region_from"), f"region_from refers to unknown step '{region_from}'")
+        if step.takes_answer and step.label is None:
+            yield doc.problem_at(("steps", i), f"step '{step.id}' needs a 'label' (its name in the summary)")
+    for path, cond in _conditions(flow):
+        for ref in referenced_answers(cond):
+            if ref not in known:
+                yield doc.problem_at(path, f"condition refers to unknown step '{ref}'")
+    reachable = _reachable(flow)
+    for i, step in enumerate(flow.steps):
+        if step.id not in reachable:
+            yield doc.problem_at(("steps", i, "id"), f"step '{step.id}' can never be reached")
+    if not any(isinstance(s, EndStep) for s in flow.steps):
+        yield doc.problem_at(("steps",), "the flow has no step of type 'end'")
+    alert_ids = Counter(a.id for a in flow.alerts)
+    for a, alert in enumerate(flow.alerts):
+        if alert_ids[alert.id] > 1:
+            yield doc.problem_at(("alerts", a, "id"), f"duplicate alert id '{alert.id}'")
+            alert_ids[alert.id] = 1
+
+
+
+
+def _reachable(flow: Flow) -> set[str]:
+    index = {s.id: i for i, s in enumerate(flow.steps)}
+    seen: set[str] = set()
+    todo = [flow.start] if flow.has(flow.start) else []
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in index:
+            continue
+        seen.add(current)
+        todo.extend(_successors(flow, index[current]))
+    return seen
+
+
+def _limits(step: Any, i: int, doc: MarkedDocument) -> Iterator[SourceProblem]:
+    base: tuple[Any, ...] = ("steps", i)
+    if isinstance(step, TextStep):
+        if step.min_length > step.max_length:
+            yield doc.problem_at(base + ("min_length",), f"min_length {step.min_length} is greater than max_length {step.max_length}")
+        if step.validator and step.validator not in VALIDATORS:
+            yield doc.problem_at(
+                base + ("validator",),
+                f"unknown validator '{step.validator}' (known: {', '.join(sorted(VALIDATORS))})",
+            )
+        if step.pattern:
+            try:
+                re.compile(step.pattern)
+            except re.error as exc:
+                yield doc.problem_at(base + ("pattern",), f"invalid pattern: {exc}")
+    if isinstance(step, NumberStep) and step.min is not None and step.max is not None and step.min > step.max:
+        yield doc.problem_at(base + ("min",), f"min {step.min:g} is greater than max {step.max:g}")
+    if isinstance(step, (ChoiceStep, ChoicesStep)):
+        counts = Counter(o.value for o in step.options)
+        for o, option in enumerate(step.options):
+            if counts[option.value] > 1:
+                yield doc.problem_at(base + ("options", o, "value"), f"duplicate option value '{option.value}'")
+                counts[option.value] = 1
+            if option.value.startswith("_"):
+                yield doc.problem_at(base + ("options", o, "value"), "option values may not start with '_' (reserved for navigation)")
+    if isinstance(step, ChoiceStep) and step.default_by_lang:
+        values = {o.value for o in step.options}
+        for lang, value in step.default_by_lang.items():
+            if value not in values:
+                yield doc.problem_at(base + ("default_by_lang", lang), f"default '{value}' is not one of the options")
+    if isinstance(step, ChoicesStep):
+        top = step.max_selected if step.max_selected is not None else len(step.options)
+        if step.min_selected > top:
+            yield doc.problem_at(base + ("min_selected",), f"min_selected {step.min_selected} is greater than max_selected {top}")
+    if isinstance(step, EvidenceStep):
+        if step.min_items > step.max_items:
+            yield doc.problem_at(base + ("min_items",), f"min_items {step.min_items} is greater than max_items {step.max_items}")
+        for k, kind in enumerate(step.accept):
+            if kind not in EVIDENCE_KINDS:
+                yield doc.problem_at(base + ("accept", k), f"unknown evidence kind '{kind}' (known: {', '.join(EVIDENCE_KINDS)})")

@@ -1,0 +1,248 @@
+"""Typed model of flows.yaml: steps, options, branches, conditions and alerts.
+
+The flow is data (ARCHITECTURE.md): it is validated once at start-up into these models, and the
+engine only ever reads them.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LANGS = ("zh", "en")
+
+
+class Strict(BaseModel):
+    """Base for every flow model: unknown fields are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalText(Strict):
+    """A text in both supported languages (Simplified Chinese and English)."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Condition(Strict):
+    """A declarative test on earlier answers; exactly one form is used (no eval anywhere)."""
+
+    answer: str | None = None
+    equals: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    contains: Any = None
+    is_set: bool | None = None
+    gte: float | None = None
+    lte: float | None = None
+    matches_any: list[str] | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Condition":
+        combinators = [x for x in (self.all, self.any, self.not_) if x is not None]
+        tests = [
+            x
+            for x in (self.equals, self.in_, self.contains, self.is_set, self.gte, self.lte, self.matches_any)
+            if x is not None
+        ]
+        if combinators and (self.answer or tests):
+            raise ValueError("a condition is either all/any/not or a test on one answer, not both")
+        if len(combinators) > 1:
+            raise ValueError("use only one of all/any/not in one condition")
+        if not combinators:
+            if not self.answer:
+                raise ValueError("a condition needs 'answer' (the step id it tests) or all/any/not")
+            if len(tests) != 1:
+                raise ValueError(
+                    "a condition on an answer needs exactly one test: equals, in, contains, is_set, gte, lte or matches_any"
+                )
+        return self
+
+
+class Branch(Strict):
+    """Go to `goto` when `when` holds; a branch without `when` is the default."""
+
+    goto: str
+    when: Condition | None = None
+
+
+Next = Union[str, list[Branch], None]
+
+
+class Option(Strict):
+    value: str = Field(min_length=1)
+    label: LocalText
+
+
+class StepBase(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    prompt: LocalText
+    label: LocalText | None = None
+    help: LocalText | None = None
+    optional: bool = False
+    next: Next = None
+    when: Condition | None = None
+
+    @property
+    def takes_answer(self) -> bool:
+        return True
+
+
+class MessageStep(StepBase):
+    type: Literal["message"]
+
+    @property
+    def takes_answer(self) -> bool:
+        return False
+
+
+class TextStep(StepBase):
+    type: Literal["text"]
+    min_length: int = Field(default=1, ge=0)
+    max_length: int = Field(default=2000, ge=1)
+    pattern: str | None = None
+    pattern_error: LocalText | None = None
+    validator: str | None = None
+
+
+class NumberStep(StepBase):
+    type: Literal["number"]
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+
+class ChoiceStep(StepBase):
+    type: Literal["choice"]
+    options: list[Option] = Field(min_length=1)
+    default_by_lang: dict[str, str] | None = None
+
+
+class ChoicesStep(StepBase):
+    type: Literal["choices"]
+    options: list[Option] = Field(min_length=1)
+    min_selected: int = Field(default=1, ge=0)
+    max_selected: int | None = None
+
+
+class PhoneStep(StepBase):
+    type: Literal["phone"]
+    multiple: bool = True
+    max_numbers: int = Field(default=10, ge=1)
+    region_from: str | None = None
+
+
+class DateTimeStep(StepBase):
+    type: Literal["datetime"]
+    region_from: str | None = None
+    allow_future: bool = False
+
+
+class EvidenceStep(StepBase):
+    type: Literal["evidence"]
+    min_items: int = Field(default=0, ge=0)
+    max_items: int = Field(default=30, ge=1)
+    accept: list[str] = Field(default_factory=lambda: ["image", "pdf", "audio", "video", "text", "forward"])
+    max_size_mb: float = Field(default=20, gt=0)
+
+
+class ConfirmStep(StepBase):
+    type: Literal["confirm"]
+    yes_label: LocalText | None = None
+    no_label: LocalText | None = None
+    on_no: str | None = None
+
+
+class SummaryStep(StepBase):
+    type: Literal["summary"]
+
+    @property
+    def takes_answer(self) -> bool:
+        return False
+
+
+class ChannelStep(StepBase):
+    type: Literal["channel"]
+    region_from: str | None = None
+
+
+class EndStep(StepBase):
+    type: Literal["end"]
+
+    @property
+    def takes_answer(self) -> bool:
+        return False
+
+
+Step = Annotated[
+    Union[
+        MessageStep,
+        TextStep,
+        NumberStep,
+        ChoiceStep,
+        ChoicesStep,
+        PhoneStep,
+        DateTimeStep,
+        EvidenceStep,
+        ConfirmStep,
+        SummaryStep,
+        ChannelStep,
+        EndStep,
+    ],
+    Field(discriminator="type"),
+]
+
+STEP_TYPES = (
+    "message", "text", "number", "choice", "choices", "phone", "datetime",
+    "evidence", "confirm", "summary", "channel", "end",
+)
+EVIDENCE_KINDS = ("image", "pdf", "audio", "video", "text", "forward", "document")
+
+
+class Alert(Strict):
+    """A message shown once per case as soon as the answers match `when` (e.g. urgent fraud advice)."""
+
+    id: str
+    when: Condition
+    text: LocalText
+
+
+class FlowInfo(Strict):
+    id: str
+    version: int = 1
+    start: str | None = None
+
+
+class Flow(Strict):
+    """A whole conversation: steps in order (a step's default next is the one below it)."""
+
+    flow: FlowInfo
+    steps: list[Step] = Field(min_length=1)
+    alerts: list[Alert] = Field(default_factory=list)
+
+    def model_post_init(self, __context: Any) -> None:
+        object.__setattr__(self, "_by_id", {s.id: s for s in self.steps})
+        object.__setattr__(self, "_order", {s.id: i for i, s in enumerate(self.steps)})
+
+    @property
+    def start(self) -> str:
+        return self.flow.start or self.steps[0].id
+
+    def step(self, step_id: str) -> Any:
+        return self._by_id[step_id]  # type: ignore[attr-defined]
+
+    def has(self, step_id: str) -> bool:
+        return step_id in self._by_id  # type: ignore[attr-defined]
+
+    def following(self, step_id: str) -> str | None:
+        """The step written below `step_id`: the default next."""
+        index = self._order[step_id] + 1  # type: ignore[attr-defined]
+        return self.steps[index].id if index < len(self.steps) else None

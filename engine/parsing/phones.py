@@ -1,0 +1,367 @@
+"""Phone-number reading: turn a free-text answer into normalised numbers, or say why a part could not be read.
+
+Spam comes from numbers libphonenumber calls invalid (service numbers such as 10086 or 95555, SMS sender ids
+such as 1069xxxxxxxx, spoofed caller ids), so those are accepted deliberately; see `_read_exact`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, Literal, cast, get_args
+
+import phonenumbers
+from phonenumbers import (
+    CountryCodeSource,
+    NumberParseException,
+    PhoneNumberFormat,
+    PhoneNumberType,
+    ValidationResult,
+    shortnumberinfo,
+)
+
+PhoneKind = Literal[
+    "mobile",
+    "fixed_line",
+    "fixed_line_or_mobile",
+    "toll_free",
+    "premium_rate",
+    "voip",
+    "shared_cost",
+    "service",
+    "sms_sender",
+    "unknown",
+]
+ProblemReason = Literal["too_short", "too_long", "invalid", "not_a_number"]
+
+PHONE_KINDS: tuple[str, ...] = get_args(PhoneKind)
+
+_KIND_BY_TYPE: dict[int, PhoneKind] = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+}
+
+# The jurisdiction code "UK" is not an ISO region; libphonenumber knows it as "GB".
+_REGION_ALIASES = {"UK": "GB"}
+
+# A digit group, optionally led by "+"; and what may stand between the groups of one written number.
+_DIGIT_GROUP = re.compile(r"\+?\d+")
+_JOINER = re.compile(r"[\s\-.()\u2010-\u2015]*")
+# Chinese SMS sender ids (1065x, 1069x, ...): 8 to 20 digits, never dialable, never "valid" to libphonenumber.
+_SMS_SENDER = re.compile(r"106\d{5,17}")
+# No number we accept is longer than this (E.164 allows 15; SMS sender ids go to 20).
+_MAX_DIGITS = 20
+# Fewer digits than this cannot be a number at all, so such groups are not worth a parse.
+_MIN_DIGITS = 3
+# Runs this short are usually counts or times in a sentence ("called 3 times"): reported only when nothing else is.
+_TINY_DIGITS = 2
+_MAX_RAW_CHARS = 200
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """One number as the person wrote it and in normal form (the phone dict of FACTS.md)."""
+
+    raw: str
+    number: str
+    kind: PhoneKind
+    region: str | None
+    display: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready phone dict stored in answers."""
+        return {
+            "raw": self.raw,
+            "number": self.number,
+            "kind": self.kind,
+            "region": self.region,
+            "display": self.display,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PhoneNumber:
+        """Rebuild from a stored phone dict; rejects a kind outside the contract."""
+        kind = data["kind"]
+        if kind not in PHONE_KINDS:
+            raise ValueError(f"unknown phone kind: {kind!r}")
+        region = data.get("region")
+        return cls(
+            raw=str(data["raw"]),
+            number=str(data["number"]),
+            kind=cast(PhoneKind, kind),
+            region=None if region is None else str(region),
+            display=str(data["display"]),
+        )
+
+
+@dataclass(frozen=True)
+class PhoneProblem:
+    """A part of the answer that looked like a number attempt but is not one, and why."""
+
+    raw: str
+    reason: ProblemReason
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One digit group of the normalised text, e.g. "138" in "138 0013 8000"."""
+
+    start: int
+    end: int
+    digits: str
+    plus: bool
+
+
+# What one run yields: a span of the normalised text and either a number or the reason it is none.
+_Item = tuple[int, int, "PhoneNumber | ProblemReason"]
+
+
+def parse_phone_numbers(text: str, default_region: str) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
+    """Read every phone number in `text`; numbers written without a country code belong to `default_region`."""
+    region = _REGION_ALIASES.get(default_region.upper(), default_region.upper())
+    normal, origin = _normalise(text)
+    numbers: list[PhoneNumber] = []
+    problems: list[PhoneProblem] = []
+    tiny: list[PhoneProblem] = []
+    for run in _runs(normal):
+        for start, end, found in _segment(run, region):
+            start, end = _with_brackets(normal, start, end)
+            raw = text[origin[start] : origin[end - 1] + 1]
+            if isinstance(found, PhoneNumber):
+                numbers.append(replace(found, raw=raw))
+            elif sum(ch.isdigit() for ch in normal[start:end]) <= _TINY_DIGITS:
+                tiny.append(PhoneProblem(raw, found))
+            else:
+                problems.append(PhoneProblem(raw, found))
+    if not numbers and not problems:
+        problems = tiny or [PhoneProblem(text.strip()[:_MAX_RAW_CHARS], "not_a_number")]
+    return _first_of_each_number(numbers), list(dict.fromkeys(problems))
+
+
+def _first_of_each_number(numbers: list[PhoneNumber]) -> list[PhoneNumber]:
+    """Drop repeats of the same number (however written), keeping the first spelling."""
+    seen: dict[str, PhoneNumber] = {}
+    for phone in numbers:
+        seen.setdefault(phone.number, phone)
+    return list(seen.values())
+
+
+def mask_number(number: str) -> str:
+    """Hide most digits of a number for logs: keep a leading "+", a short prefix and the last 2 digits."""
+    normal = unicodedata.normalize("NFKC", number)
+    plus = "+" if normal.lstrip().startswith("+") else ""
+    digits = "".join(ch for ch in normal if ch.isdigit())
+    count = len(digits)
+    head = min(4, max(0, count - 6))
+    tail = 2 if count >= 5 else 0
+    return plus + digits[:head] + "*" * (count - head - tail) + digits[count - tail :]
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """NFKC per character (full-width digits and punctuation become ASCII), remembering each char's origin."""
+    parts: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        mapped = unicodedata.normalize("NFKC", char)
+        parts.append(mapped)
+        origin.extend([index] * len(mapped))
+    return "".join(parts), origin
+
+
+def _with_brackets(normal: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to take in the bracket that opens or closes inside it, as in "(202) 555-0143"."""
+    if start > 0 and normal[start - 1] == "(" and normal.count(")", start, end) > normal.count("(", start, end):
+        start -= 1
+    if end < len(normal) and normal[end] == ")" and normal.count("(", start, end) > normal.count(")", start, end):
+        end += 1
+    return start, end
+
+
+def _runs(normal: str) -> list[list[_Group]]:
+    """Digit groups gathered into runs whose groups are separated only by spaces, dashes, dots or brackets.
+
+    Anything else (a comma, "和", "and", a word) ends a run, so separators need no list of their own.
+    """
+    runs: list[list[_Group]] = []
+    previous_end = 0
+    for match in _DIGIT_GROUP.finditer(normal):
+        written = match.group()
+        digits = "".join(str(unicodedata.decimal(ch)) for ch in written.lstrip("+"))
+        group = _Group(match.start(), match.end(), digits, written.startswith("+"))
+        continues = (
+            bool(runs)
+            and not group.plus
+            and _JOINER.fullmatch(normal, previous_end, group.start) is not None
+        )
+        if continues:
+            runs[-1].append(group)
+        else:
+            runs.append([group])
+        previous_end = group.end
+    return runs
+
+
+def _segment(run: list[_Group], region: str) -> list[_Item]:
+    """Split one run into numbers, longest first, and report the groups no number could use."""
+    items: list[_Item] = []
+    unused: list[_Group] = []
+    index = 0
+    while index < len(run):
+        found = _longest_number(run, index, region)
+        if found is None:
+            unused.append(run[index])
+            index += 1
+            continue
+        if unused:
+            items.append(_problem(unused, region))
+            unused = []
+        end, phone = found
+        items.append((run[index].start, run[end - 1].end, phone))
+        index = end
+    if unused:
+        items.append(_problem(unused, region))
+    return items
+
+
+def _longest_number(run: list[_Group], start: int, region: str) -> tuple[int, PhoneNumber] | None:
+    """The longest number starting at group `start`, as (index after its last group, number)."""
+    ends = _candidate_ends(run, start)
+
+    def read(end: int, first: int = start) -> PhoneNumber | None:
+        return _read_exact(_compact(run, first, end), region)
+
+    for end in ends:
+        phone = read(end)
+        if phone is None:
+            continue
+        # "10086 95555" also reads as one Beijing landline; two complete numbers side by side win over that.
+        if end > start + 1:
+            alone = read(start + 1)
+            if alone is not None and any(read(later, start + 1) for later in range(start + 2, end + 1)):
+                return start + 1, alone
+        return end, phone
+    if run[start].plus or run[start].digits.startswith("0"):
+        for end in ends:
+            phone = _read_spoofable(_compact(run, start, end), region)
+            if phone is not None:
+                return end, phone
+    return None
+
+
+def _compact(run: list[_Group], start: int, end: int) -> str:
+    """The digits of groups start..end-1 with the leading "+", which is all libphonenumber needs to see."""
+    return ("+" if run[start].plus else "") + "".join(group.digits for group in run[start:end])
+
+
+def _candidate_ends(run: list[_Group], start: int) -> list[int]:
+    """End indices worth trying from `start`, longest first, bounded by the digit count a number can have."""
+    ends: list[int] = []
+    count = 0
+    for end in range(start + 1, len(run) + 1):
+        count += len(run[end - 1].digits)
+        if count > _MAX_DIGITS:
+            break
+        if count >= _MIN_DIGITS:
+            ends.append(end)
+    return ends[::-1]
+
+
+@lru_cache(maxsize=4096)
+def _read_exact(written: str, region: str) -> PhoneNumber | None:
+    """A number libphonenumber calls valid, a short/service number of the region, or an SMS sender id.
+
+    Cached because a run is read from every group onwards, so the same candidates come round repeatedly.
+    """
+    digits = written.lstrip("+")
+    if not written.startswith("+") and _SMS_SENDER.fullmatch(digits):
+        return PhoneNumber(written, digits, "sms_sender", "CN", digits)
+    parsed = _parse(written, region)
+    if parsed is None:
+        return None
+    if phonenumbers.is_valid_number(parsed):
+        same_country = parsed.country_code == phonenumbers.country_code_for_region(region)
+        style = PhoneNumberFormat.NATIONAL if same_country else PhoneNumberFormat.INTERNATIONAL
+        return PhoneNumber(
+            written,
+            phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
+            _KIND_BY_TYPE.get(phonenumbers.number_type(parsed), "unknown"),
+            _region_or_none(phonenumbers.region_code_for_number(parsed)),
+            phonenumbers.format_number(parsed, style),
+        )
+    if not _has_country_code(parsed) and shortnumberinfo.is_valid_short_number_for_region(parsed, region):
+        return PhoneNumber(written, digits, "service", region, digits)
+    return None
+
+
+def _read_spoofable(written: str, region: str) -> PhoneNumber | None:
+    """A number written with its country code that has a possible length but no assigned range.
+
+    Caller ids are spoofed with exactly such numbers (e.g. the UK drama range +44 7700 900xxx), so they are
+    kept as kind "unknown"; national-format numbers of this sort are likelier typos and are reported "invalid".
+    """
+    parsed = _parse(written, region)
+    if parsed is None or not _has_country_code(parsed):
+        return None
+    if phonenumbers.is_possible_number_with_reason(parsed) != ValidationResult.IS_POSSIBLE:
+        return None
+    return PhoneNumber(
+        written,
+        phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
+        "unknown",
+        _region_or_none(phonenumbers.region_code_for_country_code(parsed.country_code)),
+        phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL),
+    )
+
+
+def _problem(groups: list[_Group], region: str) -> _Item:
+    """Why these adjacent groups are not a number."""
+    start, end = groups[0].start, groups[-1].end
+    if sum(len(group.digits) for group in groups) > _MAX_DIGITS:
+        return start, end, "too_long"
+    try:
+        parsed = phonenumbers.parse(_compact(groups, 0, len(groups)), region)
+    except NumberParseException as error:
+        return start, end, _PARSE_ERROR_REASONS.get(error.error_type, "invalid")
+    verdict = phonenumbers.is_possible_number_with_reason(parsed)
+    if verdict == ValidationResult.TOO_SHORT:
+        return start, end, "too_short"
+    if verdict == ValidationResult.TOO_LONG:
+        return start, end, "too_long"
+    return start, end, "invalid"
+
+
+_PARSE_ERROR_REASONS: dict[int, ProblemReason] = {
+    NumberParseException.INVALID_COUNTRY_CODE: "invalid",
+    NumberParseException.NOT_A_NUMBER: "not_a_number",
+    NumberParseException.TOO_SHORT_AFTER_IDD: "too_short",
+    NumberParseException.TOO_SHORT_NSN: "too_short",
+    NumberParseException.TOO_LONG: "too_long",
+}
+
+
+def _parse(written: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(written, region, keep_raw_input=True)
+    except NumberParseException:
+        return None
+
+
+def _region_or_none(code: str | None) -> str | None:
+    """libphonenumber's region, or None for "ZZ" (unknown) and "001" (non-geographic, e.g. +800)."""
+    return code if code and code.isalpha() and code != "ZZ" else None
+
+
+def _has_country_code(parsed: phonenumbers.PhoneNumber) -> bool:
+    """Whether the person wrote a country code ("+44 ..." or "0044 ...")."""
+    return parsed.country_code_source in (
+        CountryCodeSource.FROM_NUMBER_WITH_PLUS_SIGN,
+        CountryCodeSource.FROM_NUMBER_WITH_IDD,
+    )

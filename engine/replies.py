@@ -1,0 +1,82 @@
+"""What the engine gives back: replies for the person and effects for the service to apply."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.state import SessionState
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show. `expects` says what kind of answer the current question wants."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    expects: str | None = None
+    seq: int | None = None
+    kind: str = "info"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "buttons": [{"label": b.label, "value": b.value} for b in self.buttons],
+            "expects": self.expects,
+        }
+
+
+@dataclass(frozen=True)
+class StartCase:
+    """Create a draft case now; the service writes its id into the state."""
+
+
+@dataclass(frozen=True)
+class SaveAnswer:
+    step_id: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class DeleteAnswer:
+    step_id: str
+
+
+@dataclass(frozen=True)
+class AddEvidence:
+    item: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CompleteCase:
+    """The person confirmed everything: the service stores the case as ready and drafts the complaint."""
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    lang: str
+
+
+Effect = StartCase | SaveAnswer | DeleteAnswer | AddEvidence | CompleteCase | RecordEvent | SetLanguage
+
+
+@dataclass
+class Outcome:
+    """The result of one event: the new state, the replies to send, the effects to persist together."""
+
+    state: SessionState
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    answered: str | None = None
+    stale: bool = False

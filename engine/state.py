@@ -1,0 +1,35 @@
+"""The conversation state of one person: plain data, saved as JSON after every event."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+IDLE, ACTIVE, PAUSED, DONE = "idle", "active", "paused", "done"
+
+
+@dataclass
+class SessionState:
+    """Where a person is in the flow; everything needed to resume after a restart lives here."""
+
+    lang: str = "zh"
+    status: str = IDLE
+    case_id: int | None = None
+    step: str | None = None
+    history: list[str] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+    failures: int = 0
+    editing: bool = False
+    selected: list[str] = field(default_factory=list)
+    alerts_shown: list[str] = field(default_factory=list)
+    pending: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "SessionState":
+        if not data:
+            return cls()
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)

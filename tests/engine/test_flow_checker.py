@@ -1,0 +1,117 @@
+"""The flow checker: each kind of broken flows.yaml is reported with its file, line and column."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.loader import check_flow_file, check_flow_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BASE = """flow: {id: t}
+steps:
+  - id: first
+    type: text
+    label: {zh: 一, en: One}
+    prompt: {zh: 问题一, en: Question one}
+  - id: done
+    type: end
+    prompt: {zh: 完, en: Done}
+"""
+
+
+def problems(text: str) -> list[str]:
+    flow, found = check_flow_text(text, "f.yaml")
+    return [str(p) for p in found]
+
+
+def test_the_base_flow_is_valid() -> None:
+    assert problems(BASE) == []
+
+
+def test_shipped_flows_yaml_is_valid() -> None:
+    flow, found = check_flow_file(ROOT / "flows.yaml")
+    assert found == [] and flow is not None
+
+
+def test_yaml_syntax_error_has_its_line() -> None:
+    broken = BASE.replace("    type: text\n", "    type: [text\n")
+    found = problems(broken)
+    assert len(found) == 1 and found[0].startswith("f.yaml:5:") and "YAML syntax error" in found[0]
+
+
+def test_unknown_next_target_is_reported_at_the_next_line() -> None:
+    broken = BASE.replace("    prompt: {zh: 问题一, en: Question one}\n", "    prompt: {zh: 问题一, en: Question one}\n    next: nowhere\n")
+    assert "f.yaml:7:11: step 'first' goes to unknown step 'nowhere'" in problems(broken)
+
+
+def test_unreachable_step_is_reported() -> None:
+    broken = BASE.replace(
+        "  - id: done\n",
+        "    next: done\n  - id: orphan\n    type: text\n    label: {zh: 孤, en: Orphan}\n    prompt: {zh: 孤, en: Orphan}\n  - id: done\n",
+    )
+    assert "f.yaml:8:9: step 'orphan' can never be reached" in problems(broken)
+
+
+def test_duplicate_step_ids_are_reported_at_the_second() -> None:
+    broken = BASE.replace("  - id: done\n", "  - id: first\n    type: text\n    label: {zh: 一, en: One}\n    prompt: {zh: 一, en: One}\n  - id: done\n")
+    assert "f.yaml:7:9: duplicate step id 'first'" in problems(broken)
+
+
+def test_missing_translation_is_reported_at_the_text() -> None:
+    broken = BASE.replace("{zh: 问题一, en: Question one}", "{en: Question one}")
+    assert problems(broken) == ["f.yaml:6:13: missing translation 'zh'"]
+
+
+def test_unknown_step_type_is_reported() -> None:
+    broken = BASE.replace("type: text", "type: essay")
+    found = problems(broken)
+    assert len(found) == 1 and found[0].startswith("f.yaml:3:5:") and "essay" in found[0]
+
+
+def test_unknown_validator_is_reported() -> None:
+    broken = BASE.replace("    type: text\n", "    type: text\n    validator: shoe_size\n")
+    assert problems(broken) == ["f.yaml:5:16: unknown validator 'shoe_size' (known: email, person_name, reference)"]
+
+
+def test_min_greater_than_max_is_reported() -> None:
+    broken = BASE.replace("    type: text\n", "    type: text\n    min_length: 50\n    max_length: 10\n")
+    assert problems(broken) == ["f.yaml:5:17: min_length 50 is greater than max_length 10"]
+
+
+def test_condition_on_an_unknown_step_is_reported() -> None:
+    broken = BASE.replace("    type: text\n", "    type: text\n    when: {answer: ghost, equals: x}\n")
+    assert any(p.startswith("f.yaml:5:11:") and "unknown step 'ghost'" in p for p in problems(broken))
+
+
+def test_unknown_field_and_duplicate_key_are_reported() -> None:
+    broken = BASE.replace("    type: text\n", "    type: text\n    colour: red\n    type: text\n")
+    found = problems(broken)
+    assert "f.yaml:6:5: duplicate key 'type'" in found
+    assert "f.yaml:5:5: unknown field 'colour'" in found
+
+
+def test_several_problems_are_reported_together() -> None:
+    broken = BASE.replace("{zh: 问题一, en: Question one}", "{en: Question one}").replace("type: end", "type: finale")
+    assert len(problems(broken)) >= 2
+
+
+def test_a_flow_without_an_end_is_refused() -> None:
+    broken = BASE.replace("    type: end\n", "    type: text\n    label: {zh: 完, en: Done}\n")
+    assert any("must be of type 'end'" in p for p in problems(broken))
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_bot_check_command_exit_status_and_output(tmp_path: Path, valid: bool) -> None:
+    path = tmp_path / "flows.yaml"
+    path.write_text(BASE if valid else BASE.replace("next", "x").replace("type: text", "type: essay"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "bot.py", "check", "--flows", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    if valid:
+        assert result.returncode == 0 and "OK" in result.stdout and "2 steps" in result.stdout
+    else:
+        assert result.returncode == 1 and f"{path}:3:5:" in result.stderr
