@@ -12,9 +12,11 @@ from app.settings import Settings
 from engine.engine import Engine
 from engine.loader import FlowError, load_flow
 from engine.model import Flow
-from knowledge.advice import CatalogAdvisor, CatalogDrafter
+from services.channel_advice import CatalogAdvisor
+from services.complaint_drafter import CatalogDrafter
 from knowledge.catalog import Catalog, CatalogError, load_catalog
 from services.conversation import ConversationService, utcnow
+from services.delivery import Outboxes
 from storage.files import EvidenceFiles
 from storage.sqlite import SqliteStore
 
@@ -31,6 +33,7 @@ class App:
     store: SqliteStore
     files: EvidenceFiles
     service: ConversationService
+    outboxes: Outboxes
 
     async def close(self) -> None:
         await self.store.close()
@@ -71,4 +74,4 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
     files = EvidenceFiles(settings.data_dir / "evidence")
     engine = Engine(flow, CatalogAdvisor(catalog))
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock)
-    return App(settings, flow, catalog, store, files, service)
+    return App(settings, flow, catalog, store, files, service, Outboxes())

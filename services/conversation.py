@@ -12,10 +12,10 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from engine.engine import Engine, describe_answers, human_size
-from engine.events import ButtonPress, Command, Event, FileInput
+from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.i18n import t
 from engine.replies import (
     AddEvidence,
@@ -72,16 +72,30 @@ class Drafter(Protocol):
 
 @dataclass
 class Context:
-    """What a service command handler gets: the person, their language, the argument and the clock."""
+    """What a service handler gets: the person, their language, the argument, the clock and the event."""
 
     user: User
     lang: str
     arg: str
     now: datetime
     service: "ConversationService"
+    event: Event | None = None
+    pending: dict[str, Any] | None = None
 
 
 CommandHandler = Callable[[Context], Awaitable[list[Reply]]]
+MessageIds = int | str | Sequence[int | str] | None
+
+
+@dataclass
+class Result:
+    """The replies for one event, plus what an adapter needs to tidy the chat."""
+
+    replies: list[Reply]
+    answered: str | None = None
+    stale: bool = False
+    duplicate: bool = False
+CaseHook = Callable[[Context, int], Awaitable[list[Reply]]]
 
 
 class ConversationService:
@@ -111,6 +125,11 @@ class ConversationService:
             "_delete": self._delete_confirmed,
             "_keepcase": self._delete_declined,
         }
+        # Extension points for features built on the conversation (follow-up, export, rules):
+        # a text typed while `state.pending["kind"]` is set goes to pending_handlers[kind], and
+        # each case_ready hook may add replies once a case is finished.
+        self.pending_handlers: dict[str, CommandHandler] = {}
+        self.case_ready_hooks: list[CaseHook] = []
 
     def lock_for(self, who: Who) -> asyncio.Lock:
         key = (who.platform, who.external_id)
@@ -120,15 +139,25 @@ class ConversationService:
             self._locks[key] = lock
         return lock
 
-    async def handle(self, who: Who, event: Event, message_id: int | str | None = None) -> list[Reply]:
-        """Apply one event; returns the replies to show (empty for an already-applied message id)."""
+    async def handle(self, who: Who, event: Event, message_ids: MessageIds = None) -> list[Reply]:
+        """Apply one event; returns the replies to show (empty for an already-applied message)."""
+        return (await self.handle_full(who, event, message_ids)).replies
+
+    async def handle_full(self, who: Who, event: Event, message_ids: MessageIds = None) -> Result:
+        """Apply one event; also says how a tapped question was answered, or that it was stale.
+
+        `message_ids` are the platform's ids of the messages that make up the event (an album has
+        several); an event whose first id was already applied is ignored, so a redelivery after a
+        crash changes nothing.
+        """
+        ids = [message_ids] if isinstance(message_ids, (int, str)) else list(message_ids or [])
         async with self.lock_for(who):
             try:
-                return await self._handle(who, event, message_id)
+                return await self._handle(who, event, ids)
             except Exception:
                 log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
                 await self._discard_temporaries(event)
-                return [Reply(st("error.sorry", lang_from_code(who.lang_code)))]
+                return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")])
 
     async def user_for(self, who: Who) -> User:
         return await self.store.get_or_create_user(who.platform, who.external_id, lang_from_code(who.lang_code), self.clock())
@@ -145,23 +174,42 @@ class ConversationService:
             user = await self.user_for(who)
             return self.engine.current_question(await self.state_of(user))
 
-    async def _handle(self, who: Who, event: Event, message_id: int | str | None) -> list[Reply]:
-        if message_id is not None and await self.store.is_processed(who.platform, message_id):
+    async def _handle(self, who: Who, event: Event, message_ids: list[int | str]) -> Result:
+        if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
             await self._discard_temporaries(event)
-            return []
+            return Result([], duplicate=True)
         now = self.clock()
         user = await self.user_for(who)
         handler, arg = self._service_handler(event)
+        pending = None
+        if handler is None and isinstance(event, TextInput):
+            pending = (await self.state_of(user)).pending
+            if pending and pending.get("kind") in self.pending_handlers:
+                handler, arg = self.pending_handlers[pending["kind"]], event.text
         if handler is not None:
-            replies = await handler(Context(user, user.lang, arg, now, self))
-            if message_id is not None:
+            replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
+            if message_ids:
                 async with self.store.transaction() as tx:
-                    await tx.mark_processed(who.platform, message_id, now)
-            return replies
+                    for message_id in message_ids:
+                        await tx.mark_processed(who.platform, message_id, now)
+            return Result(replies)
         state = await self.state_of(user)
+        if state.pending is not None:
+            state.pending = None
         outcome = self.engine.advance(state, event, now)
-        replies = await self._persist(user, outcome, event, message_id, now, who.platform)
-        return outcome.replies + replies
+        replies = await self._persist(user, outcome, event, message_ids, now, who.platform)
+        if any(isinstance(e, CompleteCase) for e in outcome.effects) and outcome.state.case_id is not None:
+            ctx = Context(user, outcome.state.lang, "", now, self, event)
+            for hook in self.case_ready_hooks:
+                replies += await hook(ctx, outcome.state.case_id)
+        return Result(outcome.replies + replies, answered=outcome.answered, stale=outcome.stale)
+
+    async def set_pending(self, user: User, pending: dict[str, Any] | None, now: datetime) -> None:
+        """Route the person's next typed text to a service handler (e.g. a reference number)."""
+        state = await self.state_of(user)
+        state.pending = pending
+        async with self.store.transaction() as tx:
+            await tx.save_session(user.id, state.to_dict(), now)
 
     def _service_handler(self, event: Event) -> tuple[CommandHandler | None, str]:
         if isinstance(event, Command) and event.name.lower() in self.commands:
@@ -173,7 +221,7 @@ class ConversationService:
         return None, ""
 
     async def _persist(
-        self, user: User, outcome: Outcome, event: Event, message_id: int | str | None, now: datetime, platform: str
+        self, user: User, outcome: Outcome, event: Event, message_ids: list[int | str], now: datetime, platform: str
     ) -> list[Reply]:
         state = outcome.state
         kept = await self._store_evidence_files(outcome)
@@ -201,7 +249,7 @@ class ConversationService:
                 elif isinstance(effect, CompleteCase):
                     finished = await self._complete(tx, state, now)
             await tx.save_session(user.id, state.to_dict(), now)
-            if message_id is not None:
+            for message_id in message_ids:
                 await tx.mark_processed(platform, message_id, now)
         if finished is None or state.case_id is None:
             return []

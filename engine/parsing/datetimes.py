@@ -90,12 +90,17 @@ def _read(text: str, local_now: datetime, tz: str, lang: str) -> _Reading | Time
 
 
 def _clean(text: str) -> str:
-    """NFKC (full-width digits, colons and spaces to ASCII), control characters out, lower case, outer punctuation off."""
+    """The answer in one canonical form: NFKC (full-width digits, colons, spaces to ASCII), lower case, and
+    without control characters, English filler words or outer punctuation."""
     normal = unicodedata.normalize("NFKC", text)
-    visible = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in normal)
-    return " ".join(visible.split()).lower().strip(" .,;!?。，；！？~～")
+    visible = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in normal).lower()
+    return " ".join(_ENGLISH_FILLER.sub(" ", visible).split()).strip(" .,;!?。，；！？~～")
 
 
+# Words around a time that dateparser does not expect ("around 11am", "it was yesterday at 3pm or so").
+_ENGLISH_FILLER = re.compile(
+    r"\b(?:it was|i think|maybe|probably|sometime|around|about|approximately|approx|roughly|or so)\b|(?<=[\dm])ish\b"
+)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _JUST_NOW = re.compile(r"just now|right now|now|a moment ago|刚才|刚刚|刚|现在|就在刚才|就在刚刚")
 
@@ -174,7 +179,7 @@ def _chinese_parser() -> Callable[..., dict[str, Any]]:
     """jionlp's parse_time, imported once on first use.
 
     Its import prints a banner to stdout, which would corrupt the console adapter's JSON-lines output, so the
-    import runs with stdout captured; the lock keeps two threads from swapping sys.stdout at once.
+    import runs with stdout captured. Called under _jionlp_lock, so two threads never swap sys.stdout at once.
     """
     global _jionlp_parse_time
     if _jionlp_parse_time is None:
@@ -240,7 +245,8 @@ def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str) ->
         return None
     if data.date_obj is None:
         return None
-    local = data.date_obj.astimezone(ZoneInfo(tz)).replace(tzinfo=None, second=0, microsecond=0)
+    moment = data.date_obj if data.date_obj.tzinfo is None else data.date_obj.astimezone(ZoneInfo(tz))
+    local = moment.replace(tzinfo=None, second=0, microsecond=0)
     if data.period == "time":
         return local, "minute" if local.minute or _MINUTE_GIVEN.search(text) else "hour"
     if data.period == "part_of_day":
@@ -255,26 +261,28 @@ def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str) ->
 _PART_OF_DAY = r"(?:上午|下午|中午|晚上|早上|早晨|凌晨|傍晚|夜里|半夜|晚|早)"
 _CHINESE_NUMBER = r"[\d〇零一二两三四五六七八九十]{1,3}"
 _CHINESE_TIME = rf"{_PART_OF_DAY}?\s*{_CHINESE_NUMBER}\s*[点:](?:\s*(?:半|一刻|三刻|{_CHINESE_NUMBER}\s*分?))?(?:左右|多)?"
-_ENGLISH_TIME = r"(?:(?:at|around|about)\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|(?:(?:at|around|about)\s+)?\d{1,2}:\d{2}"
+_ENGLISH_TIME = r"(?:at\s+)?\d{1,2}(?:(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|:\d{2})"
 _TIME_ONLY = re.compile(rf"{_CHINESE_TIME}|{_PART_OF_DAY}|{_ENGLISH_TIME}")
 _WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天1-7]|(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_WEEKDAY_ONLY = re.compile(rf"(?:{_WEEKDAY})\s*(?:{_PART_OF_DAY}|(?:at\s+)?{_CHINESE_TIME}|{_ENGLISH_TIME})?")
+_WEEKDAY_ONLY = re.compile(rf"(?:{_WEEKDAY})\s*(?:{_CHINESE_TIME}|{_PART_OF_DAY}|{_ENGLISH_TIME})?")
 _NAMES_MONTH = re.compile(rf"(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月|\b{_MONTH_WORD}")
 _NAMES_YEAR = re.compile(r"\d{4}|年")
 
 
 def _prefer_past(reading: _Reading, text: str, local_now: datetime) -> _Reading:
-    """Move a future reading of a partial answer back to its last occurrence, as the person meant.
+    """Place a partial answer at its last occurrence, as the person meant.
 
     Asked when the last call came, "晚上8点" at 10:00 means last night, "周六" on a Friday means last Saturday
-    and "12月20日" in January means last December; jionlp reads them forward and dateparser does not always
-    honour PREFER_DATES_FROM for a bare time.
+    and "12月20日" in January means last December. jionlp reads such answers forward, and dateparser's
+    PREFER_DATES_FROM compares a bare time with "now" shifted by the zone's offset, so "8:30" at 10:00 in
+    New York comes back as yesterday: a bare time is therefore put on today's date here, or yesterday's.
     """
     at, precision = reading
+    if _TIME_ONLY.fullmatch(text):
+        today = datetime.combine(local_now.date(), at.time())
+        return (today if today <= local_now + FUTURE_TOLERANCE else today - timedelta(days=1)), precision
     if at <= local_now + FUTURE_TOLERANCE:
         return reading
-    if _TIME_ONLY.fullmatch(text):
-        return at - timedelta(days=1), precision
     if _WEEKDAY_ONLY.fullmatch(text):
         return at - timedelta(days=7), precision
     if _NAMES_MONTH.search(text) and not _NAMES_YEAR.search(text) and _is_date(at.year - 1, at.month, at.day):

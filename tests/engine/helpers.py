@@ -67,12 +67,13 @@ class Talk:
         questions = [r for r in self.last.replies if r.kind == "question"]
         return questions[-1] if questions else None
 
-    @property
-    def all_text(self) -> str:
-        assert self.last is not None
-        return "\n".join(r.text for r in self.last.replies)
 
 
 def item(sha: str = "a" * 64, kind: str = "image", size: int = 1000, **extra: Any) -> dict[str, Any]:
     return {"sha256": sha, "kind": kind, "mime": "image/png", "size": size, "filename": "x.png",
             "caption": None, "origin": None, "received_at": NOW.isoformat(), **extra}
+
+
+def said(out: Outcome) -> str:
+    """Everything the engine said in one outcome."""
+    return "\n".join(r.text for r in out.replies)

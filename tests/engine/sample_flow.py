@@ -6,7 +6,7 @@ steps:
   - id: jurisdiction
     type: choice
     label: {zh: 地区, en: Country}
-    prompt: {zh: 在哪里？, en: Where are you?}
+    prompt: {zh: 在哪里？, en: "Where are you?"}
     default_by_lang: {zh: CN, en: US}
     options:
       - {value: CN, label: {zh: 中国, en: China}}
@@ -14,7 +14,7 @@ steps:
   - id: issue_type
     type: choice
     label: {zh: 类型, en: Type}
-    prompt: {zh: 什么事？, en: What happened?}
+    prompt: {zh: 什么事？, en: "What happened?"}
     options:
       - {value: robocall, label: {zh: 骚扰电话, en: Robocall}}
       - {value: fraud, label: {zh: 诈骗, en: Fraud}}
@@ -25,7 +25,7 @@ steps:
   - id: money_lost
     type: choice
     label: {zh: 损失, en: Money lost}
-    prompt: {zh: 损失钱了吗？, en: Lost money?}
+    prompt: {zh: 损失钱了吗？, en: "Lost money?"}
     options:
       - {value: "yes", label: {zh: 是, en: "Yes"}}
       - {value: "no", label: {zh: 否, en: "No"}}
@@ -33,30 +33,30 @@ steps:
     type: phone
     region_from: jurisdiction
     label: {zh: 号码, en: Numbers}
-    prompt: {zh: 号码？, en: Which number?}
+    prompt: {zh: 号码？, en: "Which number?"}
   - id: company
     type: text
     optional: true
     max_length: 50
     label: {zh: 公司, en: Company}
-    prompt: {zh: 公司？, en: Company?}
+    prompt: {zh: 公司？, en: "Company?"}
   - id: when_at
     type: datetime
     region_from: jurisdiction
     label: {zh: 时间, en: When}
-    prompt: {zh: 什么时候？, en: When?}
+    prompt: {zh: 什么时候？, en: "When?"}
   - id: times
     type: number
     integer: true
     min: 1
     max: 1000
     label: {zh: 次数, en: Times}
-    prompt: {zh: 几次？, en: How many times?}
+    prompt: {zh: 几次？, en: "How many times?"}
   - id: harm
     type: choices
     min_selected: 1
     label: {zh: 影响, en: Harm}
-    prompt: {zh: 影响？, en: Harm?}
+    prompt: {zh: 影响？, en: "Harm?"}
     options:
       - {value: time, label: {zh: 时间, en: Time}}
       - {value: sleep, label: {zh: 睡眠, en: Sleep}}
@@ -77,8 +77,8 @@ steps:
   - id: truth
     type: confirm
     on_no: summary
-    label: {zh: 属实, en: True}
-    prompt: {zh: 属实吗？, en: True?}
+    label: {zh: 属实, en: Truthful}
+    prompt: {zh: 属实吗？, en: "Is it true?"}
   - id: done
     type: end
     prompt: {zh: 完成, en: Finished}

@@ -1,0 +1,523 @@
+"""Complaint-channel catalogue: typed models of channels.yaml, its loader and its line-accurate checker.
+
+The file is composed with PyYAML first so every node keeps its mark; pydantic error locations and the
+semantic checks are then mapped back to `file:line:col` (the same approach as flows.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Iterable, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+IssueType = Literal["robocall", "spam_sms", "data_leak", "fraud", "rude_service", "other"]
+ChannelKind = Literal["operator", "regulator", "consumer", "police", "company", "reporting"]
+HowType = Literal["phone", "sms", "web", "app", "email", "post"]
+DraftKind = Literal["written", "sms", "phone_script"]
+Reliability = Literal["official", "secondary", "weak"]
+OperatorId = Literal["china_mobile", "china_unicom", "china_telecom", "china_broadnet"]
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+# Fact patterns that rules.py knows how to test; a rule lists the ones that suggest it may have been broken.
+Trigger = Literal[
+    "contact_after_opt_out",
+    "call_after_opt_out",
+    "sms_after_opt_out",
+    "no_consent_call",
+    "no_consent_sms",
+    "outside_calling_hours",
+    "quiet_hours_keyword",
+    "dnc_registered_long_enough",
+    "tps_registered_long_enough",
+    "robot_without_consent",
+]
+TRIGGER_PARAMS: dict[str, frozenset[str]] = {
+    "outside_calling_hours": frozenset({"start_hour", "end_hour"}),
+    "quiet_hours_keyword": frozenset({"start_hour", "end_hour"}),
+    "dnc_registered_long_enough": frozenset({"days"}),
+    "tps_registered_long_enough": frozenset({"days"}),
+}
+SMS_PLACEHOLDERS = frozenset({"number", "text"})
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """A text in both languages the bot speaks; neither may be left empty."""
+
+    zh: NonEmpty
+    en: NonEmpty
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+class Source(_Model):
+    id: Id
+    url: Url
+    checked: date
+    reliability: Reliability
+    title: str | None = None
+    note: str | None = None
+
+
+class Fact(_Model):
+    """Anything the bot states as true: it must name its sources and may be flagged as unverified."""
+
+    sources: list[Id] = []
+    unverified: bool = False
+
+
+class How(Fact):
+    type: HowType
+    value: NonEmpty | None = None
+    operator: OperatorId | None = None
+    note: Text | None = None
+
+
+class SmsFormat(Fact):
+    to: NonEmpty
+    pattern: NonEmpty
+    followup_pattern: NonEmpty | None = None
+    operator: OperatorId | None = None
+    max_chars: PositiveInt
+    issues: list[IssueType] = ["spam_sms"]
+    note: Text | None = None
+
+
+class Prerequisite(Fact):
+    id: Id
+    what: Text
+    days: PositiveInt
+    working_days: bool
+    after: Literal["registration", "complaint"]
+    channel: Id | None = None
+
+
+class Deadline(Fact):
+    """A period after which a check-in reminder makes sense (`answer`) or before which one must file."""
+
+    id: Id
+    kind: Literal["answer", "file_within"] = "answer"
+    what: Text
+    days: PositiveInt
+    working_days: bool
+    starts: Literal["filed", "accepted", "contact"] = "filed"
+    escalate_to: list[Id] = []
+
+
+class Operator(_Model):
+    name: Text
+    aliases: list[NonEmpty] = Field(min_length=1)
+
+
+class Channel(Fact):
+    id: Id
+    jurisdiction: NonEmpty
+    kind: ChannelKind
+    name: Text
+    summary: Text
+    handles: list[IssueType] = Field(min_length=1)
+    operators: dict[OperatorId, Operator] = {}
+    how: list[How] = Field(min_length=1)
+    sms_formats: list[SmsFormat] = []
+    needs: list[Text] = []
+    prerequisites: list[Prerequisite] = []
+    deadlines: list[Deadline] = []
+    draft_kinds: list[DraftKind] = Field(min_length=1)
+    tracks_complaints: bool
+    follow_up: Text | None = None
+    reasons: dict[Id, Text]
+    next: list[Id] = []
+
+    def how_for(self, operator: str | None = None) -> list[How]:
+        """Ways to reach the channel, narrowed to the person's operator when one is known."""
+        if operator in self.operators:
+            return [h for h in self.how if h.operator in (None, operator)]
+        return list(self.how)
+
+    def sms_format_for(self, operator: str | None = None) -> SmsFormat | None:
+        """The SMS report format that applies: the person's operator's, else the channel's generic one."""
+        generic = [f for f in self.sms_formats if f.operator is None]
+        if operator in self.operators:
+            own = [f for f in self.sms_formats if f.operator == operator]
+            return (own or generic or [None])[0]
+        return (generic or [None])[0]
+
+    def reason(self, key: str) -> Text:
+        return self.reasons.get(key) or self.reasons["default"]
+
+
+class Rule(Fact):
+    id: Id
+    title: Text
+    text: Text
+    breach: Text | None = None
+    triggers: list[Trigger] = []
+    params: dict[str, int] = {}
+    keywords: list[NonEmpty] = []
+
+
+class Currency(_Model):
+    code: NonEmpty
+    symbol: NonEmpty
+    name: Text
+
+
+class Jurisdiction(_Model):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    timezone: NonEmpty
+    multi_timezone: bool = False
+    time_label: Text
+    currency: Currency
+    rules: list[Rule] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Texts(_Model):
+    to_be_confirmed: Text
+    not_legal_advice: Text
+    rules_heading: Text
+    source: Text
+    checked: Text
+
+
+class Catalog(_Model):
+    version: Literal[1]
+    texts: Texts
+    sources: list[Source]
+    jurisdictions: list[Jurisdiction] = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1)
+
+    _channels: dict[str, Channel] = PrivateAttr(default_factory=dict)
+    _jurisdictions: dict[str, Jurisdiction] = PrivateAttr(default_factory=dict)
+    _sources: dict[str, Source] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any) -> None:
+        self._channels = {c.id: c for c in self.channels}
+        self._jurisdictions = {j.code: j for j in self.jurisdictions}
+        self._sources = {s.id: s for s in self.sources}
+
+    def channel(self, channel_id: str) -> Channel:
+        try:
+            return self._channels[channel_id]
+        except KeyError:
+            raise KeyError(f"unknown channel {channel_id!r}") from None
+
+    def has_channel(self, channel_id: str) -> bool:
+        return channel_id in self._channels
+
+    def channels_for(self, code: str) -> list[Channel]:
+        return [c for c in self.channels if c.jurisdiction == code]
+
+    def jurisdiction(self, code: str) -> Jurisdiction:
+        try:
+            return self._jurisdictions[code]
+        except KeyError:
+            raise KeyError(f"unknown jurisdiction {code!r}") from None
+
+    def rules_for(self, code: str) -> list[Rule]:
+        return list(self.jurisdiction(code).rules)
+
+    def source(self, source_id: str) -> Source:
+        return self._sources[source_id]
+
+    def source_urls(self, source_ids: Iterable[str]) -> list[str]:
+        return [self._sources[s].url for s in source_ids]
+
+    def find_deadline(self, deadline_id: str) -> tuple[Channel, Deadline]:
+        """The deadline with this id and the channel it belongs to (the reminder service keys on the id)."""
+        for channel in self.channels:
+            for deadline in channel.deadlines:
+                if deadline.id == deadline_id:
+                    return channel, deadline
+        raise KeyError(f"unknown deadline {deadline_id!r}")
+
+
+class CatalogError(Exception):
+    """The catalogue file has problems; `problems` lists each as `file:line:col: message`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    """Load and check channels.yaml; raise CatalogError listing every problem found."""
+    problems, catalog = _check(Path(path))
+    if problems or catalog is None:
+        raise CatalogError(problems)
+    return catalog
+
+
+def check_catalog_file(path: str | Path) -> list[str]:
+    """Every problem in the catalogue file as `file:line:col: message`, in file order; empty when valid."""
+    return _check(Path(path))[0]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps, so dates reach pydantic as text and errors keep their node."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+Loc = tuple[str | int, ...]
+
+
+def _check(path: Path) -> tuple[list[str], Catalog | None]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"{name}:1:1: cannot read the catalogue: {exc}"], None
+
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return [f"{name}:1:1: the catalogue is empty"], None
+        duplicate_keys = list(_duplicate_keys(root))
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return [f"{name}:{line}:{col}: YAML syntax error: {exc.problem or exc}"], None
+    finally:
+        loader.dispose()
+
+    problems: list[tuple[int, int, str]] = [
+        (node.start_mark.line + 1, node.start_mark.column + 1, f"duplicate key {node.value!r}")
+        for node in duplicate_keys
+    ]
+    if not isinstance(data, dict):
+        problems.append((1, 1, "the catalogue must be a mapping with version, texts, sources, jurisdictions, channels"))
+        return _format(name, problems), None
+
+    try:
+        catalog = Catalog.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(_schema_problem(root, data, error))
+        return _format(name, problems), None
+
+    for loc, message in _semantic_problems(catalog):
+        node, _, _ = _locate(root, loc)
+        problems.append((node.start_mark.line + 1, node.start_mark.column + 1, f"{_path_text(data, loc)}: {message}"))
+    return _format(name, problems), (None if problems else catalog)
+
+
+def _format(name: str, problems: list[tuple[int, int, str]]) -> list[str]:
+    return [f"{name}:{line}:{col}: {message}" for line, col, message in sorted(problems)]
+
+
+def _duplicate_keys(node: Node) -> Iterable[ScalarNode]:
+    """PyYAML keeps the last of two equal keys silently; a catalogue with both is almost always a mistake."""
+    if isinstance(node, MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, ScalarNode):
+                if key.value in seen:
+                    yield key
+                seen.add(key.value)
+            yield from _duplicate_keys(value)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item)
+
+
+def _locate(root: Node, loc: Loc) -> tuple[Node, ScalarNode | None, bool]:
+    """Follow a pydantic-style location through the node tree: (deepest node, its key node, fully found)."""
+    node, key_node = root, None
+    for part in loc:
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and key.value == part:
+                    node, key_node = value, key
+                    break
+            else:
+                return node, key_node, False
+        elif isinstance(node, SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                return node, key_node, False
+            node, key_node = node.value[part], None
+        # Other parts are pydantic's union or validator tags: they name no node of their own.
+    return node, key_node, True
+
+
+def _schema_problem(root: Node, data: Any, error: Any) -> tuple[int, int, str]:
+    loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+    node, key_node, _ = _locate(root, loc)
+    where = _path_text(data, loc)
+    if error["type"] == "missing":
+        message = f"{_path_text(data, loc[:-1])}: missing required field {loc[-1]!r}"
+    elif error["type"] == "extra_forbidden":
+        node = key_node or node
+        message = f"{where}: unknown field {loc[-1]!r}"
+    else:
+        message = f"{where}: {error['msg']}"
+    return node.start_mark.line + 1, node.start_mark.column + 1, message
+
+
+def _path_text(data: Any, loc: Loc) -> str:
+    """A readable path such as `channels[3] (cn_12321).deadlines[0].days`."""
+    text, current = "", data
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            current = current[part] if isinstance(current, list) and 0 <= part < len(current) else None
+            if isinstance(current, dict) and isinstance(current.get("id") or current.get("code"), str):
+                text += f" ({current.get('id') or current.get('code')})"
+        else:
+            text += f".{part}" if text else part
+            current = current.get(part) if isinstance(current, dict) else None
+    return text or "catalogue"
+
+
+def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
+    """Cross-reference checks the schema cannot express."""
+    yield from _duplicates(
+        (("jurisdictions", j, "code"), jur.code) for j, jur in enumerate(catalog.jurisdictions)
+    )
+    yield from _duplicates((("sources", s, "id"), src.id) for s, src in enumerate(catalog.sources))
+    yield from _duplicates((("channels", c, "id"), ch.id) for c, ch in enumerate(catalog.channels))
+    yield from _duplicates(
+        (("jurisdictions", j, "rules", r, "id"), rule.id)
+        for j, jur in enumerate(catalog.jurisdictions)
+        for r, rule in enumerate(jur.rules)
+    )
+    yield from _duplicates(
+        [
+            (("channels", c, "deadlines", d, "id"), item.id)
+            for c, ch in enumerate(catalog.channels)
+            for d, item in enumerate(ch.deadlines)
+        ]
+        + [
+            (("channels", c, "prerequisites", p, "id"), item.id)
+            for c, ch in enumerate(catalog.channels)
+            for p, item in enumerate(ch.prerequisites)
+        ]
+    )
+
+    codes = {j.code for j in catalog.jurisdictions}
+    channels = {c.id: c for c in catalog.channels}
+    source_ids = {s.id for s in catalog.sources}
+    used_sources: set[str] = set()
+
+    def sourced(loc: Loc, what: str, fact: Fact) -> Iterable[tuple[Loc, str]]:
+        if not fact.sources:
+            yield loc, f"{what} has no source"
+        for k, source_id in enumerate(fact.sources):
+            used_sources.add(source_id)
+            if source_id not in source_ids:
+                yield (*loc, "sources", k), f"unknown source {source_id!r}"
+
+    def channel_ref(loc: Loc, target: str, home: Channel) -> Iterable[tuple[Loc, str]]:
+        if target not in channels:
+            yield loc, f"unknown channel {target!r}"
+        elif target == home.id:
+            yield loc, f"channel {target!r} points to itself"
+        elif channels[target].jurisdiction != home.jurisdiction:
+            yield loc, f"channel {target!r} belongs to another jurisdiction"
+
+    for j, jur in enumerate(catalog.jurisdictions):
+        for r, rule in enumerate(jur.rules):
+            loc: Loc = ("jurisdictions", j, "rules", r)
+            yield from sourced(loc, f"rule {rule.id!r}", rule)
+            if rule.triggers and rule.breach is None:
+                yield loc, f"rule {rule.id!r} has triggers but no breach text"
+            for trigger in rule.triggers:
+                missing = TRIGGER_PARAMS.get(trigger, frozenset()) - rule.params.keys()
+                if missing:
+                    yield (*loc, "params"), f"trigger {trigger!r} needs params {sorted(missing)}"
+                if trigger == "quiet_hours_keyword" and not rule.keywords:
+                    yield loc, f"trigger {trigger!r} needs keywords"
+
+    for c, ch in enumerate(catalog.channels):
+        loc = ("channels", c)
+        if ch.jurisdiction not in codes:
+            yield (*loc, "jurisdiction"), f"unknown jurisdiction {ch.jurisdiction!r}"
+        yield from sourced(loc, f"channel {ch.id!r}", ch)
+        if "default" not in ch.reasons:
+            yield (*loc, "reasons"), "reasons need a 'default' entry"
+        for k, target in enumerate(ch.next):
+            yield from channel_ref((*loc, "next", k), target, ch)
+        for h, how in enumerate(ch.how):
+            yield from sourced((*loc, "how", h), f"how[{h}]", how)
+            if how.value is None and how.note is None:
+                yield (*loc, "how", h), "a way to reach the channel needs a value or a note"
+            if how.operator is not None and how.operator not in ch.operators:
+                yield (*loc, "how", h, "operator"), f"operator {how.operator!r} is not listed under operators"
+        for f, fmt in enumerate(ch.sms_formats):
+            yield from sourced((*loc, "sms_formats", f), f"sms_formats[{f}]", fmt)
+            for key in ("pattern", "followup_pattern"):
+                pattern = getattr(fmt, key)
+                if pattern is None:
+                    continue
+                fields = set(re.findall(r"\{([^{}]*)\}", pattern))
+                if not fields or fields - SMS_PLACEHOLDERS:
+                    yield (*loc, "sms_formats", f, key), (
+                        f"pattern must use only {{number}} and {{text}}, found {sorted(fields) or 'none'}"
+                    )
+            if fmt.operator is not None and fmt.operator not in ch.operators:
+                yield (*loc, "sms_formats", f, "operator"), f"operator {fmt.operator!r} is not listed under operators"
+        if "sms" in ch.draft_kinds and not ch.sms_formats:
+            yield (*loc, "draft_kinds"), "an sms draft needs sms_formats"
+        for p, pre in enumerate(ch.prerequisites):
+            yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre)
+            if pre.channel is not None:
+                yield from channel_ref((*loc, "prerequisites", p, "channel"), pre.channel, ch)
+            if pre.after == "complaint" and pre.channel is None:
+                yield (*loc, "prerequisites", p), "a prerequisite after a complaint must name the channel"
+        for d, deadline in enumerate(ch.deadlines):
+            yield from sourced((*loc, "deadlines", d), f"deadline {deadline.id!r}", deadline)
+            for k, target in enumerate(deadline.escalate_to):
+                yield from channel_ref((*loc, "deadlines", d, "escalate_to", k), target, ch)
+
+    for s, src in enumerate(catalog.sources):
+        if src.id not in used_sources:
+            yield ("sources", s), f"source {src.id!r} is never used"
+
+
+def _duplicates(items: Iterable[tuple[Loc, str]]) -> Iterable[tuple[Loc, str]]:
+    items = list(items)
+    counts = Counter(value for _, value in items)
+    seen: set[str] = set()
+    for loc, value in items:
+        if counts[value] > 1:
+            if value in seen:
+                yield loc, f"duplicate id {value!r}"
+            seen.add(value)

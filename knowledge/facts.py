@@ -1,0 +1,80 @@
+"""Readings of the case facts (FACTS.md keys) shared by recommendation, rule checks and drafting."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any, Mapping
+
+from knowledge.catalog import Catalog
+
+Facts = Mapping[str, Any]
+
+FRAUD_IMPERSONATIONS = frozenset({"police", "bank", "platform", "government"})
+
+
+def answer(facts: Facts, key: str) -> Any:
+    """The answer for `key`, with blanks (None, "", []) read as absent."""
+    value = facts.get(key)
+    return None if value in (None, "", [], {}) else value
+
+
+def said_yes(facts: Facts, key: str) -> bool:
+    return answer(facts, key) == "yes"
+
+
+def parse_when(value: Any, tz: tzinfo) -> datetime | None:
+    """An aware datetime from an ISO string or datetime; naive values are read in the jurisdiction's zone."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def fraud_with_loss(facts: Facts) -> bool:
+    """Money gone or a code shared: the cases where minutes matter."""
+    return said_yes(facts, "money_lost") or said_yes(facts, "codes_shared")
+
+
+def is_fraud(facts: Facts) -> bool:
+    """Fraud by the person's own account, or by the signs that make it fraud whatever they called it."""
+    return (
+        answer(facts, "issue_type") == "fraud"
+        or fraud_with_loss(facts)
+        or answer(facts, "impersonation") in FRAUD_IMPERSONATIONS
+    )
+
+
+def operator_at_fault(catalog: Catalog, facts: Facts) -> str | None:
+    """The person's own operator when the complaint is about the operator itself (CN only), else None.
+
+    That is the case when the named company is the person's operator (its own marketing, a data leak),
+    or when the complaint is about rude service and no other company is named.
+    """
+    if answer(facts, "jurisdiction") not in (None, "CN") or not catalog.has_channel("cn_operator"):
+        return None
+    operators = catalog.channel("cn_operator").operators
+    own = answer(facts, "own_operator")
+    own = own if own in operators else None
+    company = str(answer(facts, "company") or "").casefold()
+    if company:
+        named = [key for key, op in operators.items() if any(_names(alias, company) for alias in op.aliases)]
+        if own in named:
+            return own
+        if own is None and len(named) == 1:
+            return named[0]
+        return None
+    if answer(facts, "issue_type") == "rude_service" and own is not None:
+        return own
+    return None
+
+
+def _names(alias: str, company: str) -> bool:
+    """Short aliases such as 移动 or 电信 must match whole, or "移动互联网科技" would read as China Mobile."""
+    alias = alias.casefold()
+    return alias in company if len(alias) >= 4 else company.strip() == alias

@@ -1,0 +1,33 @@
+"""Drafts for a finished case: the channel's own form first, and the full written complaint with
+the evidence list and hashes whenever the first form is shorter (an SMS or a phone script)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from knowledge.catalog import Catalog
+from services.conversation import DraftText
+from services.drafting import DraftInput, available_kinds, render_draft
+
+
+class CatalogDrafter:
+    """Implements the conversation service's Drafter with the jinja2 templates."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def draft(
+        self, case_id: int, answers: dict[str, Any], evidence: list[dict[str, Any]], created_at: datetime, lang: str
+    ) -> DraftText:
+        channel_id = str(answers.get("channel") or "")
+        draft_input = DraftInput(case_id=case_id, answers=answers, evidence=evidence, created_at=created_at)
+        kinds = available_kinds(self.catalog, draft_input, channel_id)
+        drafts = [render_draft(self.catalog, draft_input, channel_id, lang, kinds[0])]
+        if "written" in kinds and kinds[0] != "written":
+            drafts.append(render_draft(self.catalog, draft_input, channel_id, lang, "written"))
+        parts = []
+        for draft in drafts:
+            heading = f"【{draft.title}】" if lang == "zh" else f"— {draft.title} —"
+            target = f"\n→ {draft.to}" if draft.to else ""
+            parts.append(f"{heading}{target}\n{draft.text}")
+        return DraftText(title=drafts[0].title, text="\n\n".join(parts))

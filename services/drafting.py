@@ -1,0 +1,359 @@
+"""Complaint drafting: turn a case's answers into a written complaint, an SMS report or a phone script."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+import phonenumbers
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from knowledge.catalog import Catalog, Channel, DraftKind, Jurisdiction, SmsFormat
+from knowledge.facts import answer, is_fraud, operator_at_fault, parse_when, said_yes
+from knowledge.rules import possible_breaches
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+LANGS = ("zh", "en")
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+@dataclass(frozen=True)
+class PreviousComplaint:
+    """The complaint an escalation follows up: where, when, and the reference the channel gave."""
+
+    channel_id: str
+    filed_at: datetime
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    case_id: int
+    answers: Mapping[str, Any]
+    evidence: list[dict[str, Any]]
+    created_at: datetime
+    previous: PreviousComplaint | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: Literal["written", "sms", "phone_script"]
+    title: str
+    text: str
+    to: str | None = None
+    followup: str | None = None
+
+
+class DraftError(ValueError):
+    """The requested draft cannot be made from these facts (e.g. an SMS report without the SMS text)."""
+
+
+@dataclass
+class _Sms:
+    fmt: SmsFormat
+    body: str
+    followup: str | None = field(default=None)
+
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=False,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+
+
+def available_kinds(catalog: Catalog, draft_input: DraftInput, channel_id: str) -> list[DraftKind]:
+    """Draft kinds this channel takes that the facts allow, in the channel's order of preference."""
+    channel = catalog.channel(channel_id)
+    return [k for k in channel.draft_kinds if k != "sms" or _sms(catalog, channel, draft_input.answers) is not None]
+
+
+def render_draft(
+    catalog: Catalog,
+    draft_input: DraftInput,
+    channel_id: str,
+    lang: str,
+    kind: DraftKind | None = None,
+) -> Draft:
+    """Render one draft for the channel; without `kind`, the channel's first kind the facts allow."""
+    if lang not in LANGS:
+        raise DraftError(f"unsupported language {lang!r}")
+    channel = catalog.channel(channel_id)
+    kinds = available_kinds(catalog, draft_input, channel_id)
+    if kind is None:
+        if not kinds:
+            raise DraftError(f"no draft for {channel_id!r} fits these facts")
+        kind = kinds[0]
+    elif kind not in kinds:
+        raise DraftError(f"{channel_id!r} has no {kind!r} draft for these facts")
+
+    context = _context(catalog, draft_input, channel, lang, kind)
+    if kind == "sms":
+        sms = _sms(catalog, channel, draft_input.answers)
+        assert sms is not None  # available_kinds checked it
+        context["sms"] = {"to": sms.fmt.to, "unverified": sms.fmt.unverified}
+        title = _render(f"{lang}/title.j2", context).strip()
+        return Draft("sms", title, sms.body, to=sms.fmt.to, followup=sms.followup)
+    title = _render(f"{lang}/title.j2", context).strip()
+    return Draft(kind, title, _render(f"{lang}/{kind}.j2", context))
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    text = _env.get_template(name).render(**context)
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+# ---- SMS reports: the exact text the channel's format asks for ----
+
+def _sms(catalog: Catalog, channel: Channel, answers: Mapping[str, Any]) -> _Sms | None:
+    fmt = channel.sms_format_for(answer(answers, "own_operator"))
+    if fmt is None or answer(answers, "issue_type") not in fmt.issues:
+        return None
+    callers = answer(answers, "caller_numbers") or []
+    values = {
+        "number": _sms_number(callers[0], channel.jurisdiction) if callers else None,
+        "text": (answer(answers, "content") or "").strip() or None,
+    }
+    needed = set(re.findall(r"\{(\w+)\}", fmt.pattern + (fmt.followup_pattern or "")))
+    if any(values[name] is None for name in needed):
+        return None
+    body = fmt.pattern.format(**values)
+    # The report must carry the SMS unedited, so an over-long one goes to the web form instead of being cut.
+    if len(body) > fmt.max_chars:
+        return None
+    followup = fmt.followup_pattern.format(**values) if fmt.followup_pattern else None
+    return _Sms(fmt, body, followup)
+
+
+def _sms_number(phone: Mapping[str, Any], jurisdiction: str) -> str:
+    """The sender as dialled at home: national digits for domestic numbers, E.164 for foreign ones."""
+    number = str(phone.get("number") or phone.get("raw") or "").strip()
+    if number.startswith("+"):
+        try:
+            parsed = phonenumbers.parse(number)
+        except phonenumbers.NumberParseException:
+            return number
+        region = "GB" if jurisdiction == "UK" else jurisdiction
+        if phonenumbers.region_code_for_number(parsed) == region:
+            national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+            return re.sub(r"\D", "", national)
+        return number
+    return re.sub(r"[^\d+]", "", number) or number
+
+
+# ---- context for the templates: values only, every language's wording stays in the templates ----
+
+def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: str, kind: str) -> dict[str, Any]:
+    facts = draft_input.answers
+    jur = catalog.jurisdiction(channel.jurisdiction)
+    issue = answer(facts, "issue_type") or "other"
+    fraud = is_fraud(facts)
+    last_contact = parse_when(answer(facts, "last_contact_at"), jur.tz)
+    opted_out_at = parse_when(answer(facts, "opted_out_at"), jur.tz)
+    own_operator = answer(facts, "own_operator")
+    operator_key = operator_at_fault(catalog, {**facts, "jurisdiction": jur.code})
+    evidence = draft_input.evidence or answer(facts, "evidence") or []
+    called = answer(facts, "called_number") or []
+    amount = answer(facts, "amount_lost") if said_yes(facts, "money_lost") else None
+    impersonation = answer(facts, "impersonation")
+
+    return {
+        "lang": lang,
+        "kind": kind,
+        "case_id": draft_input.case_id,
+        "channel": {
+            "id": channel.id,
+            "name": _channel_name(channel, own_operator, lang),
+            "kind": channel.kind,
+            "tracks": channel.tracks_complaints,
+            "unverified": channel.unverified,
+        },
+        "jurisdiction": {"code": jur.code, "name": jur.name.get(lang)},
+        "issue": issue,
+        "fraud": fraud,
+        "is_call": issue != "spam_sms",
+        "operator_at_fault": operator_key is not None,
+        "complainant": {
+            "name": answer(facts, "contact_name"),
+            "phone": answer(facts, "contact_phone"),
+            "email": answer(facts, "contact_email"),
+        },
+        "callers": [_display(p) for p in answer(facts, "caller_numbers") or []],
+        "called": _display(called[0]) if called else None,
+        "company": answer(facts, "company"),
+        "last_contact": _when(last_contact, jur, lang) if last_contact else None,
+        "since": _date(parse_when(answer(facts, "since"), jur.tz), jur, lang),
+        "frequency": answer(facts, "frequency"),
+        "relationship": answer(facts, "relationship"),
+        "opted_out": said_yes(facts, "opted_out"),
+        "opted_out_at": _date(opted_out_at, jur, lang),
+        "contact_after_opt_out": bool(opted_out_at and last_contact and last_contact > opted_out_at),
+        "voice_kind": answer(facts, "voice_kind") if answer(facts, "voice_kind") != "unknown" else None,
+        "content": answer(facts, "content"),
+        "money_lost": said_yes(facts, "money_lost"),
+        "amount": _money(amount, jur, lang) if amount is not None else None,
+        "codes_shared": said_yes(facts, "codes_shared"),
+        "impersonation": impersonation if impersonation not in (None, "none") else None,
+        "harm": list(answer(facts, "harm") or []),
+        "harm_detail": answer(facts, "harm_detail"),
+        "breaches": [
+            {"text": b.text[lang], "source": b.source}
+            for b in possible_breaches(catalog, facts, jur.code)
+        ],
+        "evidence": [_evidence_item(item, jur, lang) for item in evidence],
+        "previous": _previous(catalog, draft_input, jur, lang),
+        "reply_within": _reply_within(channel),
+        "created": _date(draft_input.created_at, jur, lang),
+        "truth_confirmed": said_yes(facts, "truth_confirmed"),
+        "reach": _reach(channel, own_operator, lang),
+        "needs": [n.get(lang) for n in channel.needs],
+        "follow_up": channel.follow_up.get(lang) if channel.follow_up else None,
+        "disclaimer": catalog.texts.not_legal_advice.get(lang),
+        "to_be_confirmed": catalog.texts.to_be_confirmed.get(lang),
+        "sms": None,
+    }
+
+
+def _display(phone: Any) -> str:
+    if isinstance(phone, Mapping):
+        return str(phone.get("display") or phone.get("number") or phone.get("raw") or "").strip()
+    return str(phone).strip()
+
+
+def _local(moment: datetime, jur: Jurisdiction) -> datetime:
+    """The jurisdiction's clock; where it spans several zones, the offset the person gave is their local time."""
+    if jur.multi_timezone and moment.utcoffset() is not None:
+        return moment
+    return moment.astimezone(jur.tz)
+
+
+def _offset(moment: datetime) -> str:
+    delta = moment.utcoffset() or timedelta(0)
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _date(moment: datetime | None, jur: Jurisdiction, lang: str) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=jur.tz)
+    local = _local(moment, jur)
+    if lang == "zh":
+        return f"{local.year}年{local.month}月{local.day}日"
+    return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year}"
+
+
+def _when(moment: datetime, jur: Jurisdiction, lang: str) -> str:
+    local = _local(moment, jur)
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    label = jur.time_label.get(lang)
+    if lang == "zh":
+        return f"{_date(local, jur, lang)} {clock}（{label}，{_offset(local)}）"
+    return f"{_date(local, jur, lang)}, {clock} ({label}, {_offset(local)})"
+
+
+def _money(amount: Any, jur: Jurisdiction, lang: str) -> str:
+    try:
+        value = float(amount)
+    except (TypeError, ValueError):
+        return str(amount)
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return f"{number} {jur.currency.name.zh}" if lang == "zh" else f"{jur.currency.symbol}{number}"
+
+
+def _size(size: Any) -> str | None:
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        return None
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _evidence_item(item: Mapping[str, Any], jur: Jurisdiction, lang: str) -> dict[str, Any]:
+    size = item.get("size")
+    received = parse_when(item.get("received_at"), jur.tz)
+    return {
+        "kind": item.get("kind") or "document",
+        "size": _size(size),
+        "bytes": f"{int(size):,}" if isinstance(size, int) else None,
+        "sha256": item.get("sha256"),
+        "filename": item.get("filename") or None,
+        "caption": item.get("caption") or None,
+        "received": _when(received, jur, lang) if received else None,
+    }
+
+
+def _previous(catalog: Catalog, draft_input: DraftInput, jur: Jurisdiction, lang: str) -> dict[str, Any] | None:
+    previous = draft_input.previous
+    if previous is None:
+        return None
+    channel = catalog.channel(previous.channel_id) if catalog.has_channel(previous.channel_id) else None
+    filed = previous.filed_at if previous.filed_at.tzinfo else previous.filed_at.replace(tzinfo=jur.tz)
+    created = draft_input.created_at if draft_input.created_at.tzinfo else draft_input.created_at.replace(tzinfo=jur.tz)
+    days_since = max((created - filed).days, 0)
+    period = None
+    if channel is not None:
+        period = next(
+            (d.days for d in channel.deadlines if d.kind == "answer" and not d.working_days and d.starts == "filed"),
+            None,
+        )
+    return {
+        "channel_name": _channel_name(channel, answer(draft_input.answers, "own_operator"), lang)
+        if channel
+        else previous.channel_id,
+        "filed": _date(filed, jur, lang),
+        "reference": previous.reference or None,
+        "days_since": days_since,
+        "period": period,
+        "period_passed": period is not None and days_since >= period,
+    }
+
+
+def _channel_name(channel: Channel, own_operator: Any, lang: str) -> str:
+    """The person's own operator by name and hotline, rather than the list of all four."""
+    operator = channel.operators.get(own_operator) if isinstance(own_operator, str) else None
+    if operator is None:
+        return channel.name.get(lang)
+    hotline = next((h.value for h in channel.how if h.operator == own_operator and h.type == "phone"), None)
+    if hotline is None:
+        return operator.name.get(lang)
+    return f"{operator.name.get(lang)}（{hotline}）" if lang == "zh" else f"{operator.name.get(lang)} ({hotline})"
+
+
+def _reply_within(channel: Channel) -> dict[str, Any] | None:
+    """The channel's own answer period, quoted in the request for a reply (never as a promise)."""
+    for deadline in channel.deadlines:
+        if deadline.kind == "answer" and deadline.starts == "filed" and not deadline.unverified:
+            return {"days": deadline.days, "working_days": deadline.working_days}
+    return None
+
+
+def _reach(channel: Channel, own_operator: Any, lang: str) -> list[dict[str, Any]]:
+    """Phone numbers and other ways to reach the channel, narrowed to the person's operator if known."""
+    ways = []
+    for how in channel.how_for(own_operator if isinstance(own_operator, str) else None):
+        operator = channel.operators.get(how.operator) if how.operator else None
+        ways.append({
+            "type": how.type,
+            "value": how.value,
+            "note": how.note.get(lang) if how.note else None,
+            "operator": operator.name.get(lang) if operator else None,
+            "unverified": how.unverified,
+        })
+    return ways

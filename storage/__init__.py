@@ -1,0 +1,31 @@
+"""Persistence: storage protocols, the SQLite store and the content-addressed evidence files."""
+
+from storage.files import EvidenceFiles
+from storage.migrate import MigrationError
+from storage.protocols import (
+    CaseEvent,
+    CaseRow,
+    EvidenceFileStore,
+    EvidenceRow,
+    NewEvidence,
+    Store,
+    StoredFile,
+    StoreTx,
+    User,
+)
+from storage.sqlite import SqliteStore
+
+__all__ = [
+    "CaseEvent",
+    "CaseRow",
+    "EvidenceFileStore",
+    "EvidenceFiles",
+    "EvidenceRow",
+    "MigrationError",
+    "NewEvidence",
+    "SqliteStore",
+    "Store",
+    "StoreTx",
+    "StoredFile",
+    "User",
+]

@@ -1,0 +1,215 @@
+"""Storage ports: the row types and the small protocols the application layer depends on.
+
+Every implementation (SQLite now, PostgreSQL later) must pass the contract suite in
+tests/storage, which is written against these protocols only.
+
+Contract notes that the type signatures cannot say:
+- Timestamps go in as timezone-aware datetimes (naive ones are rejected with ValueError)
+  and come back as aware datetimes in UTC.
+- Reads see committed data only, except inside the task that holds an open transaction,
+  which also sees its own uncommitted writes.
+- Isolation between users is enforced by `get_case` / `list_cases`; the per-case reads
+  (`case_answers`, `case_evidence`, `case_events`) trust a case id the caller obtained there.
+- A transaction is one atomic unit: commit when the block exits, rollback when it raises.
+  Transactions never nest; opening one inside another in the same task raises RuntimeError.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person on one platform; (platform, external_id) is unique."""
+
+    id: int
+    platform: str
+    external_id: str
+    lang: str
+    timezone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One complaint case; answers, evidence and events hang off it."""
+
+    id: int
+    user_id: int
+    status: str
+    jurisdiction: str | None
+    issue_type: str | None
+    channel: str | None
+    reference: str | None
+    filed_at: datetime | None
+    draft: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    """Metadata of one evidence file attached to a case; the bytes live in the file store."""
+
+    id: int
+    case_id: int
+    sha256: str
+    kind: str
+    mime: str
+    size: int
+    filename: str | None
+    stored_path: str
+    caption: str | None
+    origin: dict[str, Any] | None
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """An entry in a case's history (created, drafted, filed, reminder answered, ...)."""
+
+    id: int
+    case_id: int
+    at: datetime
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """Where the evidence file store put some bytes; rel_path is what the database keeps."""
+
+    sha256: str
+    size: int
+    rel_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvidence:
+    """What `StoreTx.add_evidence` needs; `received_at` is the `at` passed with it."""
+
+    sha256: str
+    kind: str
+    mime: str
+    size: int
+    stored_path: str
+    filename: str | None = None
+    caption: str | None = None
+    origin: dict[str, Any] | None = None
+
+    @classmethod
+    def from_stored(
+        cls,
+        stored: StoredFile,
+        *,
+        kind: str,
+        mime: str,
+        filename: str | None = None,
+        caption: str | None = None,
+        origin: dict[str, Any] | None = None,
+    ) -> NewEvidence:
+        """Build the record for a file the evidence file store has just kept."""
+        return cls(
+            sha256=stored.sha256,
+            kind=kind,
+            mime=mime,
+            size=stored.size,
+            stored_path=stored.rel_path,
+            filename=filename,
+            caption=caption,
+            origin=origin,
+        )
+
+
+class StoreTx(Protocol):
+    """The writes, all inside one transaction opened by `Store.transaction()`."""
+
+    async def get_or_create_user(
+        self, platform: str, external_id: str, lang: str, at: datetime
+    ) -> User: ...
+
+    async def set_user_lang(self, user_id: int, lang: str) -> None: ...
+
+    async def set_user_timezone(self, user_id: int, tz: str | None) -> None: ...
+
+    async def save_session(self, user_id: int, state: dict[str, Any], at: datetime) -> None: ...
+
+    async def delete_session(self, user_id: int) -> None: ...
+
+    async def create_case(
+        self, user_id: int, at: datetime, jurisdiction: str | None = None
+    ) -> int: ...
+
+    async def update_case(self, case_id: int, at: datetime, **fields: Any) -> None: ...
+
+    async def save_answer(self, case_id: int, step_id: str, value: Any, at: datetime) -> None: ...
+
+    async def delete_answer(self, case_id: int, step_id: str) -> None: ...
+
+    async def add_evidence(
+        self, case_id: int, record: NewEvidence, at: datetime
+    ) -> tuple[int, bool]: ...
+
+    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]: ...
+
+    async def add_event(
+        self, case_id: int, kind: str, data: dict[str, Any], at: datetime
+    ) -> int: ...
+
+    async def mark_processed(self, platform: str, update_id: int | str, at: datetime) -> bool: ...
+
+    async def prune_processed(self, before: datetime) -> int: ...
+
+    async def delete_case(self, case_id: int) -> list[str]: ...
+
+
+class Store(Protocol):
+    """Reads, a few self-contained user writes, and the door to a write transaction."""
+
+    def transaction(self) -> AbstractAsyncContextManager[StoreTx]: ...
+
+    async def get_or_create_user(
+        self, platform: str, external_id: str, lang: str, at: datetime
+    ) -> User: ...
+
+    async def get_user(self, user_id: int) -> User | None: ...
+
+    async def set_user_lang(self, user_id: int, lang: str) -> None: ...
+
+    async def set_user_timezone(self, user_id: int, tz: str | None) -> None: ...
+
+    async def load_session(self, user_id: int) -> dict[str, Any] | None: ...
+
+    async def list_cases(self, user_id: int) -> list[CaseRow]: ...
+
+    async def get_case(self, case_id: int, user_id: int) -> CaseRow | None: ...
+
+    async def case_answers(self, case_id: int) -> dict[str, Any]: ...
+
+    async def case_evidence(self, case_id: int) -> list[EvidenceRow]: ...
+
+    async def case_events(self, case_id: int) -> list[CaseEvent]: ...
+
+    async def is_processed(self, platform: str, update_id: int | str) -> bool: ...
+
+
+class EvidenceFileStore(Protocol):
+    """Content-addressed storage of evidence bytes, named by hash and never by the user."""
+
+    async def put_file(self, src: Path) -> StoredFile: ...
+
+    async def put_bytes(self, data: bytes) -> StoredFile: ...
+
+    def open_path(self, rel_path: str) -> Path: ...
+
+    async def remove(self, rel_path: str) -> None: ...
+
+    def new_temp_path(self) -> Path: ...
+
+    async def adopt_temp(self, tmp_path: Path) -> StoredFile: ...
+
+    async def discard_temp(self, tmp_path: Path) -> None: ...

@@ -1,0 +1,251 @@
+"""SQLite implementation of the Store protocol: connections, transactions and reads.
+
+Two aiosqlite connections to one WAL database:
+- the writer, used only under an asyncio.Lock, so transactions from many coroutines run one
+  after another (SQLite has a single writer anyway; busy_timeout covers other processes);
+- the reader, query-only, so reads never wait for a writer and never see another coroutine's
+  uncommitted writes. The task holding the lock reads through the writer instead, so it
+  sees its own writes.
+
+synchronous=NORMAL in WAL mode keeps every committed transaction through a crash or kill of
+the process; only a power cut can lose the last few commits, a fair price for a chat bot.
+https://www.sqlite.org/pragma.html#pragma_synchronous
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import aiosqlite
+
+from storage.codec import decode_json
+from storage.migrate import DEFAULT_MIGRATIONS_DIR, apply_migrations, load_migrations
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, User
+from storage.sqlite_rows import (
+    CASE_COLUMNS,
+    EVENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    USER_COLUMNS,
+    case_from_row,
+    event_from_row,
+    evidence_from_row,
+    user_from_row,
+)
+from storage.sqlite_tx import SqliteTx
+
+DB_FILE_NAME = "bot.sqlite3"
+
+
+class SqliteStore:
+    """The bot's database in `data_dir/bot.sqlite3`; call `open()` (or use `async with`)."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        migrations_dir: Path = DEFAULT_MIGRATIONS_DIR,
+        busy_timeout_ms: int = 5000,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / DB_FILE_NAME
+        self._migrations_dir = migrations_dir
+        self._busy_timeout_ms = busy_timeout_ms
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._tx_owner: asyncio.Task[Any] | None = None
+
+    async def open(self) -> SqliteStore:
+        """Create the folder and database if needed, set the pragmas, apply migrations."""
+        if self._writer is not None:
+            raise RuntimeError("store is already open")
+        migrations = load_migrations(self._migrations_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        writer = await aiosqlite.connect(
+            self.path, isolation_level="IMMEDIATE", cached_statements=256
+        )
+        try:
+            (mode,) = list(await writer.execute_fetchall("PRAGMA journal_mode = WAL"))[0]
+            if str(mode).lower() != "wal":
+                raise RuntimeError(f"SQLite refused WAL mode for {self.path} (got {mode})")
+            await self._set_common_pragmas(writer)
+            await writer.execute("PRAGMA synchronous = NORMAL")
+            await apply_migrations(writer, migrations)
+            reader = await aiosqlite.connect(self.path, isolation_level=None)
+        except BaseException:
+            await writer.close()
+            raise
+        try:
+            await self._set_common_pragmas(reader)
+            await reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            await reader.close()
+            await writer.close()
+            raise
+        self._writer, self._reader = writer, reader
+        return self
+
+    async def _set_common_pragmas(self, conn: aiosqlite.Connection) -> None:
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+
+    async def close(self) -> None:
+        """Wait for the running transaction, then close both connections."""
+        if self._writer is None:
+            return
+        if self._owns_transaction():
+            raise RuntimeError("cannot close the store from inside one of its transactions")
+        async with self._write_lock:
+            writer, reader = self._writer, self._reader
+            self._writer = self._reader = None
+            if writer is None or reader is None:
+                return
+            try:
+                await reader.close()
+                await writer.execute("PRAGMA optimize")
+            finally:
+                await writer.close()
+
+    async def __aenter__(self) -> SqliteStore:
+        return await self.open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _owns_transaction(self) -> bool:
+        return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
+
+    def _require_writer(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            raise RuntimeError("store is not open")
+        return self._writer
+
+    def _read_conn(self) -> aiosqlite.Connection:
+        if self._owns_transaction():
+            return self._require_writer()
+        if self._reader is None:
+            raise RuntimeError("store is not open")
+        return self._reader
+
+    async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        return list(await self._read_conn().execute_fetchall(sql, params))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteTx]:
+        """One atomic unit of writes: commit when the block exits, roll back if it raises."""
+        if self._owns_transaction():
+            raise RuntimeError("a transaction is already open in this task; use its tx object")
+        async with self._write_lock:
+            writer = self._require_writer()
+            task = asyncio.current_task()
+            self._tx_owner = task
+            tx = SqliteTx(writer)
+            try:
+                # A commit or rollback whose await was cancelled still runs on the connection
+                # thread, in order; this only heals a connection left mid-transaction.
+                if writer.in_transaction:
+                    await writer.rollback()
+                try:
+                    yield tx
+                except BaseException:
+                    await writer.rollback()
+                    raise
+                try:
+                    await writer.commit()
+                except BaseException:
+                    if writer.in_transaction:
+                        await writer.rollback()
+                    raise
+            finally:
+                tx.finish()
+                self._tx_owner = None
+
+    async def get_or_create_user(
+        self, platform: str, external_id: str, lang: str, at: datetime
+    ) -> User:
+        """Find the user, or create it with `lang`; a known user costs one read, no write."""
+        rows = await self._fetch(
+            f"SELECT {USER_COLUMNS} FROM users WHERE platform = ? AND external_id = ?",
+            (platform, str(external_id)),
+        )
+        if rows:
+            return user_from_row(rows[0])
+        async with self.transaction() as tx:
+            return await tx.get_or_create_user(platform, external_id, lang, at)
+
+    async def get_user(self, user_id: int) -> User | None:
+        """The user with this id, or None."""
+        rows = await self._fetch(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+        return user_from_row(rows[0]) if rows else None
+
+    async def set_user_lang(self, user_id: int, lang: str) -> None:
+        """Change the user's language in a transaction of its own."""
+        async with self.transaction() as tx:
+            await tx.set_user_lang(user_id, lang)
+
+    async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
+        """Change the user's time zone in a transaction of its own."""
+        async with self.transaction() as tx:
+            await tx.set_user_timezone(user_id, tz)
+
+    async def load_session(self, user_id: int) -> dict[str, Any] | None:
+        """The user's saved conversation state, or None."""
+        rows = await self._fetch("SELECT state FROM sessions WHERE user_id = ?", (user_id,))
+        return decode_json(rows[0][0]) if rows else None
+
+    async def list_cases(self, user_id: int) -> list[CaseRow]:
+        """The user's cases, newest first."""
+        rows = await self._fetch(
+            f"SELECT {CASE_COLUMNS} FROM cases WHERE user_id = ? "
+            "ORDER BY created_at DESC, id DESC",
+            (user_id,),
+        )
+        return [case_from_row(row) for row in rows]
+
+    async def get_case(self, case_id: int, user_id: int) -> CaseRow | None:
+        """The case if it belongs to this user; None otherwise (other users' cases stay hidden)."""
+        rows = await self._fetch(
+            f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ? AND user_id = ?", (case_id, user_id)
+        )
+        return case_from_row(rows[0]) if rows else None
+
+    async def case_answers(self, case_id: int) -> dict[str, Any]:
+        """Step id -> answered value for one case."""
+        rows = await self._fetch(
+            "SELECT step_id, value FROM answers WHERE case_id = ? ORDER BY step_id", (case_id,)
+        )
+        return {step_id: decode_json(value) for step_id, value in rows}
+
+    async def case_evidence(self, case_id: int) -> list[EvidenceRow]:
+        """The case's evidence in the order it arrived."""
+        rows = await self._fetch(
+            f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY id", (case_id,)
+        )
+        return [evidence_from_row(row) for row in rows]
+
+    async def case_events(self, case_id: int) -> list[CaseEvent]:
+        """The case's history, oldest first."""
+        rows = await self._fetch(
+            f"SELECT {EVENT_COLUMNS} FROM case_events WHERE case_id = ? ORDER BY at, id",
+            (case_id,),
+        )
+        return [event_from_row(row) for row in rows]
+
+    async def is_processed(self, platform: str, update_id: int | str) -> bool:
+        """Whether this platform update id was already claimed by mark_processed."""
+        rows = await self._fetch(
+            "SELECT 1 FROM processed_updates WHERE platform = ? AND update_id = ?",
+            (platform, str(update_id)),
+        )
+        return bool(rows)

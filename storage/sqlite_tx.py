@@ -1,0 +1,240 @@
+"""The write side of the SQLite store: every method runs inside one open transaction.
+
+The writer connection uses sqlite3's implicit transactions with isolation_level "IMMEDIATE":
+the module issues BEGIN IMMEDIATE in the same call as the first INSERT/UPDATE/DELETE, which
+saves one thread hop per transaction (a one-answer write measured about 600 µs with an
+explicit BEGIN, 380 µs without). Every write statement here therefore starts with INSERT,
+UPDATE or DELETE; a statement opening with WITH would run outside the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.codec import encode_json, encode_time
+from storage.protocols import NewEvidence, User
+from storage.sqlite_rows import (
+    TIME_CASE_COLUMNS,
+    UPDATABLE_CASE_COLUMNS,
+    USER_COLUMNS,
+    user_from_row,
+)
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+_INSERT_USER = (
+    "INSERT INTO users (platform, external_id, lang, created_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (platform, external_id) DO NOTHING"
+)
+_SELECT_USER = f"SELECT {USER_COLUMNS} FROM users WHERE platform = ? AND external_id = ?"
+_SAVE_SESSION = (
+    "INSERT INTO sessions (user_id, state, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+)
+_SAVE_ANSWER = (
+    "INSERT INTO answers (case_id, step_id, value, answered_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (case_id, step_id) DO UPDATE "
+    "SET value = excluded.value, answered_at = excluded.answered_at"
+)
+_INSERT_EVIDENCE = (
+    "INSERT INTO evidence (case_id, sha256, kind, mime, size, filename, stored_path, caption, "
+    "origin, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (case_id, sha256) DO NOTHING"
+)
+_MARK_PROCESSED = (
+    "INSERT INTO processed_updates (platform, update_id, at) VALUES (?, ?, ?) "
+    "ON CONFLICT (platform, update_id) DO NOTHING"
+)
+
+
+@contextmanager
+def _parent_must_exist(what: str, key: object) -> Iterator[None]:
+    """Turn a foreign-key failure into the LookupError the contract promises."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        if "FOREIGN KEY" in str(exc):
+            raise LookupError(f"no {what} {key}") from exc
+        raise
+
+
+class SqliteTx:
+    """Writes of one transaction on the store's writer connection; dead once the block exits."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection: aiosqlite.Connection | None = connection
+
+    def finish(self) -> None:
+        """Called by the store when the block exits, so a leaked tx cannot write later."""
+        self._connection = None
+
+    @property
+    def _conn(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise RuntimeError("this transaction has already finished")
+        return self._connection
+
+    async def _execute(self, sql: str, params: Iterable[Any]) -> aiosqlite.Cursor:
+        return await self._conn.execute(sql, tuple(params))
+
+    async def get_or_create_user(
+        self, platform: str, external_id: str, lang: str, at: datetime
+    ) -> User:
+        """Return the user, creating it with `lang` if new (an existing user's lang is kept)."""
+        key = (platform, str(external_id))
+        await self._execute(_INSERT_USER, (*key, lang, encode_time(at)))
+        rows = await self._conn.execute_fetchall(_SELECT_USER, key)
+        return user_from_row(next(iter(rows)))
+
+    async def set_user_lang(self, user_id: int, lang: str) -> None:
+        """Change the language of the bot's messages to this user."""
+        cursor = await self._execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
+        if cursor.rowcount == 0:
+            raise LookupError(f"no user {user_id}")
+
+    async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
+        """Record the user's IANA time zone (None: unknown, fall back to the jurisdiction's)."""
+        cursor = await self._execute("UPDATE users SET timezone = ? WHERE id = ?", (tz, user_id))
+        if cursor.rowcount == 0:
+            raise LookupError(f"no user {user_id}")
+
+    async def save_session(self, user_id: int, state: dict[str, Any], at: datetime) -> None:
+        """Replace the user's conversation state."""
+        with _parent_must_exist("user", user_id):
+            await self._execute(_SAVE_SESSION, (user_id, encode_json(state), encode_time(at)))
+
+    async def delete_session(self, user_id: int) -> None:
+        """Forget the user's conversation state (no error if there is none)."""
+        await self._execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+    async def create_case(
+        self, user_id: int, at: datetime, jurisdiction: str | None = None
+    ) -> int:
+        """Open a new case in status 'draft' and return its id."""
+        stamp = encode_time(at)
+        with _parent_must_exist("user", user_id):
+            cursor = await self._execute(
+                "INSERT INTO cases (user_id, jurisdiction, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (user_id, jurisdiction, stamp, stamp),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def update_case(self, case_id: int, at: datetime, **fields: Any) -> None:
+        """Set some of status/jurisdiction/issue_type/channel/reference/filed_at/draft."""
+        unknown = set(fields) - UPDATABLE_CASE_COLUMNS
+        if unknown:
+            raise ValueError(f"update_case cannot set {sorted(unknown)}")
+        columns = sorted(fields)
+        values = [
+            encode_time(fields[c]) if c in TIME_CASE_COLUMNS and fields[c] is not None
+            else fields[c]
+            for c in columns
+        ]
+        # Column names come from the whitelist above, never from the caller's text.
+        assignments = "".join(f"{c} = ?, " for c in columns)
+        cursor = await self._execute(
+            f"UPDATE cases SET {assignments}updated_at = ? WHERE id = ?",
+            (*values, encode_time(at), case_id),
+        )
+        if cursor.rowcount == 0:
+            raise LookupError(f"no case {case_id}")
+
+    async def save_answer(self, case_id: int, step_id: str, value: Any, at: datetime) -> None:
+        """Store (or replace) the JSON value answered at a step of the case's flow."""
+        with _parent_must_exist("case", case_id):
+            await self._execute(
+                _SAVE_ANSWER, (case_id, step_id, encode_json(value), encode_time(at))
+            )
+
+    async def delete_answer(self, case_id: int, step_id: str) -> None:
+        """Drop one answer, e.g. when the person goes back and the step is skipped."""
+        await self._execute(
+            "DELETE FROM answers WHERE case_id = ? AND step_id = ?", (case_id, step_id)
+        )
+
+    async def add_evidence(
+        self, case_id: int, record: NewEvidence, at: datetime
+    ) -> tuple[int, bool]:
+        """Attach a file to a case; the same sha256 twice gives one row. Returns (id, created)."""
+        if not _SHA256.fullmatch(record.sha256):
+            raise ValueError("sha256 must be 64 lowercase hex digits")
+        origin = None if record.origin is None else encode_json(record.origin)
+        with _parent_must_exist("case", case_id):
+            cursor = await self._execute(
+                _INSERT_EVIDENCE,
+                (case_id, record.sha256, record.kind, record.mime, record.size, record.filename,
+                 record.stored_path, record.caption, origin, encode_time(at)),
+            )
+        if cursor.rowcount == 1:
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid, True
+        rows = await self._conn.execute_fetchall(
+            "SELECT id FROM evidence WHERE case_id = ? AND sha256 = ?", (case_id, record.sha256)
+        )
+        return next(iter(rows))[0], False
+
+    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]:
+        """Detach a file from a case; returns its stored path if no other row uses it."""
+        rows = await self._conn.execute_fetchall(
+            "DELETE FROM evidence WHERE case_id = ? AND sha256 = ? RETURNING stored_path",
+            (case_id, sha256),
+        )
+        return await self._unreferenced(row[0] for row in rows)
+
+    async def add_event(
+        self, case_id: int, kind: str, data: dict[str, Any], at: datetime
+    ) -> int:
+        """Append to the case's history and return the event id."""
+        with _parent_must_exist("case", case_id):
+            cursor = await self._execute(
+                "INSERT INTO case_events (case_id, at, kind, data) VALUES (?, ?, ?, ?)",
+                (case_id, encode_time(at), kind, encode_json(data)),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def mark_processed(self, platform: str, update_id: int | str, at: datetime) -> bool:
+        """Claim a platform update id; False means it was applied before and must be skipped."""
+        cursor = await self._execute(
+            _MARK_PROCESSED, (platform, str(update_id), encode_time(at))
+        )
+        return cursor.rowcount == 1
+
+    async def prune_processed(self, before: datetime) -> int:
+        """Forget update ids claimed before `before` (platforms stop redelivering after a day)."""
+        cursor = await self._execute(
+            "DELETE FROM processed_updates WHERE at < ?", (encode_time(before),)
+        )
+        return cursor.rowcount
+
+    async def delete_case(self, case_id: int) -> list[str]:
+        """Delete a case with its answers, evidence and events; return files nobody else uses."""
+        rows = await self._conn.execute_fetchall(
+            "DELETE FROM evidence WHERE case_id = ? RETURNING stored_path", (case_id,)
+        )
+        paths = [row[0] for row in rows]
+        # Answers and events go by ON DELETE CASCADE (foreign_keys is on for this connection).
+        await self._execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        return await self._unreferenced(paths)
+
+    async def _unreferenced(self, paths: Iterable[str]) -> list[str]:
+        """The subset of paths that no evidence row points at any more."""
+        candidates = sorted(set(paths))
+        if not candidates:
+            return []
+        marks = ", ".join("?" * len(candidates))
+        rows = await self._conn.execute_fetchall(
+            f"SELECT DISTINCT stored_path FROM evidence WHERE stored_path IN ({marks})",
+            candidates,
+        )
+        still_used = {row[0] for row in rows}
+        return [p for p in candidates if p not in still_used]
