@@ -375,6 +375,7 @@ class _Turn:
             buttons = [Button(o.label, o.value) for o in options]
         else:
             expects = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}[type(step)]
+            lines.append(t("hint.nav", lang))
         current = self.s.answers.get(step.id)
         if step.id in self.s.answers and not isinstance(step, (SummaryStep, EvidenceStep, ChoicesStep)):
             lines.append(t("hint.current", lang, value=self.display(step, current)))

@@ -126,6 +126,11 @@ def pydantic_problems(doc: MarkedDocument, error: Any) -> list[SourceProblem]:
         if item.get("type") == "missing":
             message = f"missing required field '{loc[-1]}'" if loc else "missing required field"
             loc = loc[:-1]
+        elif item.get("type") == "union_tag_invalid":
+            ctx = item.get("ctx", {})
+            field_name = str(ctx.get("discriminator", "type")).strip("'")
+            message = f"unknown {field_name} '{ctx.get('tag')}' (known: {ctx.get('expected_tags')})"
+            loc = loc + (field_name,)
         elif item.get("type") == "extra_forbidden":
             message = f"unknown field '{loc[-1]}'"
             problems.append(doc.problem_at(loc, message, key=True))

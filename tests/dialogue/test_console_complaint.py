@@ -135,10 +135,13 @@ def test_bad_input_gets_a_clear_message_and_the_conversation_goes_on(
     assert bot.close() == 0
 
 
-def test_commands_work_in_the_local_chat(bot: ConsoleBot, data_dir: Path) -> None:
+def test_commands_work_in_the_local_chat(bot: ConsoleBot, data_dir: Path, evidence_files: dict[str, Path]) -> None:
     assert "还没有" in texts(bot.send("/cases"))
     bot.send("/new")
     bot.tap("CN")
+    assert "证据" in texts(bot.file(evidence_files["png"]))
+    stored = list((data_dir / "evidence").rglob("*"))
+    assert any(p.is_file() for p in stored)
     assert "#1" in texts(bot.send("/cases"))
     assert "没有找到" in texts(bot.send("/case 99"))
     assert "#1" in texts(bot.send("/case 1"))
@@ -152,3 +155,5 @@ def test_commands_work_in_the_local_chat(bot: ConsoleBot, data_dir: Path) -> Non
     with db(data_dir) as conn:
         assert conn.execute("select count(*) from cases").fetchone()[0] == 0
         assert conn.execute("select count(*) from answers").fetchone()[0] == 0
+        assert conn.execute("select count(*) from evidence").fetchone()[0] == 0
+    assert not [p for p in (data_dir / "evidence").rglob("*") if p.is_file()]

@@ -69,7 +69,7 @@ def test_missing_translation_is_reported_at_the_text() -> None:
 def test_unknown_step_type_is_reported() -> None:
     broken = BASE.replace("type: text", "type: essay")
     found = problems(broken)
-    assert len(found) == 1 and found[0].startswith("f.yaml:3:5:") and "essay" in found[0]
+    assert len(found) == 1 and found[0].startswith("f.yaml:4:11: unknown type 'essay'")
 
 
 def test_unknown_validator_is_reported() -> None:
@@ -114,4 +114,16 @@ def test_bot_check_command_exit_status_and_output(tmp_path: Path, valid: bool) -
     if valid:
         assert result.returncode == 0 and "OK" in result.stdout and "2 steps" in result.stdout
     else:
-        assert result.returncode == 1 and f"{path}:3:5:" in result.stderr
+        assert result.returncode == 1 and f"{path}:4:11:" in result.stderr
+
+
+def test_the_bot_refuses_to_start_with_a_broken_flow_and_says_where(tmp_path: Path) -> None:
+    path = tmp_path / "flows.yaml"
+    path.write_text(BASE.replace("type: end", "type: finale"), encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "FLOWS_PATH": str(path), "DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "bot.py", "console", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env, input=""
+    )
+    assert result.returncode == 1
+    assert f"{path}:8:11: unknown type 'finale'" in result.stderr
+    assert "Traceback" not in result.stderr
