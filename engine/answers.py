@@ -171,7 +171,11 @@ def datetime_answer(
 
 
 def time_label(iso: str) -> str:
+    """A stored time for people: just the date when only a day was given (it is stored at midnight)."""
     try:
-        return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
+        moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
+    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -254,7 +254,7 @@ class ConversationService:
         if finished is None or state.case_id is None:
             return []
         return [
-            Reply(f"{finished.title}\n\n{finished.text}", kind="draft"),
+            Reply(finished.text, kind="draft"),
             Reply(st("draft.saved", state.lang, id=state.case_id), kind="info"),
         ]
 
