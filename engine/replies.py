@@ -15,20 +15,25 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message to show. `expects` says what kind of answer the current question wants."""
+    """One message to show. `expects` says what kind of answer the current question wants;
+    `attachments` are paths of files to send with it (an export), shown as paths in the local chat."""
 
     text: str
     buttons: tuple[Button, ...] = ()
     expects: str | None = None
     seq: int | None = None
     kind: str = "info"
+    attachments: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "text": self.text,
             "buttons": [{"label": b.label, "value": b.value} for b in self.buttons],
             "expects": self.expects,
         }
+        if self.attachments:
+            data["files"] = list(self.attachments)
+        return data
 
 
 @dataclass(frozen=True)

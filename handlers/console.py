@@ -48,6 +48,8 @@ class ConsoleChat:
                 self.out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
             else:
                 self.out.write("\n" + reply.text + "\n")
+                for path in reply.attachments:
+                    self.out.write(f"  📎 {path}\n")
                 for i, button in enumerate(reply.buttons, 1):
                     self.out.write(f"  [{i}] {button.label}\n")
             if reply.buttons or reply.expects:
