@@ -17,6 +17,7 @@ from services.complaint_drafter import CatalogDrafter
 from knowledge.catalog import Catalog, CatalogError, load_catalog
 from services.conversation import ConversationService, utcnow
 from services.delivery import Outboxes
+from services.rules_command import register_rules
 from storage.files import EvidenceFiles
 from storage.sqlite import SqliteStore
 
@@ -74,4 +75,5 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
     files = EvidenceFiles(settings.data_dir / "evidence")
     engine = Engine(flow, CatalogAdvisor(catalog))
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock)
+    register_rules(service, catalog)
     return App(settings, flow, catalog, store, files, service, Outboxes())

@@ -54,7 +54,11 @@ def _materialise(catalog: Catalog, jurisdiction: str, plan: Plan) -> list[Recomm
         if channel.jurisdiction != jurisdiction:
             continue
         seen.add(channel_id)
-        result.append(Recommendation(channel_id, channel.reason(reason).as_dict(), first=not result))
+        why = channel.reason(reason).as_dict()
+        if channel.unverified:
+            marker = catalog.texts.to_be_confirmed
+            why = {"zh": f"{why['zh']}（{marker.zh}）", "en": f"{why['en']} ({marker.en})"}
+        result.append(Recommendation(channel_id, why, first=not result))
     return result
 
 
@@ -117,15 +121,15 @@ def _plan_us(catalog: Catalog, facts: Facts) -> Plan:
 
     if issue == "data_leak":
         plan = [("us_company", "data_source")] if _has_company(facts) else []
-        return plan + [("us_ftc_dnc", _dnc_reason(catalog, facts)), ("us_fcc", "default")]
+        return plan + [("us_ftc_dnc", _dnc_reason(facts)), ("us_fcc", "default")]
 
     if issue == "spam_sms":
-        plan = [("us_carrier_7726", "spam_sms"), ("us_fcc", "spam_sms"), ("us_ftc_dnc", _dnc_reason(catalog, facts))]
+        plan = [("us_carrier_7726", "spam_sms"), ("us_fcc", "spam_sms"), ("us_ftc_dnc", _dnc_reason(facts))]
         if _has_company(facts):
             plan.append(("us_company", "company_dnc"))
         return plan
 
-    plan = [("us_ftc_dnc", _dnc_reason(catalog, facts)), ("us_fcc", "robocall"), ("us_state_ag", "default")]
+    plan = [("us_ftc_dnc", _dnc_reason(facts)), ("us_fcc", "robocall"), ("us_state_ag", "default")]
     if _customer_not_yet_opted_out(facts):
         return [("us_company", "company_dnc"), *plan]
     if _has_company(facts):
@@ -133,7 +137,7 @@ def _plan_us(catalog: Catalog, facts: Facts) -> Plan:
     return plan
 
 
-def _dnc_reason(catalog: Catalog, facts: Facts) -> str:
+def _dnc_reason(facts: Facts) -> str:
     if answer(facts, "voice_kind") in ("robot", "both"):
         return "robot"
     if said_yes(facts, "dnc_registered"):
@@ -169,11 +173,11 @@ def _plan_uk(catalog: Catalog, facts: Facts) -> Plan:
     if voice == "robot":
         plan = [("uk_ico", "robot")]
     elif voice == "both":
-        plan = [("uk_ico", "robot"), ("uk_tps", _tps_reason(catalog, facts))]
+        plan = [("uk_ico", "robot"), ("uk_tps", _tps_reason(facts))]
     elif _tps_counts(catalog, facts):
         plan = [("uk_tps", "registered"), ("uk_ico", "live_after_tps")]
     else:
-        plan = [("uk_ico", "default"), ("uk_tps", _tps_reason(catalog, facts))]
+        plan = [("uk_ico", "default"), ("uk_tps", _tps_reason(facts))]
     if voice in (None, "unknown"):
         plan.append(("uk_ofcom", "default"))
     if _customer_not_yet_opted_out(facts):
@@ -181,17 +185,15 @@ def _plan_uk(catalog: Catalog, facts: Facts) -> Plan:
     return plan
 
 
-def _tps_reason(catalog: Catalog, facts: Facts) -> str:
+def _tps_reason(facts: Facts) -> str:
     return "registered" if said_yes(facts, "tps_registered") else "not_registered"
 
 
 def _tps_counts(catalog: Catalog, facts: Facts) -> bool:
     """Registered with the TPS, and (when dates are known) for long enough before the latest call."""
-    if not said_yes(facts, "tps_registered"):
+    if not said_yes(facts, "tps_registered") or not catalog.has_channel("uk_tps"):
         return False
-    days = next(
-        (p.days for p in catalog.channel("uk_tps").prerequisites if p.after == "registration"), 0
-    ) if catalog.has_channel("uk_tps") else 0
+    days = next((p.days for p in catalog.channel("uk_tps").prerequisites if p.after == "registration"), 0)
     tz = catalog.jurisdiction("UK").tz
     registered = parse_when(answer(facts, "tps_registered_at"), tz)
     contact = parse_when(answer(facts, "last_contact_at"), tz)

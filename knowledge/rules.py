@@ -52,9 +52,11 @@ def rules_text(catalog: Catalog, jurisdiction: str, lang: str) -> str:
         lines.append(rule.text.get(lang))
         for source_id in rule.sources:
             source = catalog.source(source_id)
-            separator = "：" if lang == "zh" else ": "
             checked = f"{texts.checked.get(lang)} {source.checked.isoformat()}"
-            lines.append(f"{texts.source.get(lang)}{separator}{source.url} ({checked})")
+            if lang == "zh":
+                lines.append(f"{texts.source.zh}：{source.url}（{checked}）")
+            else:
+                lines.append(f"{texts.source.en}: {source.url} ({checked})")
         lines.append("")
     lines.append(texts.not_legal_advice.get(lang))
     return "\n".join(lines)

@@ -144,7 +144,7 @@ def _sms_number(phone: Mapping[str, Any], jurisdiction: str) -> str:
         except phonenumbers.NumberParseException:
             return number
         region = "GB" if jurisdiction == "UK" else jurisdiction
-        if phonenumbers.region_code_for_number(parsed) == region:
+        if phonenumbers.region_code_for_country_code(parsed.country_code) == region:
             national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
             return re.sub(r"\D", "", national)
         return number

@@ -1,0 +1,237 @@
+"""The catalogue file: the shipped one is valid and sourced; broken copies are reported at the right line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from knowledge.catalog import CatalogError, check_catalog_file, load_catalog
+
+from .conftest import CHANNELS_YAML
+
+SHIPPED = CHANNELS_YAML.read_text(encoding="utf-8")
+
+
+def write_copy(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "channels.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_of(text: str, snippet: str, after: str | None = None, occurrence: int = 1) -> int:
+    """1-based line of the n-th `snippet` (counting from the first `after`, if given)."""
+    at = text.index(after) if after else 0
+    for _ in range(occurrence):
+        at = text.index(snippet, at) + 1
+    return text[: at - 1].count("\n") + 1
+
+
+def replace_once(text: str, old: str, new: str, after: str | None = None) -> str:
+    start = text.index(after) if after else 0
+    at = text.index(old, start)
+    return text[:at] + new + text[at + len(old):]
+
+
+def problems_at(problems: list[str], path: Path, line: int) -> list[str]:
+    return [p for p in problems if p.startswith(f"{path}:{line}:")]
+
+
+def test_shipped_catalogue_has_no_problems():
+    assert check_catalog_file(CHANNELS_YAML) == []
+
+
+def test_shipped_catalogue_covers_the_three_jurisdictions_with_their_time_zones(catalog):
+    zones = {j.code: j.timezone for j in catalog.jurisdictions}
+    assert zones == {"CN": "Asia/Shanghai", "US": "America/New_York", "UK": "Europe/London"}
+    for code in zones:
+        assert catalog.channels_for(code), code
+        assert catalog.rules_for(code), code
+
+
+def test_expected_channels_exist(catalog):
+    expected = {
+        "cn_operator", "cn_12321", "cn_12300", "cn_12315", "cn_police", "cn_company",
+        "us_ftc_dnc", "us_fcc", "us_ftc_reportfraud", "us_police", "us_state_ag",
+        "uk_tps", "uk_ico", "uk_ofcom", "uk_7726", "uk_report_fraud",
+    }
+    assert expected <= {c.id for c in catalog.channels}
+
+
+def test_every_channel_rule_and_fact_has_a_source_url_and_checked_date(catalog):
+    def check(fact, what):
+        urls = catalog.source_urls(fact.sources)
+        assert urls, what
+        for source_id, url in zip(fact.sources, urls):
+            assert re.match(r"^https?://", url), (what, url)
+            assert catalog.source(source_id).checked is not None
+
+    for channel in catalog.channels:
+        check(channel, channel.id)
+        for item in [*channel.how, *channel.sms_formats, *channel.prerequisites, *channel.deadlines]:
+            check(item, f"{channel.id}: {item}")
+    for jurisdiction in catalog.jurisdictions:
+        for rule in jurisdiction.rules:
+            check(rule, rule.id)
+
+
+def test_unconfirmed_research_facts_ship_as_unverified(catalog):
+    _, mediation = catalog.find_deadline("cn_12315_mediation_end")
+    assert mediation.unverified
+    for deadline_id in ("cn_12321_forward", "cn_12321_company_reply", "cn_12321_user_feedback"):
+        assert catalog.find_deadline(deadline_id)[1].unverified
+    assert not catalog.find_deadline("cn_operator_reply")[1].unverified
+    assert not catalog.find_deadline("cn_12300_accept")[1].unverified
+    rules = {r.id: r for j in catalog.jurisdictions for r in j.rules}
+    assert rules["cn_draft_2020_consent_calls"].unverified
+    assert rules["cn_life_insurance_hours"].unverified
+    assert not rules["cn_consumer_consent"].unverified
+    unicom = catalog.channel("cn_operator").sms_format_for("china_unicom")
+    assert unicom is not None and unicom.unverified
+    web_12315 = [h for h in catalog.channel("cn_12315").how if h.type == "web"]
+    assert web_12315 and all(h.unverified for h in web_12315)
+
+
+def test_deadlines_are_data_for_reminders(catalog):
+    channel, reply = catalog.find_deadline("cn_operator_reply")
+    assert (channel.id, reply.days, reply.working_days, reply.escalate_to) == ("cn_operator", 15, False, ["cn_12300"])
+    _, accept = catalog.find_deadline("cn_12300_accept")
+    assert (accept.days, accept.working_days) == (5, True)
+    _, answer = catalog.find_deadline("cn_12300_reply")
+    assert (answer.days, answer.working_days) == (30, False)
+    _, accept_12315 = catalog.find_deadline("cn_12315_accept")
+    assert (accept_12315.days, accept_12315.working_days) == (7, True)
+    prerequisites = {p.id: p for c in catalog.channels for p in c.prerequisites}
+    assert prerequisites["cn_12300_after_operator"].days == 15
+    assert prerequisites["cn_12300_after_operator"].channel == "cn_operator"
+    assert prerequisites["us_dnc_after_31_days"].days == 31
+    assert prerequisites["uk_tps_after_28_days"].days == 28
+
+
+def test_tracking_channels_match_the_peer_research(catalog):
+    tracking = {c.id for c in catalog.channels if c.tracks_complaints}
+    assert {"cn_operator", "cn_12321", "cn_12300", "cn_12315"} <= tracking
+    assert not tracking & {"us_ftc_dnc", "us_fcc", "us_ftc_reportfraud", "uk_ico", "uk_tps"}
+    for channel_id in ("us_ftc_dnc", "us_fcc", "uk_ico", "uk_tps"):
+        assert catalog.channel(channel_id).follow_up is not None
+
+
+def test_12321_sms_format_is_number_star_full_text(catalog):
+    fmt = catalog.channel("cn_12321").sms_format_for(None)
+    assert fmt is not None
+    assert (fmt.to, fmt.pattern) == ("12321", "{number}*{text}")
+
+
+def test_helpers_raise_for_unknown_ids(catalog):
+    with pytest.raises(KeyError):
+        catalog.channel("cn_nowhere")
+    with pytest.raises(KeyError):
+        catalog.jurisdiction("FR")
+
+
+def test_yaml_syntax_error_reports_its_line(tmp_path):
+    text = replace_once(SHIPPED, "    timezone: America/New_York", "    timezone: America: New_York")
+    path = write_copy(tmp_path, text)
+    problems = check_catalog_file(path)
+    line = line_of(text, "    timezone: America: New_York")
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}:{line}:")
+    assert "YAML syntax error" in problems[0]
+
+
+def test_missing_required_field_reports_the_entry_line(tmp_path):
+    text = replace_once(SHIPPED, "    kind: regulator\n", "", after="  - id: us_fcc")
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "  - id: us_fcc"))
+    assert any("missing required field 'kind'" in p and "us_fcc" in p for p in found), found
+
+
+def test_wrong_type_reports_the_value_line(tmp_path):
+    text = replace_once(SHIPPED, "        days: 30\n", "        days: thirty\n", after="      - id: cn_12300_reply")
+    path = write_copy(tmp_path, text)
+    problems = check_catalog_file(path)
+    found = problems_at(problems, path, line_of(text, "        days: thirty"))
+    assert found and "days" in found[0] and "integer" in found[0]
+
+
+def test_wrong_type_of_a_flag_reports_the_value_line(tmp_path):
+    text = replace_once(SHIPPED, "    tracks_complaints: true", "    tracks_complaints: sometimes", after="  - id: cn_12315")
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "tracks_complaints: sometimes"))
+    assert found and "tracks_complaints" in found[0]
+
+
+def test_duplicate_channel_id_reports_the_second_occurrence(tmp_path):
+    text = replace_once(SHIPPED, "  - id: uk_ofcom\n", "  - id: uk_ico\n")
+    path = write_copy(tmp_path, text)
+    problems = check_catalog_file(path)
+    second = line_of(text, "  - id: uk_ico\n", occurrence=2)
+    assert second > line_of(text, "  - id: uk_ico\n")
+    found = problems_at(problems, path, second)
+    assert any("duplicate id 'uk_ico'" in p for p in found), problems
+
+
+def test_unknown_next_target_reports_the_next_line(tmp_path):
+    text = replace_once(SHIPPED, "    next: [cn_12300]", "    next: [cn_12399]", after="  - id: cn_operator")
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "    next: [cn_12399]"))
+    assert any("unknown channel 'cn_12399'" in p for p in found), found
+
+
+def test_fact_without_source_reports_the_fact_line(tmp_path):
+    anchor = "      - id: cn_12300_accept"
+    text = replace_once(SHIPPED, "        sources: [cn_12300_hubei]\n", "", after=anchor)
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, anchor))
+    assert any("deadline 'cn_12300_accept' has no source" in p for p in found), found
+
+
+def test_rule_with_empty_sources_is_reported(tmp_path):
+    anchor = "      - id: cn_ad_law_43"
+    text = replace_once(SHIPPED, "        sources: [cn_adlaw_43]", "        sources: []", after=anchor)
+    path = write_copy(tmp_path, text)
+    problems = check_catalog_file(path)
+    assert any("rule 'cn_ad_law_43' has no source" in p for p in problems), problems
+
+
+def test_unknown_source_id_is_reported_at_its_line(tmp_path):
+    anchor = "      - id: cn_12300_accept"
+    text = replace_once(SHIPPED, "        sources: [cn_12300_hubei]", "        sources: [cn_nowhere]", after=anchor)
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "sources: [cn_nowhere]"))
+    assert any("unknown source 'cn_nowhere'" in p for p in found), found
+
+
+def test_unknown_jurisdiction_is_reported(tmp_path):
+    text = replace_once(SHIPPED, "    jurisdiction: UK", "    jurisdiction: FR", after="  - id: uk_ofcom")
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "    jurisdiction: FR"))
+    assert any("unknown jurisdiction 'FR'" in p for p in found), found
+
+
+def test_missing_english_text_is_reported(tmp_path):
+    old = "what: {zh: 12300在5个工作日内决定是否受理, en: 12300 decides within 5 working days whether to accept the appeal}"
+    text = replace_once(SHIPPED, old, "what: {zh: 12300在5个工作日内决定是否受理}")
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "what: {zh: 12300在5个工作日内决定是否受理}"))
+    assert any("missing required field 'en'" in p for p in found), found
+
+
+def test_duplicate_mapping_key_and_unknown_field_are_reported(tmp_path):
+    text = replace_once(SHIPPED, "    kind: regulator\n", "    kind: regulator\n    kind: consumer\n    colour: red\n", after="  - id: us_fcc")
+    path = write_copy(tmp_path, text)
+    problems = check_catalog_file(path)
+    anchor = "  - id: us_fcc"
+    assert any("duplicate key 'kind'" in p for p in problems_at(problems, path, line_of(text, "    kind: consumer", anchor)))
+    assert any("unknown field 'colour'" in p for p in problems_at(problems, path, line_of(text, "    colour: red", anchor)))
+
+
+def test_load_catalog_raises_with_every_problem(tmp_path):
+    text = replace_once(SHIPPED, "    next: [cn_12300]", "    next: [cn_12399]", after="  - id: cn_operator")
+    text = replace_once(text, "    jurisdiction: UK", "    jurisdiction: FR", after="  - id: uk_ofcom")
+    path = write_copy(tmp_path, text)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    assert len(caught.value.problems) >= 2
+    assert all(re.match(rf"^{re.escape(str(path))}:\d+:\d+: ", p) for p in caught.value.problems)

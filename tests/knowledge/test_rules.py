@@ -1,0 +1,198 @@
+"""Possible breaches: each trigger fires on its facts and stays silent without them; /rules text."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+
+from knowledge.catalog import TRIGGER_PARAMS, Trigger
+from knowledge.rules import TRIGGERS, possible_breaches, rules_text
+
+
+def breach_ids(catalog, facts, jurisdiction) -> set[str]:
+    return {b.rule_id for b in possible_breaches(catalog, facts, jurisdiction)}
+
+
+def test_every_trigger_name_has_an_implementation():
+    assert set(TRIGGERS) == set(get_args(Trigger))
+    assert set(TRIGGER_PARAMS) <= set(TRIGGERS)
+
+
+CN_CUSTOMER_CALL = {"issue_type": "robocall", "relationship": "customer", "last_contact_at": "2026-11-26T15:00:00+08:00"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"opted_out": "yes", "opted_out_at": "2026-11-20T10:00:00+08:00"}, True),
+        ({"opted_out": "yes"}, True),
+        ({"opted_out": "yes", "opted_out_at": "2026-11-26T16:00:00+08:00"}, False),
+        ({"opted_out": "no"}, False),
+        ({}, False),
+    ],
+)
+def test_contact_after_opt_out(catalog, extra, expected):
+    assert ("cn_consumer_consent" in breach_ids(catalog, {**CN_CUSTOMER_CALL, **extra}, "CN")) is expected
+
+
+def test_opt_out_rules_follow_the_medium(catalog):
+    call = breach_ids(catalog, {**CN_CUSTOMER_CALL, "opted_out": "yes"}, "CN")
+    sms = breach_ids(catalog, {**CN_CUSTOMER_CALL, "issue_type": "spam_sms", "opted_out": "yes"}, "CN")
+    assert "cn_sms_rules_order31" not in call and "cn_sms_rules_order31" in sms
+    assert "cn_online_trade_refusal" in sms
+    us_call = breach_ids(catalog, {**CN_CUSTOMER_CALL, "opted_out": "yes"}, "US")
+    assert "us_company_do_not_call" in us_call
+
+
+def test_fraud_is_not_read_as_an_opt_out_breach(catalog):
+    facts = {"issue_type": "fraud", "opted_out": "yes", "relationship": "never"}
+    assert breach_ids(catalog, facts, "CN") == set()
+
+
+def test_commercial_contact_without_consent(catalog):
+    sms = breach_ids(catalog, {"issue_type": "spam_sms", "relationship": "never"}, "CN")
+    assert {"cn_consumer_consent", "cn_sms_rules_order31", "cn_ad_law_43"} <= sms
+    assert "cn_call_centre_notice" not in sms
+    call = breach_ids(catalog, {"issue_type": "robocall", "relationship": "never"}, "CN")
+    assert {"cn_consumer_consent", "cn_call_centre_notice"} <= call
+    assert "cn_ad_law_43" not in call
+    for relationship in ("customer", "consented", "unsure"):
+        assert breach_ids(catalog, {"issue_type": "spam_sms", "relationship": relationship}, "CN") == set()
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("2026-11-26T21:30:00-08:00", True),
+        ("2026-11-26T21:00:00-05:00", False),
+        ("2026-11-26T20:59:00-05:00", False),
+        ("2026-11-26T07:59:00-06:00", True),
+        ("2026-11-26T08:00:00-06:00", False),
+        ("2026-11-26T22:00:00", True),  # no offset: read in the jurisdiction's default zone
+    ],
+)
+def test_us_calling_hours_use_the_local_time_of_the_call(catalog, when, expected):
+    facts = {"issue_type": "robocall", "relationship": "customer", "last_contact_at": when}
+    assert ("us_calling_hours" in breach_ids(catalog, facts, "US")) is expected
+
+
+def test_us_calling_hours_need_a_call(catalog):
+    facts = {"issue_type": "spam_sms", "last_contact_at": "2026-11-26T23:30:00-05:00"}
+    assert "us_calling_hours" not in breach_ids(catalog, facts, "US")
+    assert "us_calling_hours" not in breach_ids(catalog, {"issue_type": "robocall"}, "US")
+
+
+DNC_CALL = {
+    "issue_type": "robocall",
+    "voice_kind": "live",
+    "relationship": "never",
+    "dnc_registered": "yes",
+    "last_contact_at": "2026-11-26T12:00:00-05:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"dnc_registered_at": "2026-10-01T12:00:00-04:00"}, True),
+        ({"dnc_registered_at": "2026-10-26T12:00:00-04:00"}, True),  # 31 days and an hour
+        ({"dnc_registered_at": "2026-11-10T12:00:00-05:00"}, False),
+        ({}, False),
+        ({"dnc_registered": "no", "dnc_registered_at": "2026-01-01T12:00:00-05:00"}, False),
+        ({"dnc_registered_at": "2026-01-01T12:00:00-05:00", "relationship": "customer"}, False),
+        ({"dnc_registered_at": "2026-01-01T12:00:00-05:00", "relationship": "customer", "opted_out": "yes"}, True),
+    ],
+)
+def test_do_not_call_registry_31_days(catalog, extra, expected):
+    assert ("us_do_not_call" in breach_ids(catalog, {**DNC_CALL, **extra}, "US")) is expected
+
+
+TPS_CALL = {
+    "issue_type": "robocall",
+    "voice_kind": "live",
+    "relationship": "never",
+    "tps_registered": "yes",
+    "last_contact_at": "2026-11-26T12:00:00+00:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"tps_registered_at": "2026-10-01T12:00:00+01:00"}, True),
+        ({"tps_registered_at": "2026-11-10T12:00:00+00:00"}, False),
+        ({}, False),
+        ({"tps_registered_at": "2026-10-01T12:00:00+01:00", "voice_kind": "robot"}, False),
+        ({"tps_registered_at": "2026-10-01T12:00:00+01:00", "relationship": "consented"}, False),
+    ],
+)
+def test_tps_28_days(catalog, extra, expected):
+    assert ("uk_tps_live_calls" in breach_ids(catalog, {**TPS_CALL, **extra}, "UK")) is expected
+
+
+@pytest.mark.parametrize(
+    ("voice", "relationship", "expected"),
+    [
+        ("robot", "never", True),
+        ("both", "customer", True),
+        ("robot", "unsure", True),
+        ("robot", "consented", False),
+        ("live", "never", False),
+        ("unknown", "never", False),
+    ],
+)
+def test_robot_calls_without_consent(catalog, voice, relationship, expected):
+    facts = {"issue_type": "robocall", "voice_kind": voice, "relationship": relationship}
+    assert ("us_prerecorded_consent" in breach_ids(catalog, facts, "US")) is expected
+    assert ("uk_automated_calls_consent" in breach_ids(catalog, facts, "UK")) is expected
+
+
+@pytest.mark.parametrize(
+    ("company", "when", "expected"),
+    [
+        ("某某人寿保险", "2026-11-26T22:00:00+08:00", True),
+        ("某某人寿保险", "2026-11-26T14:00:00Z", True),  # 22:00 in Beijing
+        ("某某人寿保险", "2026-11-26T10:00:00+08:00", False),
+        ("某某装修", "2026-11-26T22:00:00+08:00", False),
+    ],
+)
+def test_life_insurance_quiet_hours_are_flagged_as_unverified(catalog, company, when, expected):
+    facts = {"issue_type": "robocall", "relationship": "customer", "company": company, "last_contact_at": when}
+    found = [b for b in possible_breaches(catalog, facts, "CN") if b.rule_id == "cn_life_insurance_hours"]
+    assert bool(found) is expected
+    if found:
+        assert found[0].unverified
+        assert "待核实" in found[0].text["zh"] and "to be confirmed" in found[0].text["en"]
+
+
+def test_breaches_carry_a_source_url_and_hedged_wording(catalog):
+    facts = {"issue_type": "robocall", "voice_kind": "robot", "relationship": "never", "opted_out": "yes"}
+    for jurisdiction in ("CN", "US", "UK"):
+        breaches = possible_breaches(catalog, facts, jurisdiction)
+        assert breaches, jurisdiction
+        rules = {r.id: r for r in catalog.rules_for(jurisdiction)}
+        for breach in breaches:
+            assert breach.source in catalog.source_urls(rules[breach.rule_id].sources)
+            assert "may" in breach.text["en"]
+            assert "可能" in breach.text["zh"]
+
+
+def test_no_facts_no_breaches(catalog):
+    for jurisdiction in ("CN", "US", "UK"):
+        assert possible_breaches(catalog, {}, jurisdiction) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("jurisdiction", ["CN", "US", "UK"])
+def test_rules_text_lists_every_rule_with_its_sources(catalog, jurisdiction, lang):
+    text = rules_text(catalog, jurisdiction, lang)
+    marker = catalog.texts.to_be_confirmed.get(lang)
+    for rule in catalog.rules_for(jurisdiction):
+        title_line = next(line for line in text.splitlines() if rule.title.get(lang) in line)
+        assert (marker in title_line) is rule.unverified
+        assert rule.text.get(lang) in text
+        for url in catalog.source_urls(rule.sources):
+            assert url in text
+    assert catalog.texts.not_legal_advice.get(lang) in text
+    assert "None" not in text
