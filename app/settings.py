@@ -17,10 +17,13 @@ class Settings:
     telegram_api_base_url: str
     log_level: str
     reminder_time_scale: float
+    telegram_webhook_secret: str | None = None
+    telegram_max_file_mb: float | None = None
+    cjk_font_path: Path | None = None
 
     @property
     def secrets(self) -> list[str]:
-        return [s for s in (self.telegram_token,) if s]
+        return [s for s in (self.telegram_token, self.telegram_webhook_secret) if s]
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -33,6 +36,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise SystemExit(f"REMINDER_TIME_SCALE must be a number, got {scale!r}") from None
     if time_scale <= 0:
         raise SystemExit("REMINDER_TIME_SCALE must be greater than 0")
+    max_file_mb = _positive_or_none(env, "TELEGRAM_MAX_FILE_MB")
     return Settings(
         data_dir=Path(env.get("DATA_DIR") or "data"),
         flows_path=Path(env.get("FLOWS_PATH") or ROOT / "flows.yaml"),
@@ -41,4 +45,21 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
         log_level=(env.get("LOG_LEVEL") or "WARNING").upper(),
         reminder_time_scale=time_scale,
+        telegram_webhook_secret=(env.get("TELEGRAM_WEBHOOK_SECRET") or "").strip() or None,
+        telegram_max_file_mb=max_file_mb,
+        cjk_font_path=Path(env["CJK_FONT_PATH"].strip()).expanduser() if (env.get("CJK_FONT_PATH") or "").strip() else None,
     )
+
+
+def _positive_or_none(env: dict[str, str], name: str) -> float | None:
+    """An optional positive number setting; empty means "use the default"."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SystemExit(f"{name} must be greater than 0")
+    return value

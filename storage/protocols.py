@@ -16,8 +16,9 @@ Contract notes that the type signatures cannot say:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -125,6 +126,41 @@ class NewEvidence:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderRow:
+    """A message the bot will start itself about a case (a check-in, a note, a nudge to file).
+
+    `due_at` is wall-clock time, what the delivery loop compares with its clock; `sched_at` is the
+    same moment in schedule time (they differ only when REMINDER_TIME_SCALE is not 1).
+    """
+
+    id: int
+    case_id: int
+    user_id: int
+    kind: str
+    due_at: datetime
+    sched_at: datetime
+    status: str
+    attempts: int
+    data: dict[str, Any]
+    created_at: datetime
+    claimed_at: datetime | None
+    sent_at: datetime | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewReminder:
+    """What `ReminderTx.add_reminder` needs; the row starts as 'pending'."""
+
+    case_id: int
+    user_id: int
+    kind: str
+    due_at: datetime
+    sched_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+
 class StoreTx(Protocol):
     """The writes, all inside one transaction opened by `Store.transaction()`."""
 
@@ -195,6 +231,54 @@ class Store(Protocol):
     async def case_events(self, case_id: int) -> list[CaseEvent]: ...
 
     async def is_processed(self, platform: str, update_id: int | str) -> bool: ...
+
+
+class ReminderTx(StoreTx, Protocol):
+    """Reminder writes, inside the same transaction as the case writes they go with.
+
+    Status moves only forward along pending -> claimed -> sent -> answered (plus cancelled and
+    failed), and each method changes a row only from the states it names, so a stale or
+    repeated call changes nothing and says so by its return value.
+    """
+
+    async def add_reminder(self, reminder: NewReminder, at: datetime) -> int: ...
+
+    async def cancel_reminders(
+        self, case_id: int, at: datetime, kinds: Collection[str] | None = None
+    ) -> int: ...
+
+    async def claim_reminders(
+        self,
+        now: datetime,
+        limit: int,
+        platforms: Collection[str],
+        *,
+        lease_expired_before: datetime | None = None,
+        max_attempts: int = 5,
+        user_ids: Collection[int] | None = None,
+    ) -> list[ReminderRow]: ...
+
+    async def finish_reminder(self, reminder_id: int, status: str, at: datetime) -> bool: ...
+
+    async def defer_reminder(
+        self, reminder_id: int, due_at: datetime, sched_at: datetime
+    ) -> bool: ...
+
+    async def answer_reminder(self, reminder_id: int, at: datetime) -> bool: ...
+
+
+class ReminderStore(Store, Protocol):
+    """A Store that also keeps the reminder schedule."""
+
+    def transaction(self) -> AbstractAsyncContextManager[ReminderTx]: ...
+
+    async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None: ...
+
+    async def case_reminders(self, case_id: int) -> list[ReminderRow]: ...
+
+    async def next_reminder_due(
+        self, platforms: Collection[str], user_ids: Collection[int] | None = None
+    ) -> datetime | None: ...
 
 
 class EvidenceFileStore(Protocol):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storage.codec import decode_json, decode_optional_time, decode_time
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, ReminderRow, User
 
 USER_COLUMNS = "id, platform, external_id, lang, timezone"
 CASE_COLUMNS = (
@@ -17,6 +17,10 @@ EVIDENCE_COLUMNS = (
     "id, case_id, sha256, kind, mime, size, filename, stored_path, caption, origin, received_at"
 )
 EVENT_COLUMNS = "id, case_id, at, kind, data"
+REMINDER_COLUMNS = (
+    "id, case_id, user_id, kind, due_at, sched_at, status, attempts, data, created_at, "
+    "claimed_at, sent_at, answered_at"
+)
 
 # Columns `update_case` may change; the rest belong to storage (ids, created/updated times).
 UPDATABLE_CASE_COLUMNS = frozenset(
@@ -73,3 +77,24 @@ def event_from_row(row: Sequence[Any]) -> CaseEvent:
     """Decode a row selected with EVENT_COLUMNS."""
     id_, case_id, at, kind, data = row
     return CaseEvent(id=id_, case_id=case_id, at=decode_time(at), kind=kind, data=decode_json(data))
+
+
+def reminder_from_row(row: Sequence[Any]) -> ReminderRow:
+    """Decode a row selected with REMINDER_COLUMNS."""
+    (id_, case_id, user_id, kind, due_at, sched_at, status, attempts, data, created_at,
+     claimed_at, sent_at, answered_at) = row
+    return ReminderRow(
+        id=id_,
+        case_id=case_id,
+        user_id=user_id,
+        kind=kind,
+        due_at=decode_time(due_at),
+        sched_at=decode_time(sched_at),
+        status=status,
+        attempts=attempts,
+        data=decode_json(data),
+        created_at=decode_time(created_at),
+        claimed_at=decode_optional_time(claimed_at),
+        sent_at=decode_optional_time(sent_at),
+        answered_at=decode_optional_time(answered_at),
+    )

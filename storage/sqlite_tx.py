@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -19,11 +19,13 @@ from typing import Any
 import aiosqlite
 
 from storage.codec import encode_json, encode_time
-from storage.protocols import NewEvidence, User
+from storage.protocols import NewEvidence, NewReminder, ReminderRow, User
 from storage.sqlite_rows import (
+    REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
     USER_COLUMNS,
+    reminder_from_row,
     user_from_row,
 )
 
@@ -52,6 +54,13 @@ _MARK_PROCESSED = (
     "INSERT INTO processed_updates (platform, update_id, at) VALUES (?, ?, ?) "
     "ON CONFLICT (platform, update_id) DO NOTHING"
 )
+
+_INSERT_REMINDER = (
+    "INSERT INTO reminders (case_id, user_id, kind, due_at, sched_at, data, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+# Terminal states a claimed reminder can reach; 'answered' comes later, from the person.
+FINISHED_REMINDER_STATES = frozenset({"sent", "failed", "cancelled"})
 
 
 @contextmanager
@@ -238,3 +247,114 @@ class SqliteTx:
         )
         still_used = {row[0] for row in rows}
         return [p for p in candidates if p not in still_used]
+
+    async def add_reminder(self, reminder: NewReminder, at: datetime) -> int:
+        """Schedule a reminder; it starts 'pending' and becomes due at `reminder.due_at`."""
+        with _parent_must_exist("case or user", reminder.case_id):
+            cursor = await self._execute(
+                _INSERT_REMINDER,
+                (reminder.case_id, reminder.user_id, reminder.kind, encode_time(reminder.due_at),
+                 encode_time(reminder.sched_at), encode_json(reminder.data), encode_time(at)),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def cancel_reminders(
+        self, case_id: int, at: datetime, kinds: Collection[str] | None = None
+    ) -> int:
+        """Cancel the case's pending reminders (of some kinds only, if given); returns how many.
+
+        Claimed rows are left alone: they are being sent right now, and the answer to a
+        reminder that arrives after its case moved on is refused as stale anyway.
+        """
+        sql = "UPDATE reminders SET status = 'cancelled', answered_at = ? WHERE case_id = ? AND status = 'pending'"
+        params: list[Any] = [encode_time(at), case_id]
+        if kinds is not None:
+            kinds = sorted(kinds)
+            if not kinds:
+                return 0
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            params += kinds
+        cursor = await self._execute(sql, params)
+        return cursor.rowcount
+
+    async def claim_reminders(
+        self,
+        now: datetime,
+        limit: int,
+        platforms: Collection[str],
+        *,
+        lease_expired_before: datetime | None = None,
+        max_attempts: int = 5,
+        user_ids: Collection[int] | None = None,
+    ) -> list[ReminderRow]:
+        """Atomically take up to `limit` due reminders of users on `platforms`, oldest first.
+
+        Due means pending with due_at <= now, or (with a lease) claimed before
+        `lease_expired_before` by a process that never finished it, which is how a crash between
+        sending and marking leads to one more delivery. A claim that expired `max_attempts`
+        times is given up as failed rather than retried for ever.
+        """
+        platforms = sorted(set(platforms))
+        if limit <= 0 or not platforms or (user_ids is not None and not user_ids):
+            return []
+        stamp = encode_time(now)
+        scope = f"u.platform IN ({', '.join('?' * len(platforms))})"
+        scope_params: list[Any] = list(platforms)
+        if user_ids is not None:
+            ids = sorted(set(user_ids))
+            scope += f" AND r.user_id IN ({', '.join('?' * len(ids))})"
+            scope_params += ids
+        due = "(r.status = 'pending' AND r.due_at <= ?)"
+        due_params: list[Any] = [stamp]
+        if lease_expired_before is not None:
+            expired = encode_time(lease_expired_before)
+            await self._execute(
+                "UPDATE reminders SET status = 'failed' WHERE status = 'claimed' "
+                "AND claimed_at <= ? AND attempts >= ? AND id IN ("
+                f"SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id WHERE {scope})",
+                (expired, max_attempts, *scope_params),
+            )
+            due = f"({due} OR (r.status = 'claimed' AND r.claimed_at <= ?))"
+            due_params.append(expired)
+        rows = await self._conn.execute_fetchall(
+            "UPDATE reminders SET status = 'claimed', claimed_at = ?, attempts = attempts + 1 "
+            "WHERE id IN (SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id "
+            f"WHERE {due} AND {scope} ORDER BY r.due_at, r.id LIMIT ?) "
+            f"RETURNING {REMINDER_COLUMNS}",
+            (stamp, *due_params, *scope_params, limit),
+        )
+        # RETURNING gives no order guarantee; the loop sends the oldest first.
+        return sorted((reminder_from_row(row) for row in rows), key=lambda r: (r.due_at, r.id))
+
+    async def finish_reminder(self, reminder_id: int, status: str, at: datetime) -> bool:
+        """Close a claimed reminder as sent, failed or cancelled; False if it was not claimed."""
+        if status not in FINISHED_REMINDER_STATES:
+            raise ValueError(f"a claimed reminder cannot become {status!r}")
+        column = "sent_at" if status == "sent" else "answered_at"
+        cursor = await self._execute(
+            f"UPDATE reminders SET status = ?, {column} = ? WHERE id = ? AND status = 'claimed'",
+            (status, encode_time(at), reminder_id),
+        )
+        return cursor.rowcount == 1
+
+    async def defer_reminder(self, reminder_id: int, due_at: datetime, sched_at: datetime) -> bool:
+        """Give a claimed reminder back as pending with a later due time (quiet hours, a retry)."""
+        cursor = await self._execute(
+            "UPDATE reminders SET status = 'pending', due_at = ?, sched_at = ?, claimed_at = NULL "
+            "WHERE id = ? AND status = 'claimed'",
+            (encode_time(due_at), encode_time(sched_at), reminder_id),
+        )
+        return cursor.rowcount == 1
+
+    async def answer_reminder(self, reminder_id: int, at: datetime) -> bool:
+        """Record the person's answer to a delivered reminder; False if it was answered before.
+
+        A claimed row counts as delivered too: the loop may have sent it and not yet marked it.
+        """
+        cursor = await self._execute(
+            "UPDATE reminders SET status = 'answered', answered_at = ? "
+            "WHERE id = ? AND status IN ('sent', 'claimed')",
+            (encode_time(at), reminder_id),
+        )
+        return cursor.rowcount == 1
