@@ -210,8 +210,8 @@ class _Turn:
         self.ask(self.flow.step(self.s.step))
 
     def begin_case(self) -> None:
-        lang = self.s.lang
-        self.out.state = self.s = SessionState(lang=lang, status=ACTIVE)
+        # seq keeps counting across cases, so a keyboard from an older case can never match a new question.
+        self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
         self.out.effects.append(StartCase())
         self.enter(self.flow.start)
 

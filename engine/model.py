@@ -78,7 +78,8 @@ Next = Union[str, list[Branch], None]
 
 
 class Option(Strict):
-    value: str = Field(min_length=1)
+    # Short enough to fit in Telegram's 64-byte button data with the question's number.
+    value: str = Field(min_length=1, max_length=40)
     label: LocalText
 
 

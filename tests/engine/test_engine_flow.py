@@ -322,3 +322,11 @@ def test_new_during_a_case_asks_before_starting_another() -> None:
     assert [b.value for b in out.replies[0].buttons] == ["_new_confirm", "_continue"]
     talk.tap("_new_confirm")
     assert talk.state.answers == {} and talk.state.step == "jurisdiction"
+
+
+def test_a_keyboard_from_an_earlier_case_is_stale_in_the_next_case() -> None:
+    talk = started()
+    old_seq = talk.question.seq
+    talk.cmd("new")
+    out = talk.tap("CN", seq=old_seq)
+    assert out.stale and talk.state.step == "jurisdiction"

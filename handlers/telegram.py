@@ -1,0 +1,249 @@
+"""The Telegram bot: PTB Application wiring, start-up (commands, polling or webhook) and `run_telegram`.
+
+The Application only moves updates: handlers in telegram_adapter turn them into engine events,
+the conversation lives in the engine and the database (no ConversationHandler, no JobQueue, no
+PTB persistence), so the bot can be stopped and started at any point.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
+
+from app.bootstrap import App, DefinitionError, build_app, setup_logging
+from app.logsafe import install_redaction
+from app.settings import Settings, load_settings
+from engine.model import EvidenceStep, Flow
+from handlers.telegram_adapter import PLATFORM, TelegramAdapter
+from handlers.telegram_intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
+from handlers.telegram_order import ChatLocks, PerChatUpdateProcessor
+from handlers.telegram_send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+
+log = logging.getLogger(__name__)
+
+PUBLIC_API = "https://api.telegram.org"
+SELF_HOSTED_LIMIT = 2000 * 1024 * 1024  # what a local Bot API server will hand out
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+MB = 1024 * 1024
+
+# (command, Chinese description, English description) as shown in Telegram's command menu.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("start", "开始或继续", "Start, or pick up where you left off"),
+    ("new", "开始新的投诉", "Start a new complaint"),
+    ("cases", "我的投诉", "My cases"),
+    ("case", "查看投诉详情，例如 /case 3", "Show a case, e.g. /case 3"),
+    ("filed", "记录投诉已提交", "Record that a complaint was filed"),
+    ("export", "导出投诉材料", "Export a case with its evidence"),
+    ("rules", "相关法规和规定", "The rules that protect you"),
+    ("cancel", "暂停（回答会保存）", "Pause (your answers are kept)"),
+    ("help", "帮助", "Help"),
+    ("lang", "切换语言 中文/English", "Switch language 中文/English"),
+    ("delete", "删除投诉及其文件，例如 /delete 3", "Erase a case and its files, e.g. /delete 3"),
+    ("back", "上一步", "Go back one question"),
+    ("skip", "跳过这一题", "Skip this question"),
+    ("restart", "从第一题重新开始", "Start over from the first question"),
+)
+
+
+def bot_commands(lang: str) -> list[BotCommand]:
+    return [BotCommand(name, zh if lang == "zh" else en) for name, zh, en in COMMANDS]
+
+
+def evidence_limit(flow: Flow | None) -> int | None:
+    """The largest file the flow accepts as evidence; no point downloading anything bigger."""
+    step = next((s for s in flow.steps if isinstance(s, EvidenceStep)), None) if flow else None
+    return int(step.max_size_mb * MB) if step else None
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    """How the adapter runs; from_settings() for production, tests override timings."""
+
+    token: str
+    api_base_url: str = PUBLIC_API
+    max_download_bytes: int = PUBLIC_DOWNLOAD_LIMIT
+    max_upload_bytes: int = PUBLIC_UPLOAD_LIMIT
+    album_window: float = 1.0
+    send: SendPolicy = field(default_factory=SendPolicy)
+    concurrent_updates: int = 64
+
+    @classmethod
+    def from_settings(cls, settings: Settings, flow: Flow | None = None, **overrides: Any) -> TelegramOptions:
+        """The 20 MB download limit holds on the public Bot API only; a self-hosted server lifts it."""
+        if not settings.telegram_token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        base = settings.telegram_api_base_url.rstrip("/")
+        if settings.telegram_max_file_mb is not None:
+            transport = int(settings.telegram_max_file_mb * MB)
+        else:
+            transport = PUBLIC_DOWNLOAD_LIMIT if base == PUBLIC_API else SELF_HOSTED_LIMIT
+        accepted = evidence_limit(flow)
+        options = cls(
+            token=settings.telegram_token,
+            api_base_url=base,
+            max_download_bytes=min(transport, accepted) if accepted else transport,
+            max_upload_bytes=PUBLIC_UPLOAD_LIMIT if base == PUBLIC_API else SELF_HOSTED_LIMIT,
+        )
+        return replace(options, **overrides) if overrides else options
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Webhook mode: Telegram POSTs updates to `url`, proxied to listen:port on the same path."""
+
+    url: str
+    secret: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+
+    @property
+    def path(self) -> str:
+        return urlparse(self.url).path.strip("/")
+
+
+class TelegramBot:
+    """A PTB Application wired to the conversation service of `app`."""
+
+    def __init__(self, app: App, options: TelegramOptions) -> None:
+        self.app = app
+        self.options = options
+        self.locks = ChatLocks()
+        base = options.api_base_url.rstrip("/")
+        self.application: Application = (
+            ApplicationBuilder()
+            .token(options.token)
+            .base_url(f"{base}/bot")
+            .base_file_url(f"{base}/file/bot")
+            .concurrent_updates(PerChatUpdateProcessor(options.concurrent_updates, self.locks))
+            .job_queue(None)
+            .build()
+        )
+        self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
+        self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
+        self.adapter = TelegramAdapter(
+            app.service, self.sender, self.downloader, self.locks, options.album_window, self.application.create_task
+        )
+        self.outbox = TelegramOutbox(self.sender)
+        app.outboxes.register(PLATFORM, self.outbox)
+        self.application.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
+        )
+        self.application.add_handler(CallbackQueryHandler(self.adapter.on_callback))
+        self.application.add_error_handler(self.adapter.on_error)
+
+    async def publish_commands(self) -> None:
+        """The command menu in Chinese for zh clients, English for everyone else."""
+        for code, lang in ((None, "en"), ("en", "en"), ("zh", "zh")):
+            try:
+                publish = partial(self.application.bot.set_my_commands, bot_commands(lang), language_code=code)
+                await self.sender.retrying(publish, what="setMyCommands")
+            except TelegramError as exc:
+                log.warning("setMyCommands (%s) failed: %s", code or "default", type(exc).__name__)
+
+    @asynccontextmanager
+    async def running(
+        self, *, webhook: Webhook | None = None, poll_timeout: int = 30, poll_interval: float = 0.0
+    ) -> AsyncIterator[TelegramBot]:
+        """Serve updates for the block; on exit, finish what was received, then shut down."""
+        application = self.application
+        updater = application.updater
+        assert updater is not None
+        await application.initialize()
+        try:
+            await self.publish_commands()
+            await application.start()
+            if webhook is not None:
+                await updater.start_webhook(
+                    listen=webhook.listen,
+                    port=webhook.port,
+                    url_path=webhook.path,
+                    webhook_url=webhook.url,
+                    secret_token=webhook.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                    drop_pending_updates=False,
+                )
+            else:
+                await updater.start_polling(
+                    poll_interval=poll_interval,
+                    timeout=poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                    drop_pending_updates=False,
+                )
+            yield self
+        finally:
+            if updater.running:
+                await updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+
+
+def webhook_from(args: argparse.Namespace, settings: Settings) -> Webhook | None:
+    url = getattr(args, "webhook_url", None)
+    if not url:
+        return None
+    secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
+    install_redaction([secret])
+    return Webhook(url=url, secret=secret, listen=getattr(args, "listen", "127.0.0.1"), port=getattr(args, "port", 8443))
+
+
+async def serve(settings: Settings, webhook: Webhook | None) -> int:
+    """Run until SIGINT/SIGTERM; returns the process exit code."""
+    try:
+        app = await build_app(settings)
+    except DefinitionError as exc:
+        print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow))
+        async with bot.running(webhook=webhook):
+            await app.start_background()
+            mode = f"webhook at {webhook.url}" if webhook else "long polling"
+            print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
+            try:
+                await stop.wait()
+            finally:
+                await app.stop_background()
+    except InvalidToken:
+        print("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
+        return 1
+    except BadRequest as exc:
+        print(f"Telegram refused to start the bot: {exc.message}", file=sys.stderr)
+        return 1
+    except NetworkError as exc:
+        print(f"Cannot reach the Bot API ({type(exc).__name__}); check TELEGRAM_API_BASE_URL.", file=sys.stderr)
+        return 1
+    finally:
+        await app.close()
+    return 0
+
+
+def run_telegram(args: argparse.Namespace) -> int:
+    """`python bot.py telegram [--webhook-url URL --listen ADDR --port N]`."""
+    settings = load_settings()
+    if not settings.telegram_token:
+        print("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and export it.", file=sys.stderr)
+        return 2
+    setup_logging(settings)
+    try:
+        return asyncio.run(serve(settings, webhook_from(args, settings)))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,64 @@
+"""Ordering of updates: chats are handled concurrently, each chat's updates strictly in order.
+
+PTB's concurrent updates make one slow chat (downloads, the 1 message/s limit) not hold up the
+others; the processor below serialises by chat so a person's messages are applied in the order
+they were sent. The same per-chat locks are used when an album is flushed after its window.
+"""
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+class ChatLocks:
+    """One asyncio.Lock per chat id, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        async with lock:
+            yield
+
+
+def chat_of(update: object) -> int | None:
+    if isinstance(update, Update) and update.effective_chat is not None:
+        return update.effective_chat.id
+    return None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Runs up to `max_concurrent_updates` updates at once, but one chat's one after another.
+
+    Update tasks are started in arrival order and asyncio.Lock wakes waiters first-come
+    first-served, so each chat sees its updates in the order Telegram delivered them.
+    """
+
+    def __init__(self, max_concurrent_updates: int, locks: ChatLocks) -> None:
+        super().__init__(max_concurrent_updates)
+        self.locks = locks
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat_id = chat_of(update)
+        if chat_id is None:
+            await coroutine
+            return
+        async with self.locks.hold(chat_id):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
