@@ -20,7 +20,7 @@ _BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 # ISO dates and times are left alone: they look like digit runs but are what makes a log readable.
 _DATE_OR_PHONE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?)"
-    r"|(?P<phone>\+?\(?\d(?:[\s\-()]{0,2}\d){6,})"
+    r"|(?P<phone>\+?\(?\d(?:[\s\-().–—·]{0,3}\d){6,})"
 )
 
 

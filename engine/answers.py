@@ -34,6 +34,14 @@ class Rejected:
         return t(self.key, lang, **self.values)
 
 
+def small_number(text: str, limit: int = 9) -> int | None:
+    """A typed option or case number: ASCII digits only (str.isdigit also admits digits int() refuses)."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= limit:
+        return int(text)
+    return None
+
+
 def clean_text(text: str) -> str:
     """Normalise width and spaces (full-width digits from Chinese keyboards are common)."""
     return unicodedata.normalize("NFKC", text).strip()
@@ -90,8 +98,9 @@ def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
 def match_option(options: list[Option], raw: str, lang: str) -> Option | None:
     """An option named by its number, label (either language) or value."""
     text = clean_text(raw).lower()
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return options[int(text) - 1]
+    number = small_number(text)
+    if number is not None and 1 <= number <= len(options):
+        return options[number - 1]
     for option in options:
         if text in (option.value.lower(), option.label.zh.lower(), option.label.en.lower()):
             return option

@@ -460,8 +460,9 @@ class _Turn:
         cleaned = A.clean_text(raw).lower()
         replies = [r for r in self.preview(step) if r.buttons]
         buttons = replies[-1].buttons if replies else ()
-        if cleaned.isdigit() and 1 <= int(cleaned) <= len(buttons):
-            return buttons[int(cleaned) - 1].value
+        number = A.small_number(cleaned)
+        if number is not None and 1 <= number <= len(buttons):
+            return buttons[number - 1].value
         for button in buttons:
             if cleaned in (button.label.lower(), button.value.lower()):
                 return button.value

@@ -98,6 +98,14 @@ class _Builder:
         return str(node.start_mark)
 
 
+def position_of(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character offset, counting line breaks as YAML does."""
+    before = text[:index]
+    breaks = [i for i, ch in enumerate(before) if ch in "\n\x85\u2028\u2029" or (ch == "\r" and before[i + 1 : i + 2] != "\n")]
+    start = breaks[-1] + 1 if breaks else 0
+    return len(breaks) + 1, index - start + 1
+
+
 def load_marked(text: str, file: str) -> tuple[MarkedDocument | None, list[SourceProblem]]:
     """Parse YAML text; returns the document (None on a syntax error) and every problem found."""
     try:
@@ -107,8 +115,11 @@ def load_marked(text: str, file: str) -> tuple[MarkedDocument | None, list[Sourc
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         return None, [SourceProblem(file, line, col, f"YAML syntax error: {what}")]
+    except yaml.reader.ReaderError as exc:
+        line, col = position_of(text, exc.position)
+        return None, [SourceProblem(file, line, col, f"the file contains a character YAML does not allow (U+{exc.character:04X})")]
     except yaml.YAMLError as exc:
-        return None, [SourceProblem(file, 1, 1, f"YAML error: {exc}")]
+        return None, [SourceProblem(file, 1, 1, "YAML error: " + " ".join(str(exc).split()))]
     if root is None:
         return None, [SourceProblem(file, 1, 1, "the file is empty")]
     builder = _Builder(file)

@@ -2,20 +2,24 @@
 
 Human mode numbers the buttons so they can be answered by number or label; `/file PATH` attaches
 evidence. JSON mode speaks one object per line both ways and is the integration point for tests.
+While the chat runs, reminders that fall due for its person are printed too (a 🔔 message, or a
+JSON line with "reminder": true), and their buttons are answered like any other.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Collection, Protocol, TextIO
 
+from engine.answers import small_number
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.replies import Reply
 from services.conversation import ConversationService, Who
+from services.delivery import Outboxes
 from services.evidence_intake import file_item
 
 BUTTON_EXPECTS = {"choice", "choices", "confirm", "evidence", None}
@@ -54,6 +58,17 @@ class ConsoleChat:
                     self.out.write(f"  [{i}] {button.label}\n")
             if reply.buttons or reply.expects:
                 self.last = reply
+        self.out.flush()
+
+    def emit_reminder(self, replies: list[Reply]) -> None:
+        """A message the bot starts itself, printed between the person's turns."""
+        if self.json_mode:
+            for reply in replies:
+                self.out.write(json.dumps({**reply.to_dict(), "reminder": True}, ensure_ascii=False) + "\n")
+            self.out.flush()
+            return
+        self.emit([replace(r, text=f"🔔 {r.text}") if i == 0 else r for i, r in enumerate(replies)])
+        self.out.write("> ")
         self.out.flush()
 
     async def greet(self) -> None:
@@ -108,8 +123,9 @@ class ConsoleChat:
     def button_named(self, text: str) -> str | None:
         assert self.last is not None
         buttons = self.last.buttons
-        if text.isdigit() and 1 <= int(text) <= len(buttons):
-            return buttons[int(text) - 1].value
+        number = small_number(text)
+        if number is not None and 1 <= number <= len(buttons):
+            return buttons[number - 1].value
         for button in buttons:
             if text.lower() == button.label.lower():
                 return button.value
@@ -134,17 +150,54 @@ class ConsoleChat:
         return FileInput(items=(item,))
 
 
-async def run_console(service: ConversationService, who: Who, json_mode: bool, stdin: TextIO | None = None) -> None:
-    """Read lines until end of input; each line is one event."""
+@dataclass
+class ConsoleOutbox:
+    """Delivers due reminders to the person in this terminal (the only one the chat serves)."""
+
+    chat: ConsoleChat
+
+    async def deliver(self, external_id: str, replies: list[Reply]) -> bool:
+        if external_id != self.chat.who.external_id:
+            return False
+        self.chat.emit_reminder(replies)
+        return True
+
+
+class Background(Protocol):
+    """What the local chat needs from the app to show reminders: an outbox registry and the loop."""
+
+    outboxes: Outboxes
+
+    async def start_background(self, users: Collection[int] | None = None) -> None: ...
+
+    async def stop_background(self) -> None: ...
+
+
+async def run_console(
+    service: ConversationService,
+    who: Who,
+    json_mode: bool,
+    stdin: TextIO | None = None,
+    background: Background | None = None,
+) -> None:
+    """Read lines until end of input; each line is one event. With `background`, reminders show up too."""
     chat = ConsoleChat(service, who, json_mode)
     await chat.greet()
+    if background is not None:
+        user = await service.user_for(who)
+        background.outboxes.register(who.platform, ConsoleOutbox(chat))
+        await background.start_background(users=[user.id])
     stream = stdin or sys.stdin
     loop = asyncio.get_running_loop()
-    while True:
-        if not json_mode:
-            sys.stdout.write("> ")
-            sys.stdout.flush()
-        raw = await loop.run_in_executor(None, stream.readline)
-        if not raw:
-            break
-        await chat.line(raw)
+    try:
+        while True:
+            if not json_mode:
+                sys.stdout.write("> ")
+                sys.stdout.flush()
+            raw = await loop.run_in_executor(None, stream.readline)
+            if not raw:
+                break
+            await chat.line(raw)
+    finally:
+        if background is not None:
+            await background.stop_background()

@@ -17,6 +17,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from engine.yamlmarks import position_of
+
 IssueType = Literal["robocall", "spam_sms", "data_leak", "fraud", "rude_service", "other"]
 ChannelKind = Literal["operator", "regulator", "consumer", "police", "company", "reporting"]
 HowType = Literal["phone", "sms", "web", "app", "email", "post"]
@@ -298,6 +300,11 @@ _Loader.yaml_implicit_resolvers = {
 Loc = tuple[str | int, ...]
 
 
+def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> str:
+    line, col = position_of(text, exc.position)
+    return f"{name}:{line}:{col}: the file contains a character YAML does not allow (U+{exc.character:04X})"
+
+
 def _check(path: Path) -> tuple[list[str], Catalog | None]:
     name = str(path)
     try:
@@ -305,7 +312,10 @@ def _check(path: Path) -> tuple[list[str], Catalog | None]:
     except (OSError, UnicodeDecodeError) as exc:
         return [f"{name}:1:1: cannot read the catalogue: {exc}"], None
 
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        return [_reader_problem(name, text, exc)], None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -316,6 +326,10 @@ def _check(path: Path) -> tuple[list[str], Catalog | None]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return [f"{name}:{line}:{col}: YAML syntax error: {exc.problem or exc}"], None
+    except yaml.reader.ReaderError as exc:
+        return [_reader_problem(name, text, exc)], None
+    except yaml.YAMLError as exc:
+        return [f"{name}:1:1: YAML error: {' '.join(str(exc).split())}"], None
     finally:
         loader.dispose()
 

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
+from engine.answers import small_number
 from engine.engine import Engine, describe_answers, human_size
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.i18n import t
@@ -30,7 +31,7 @@ from engine.replies import (
     StartCase,
 )
 from engine.state import SessionState
-from services.texts import st
+from services.texts import event_text, st
 from storage.protocols import EvidenceFileStore, NewEvidence, Store, StoreTx, User
 
 log = logging.getLogger(__name__)
@@ -309,10 +310,10 @@ class ConversationService:
 
     async def owned_case(self, ctx: Context) -> tuple[int | None, list[Reply]]:
         """The case id named in ctx.arg if it is this person's; else a friendly refusal."""
-        text = ctx.arg.lstrip("#").strip()
-        if not text.isdigit():
-            return None, []
-        case_id = int(text)
+        text = ctx.arg.strip().lstrip("#")
+        case_id = small_number(text)
+        if case_id is None:
+            return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))] if text else []
         if await self.store.get_case(case_id, ctx.user.id) is None:
             return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))]
         return case_id, []
@@ -336,6 +337,10 @@ class ConversationService:
             )
         lines.append(st("cases.hint", ctx.lang, id=cases[0].id))
         return [Reply("\n".join(lines))]
+
+    def _channel_label(self, lang: str) -> Callable[[str], str]:
+        advisor = self.engine.advisor
+        return (lambda value: advisor.label(value, lang)) if advisor else (lambda value: value)
 
     def _issue_labels(self, lang: str) -> dict[str, str]:
         step = self.engine.flow.step("issue_type") if self.engine.flow.has("issue_type") else None
@@ -363,7 +368,8 @@ class ConversationService:
                 st("case.evidence_line", ctx.lang, n=n, kind=st(f"kind.{item.kind}", ctx.lang), size=human_size(item.size), sha=item.sha256)
             )
         lines += ["", st("case.timeline", ctx.lang)]
-        lines += [f"{e.at.strftime('%Y-%m-%d %H:%M')} · {e.kind}" for e in events]
+        label = self._channel_label(ctx.lang)
+        lines += [f"{e.at.strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
         replies = [Reply("\n".join(lines))]
         replies.append(Reply(st("case.draft", ctx.lang) + "\n\n" + case.draft if case.draft else st("case.no_draft", ctx.lang)))
         return replies

@@ -1,0 +1,147 @@
+"""Answering the shipped flow automatically, so tests can stand a conversation at any of its steps.
+
+A plan names the answer for some steps; every other step gets a sensible default for its type. The
+same answerer drives the pure engine (`walk_engine`) and the real conversation service (`walk_service`).
+"""
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable
+
+from engine.engine import Engine
+from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.model import (
+    ChannelStep,
+    ChoicesStep,
+    ChoiceStep,
+    ConfirmStep,
+    DateTimeStep,
+    EvidenceStep,
+    NumberStep,
+    PhoneStep,
+    SummaryStep,
+    TextStep,
+)
+from engine.replies import Reply, StartCase
+from engine.state import ACTIVE, DONE, SessionState
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+
+PHONES = {"CN": "138 0013 8000", "US": "(202) 555-0143", "UK": "020 7946 0958"}
+OWN_PHONES = {"CN": "139 1234 5678", "US": "(415) 555-0199", "UK": "07911 123456"}
+
+# Three complaints that between them visit every answer-taking step of the shipped flow.
+PLANS: dict[str, dict[str, Any]] = {
+    "cn_robocall": {
+        "lang": "zh", "jurisdiction": "CN", "issue_type": "robocall", "frequency": "several_per_day", "opted_out": "yes"
+    },
+    "us_fraud": {"lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes"},
+    "uk_sms": {"lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily"},
+}
+
+TEXT_ANSWERS = {
+    "company": "某某贷款公司",
+    "content": "您好，这里是XX贷款，您有一笔额度待领取",
+    "harm_detail": "半夜打来",
+    "contact_name": "Jane Doe",
+    "contact_phone": "+86 136 0000 1234",
+    "contact_email": "jane@example.com",
+}
+
+EvidenceMaker = Callable[[int], dict[str, Any]]
+
+
+def fake_item(n: int) -> dict[str, Any]:
+    """An evidence item as the service would hand it to the engine (the bytes are not needed there)."""
+    return {
+        "sha256": f"{n:064x}",
+        "kind": "image",
+        "mime": "image/png",
+        "size": 1000 + n,
+        "filename": f"shot-{n}.png",
+        "caption": None,
+        "origin": None,
+        "received_at": NOW.isoformat(),
+    }
+
+
+def first_option(reply: Reply | None) -> str:
+    values = [b.value for b in (reply.buttons if reply else ()) if not b.value.startswith("_")]
+    assert values, f"no option to pick in {reply}"
+    return values[0]
+
+
+def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: EvidenceMaker) -> list[Event]:
+    """The events that answer `step` according to `plan` (defaults by step type)."""
+    where = plan.get("jurisdiction", "CN")
+    if step.id in plan:
+        wanted = plan[step.id]
+        return [ButtonPress(wanted) if isinstance(step, (ChoiceStep, ConfirmStep)) else TextInput(str(wanted))]
+    if isinstance(step, ChoiceStep) or isinstance(step, ChannelStep):
+        return [ButtonPress(first_option(question))]
+    if isinstance(step, ChoicesStep):
+        return [TextInput("1, 2")]
+    if isinstance(step, ConfirmStep):
+        return [ButtonPress("yes")]
+    if isinstance(step, SummaryStep):
+        return [ButtonPress("_ok")]
+    if isinstance(step, EvidenceStep):
+        pasted = [TextInput(plan["evidence_text"])] if "evidence_text" in plan else []
+        return [FileInput(items=(evidence(1),)), FileInput(items=(evidence(2),)), *pasted, ButtonPress("_done")]
+    if isinstance(step, PhoneStep):
+        return [TextInput(OWN_PHONES[where] if step.id == "called_number" else PHONES[where])]
+    if isinstance(step, DateTimeStep):
+        return [TextInput("2026-11-20 14:30" if step.id == "last_contact_at" else "2026-09-01")]
+    if isinstance(step, NumberStep):
+        return [TextInput("500")]
+    if isinstance(step, TextStep):
+        return [TextInput(TEXT_ANSWERS.get(step.id, "something happened"))]
+    raise AssertionError(f"no default answer for step type {step.type}")
+
+
+def last_question(replies: list[Reply]) -> Reply | None:
+    asking = [r for r in replies if r.buttons or r.expects]
+    return asking[-1] if asking else None
+
+
+def walk_engine(engine: Engine, plan: dict[str, Any]) -> list[SessionState]:
+    """Complete one complaint; returns a copy of the state as it stood at each question (and the end)."""
+    state = SessionState(lang=plan.get("lang", "zh"))
+    out = engine.advance(state, Command("new"), NOW)
+    seen: list[SessionState] = []
+    for _ in range(200):
+        state = out.state
+        if any(isinstance(e, StartCase) for e in out.effects):
+            state.case_id = 1
+        seen.append(copy.deepcopy(state))
+        if state.status == DONE:
+            return seen
+        assert state.status == ACTIVE and state.step, state
+        step = engine.flow.step(state.step)
+        for event in answer(step, last_question(out.replies), plan, fake_item):
+            out = engine.advance(state, event, NOW)
+            state = out.state
+    raise AssertionError(f"plan {plan} did not finish")
+
+
+async def walk_service(
+    handle: Callable[[Event], Awaitable[list[Reply]]],
+    current_step: Callable[[], Awaitable[str | None]],
+    engine: Engine,
+    plan: dict[str, Any],
+    evidence: EvidenceMaker,
+    stop_at: str | None = None,
+) -> list[Reply]:
+    """Drive the real service through one complaint (up to `stop_at`); returns every reply seen."""
+    replies = await handle(Command("new"))
+    seen = list(replies)
+    for _ in range(200):
+        step_id = await current_step()
+        if step_id is None or step_id == stop_at:
+            return seen
+        step = engine.flow.step(step_id)
+        for event in answer(step, last_question(replies), plan, evidence):
+            replies = await handle(event)
+            seen += replies
+    raise AssertionError(f"plan {plan} did not finish")
