@@ -131,6 +131,8 @@ class ConversationService:
         # each case_ready hook may add replies once a case is finished.
         self.pending_handlers: dict[str, CommandHandler] = {}
         self.case_ready_hooks: list[CaseHook] = []
+        # Called with (user id, case id) after /delete, so every feature can erase what it made.
+        self.erase_hooks: list[Callable[[int, int], Awaitable[None]]] = []
 
     def lock_for(self, who: Who) -> asyncio.Lock:
         key = (who.platform, who.external_id)
@@ -397,6 +399,8 @@ class ConversationService:
                 await tx.save_session(ctx.user.id, SessionState(lang=state.lang).to_dict(), ctx.now)
         for rel_path in orphaned:
             await self.files.remove(rel_path)
+        for hook in self.erase_hooks:
+            await hook(ctx.user.id, case_id)
         log.info("case erased with %d file(s)", len(orphaned))
         return [Reply(st("delete.done", ctx.lang, id=case_id))]
 

@@ -1,0 +1,47 @@
+"""Run one /export in a fresh process and print how much its resident memory grew (for the memory test).
+
+Usage: python -m tests.export.memory_probe DATA_DIR CASE_ID
+Growth is the process's peak RSS after the export minus its RSS just before it, so it over-counts
+rather than under-counts (imports done by the export itself are included).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+from pathlib import Path
+
+from app.bootstrap import build_app
+from app.settings import load_settings
+from engine.events import Command
+from services.export import register_export
+from tests.export.driving import ALICE
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+async def main(data_dir: str, case_id: str) -> None:
+    app = await build_app(load_settings({"DATA_DIR": data_dir}))
+    register_export(app.service, app.catalog, Path(data_dir) / "exports")
+    before = rss_kb()
+    replies = await app.service.handle(ALICE, Command("export", case_id))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    await app.close()
+    report = {
+        "rss_before_mb": before / 1024,
+        "peak_mb": peak / 1024,
+        "growth_mb": (peak - before) / 1024,
+        "attachments": [list(r.attachments) for r in replies],
+        "texts": [r.text for r in replies],
+    }
+    sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
