@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from engine import answers as A
@@ -41,10 +41,11 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
-from engine.state import ACTIVE, DONE, IDLE, PAUSED, SessionState
+from engine.state import ACTIVE, DONE, PAUSED, SessionState
 
+# Showing a question or a summary needs no clock; this stands in where no event brought a time.
+NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 DONE_WORDS = {"done", "finish", "finished", "完成", "好了", "没有了", "結束", "结束", "ok"}
-ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,14 @@ class Engine:
         """The current question again (after a restart of the bot, a language switch, /start)."""
         out = Outcome(state=copy.deepcopy(state))
         if state.status == ACTIVE and state.step:
-            _Turn(self, out, None).ask(self.flow.step(state.step))
+            _Turn(self, out, NO_TIME).ask(self.flow.step(state.step))
         return out.replies
 
 
 class _Turn:
     """One event's worth of work on a copy of the state."""
 
-    def __init__(self, engine: Engine, out: Outcome, now: datetime | None) -> None:
+    def __init__(self, engine: Engine, out: Outcome, now: datetime) -> None:
         self.engine = engine
         self.flow = engine.flow
         self.out = out
@@ -437,7 +438,7 @@ class _Turn:
         elif isinstance(step, PhoneStep):
             self.accept(step, A.phone_answer(step, raw, self.s.answers, lang))
         elif isinstance(step, DateTimeStep):
-            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now or _epoch()))
+            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now))
         elif isinstance(step, ChoicesStep):
             picked = A.parse_choices_text(step, raw, lang)
             if picked is None and A.clean_text(raw).lower() in DONE_WORDS:
@@ -556,7 +557,7 @@ class _Turn:
             "filename": None,
             "caption": None,
             "origin": None,
-            "received_at": (self.now or _epoch()).isoformat(),
+            "received_at": (self.now).isoformat(),
             "text": text,
         }
         self.files(step, FileInput(items=(item,)))
@@ -676,14 +677,7 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
-def _epoch() -> datetime:
-    """A fixed time for validation when a caller forgot to pass `now` (tests always pass it)."""
-    from datetime import timezone
-
-    return datetime(2000, 1, 1, tzinfo=timezone.utc)
-
-
 def describe_answers(engine: Engine, answers: dict[str, Any], lang: str) -> list[str]:
     """The answers of a stored case as summary lines ("• Label: value"), for /case."""
-    probe = _Turn(engine, Outcome(state=SessionState(lang=lang, answers=dict(answers))), None)
+    probe = _Turn(engine, Outcome(state=SessionState(lang=lang, answers=dict(answers))), NO_TIME)
     return probe.summary_lines()

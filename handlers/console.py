@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Collection, Protocol, TextIO
+from typing import Callable, Collection, Protocol, TextIO
 
 from engine.answers import small_number
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
