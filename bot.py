@@ -67,7 +67,7 @@ async def run_console_mode(args: argparse.Namespace) -> int:
     lang = args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
     who = Who("console", args.user or getpass.getuser(), lang)
     try:
-        await run_console(app.service, who, json_mode=args.json)
+        await run_console(app.service, who, json_mode=args.json, background=app)
     finally:
         await app.close()
     return 0

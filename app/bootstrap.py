@@ -1,8 +1,10 @@
 """Wiring in one place: flows, channel knowledge, storage and the conversation service."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -17,7 +19,11 @@ from services.complaint_drafter import CatalogDrafter
 from knowledge.catalog import Catalog, CatalogError, load_catalog
 from services.conversation import ConversationService, utcnow
 from services.delivery import Outboxes
+from services.export import register_export, remove_exports
+from services.followup import FollowUp
+from services.reminders import ReminderScheduler, SchedulerConfig
 from services.rules_command import register_rules
+from services.schedule import TimeScale
 from storage.files import EvidenceFiles
 from storage.sqlite import SqliteStore
 
@@ -35,8 +41,22 @@ class App:
     files: EvidenceFiles
     service: ConversationService
     outboxes: Outboxes
+    followup: FollowUp
+    scheduler: ReminderScheduler
+
+    async def start_background(self, users: Collection[int] | None = None) -> None:
+        """Start the reminder loop; it delivers through the outboxes registered so far (and later).
+
+        `users` limits it to some people (the local chat serves one); adapters leave it None.
+        """
+        self.scheduler.start(users)
+
+    async def stop_background(self) -> None:
+        """Stop the reminder loop after the reminder it is sending; unsent claims go back to pending."""
+        await self.scheduler.stop()
 
     async def close(self) -> None:
+        await self.stop_background()
         await self.store.close()
 
 
@@ -76,4 +96,16 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
     engine = Engine(flow, CatalogAdvisor(catalog))
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock)
     register_rules(service, catalog)
-    return App(settings, flow, catalog, store, files, service, Outboxes())
+    export_dir = settings.data_dir / "exports"
+    register_export(service, catalog, export_dir, settings.cjk_font_path)
+
+    async def erase_exports(user_id: int, case_id: int) -> None:
+        await asyncio.to_thread(remove_exports, export_dir, user_id, case_id)
+
+    service.erase_hooks.append(erase_exports)
+    followup = FollowUp(service, store, catalog, TimeScale(settings.reminder_time_scale))
+    followup.install()
+    outboxes = Outboxes()
+    config = SchedulerConfig(rate_per_second=settings.reminder_rate_per_second)
+    scheduler = ReminderScheduler(store, outboxes, followup, clock, config)
+    return App(settings, flow, catalog, store, files, service, outboxes, followup, scheduler)

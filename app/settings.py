@@ -20,6 +20,7 @@ class Settings:
     telegram_webhook_secret: str | None = None
     telegram_max_file_mb: float | None = None
     cjk_font_path: Path | None = None
+    reminder_rate_per_second: float = 20.0
 
     @property
     def secrets(self) -> list[str]:
@@ -47,6 +48,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         reminder_time_scale=time_scale,
         telegram_webhook_secret=(env.get("TELEGRAM_WEBHOOK_SECRET") or "").strip() or None,
         telegram_max_file_mb=max_file_mb,
+        reminder_rate_per_second=_positive_or_none(env, "REMINDER_RATE_PER_SECOND") or 20.0,
         cjk_font_path=Path(env["CJK_FONT_PATH"].strip()).expanduser() if (env.get("CJK_FONT_PATH") or "").strip() else None,
     )
 

@@ -146,7 +146,7 @@ class ReminderRow:
     created_at: datetime
     claimed_at: datetime | None
     sent_at: datetime | None
-    answered_at: datetime | None
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

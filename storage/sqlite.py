@@ -1,4 +1,4 @@
-"""SQLite implementation of the Store protocol: connections, transactions and reads.
+"""SQLite implementation of the Store and ReminderStore protocols: connections, transactions and reads.
 
 Two aiosqlite connections to one WAL database:
 - the writer, used only under an asyncio.Lock, so transactions from many coroutines run one
@@ -15,7 +15,7 @@ https://www.sqlite.org/pragma.html#pragma_synchronous
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -24,17 +24,19 @@ from typing import Any
 
 import aiosqlite
 
-from storage.codec import decode_json
+from storage.codec import decode_json, decode_optional_time
 from storage.migrate import DEFAULT_MIGRATIONS_DIR, apply_migrations, load_migrations
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, ReminderRow, User
 from storage.sqlite_rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
+    REMINDER_COLUMNS,
     USER_COLUMNS,
     case_from_row,
     event_from_row,
     evidence_from_row,
+    reminder_from_row,
     user_from_row,
 )
 from storage.sqlite_tx import SqliteTx
@@ -249,3 +251,38 @@ class SqliteStore:
             (platform, str(update_id)),
         )
         return bool(rows)
+
+    async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
+        """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""
+        rows = await self._fetch(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ? AND user_id = ?",
+            (reminder_id, user_id),
+        )
+        return reminder_from_row(rows[0]) if rows else None
+
+    async def case_reminders(self, case_id: int) -> list[ReminderRow]:
+        """Every reminder of a case, in schedule order, whatever its status."""
+        rows = await self._fetch(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE case_id = ? ORDER BY sched_at, id",
+            (case_id,),
+        )
+        return [reminder_from_row(row) for row in rows]
+
+    async def next_reminder_due(
+        self, platforms: Collection[str], user_ids: Collection[int] | None = None
+    ) -> datetime | None:
+        """When the earliest pending reminder for these platforms (and users) falls due."""
+        platforms = sorted(set(platforms))
+        if not platforms or (user_ids is not None and not user_ids):
+            return None
+        sql = (
+            "SELECT min(r.due_at) FROM reminders r JOIN users u ON u.id = r.user_id "
+            f"WHERE r.status = 'pending' AND u.platform IN ({', '.join('?' * len(platforms))})"
+        )
+        params: list[Any] = list(platforms)
+        if user_ids is not None:
+            ids = sorted(set(user_ids))
+            sql += f" AND r.user_id IN ({', '.join('?' * len(ids))})"
+            params += ids
+        rows = await self._fetch(sql, tuple(params))
+        return decode_optional_time(rows[0][0]) if rows else None

@@ -19,7 +19,7 @@ EVIDENCE_COLUMNS = (
 EVENT_COLUMNS = "id, case_id, at, kind, data"
 REMINDER_COLUMNS = (
     "id, case_id, user_id, kind, due_at, sched_at, status, attempts, data, created_at, "
-    "claimed_at, sent_at, answered_at"
+    "claimed_at, sent_at, closed_at"
 )
 
 # Columns `update_case` may change; the rest belong to storage (ids, created/updated times).
@@ -82,7 +82,7 @@ def event_from_row(row: Sequence[Any]) -> CaseEvent:
 def reminder_from_row(row: Sequence[Any]) -> ReminderRow:
     """Decode a row selected with REMINDER_COLUMNS."""
     (id_, case_id, user_id, kind, due_at, sched_at, status, attempts, data, created_at,
-     claimed_at, sent_at, answered_at) = row
+     claimed_at, sent_at, closed_at) = row
     return ReminderRow(
         id=id_,
         case_id=case_id,
@@ -96,5 +96,5 @@ def reminder_from_row(row: Sequence[Any]) -> ReminderRow:
         created_at=decode_time(created_at),
         claimed_at=decode_optional_time(claimed_at),
         sent_at=decode_optional_time(sent_at),
-        answered_at=decode_optional_time(answered_at),
+        closed_at=decode_optional_time(closed_at),
     )

@@ -267,7 +267,10 @@ class SqliteTx:
         Claimed rows are left alone: they are being sent right now, and the answer to a
         reminder that arrives after its case moved on is refused as stale anyway.
         """
-        sql = "UPDATE reminders SET status = 'cancelled', answered_at = ? WHERE case_id = ? AND status = 'pending'"
+        sql = (
+            "UPDATE reminders SET status = 'cancelled', closed_at = ? "
+            "WHERE case_id = ? AND status = 'pending'"
+        )
         params: list[Any] = [encode_time(at), case_id]
         if kinds is not None:
             kinds = sorted(kinds)
@@ -331,7 +334,7 @@ class SqliteTx:
         """Close a claimed reminder as sent, failed or cancelled; False if it was not claimed."""
         if status not in FINISHED_REMINDER_STATES:
             raise ValueError(f"a claimed reminder cannot become {status!r}")
-        column = "sent_at" if status == "sent" else "answered_at"
+        column = "sent_at" if status == "sent" else "closed_at"
         cursor = await self._execute(
             f"UPDATE reminders SET status = ?, {column} = ? WHERE id = ? AND status = 'claimed'",
             (status, encode_time(at), reminder_id),
@@ -353,7 +356,7 @@ class SqliteTx:
         A claimed row counts as delivered too: the loop may have sent it and not yet marked it.
         """
         cursor = await self._execute(
-            "UPDATE reminders SET status = 'answered', answered_at = ? "
+            "UPDATE reminders SET status = 'answered', closed_at = ? "
             "WHERE id = ? AND status IN ('sent', 'claimed')",
             (encode_time(at), reminder_id),
         )

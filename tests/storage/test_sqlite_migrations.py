@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 
 from storage import MigrationError, SqliteStore
-from storage.migrate import DEFAULT_MIGRATIONS_DIR, split_statements
+from storage.migrate import DEFAULT_MIGRATIONS_DIR, load_migrations, split_statements
 from tests.storage.builders import T0, make_case, make_user
 
 EXPECTED_TABLES = {
     "schema_version", "users", "sessions", "cases", "answers", "evidence", "case_events",
-    "processed_updates",
+    "processed_updates", "reminders",
 }
+SHIPPED = [(m.version, m.name) for m in load_migrations()]
+# The number a new migration file in these tests gets: the one after the shipped ones.
+NEXT = SHIPPED[-1][0] + 1
 
 
 def read(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -46,11 +49,10 @@ async def test_open_creates_the_folder_the_file_and_the_schema(tmp_path: Path) -
     assert EXPECTED_TABLES <= tables
     indexes = {name for (name,) in read(data_dir / "bot.sqlite3",
                                         "SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"cases_user_id", "case_events_case_id"} <= indexes
+    assert {"cases_user_id", "case_events_case_id", "reminders_status_due"} <= indexes
     assert read(data_dir / "bot.sqlite3", "PRAGMA journal_mode") == [("wal",)]
-    assert read(data_dir / "bot.sqlite3", "SELECT version, name FROM schema_version") == [
-        (1, "initial")
-    ]
+    assert read(data_dir / "bot.sqlite3", "SELECT version, name FROM schema_version") == SHIPPED
+    assert SHIPPED[:2] == [(1, "initial"), (2, "reminders")]
 
 
 async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
@@ -84,14 +86,14 @@ async def test_a_new_numbered_file_is_all_a_schema_change_needs(
     data_dir = tmp_path / "data"
     async with SqliteStore(data_dir, migrations_dir=migrations_dir) as store:
         user = await make_user(store)
-    (migrations_dir / "002_reminders.sql").write_text(
-        "CREATE TABLE reminders (\n"
+    (migrations_dir / f"{NEXT:03d}_notes.sql").write_text(
+        "CREATE TABLE notes (\n"
         "    id INTEGER PRIMARY KEY,\n"
         "    case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,\n"
         "    due_at TEXT NOT NULL\n"
         ");\n"
         "-- a trailing comment; with a semicolon\n"
-        "CREATE INDEX reminders_due_at ON reminders (due_at);\n",
+        "CREATE INDEX notes_due_at ON notes (due_at);\n",
         encoding="utf-8",
     )
 
@@ -99,8 +101,9 @@ async def test_a_new_numbered_file_is_all_a_schema_change_needs(
         assert await store.get_user(user.id) == user
 
     db = data_dir / "bot.sqlite3"
-    assert [v for (v,) in read(db, "SELECT version FROM schema_version ORDER BY version")] == [1, 2]
-    assert read(db, "SELECT count(*) FROM reminders") == [(0,)]
+    versions = [v for (v,) in read(db, "SELECT version FROM schema_version ORDER BY version")]
+    assert versions == [v for v, _ in SHIPPED] + [NEXT]
+    assert read(db, "SELECT count(*) FROM notes") == [(0,)]
 
 
 async def test_a_failing_migration_leaves_no_trace_and_can_be_fixed(
@@ -109,24 +112,24 @@ async def test_a_failing_migration_leaves_no_trace_and_can_be_fixed(
     data_dir = tmp_path / "data"
     async with SqliteStore(data_dir, migrations_dir=migrations_dir):
         pass
-    broken = migrations_dir / "002_half.sql"
+    broken = migrations_dir / f"{NEXT:03d}_half.sql"
     broken.write_text(
         "CREATE TABLE half_done (id INTEGER PRIMARY KEY);\n"
         "ALTER TABLE no_such_table ADD COLUMN x TEXT;\n",
         encoding="utf-8",
     )
 
-    with pytest.raises(MigrationError, match="002_half"):
+    with pytest.raises(MigrationError, match=f"{NEXT:03d}_half"):
         await SqliteStore(data_dir, migrations_dir=migrations_dir).open()
 
     db = data_dir / "bot.sqlite3"
     assert read(db, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
-    assert read(db, "SELECT max(version) FROM schema_version") == [(1,)]
+    assert read(db, "SELECT max(version) FROM schema_version") == [(NEXT - 1,)]
 
     broken.write_text("CREATE TABLE half_done (id INTEGER PRIMARY KEY);\n", encoding="utf-8")
     async with SqliteStore(data_dir, migrations_dir=migrations_dir):
         pass
-    assert read(db, "SELECT max(version) FROM schema_version") == [(2,)]
+    assert read(db, "SELECT max(version) FROM schema_version") == [(NEXT,)]
 
 
 async def test_rebuilding_a_parent_table_keeps_its_children(
@@ -139,7 +142,7 @@ async def test_rebuilding_a_parent_table_keeps_its_children(
         async with store.transaction() as tx:
             await tx.save_answer(case_id, "issue_type", "robocall", T0)
     # SQLite's recipe for changes ALTER TABLE cannot make; DROP TABLE would cascade with keys on.
-    (migrations_dir / "002_rebuild_cases.sql").write_text(
+    (migrations_dir / f"{NEXT:03d}_rebuild_cases.sql").write_text(
         "CREATE TABLE cases_new (\n"
         "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
         "    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
@@ -162,7 +165,7 @@ async def test_a_database_newer_than_the_code_is_refused(
     tmp_path: Path, migrations_dir: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    (migrations_dir / "002_future.sql").write_text("CREATE TABLE future (x);\n", encoding="utf-8")
+    (migrations_dir / f"{NEXT:03d}_future.sql").write_text("CREATE TABLE future (x);\n", encoding="utf-8")
     async with SqliteStore(data_dir, migrations_dir=migrations_dir):
         pass
 

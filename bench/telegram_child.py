@@ -1,0 +1,155 @@
+"""The bot side of bench.telegram_e2e: the complaint bot or a bare PTB echo bot, alone in its own process.
+
+Run by bench.telegram_e2e (not by hand): `python -m bench.telegram_child bot|echo`, with DATA_DIR,
+TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL in the environment. A process of its own so that its CPU
+time (read from /proc by the parent) is the bot's alone, without the fake server's. It prints
+"ready" once it polls, serves until SIGTERM, and with --profile FILE records a cProfile between
+SIGUSR1 and SIGUSR2 (the parent sends them around the measured phase, so start-up and warm-up are
+left out) and writes the pstats file.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update  # noqa: E402
+from telegram.ext import (  # noqa: E402
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from app.bootstrap import build_app, setup_logging  # noqa: E402
+from app.settings import Settings, load_settings  # noqa: E402
+from handlers.telegram import ALLOWED_UPDATES, TelegramBot, TelegramOptions  # noqa: E402
+from handlers.telegram_send import SendPolicy  # noqa: E402
+
+# The scripted people give dates like "2026-11-20 14:30"; a fixed "now" keeps them in the past on any day.
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone(timedelta(hours=8)))
+# Telegram's limits (30/s overall, 1/s per chat) would make the benchmark measure the limiter, not the bot.
+UNLIMITED = SendPolicy(overall_per_second=1e9, overall_burst=10**9, chat_per_second=1e9, chat_burst=10**9)
+POLL_TIMEOUT = 30  # as in production (TelegramBot.running's default)
+
+
+@asynccontextmanager
+async def complaint_bot(settings: Settings, poll_interval: float) -> AsyncIterator[None]:
+    """The real adapter as `bot.py telegram` wires it, with the send limits raised and a fixed clock."""
+    app = await build_app(settings, clock=lambda: NOW)
+    try:
+        bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow, send=UNLIMITED))
+        async with bot.running(poll_timeout=POLL_TIMEOUT, poll_interval=poll_interval):
+            yield
+    finally:
+        await app.close()
+
+
+async def echo_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is not None and message.text:
+        await context.bot.send_message(message.chat_id, message.text)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+@asynccontextmanager
+async def echo_bot(settings: Settings, concurrent: int, poll_interval: float) -> AsyncIterator[None]:
+    """The floor: PTB with one MessageHandler that echoes text and one CallbackQueryHandler that answers.
+
+    PTB's defaults (one update at a time) unless `concurrent` > 1; no rate limiter, no storage.
+    """
+    base = settings.telegram_api_base_url
+    assert settings.telegram_token
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .job_queue(None)
+    )
+    if concurrent > 1:
+        builder = builder.concurrent_updates(concurrent)
+    application: Application = builder.build()
+    application.add_handler(MessageHandler(filters.TEXT, echo_text))
+    application.add_handler(CallbackQueryHandler(answer))
+    updater = application.updater
+    assert updater is not None
+    await application.initialize()
+    try:
+        await application.start()
+        await updater.start_polling(poll_interval=poll_interval, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+        yield
+    finally:
+        if updater.running:
+            await updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+class Profiling:
+    """cProfile switched on and off by signals, so only the measured phase is recorded."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.profile = cProfile.Profile() if path else None
+
+    def start(self) -> None:
+        if self.profile is not None:
+            self.profile.enable()
+
+    def stop(self) -> None:
+        if self.profile is not None:
+            self.profile.disable()
+            assert self.path is not None
+            self.profile.dump_stats(self.path)
+            self.profile = None
+
+
+async def serve(kind: str, concurrent: int, poll_interval: float, profile: Path | None) -> None:
+    settings = load_settings()
+    setup_logging(settings)
+    stop = asyncio.Event()
+    profiling = Profiling(profile)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, profiling.start)
+    loop.add_signal_handler(signal.SIGUSR2, profiling.stop)
+    running: AbstractAsyncContextManager[None] = (
+        complaint_bot(settings, poll_interval) if kind == "bot" else echo_bot(settings, concurrent, poll_interval)
+    )
+    async with running:
+        print("ready", flush=True)
+        await stop.wait()
+    profiling.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("kind", choices=("bot", "echo"))
+    parser.add_argument("--concurrent", type=int, default=1, help="echo: updates handled at once (PTB default 1)")
+    parser.add_argument("--poll-interval", type=float, default=0.0, help="pause between getUpdates calls (default 0)")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the measured phase here")
+    args = parser.parse_args(argv)
+    asyncio.run(serve(args.kind, args.concurrent, args.poll_interval, args.profile))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
