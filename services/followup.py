@@ -19,6 +19,7 @@ from datetime import datetime, tzinfo
 from typing import Any, Awaitable, Callable
 from zoneinfo import available_timezones
 
+from engine.answers import small_number
 from engine.replies import Button, Reply
 from engine.validators import VALIDATORS
 from knowledge.catalog import Catalog
@@ -105,9 +106,10 @@ class FollowUp:
     async def _case(self, ctx: Context, text: str) -> tuple[CaseRow | None, list[Reply]]:
         """The person's own case named by `text`, or a polite refusal."""
         text = text.lstrip("#").strip()
-        if not text.isdigit():
+        case_id = small_number(text)
+        if case_id is None:
             return None, [Reply(ft("forged", ctx.lang))]
-        case = await self.store.get_case(int(text), ctx.user.id)
+        case = await self.store.get_case(case_id, ctx.user.id)
         if case is None:
             return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))]
         return case, []
@@ -260,9 +262,10 @@ class FollowUp:
     async def btn_checkin(self, ctx: Context) -> list[Reply]:
         """_ci:<reminder id>:<action> — an answer to a delivered check-in or note."""
         rid_text, _, action = ctx.arg.partition(":")
-        if not rid_text.isdigit() or action not in CHECKIN_ACTIONS:
+        rid = small_number(rid_text)
+        if rid is None or action not in CHECKIN_ACTIONS:
             return [Reply(ft("forged", ctx.lang))]
-        reminder = await self.store.get_reminder(int(rid_text), ctx.user.id)
+        reminder = await self.store.get_reminder(rid, ctx.user.id)
         case = await self.store.get_case(reminder.case_id, ctx.user.id) if reminder else None
         if reminder is None or case is None or reminder.kind not in ("checkin", "note"):
             return [Reply(ft("forged", ctx.lang))]

@@ -95,6 +95,8 @@ class SqliteStore:
 
     async def _set_common_pragmas(self, conn: aiosqlite.Connection) -> None:
         await conn.execute("PRAGMA foreign_keys = ON")
+        # /delete must really erase: overwrite freed pages instead of leaving the text in the file.
+        await conn.execute("PRAGMA secure_delete = ON")
         await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
 
     async def close(self) -> None:
