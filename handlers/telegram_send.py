@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -207,27 +207,23 @@ class TelegramSender:
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
         """Change a message the bot sent; False when there was nothing to change or it is gone."""
-        try:
-            await self.retrying(
-                lambda: self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup),
-                chat_id=chat_id,
-                limited=True,
-                what="editMessageText",
-            )
-        except BadRequest as exc:
-            if any(r in reason(exc) for r in HARMLESS_EDIT):
-                return False
-            raise
-        return True
+        return await self._edit(
+            lambda: self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup),
+            chat_id,
+            "editMessageText",
+        )
 
     async def drop_keyboard(self, chat_id: int, message_id: int) -> bool:
+        return await self._edit(
+            lambda: self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None),
+            chat_id,
+            "editMessageReplyMarkup",
+        )
+
+    async def _edit(self, call: Callable[[], Awaitable[Any]], chat_id: int, what: str) -> bool:
+        """One edit, retried like a send; an edit that changes nothing or finds no message is not an error."""
         try:
-            await self.retrying(
-                lambda: self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None),
-                chat_id=chat_id,
-                limited=True,
-                what="editMessageReplyMarkup",
-            )
+            await self.retrying(call, chat_id=chat_id, limited=True, what=what)
         except BadRequest as exc:
             if any(r in reason(exc) for r in HARMLESS_EDIT):
                 return False
