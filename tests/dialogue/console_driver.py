@@ -38,6 +38,12 @@ class ConsoleBot:
         self.proc.stdin.flush()
         return self._read(wait=timeout, required=True)
 
+    def expect_greeting(self, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """What the bot says unprompted at start; waits for it, since a loaded machine starts slowly."""
+        if not self.greeting:
+            self.greeting = self._read(wait=timeout, required=True)
+        return self.greeting
+
     def tap(self, value: str) -> list[dict[str, Any]]:
         return self.send({"button": value})
 

@@ -88,7 +88,7 @@ def test_killing_the_process_mid_flow_resumes_at_the_same_step(data_dir: Path, e
     before = last_question(first.send("某某贷款公司"))
     first.kill()
     second = ConsoleBot(data_dir)
-    resumed = last_question(second.greeting)
+    resumed = last_question(second.expect_greeting())
     assert resumed["expects"] == "datetime" and resumed["text"].split("\n")[0] == before["text"].split("\n")[0]
     q = last_question(second.send("2026-11-20 14:30"))
     assert q["expects"] == "choice"
