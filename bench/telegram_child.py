@@ -34,7 +34,7 @@ from telegram.ext import (  # noqa: E402
 
 from app.bootstrap import build_app, setup_logging  # noqa: E402
 from app.settings import Settings, load_settings  # noqa: E402
-from handlers.telegram import ALLOWED_UPDATES, TelegramBot, TelegramOptions  # noqa: E402
+from handlers.telegram import ALLOWED_UPDATES, POLL_INTERVAL, TelegramBot, TelegramOptions  # noqa: E402
 from handlers.telegram_send import SendPolicy  # noqa: E402
 
 # The scripted people give dates like "2026-11-20 14:30"; a fixed "now" keeps them in the past on any day.
@@ -45,12 +45,13 @@ POLL_TIMEOUT = 30  # as in production (TelegramBot.running's default)
 
 
 @asynccontextmanager
-async def complaint_bot(settings: Settings, poll_interval: float) -> AsyncIterator[None]:
+async def complaint_bot(settings: Settings, poll_interval: float | None) -> AsyncIterator[None]:
     """The real adapter as `bot.py telegram` wires it, with the send limits raised and a fixed clock."""
     app = await build_app(settings, clock=lambda: NOW)
     try:
         bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow, send=UNLIMITED))
-        async with bot.running(poll_timeout=POLL_TIMEOUT, poll_interval=poll_interval):
+        interval = POLL_INTERVAL if poll_interval is None else poll_interval
+        async with bot.running(poll_timeout=POLL_TIMEOUT, poll_interval=interval):
             yield
     finally:
         await app.close()
@@ -68,7 +69,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @asynccontextmanager
-async def echo_bot(settings: Settings, concurrent: int, poll_interval: float) -> AsyncIterator[None]:
+async def echo_bot(settings: Settings, concurrent: int, poll_interval: float | None) -> AsyncIterator[None]:
     """The floor: PTB with one MessageHandler that echoes text and one CallbackQueryHandler that answers.
 
     PTB's defaults (one update at a time) unless `concurrent` > 1; no rate limiter, no storage.
@@ -92,7 +93,7 @@ async def echo_bot(settings: Settings, concurrent: int, poll_interval: float) ->
     await application.initialize()
     try:
         await application.start()
-        await updater.start_polling(poll_interval=poll_interval, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+        await updater.start_polling(poll_interval=poll_interval or 0.0, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
         yield
     finally:
         if updater.running:
@@ -121,7 +122,7 @@ class Profiling:
             self.profile = None
 
 
-async def serve(kind: str, concurrent: int, poll_interval: float, profile: Path | None) -> None:
+async def serve(kind: str, concurrent: int, poll_interval: float | None, profile: Path | None) -> None:
     settings = load_settings()
     setup_logging(settings)
     stop = asyncio.Event()
@@ -144,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("kind", choices=("bot", "echo"))
     parser.add_argument("--concurrent", type=int, default=1, help="echo: updates handled at once (PTB default 1)")
-    parser.add_argument("--poll-interval", type=float, default=0.0, help="pause between getUpdates calls (default 0)")
+    parser.add_argument("--poll-interval", type=float,
+                        help="pause between getUpdates calls (default: the bot's own, PTB's 0 for the echo)")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the measured phase here")
     args = parser.parse_args(argv)
     asyncio.run(serve(args.kind, args.concurrent, args.poll_interval, args.profile))

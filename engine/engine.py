@@ -5,7 +5,6 @@ engine serves Telegram, the local chat and the tests (ARCHITECTURE.md).
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -73,14 +72,14 @@ class Engine:
         self.evidence_step = next((s.id for s in flow.steps if isinstance(s, EvidenceStep)), None)
 
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
-        out = Outcome(state=copy.deepcopy(state))
+        out = Outcome(state=state.copy())
         turn = _Turn(self, out, now)
         turn.handle(event)
         return out
 
     def current_question(self, state: SessionState) -> list[Reply]:
         """The current question again (after a restart of the bot, a language switch, /start)."""
-        out = Outcome(state=copy.deepcopy(state))
+        out = Outcome(state=state.copy())
         if state.status == ACTIVE and state.step:
             _Turn(self, out, NO_TIME).ask(self.flow.step(state.step))
         return out.replies

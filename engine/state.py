@@ -1,7 +1,8 @@
 """The conversation state of one person: plain data, saved as JSON after every event."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 IDLE, ACTIVE, PAUSED, DONE = "idle", "active", "paused", "done"
@@ -25,10 +26,15 @@ class SessionState:
     pending: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as they are (not copied): the store encodes them to JSON at once."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def copy(self) -> SessionState:
+        """A deep copy through JSON, which is what the state is; several times cheaper than deepcopy."""
+        return SessionState.from_dict(json.loads(json.dumps(self.to_dict())))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> "SessionState":
+    def from_dict(cls, data: dict[str, Any] | None) -> SessionState:
         if not data:
             return cls()
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}

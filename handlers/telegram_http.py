@@ -1,0 +1,121 @@
+"""PTB's networking on aiohttp instead of httpx: the same Bot API calls for about half the CPU.
+
+PTB makes every call through a `BaseRequest`; its default, `HTTPXRequest`, spends most of the
+bot's CPU in httpx, httpcore and anyio (bench/README.md, "Telegram end to end"). aiohttp parses
+HTTP in C and keeps a simpler connection pool, so the same calls cost much less. PTB documents
+`BaseRequest` as the place to plug in another HTTP library; timeouts and errors keep PTB's meaning
+(`TimedOut`, `NetworkError`), so retries in `TelegramSender` work unchanged.
+
+Proxies come from the environment (`HTTPS_PROXY`, `ALL_PROXY`), as with PTB's default.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+class AiohttpRequest(BaseRequest):
+    """One aiohttp session with a bounded pool; PTB's default timeouts (5 s, 1 s for the pool, 20 s uploads)."""
+
+    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_read", "_session", "_write")
+
+    def __init__(
+        self,
+        connection_pool_size: int = 8,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._read = read_timeout
+        self._write = write_timeout
+        self._connect = connect_timeout
+        self._pool = pool_timeout
+        self._media_write = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size)
+            self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=True, headers={"User-Agent": self.USER_AGENT}
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        uploads = request_data is not None and request_data.contains_files
+        write = _chosen(write_timeout, self._media_write if uploads else self._write)
+        timeout = aiohttp.ClientTimeout(
+            connect=_total(_chosen(pool_timeout, self._pool), _chosen(connect_timeout, self._connect)),
+            sock_connect=_chosen(connect_timeout, self._connect),
+            sock_read=_longest(_chosen(read_timeout, self._read), write),
+        )
+        kwargs: dict[str, Any] = {"timeout": timeout}
+        if request_data is not None:
+            kwargs["data"] = _form(request_data) if uploads else request_data.json_parameters
+        try:
+            async with session.request(method, url, **kwargs) as response:
+                return response.status, await response.read()
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as err:
+            raise TimedOut from err
+        except aiohttp.ClientError as err:
+            raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+
+def _chosen(value: ODVInput[float], default: float | None) -> float | None:
+    """PTB passes DEFAULT_NONE for "use the request's default" and None for "no limit"."""
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _total(pool: float | None, connect: float | None) -> float | None:
+    """aiohttp's `connect` covers waiting for a pooled connection and opening a new one."""
+    if pool is None or connect is None:
+        return None
+    return pool + connect
+
+
+def _longest(read: float | None, write: float | None) -> float | None:
+    """aiohttp has one socket timeout for reading and writing: the larger of the two, or none."""
+    if read is None or write is None:
+        return None
+    return max(read, write)
+
+
+def _form(request_data: RequestData) -> aiohttp.FormData:
+    """Uploads go as multipart, the other parameters as form fields (each already JSON-encoded by PTB).
+
+    Without files the parameters go URL-encoded, as PTB's HTTPXRequest sends them.
+    """
+    form = aiohttp.FormData()
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    for name, (filename, content, mime) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename, content_type=mime)
+    return form
