@@ -6,12 +6,16 @@ HTTP in C and keeps a simpler connection pool, so the same calls cost much less.
 `BaseRequest` as the place to plug in another HTTP library; timeouts and errors keep PTB's meaning
 (`TimedOut`, `NetworkError`), so retries in `TelegramSender` work unchanged.
 
-Proxies come from the environment (`HTTPS_PROXY`, `ALL_PROXY`), as with PTB's default.
+Proxies come from the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`), as with
+PTB's default; HTTP proxies only (aiohttp has no SOCKS). They are looked up once per host, not with
+aiohttp's `trust_env`, which reads ~/.netrc in a worker thread on every call.
 """
 from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -22,7 +26,7 @@ from telegram.request import BaseRequest, RequestData
 class AiohttpRequest(BaseRequest):
     """One aiohttp session with a bounded pool; PTB's default timeouts (5 s, 1 s for the pool, 20 s uploads)."""
 
-    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_read", "_session", "_write")
+    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_proxies", "_read", "_session", "_write")
 
     def __init__(
         self,
@@ -40,6 +44,7 @@ class AiohttpRequest(BaseRequest):
         self._pool = pool_timeout
         self._media_write = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -48,9 +53,8 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size)
-            self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=True, headers={"User-Agent": self.USER_AGENT}
-            )
+            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT})
+            self._proxies.clear()
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -71,13 +75,15 @@ class AiohttpRequest(BaseRequest):
         if session is None or session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         uploads = request_data is not None and request_data.contains_files
-        write = _chosen(write_timeout, self._media_write if uploads else self._write)
+        read = _chosen(read_timeout, self._read)
+        if uploads:
+            read = _longest(read, _chosen(write_timeout, self._media_write))
         timeout = aiohttp.ClientTimeout(
             connect=_total(_chosen(pool_timeout, self._pool), _chosen(connect_timeout, self._connect)),
             sock_connect=_chosen(connect_timeout, self._connect),
-            sock_read=_longest(_chosen(read_timeout, self._read), write),
+            sock_read=read,
         )
-        kwargs: dict[str, Any] = {"timeout": timeout}
+        kwargs: dict[str, Any] = {"timeout": timeout, "proxy": self._proxy_for(url)}
         if request_data is not None:
             kwargs["data"] = _form(request_data) if uploads else request_data.json_parameters
         try:
@@ -87,6 +93,16 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+
+    def _proxy_for(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            found = getproxies()
+            proxy = found.get(parts.scheme) or found.get("all")
+            self._proxies[key] = None if not proxy or proxy_bypass(key[1]) else proxy
+        return self._proxies[key]
 
 
 def _chosen(value: ODVInput[float], default: float | None) -> float | None:
@@ -102,7 +118,7 @@ def _total(pool: float | None, connect: float | None) -> float | None:
 
 
 def _longest(read: float | None, write: float | None) -> float | None:
-    """aiohttp has one socket timeout for reading and writing: the larger of the two, or none."""
+    """aiohttp has no write timeout and its read timer runs while an upload is written: allow the longer."""
     if read is None or write is None:
         return None
     return max(read, write)
