@@ -401,6 +401,7 @@ class ConversationService:
             await self.files.remove(rel_path)
         for hook in self.erase_hooks:
             await hook(ctx.user.id, case_id)
+        await self.store.scrub()
         log.info("case erased with %d file(s)", len(orphaned))
         return [Reply(st("delete.done", ctx.lang, id=case_id))]
 

@@ -232,6 +232,10 @@ class Store(Protocol):
 
     async def is_processed(self, platform: str, update_id: int | str) -> bool: ...
 
+    async def scrub(self) -> None:
+        """After /delete: leave no copy of the erased rows in the store's files (journals included)."""
+        ...
+
 
 class ReminderTx(StoreTx, Protocol):
     """Reminder writes, inside the same transaction as the case writes they go with.

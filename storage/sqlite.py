@@ -15,6 +15,7 @@ https://www.sqlite.org/pragma.html#pragma_synchronous
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -41,6 +42,7 @@ from storage.sqlite_rows import (
 )
 from storage.sqlite_tx import SqliteTx
 
+log = logging.getLogger(__name__)
 DB_FILE_NAME = "bot.sqlite3"
 
 
@@ -115,6 +117,15 @@ class SqliteStore:
                 await writer.execute("PRAGMA optimize")
             finally:
                 await writer.close()
+
+    async def scrub(self) -> None:
+        """Copy the WAL into the database and empty it: secure_delete zeroes the freed space in the
+        new page images, but the WAL still holds the old ones until a checkpoint rewrites them."""
+        async with self._write_lock:
+            rows = await self._require_writer().execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = next(iter(rows), (0,))[0]
+        if busy:
+            log.warning("the WAL could not be emptied after an erase (a long read was running); the next checkpoint will")
 
     async def __aenter__(self) -> SqliteStore:
         return await self.open()

@@ -81,11 +81,10 @@ async def test_delete_leaves_no_row_and_no_file_but_keeps_a_file_shared_with_ano
         still_there = (evidence_root / rel_path).exists()
         assert still_there == (before["files"][rel_path] == sha256_of(shared)), rel_path
     for path in files_under(data_dir) + (files_under(exports) if exports else []):
-        if path.name.startswith("bot.sqlite3"):
-            continue
         assert not path.name.startswith(f"case-{case_id}-"), f"export left behind: {path}"
         content = path.read_bytes()
         assert b"alice-only bytes" not in content and PASTED.encode() not in content, f"left behind: {path}"
+        assert ALICE_PLAN["company"].encode() not in content, f"the company name is still in {path}"
 
     bob_after = case_snapshot(data_dir, bob_case)
     assert list(bob_after["files"].values()) == [sha256_of(shared)]
