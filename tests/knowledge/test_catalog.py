@@ -173,9 +173,9 @@ def test_duplicate_channel_id_reports_the_second_occurrence(tmp_path):
 
 
 def test_unknown_next_target_reports_the_next_line(tmp_path):
-    text = replace_once(SHIPPED, "    next: [cn_12300]", "    next: [cn_12399]", after="  - id: cn_operator")
+    text = replace_once(SHIPPED, "    next: [cn_12300, cn_12321]", "    next: [cn_12399, cn_12321]", after="  - id: cn_operator")
     path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, "    next: [cn_12399]"))
+    found = problems_at(check_catalog_file(path), path, line_of(text, "    next: [cn_12399, cn_12321]"))
     assert any("unknown channel 'cn_12399'" in p for p in found), found
 
 
@@ -228,7 +228,7 @@ def test_duplicate_mapping_key_and_unknown_field_are_reported(tmp_path):
 
 
 def test_load_catalog_raises_with_every_problem(tmp_path):
-    text = replace_once(SHIPPED, "    next: [cn_12300]", "    next: [cn_12399]", after="  - id: cn_operator")
+    text = replace_once(SHIPPED, "    next: [cn_12300, cn_12321]", "    next: [cn_12399, cn_12321]", after="  - id: cn_operator")
     text = replace_once(text, "    jurisdiction: UK", "    jurisdiction: FR", after="  - id: uk_ofcom")
     path = write_copy(tmp_path, text)
     with pytest.raises(CatalogError) as caught:

@@ -150,9 +150,12 @@ def test_unknown_jurisdiction_is_an_error(catalog):
 @pytest.mark.parametrize(
     ("channel_id", "issue", "expected"),
     [
-        ("cn_operator", "robocall", ["cn_12300"]),
+        ("cn_operator", "robocall", ["cn_12300", "cn_12321"]),
+        ("cn_operator", "rude_service", ["cn_12300"]),
         ("cn_12321", "spam_sms", ["cn_operator", "cn_12315"]),
-        ("cn_company", "robocall", ["cn_12315"]),
+        ("cn_company", "robocall", ["cn_12321", "cn_12315"]),
+        ("cn_company", "spam_sms", ["cn_12321", "cn_12315"]),
+        ("cn_company", "rude_service", ["cn_12315"]),
         ("cn_12300", "robocall", []),
         ("us_ftc_dnc", "robocall", ["us_fcc"]),
         ("us_fcc", "robocall", ["us_state_ag"]),
@@ -164,6 +167,9 @@ def test_unknown_jurisdiction_is_an_error(catalog):
 def test_escalation_follows_the_ladder(catalog, channel_id, issue, expected):
     result = escalation_next(catalog, channel_id, {"issue_type": issue})
     assert ids(result) == expected
+    if "cn_12321" in expected:
+        why = next(r.why for r in result if r.channel_id == "cn_12321")
+        assert "之前的投诉" in why["zh"] and "earlier complaint" in why["en"], "12321's escalation reason"
     if result:
         assert result[0].first
         assert all(r.why["zh"] and r.why["en"] for r in result)
