@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup-venv.sh requirements-dev.txt
-exec .venv/bin/python -m pytest "$@"
+unset DATABASE_URL  # the tests choose their own databases; a developer's setting must not leak in
+exec bash scripts/test-postgres.sh .venv/bin/python -m pytest "$@"

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from app.logsafe import install_redaction
+from app.logsafe import install_redaction, url_without_password
 from app.settings import Settings
 from engine.engine import Engine
 from engine.loader import FlowError, load_flow
@@ -27,6 +27,11 @@ from services.schedule import TimeScale
 from storage.files import EvidenceFiles
 from storage.sqlite import SqliteStore
 
+if TYPE_CHECKING:
+    from storage.postgres import PostgresStore
+
+log = logging.getLogger(__name__)
+
 
 class DefinitionError(Exception):
     """flows.yaml or channels.yaml cannot be used; the message lists every problem."""
@@ -37,7 +42,7 @@ class App:
     settings: Settings
     flow: Flow
     catalog: Catalog
-    store: SqliteStore
+    store: SqliteStore | PostgresStore
     files: EvidenceFiles
     service: ConversationService
     outboxes: Outboxes
@@ -88,10 +93,20 @@ def setup_logging(settings: Settings) -> None:
     install_redaction(settings.secrets)
 
 
+async def open_store(settings: Settings) -> SqliteStore | PostgresStore:
+    """SQLite in DATA_DIR, unless DATABASE_URL names the PostgreSQL server several bot processes share."""
+    if settings.database_url is None:
+        return await SqliteStore(settings.data_dir).open()
+    # Imported here so that SQLite deployments never load asyncpg.
+    from storage.postgres import PostgresStore
+
+    log.info("storage: PostgreSQL at %s", url_without_password(settings.database_url))
+    return await PostgresStore(settings.database_url).open()
+
+
 async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> App:
     flow, catalog = load_definitions(settings)
-    store = SqliteStore(settings.data_dir)
-    await store.open()
+    store = await open_store(settings)
     files = EvidenceFiles(settings.data_dir / "evidence")
     engine = Engine(flow, CatalogAdvisor(catalog))
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock)

@@ -1,4 +1,4 @@
-"""Log redaction: phone numbers and secrets (the bot token) never reach a log line.
+"""Log redaction: phone numbers and secrets (the bot token, the database password) never reach a log line.
 
 A filter on the root logger's handlers sees every record that is written, including those propagated from
 library loggers (httpx logs request URLs, and Telegram's URLs carry the token: /bot<token>/getMe).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from engine.parsing.phones import mask_number
 
@@ -62,6 +62,17 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = self.redact(record.stack_info)
         return True
+
+
+def url_without_password(url: str) -> str:
+    """A database URL fit for a log line: its password (user:password@ or ?password=) masked."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        userinfo, _, host = netloc.rpartition("@")
+        netloc = f"{userinfo.partition(':')[0]}:{SECRET_MASK}@{host}"
+    query = re.sub(r"(^|&)password=[^&]*", rf"\1password={SECRET_MASK}", parts.query)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def _mask_phone(match: re.Match[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,10 +22,13 @@ class Settings:
     telegram_max_file_mb: float | None = None
     cjk_font_path: Path | None = None
     reminder_rate_per_second: float = 20.0
+    database_url: str | None = None
 
     @property
     def secrets(self) -> list[str]:
-        return [s for s in (self.telegram_token, self.telegram_webhook_secret) if s]
+        """What logs must never show: the bot token, the webhook secret, the database password."""
+        found = [self.telegram_token, self.telegram_webhook_secret, *_url_passwords(self.database_url)]
+        return [s for s in found if s]
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -38,6 +42,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if time_scale <= 0:
         raise SystemExit("REMINDER_TIME_SCALE must be greater than 0")
     max_file_mb = _positive_or_none(env, "TELEGRAM_MAX_FILE_MB")
+    database_url = (env.get("DATABASE_URL") or "").strip() or None
+    if database_url is not None and urlsplit(database_url).scheme not in ("postgresql", "postgres"):
+        # The value is not echoed: it may hold a password.
+        raise SystemExit("DATABASE_URL must be a postgresql:// URL; leave it unset for SQLite in DATA_DIR")
     return Settings(
         data_dir=Path(env.get("DATA_DIR") or "data"),
         flows_path=Path(env.get("FLOWS_PATH") or ROOT / "flows.yaml"),
@@ -50,7 +58,17 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         telegram_max_file_mb=max_file_mb,
         reminder_rate_per_second=_positive_or_none(env, "REMINDER_RATE_PER_SECOND") or 20.0,
         cjk_font_path=Path(env["CJK_FONT_PATH"].strip()).expanduser() if (env.get("CJK_FONT_PATH") or "").strip() else None,
+        database_url=database_url,
     )
+
+
+def _url_passwords(url: str | None) -> list[str]:
+    """The password a database URL carries (user:password@ or ?password=), as written and decoded."""
+    if url is None:
+        return []
+    parts = urlsplit(url)
+    written = [parts.password or "", *parse_qs(parts.query).get("password", [])]
+    return list(dict.fromkeys(form for password in written if password for form in (password, unquote(password))))
 
 
 def _positive_or_none(env: dict[str, str], name: str) -> float | None:

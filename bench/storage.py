@@ -13,11 +13,9 @@ import argparse
 import asyncio
 import json
 import random
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import data_dir_for, micros  # noqa: E402
 from bench.engine import build_engine, state_at  # noqa: E402
 from storage.codec import encode_json, encode_time  # noqa: E402
 from storage.sqlite import DB_FILE_NAME, SqliteStore  # noqa: E402
@@ -33,18 +32,6 @@ from storage.sqlite_rows import CASE_COLUMNS  # noqa: E402
 START = datetime(2025, 11, 27, tzinfo=timezone.utc)
 ISSUES = ["robocall", "spam_sms", "data_leak", "fraud", "rude_service", "other"]
 DRAFT = ("【投诉】本人手机号码自2026年9月起多次接到号码 138****8000 的营销电话，对方为电销机器人……" * 6)[:700]
-
-
-def micros(ns: list[int]) -> str:
-    ordered = sorted(ns)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1000
-
-    return (
-        f"mean {statistics.fmean(ns) / 1000:,.0f} µs, p50 {at(0.5):,.0f} µs, p95 {at(0.95):,.0f} µs, "
-        f"p99 {at(0.99):,.0f} µs, max {ordered[-1] / 1000:,.0f} µs"
-    )
 
 
 def bulk_load(db_path: Path, cases: int, users: int, answers_per_case: int, session: dict[str, object]) -> None:
@@ -161,14 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=4, help="times each person's /cases is listed (default 4)")
     parser.add_argument("--data-dir", type=Path, help="where to build the database (default: a temporary folder, removed)")
     args = parser.parse_args(argv)
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-storage-"))
-    if (data_dir / DB_FILE_NAME).exists():
-        raise SystemExit(f"{data_dir} already has a database; give an empty folder")
-    try:
+    with data_dir_for(args.data_dir, "bench-storage-") as data_dir:
         asyncio.run(run(args, data_dir))
-    finally:
-        if args.data_dir is None:
-            shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 

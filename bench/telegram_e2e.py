@@ -35,8 +35,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import cpu_model  # noqa: E402
 from bench.telegram_people import Mailboxes, Person, Timing, script_for  # noqa: E402
-from handlers.telegram import TelegramOptions  # noqa: E402
+from handlers.telegram import POLL_INTERVAL, TelegramOptions  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,16 +100,6 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -129,7 +120,7 @@ async def crowd(
 
 
 async def start_child(
-    contender: Contender, server: FakeBotApi, data_dir: Path, log: Path, poll_interval: float, profile: Path | None
+    contender: Contender, server: FakeBotApi, data_dir: Path, log: Path, poll_interval: float | None, profile: Path | None
 ) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
@@ -139,7 +130,7 @@ async def start_child(
         "PYTHONUNBUFFERED": "1",
     }
     command = [sys.executable, "-m", "bench.telegram_child", *contender.child_args]
-    if poll_interval:
+    if poll_interval is not None:
         command += ["--poll-interval", str(poll_interval)]
     if profile is not None:
         command += ["--profile", str(profile)]
@@ -248,10 +239,13 @@ def report(sides: list[Side], args: argparse.Namespace) -> None:
           f"{date.today().isoformat()}")
     print("send limits: complaint bot SendPolicy raised to 1e9/s overall and per chat (Telegram's 1 msg/s per chat")
     print("             and 30/s overall would otherwise dominate); echo bots: PTB default, no limiter.")
-    poll = f", {args.poll_interval:g} s between polls" if args.poll_interval else ""
+    if args.poll_interval is None:
+        poll = f"; {POLL_INTERVAL:g} s between polls for the complaint bot, as `bot.py telegram`, 0 for the echo bots (PTB's default)"
+    else:
+        poll = f"; {args.poll_interval:g} s between polls for every bot"
     print(f"complaint bot: the real adapter ({BOT_CONCURRENCY} updates at once, per-chat order); each bot in its own")
-    print(f"process, long polling (timeout 30{poll}) against the fake Bot API on 127.0.0.1; the server and the people")
-    print("share this process.")
+    print("process, long polling (timeout 30) against the fake Bot API on 127.0.0.1; the server and the people")
+    print(f"share this process{poll}.")
     print()
     width = max(len(r[0]) for r in rows)
     widths = [max(len(s.contender.title), 10) for s in sides]
@@ -313,8 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a short run: 20 people, 2 warm-up people")
     parser.add_argument("--warmup", type=int, help="people who complete a complaint first, not counted (default 4)")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds before each update (default 0)")
-    parser.add_argument("--poll-interval", type=float, default=0.0,
-                        help="seconds between getUpdates calls, for all bots (default 0, as `bot.py telegram`)")
+    parser.add_argument("--poll-interval", type=float,
+                        help="seconds between getUpdates calls for every bot (default: the complaint bot's own "
+                        f"{POLL_INTERVAL:g}, as `bot.py telegram`, and PTB's 0 for the echo bots)")
     parser.add_argument("--profile", type=Path, help="also cProfile the complaint bot's measured phase into FILE")
     names = [c.name for c in CONTENDERS]
     parser.add_argument("--only", nargs="+", choices=names, default=names,
@@ -322,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.users = args.users or (20 if args.quick else 200)
     args.warmup = args.warmup if args.warmup is not None else (2 if args.quick else 4)
-    if args.users < 1 or args.warmup < 0 or args.think < 0 or args.poll_interval < 0:
+    if args.users < 1 or args.warmup < 0 or args.think < 0 or (args.poll_interval or 0) < 0:
         parser.error("--users must be at least 1; --warmup, --think and --poll-interval not negative")
     if args.profile:
         args.profile = args.profile.resolve()

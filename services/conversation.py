@@ -154,6 +154,9 @@ class ConversationService:
         crash changes nothing.
         """
         ids = [message_ids] if isinstance(message_ids, (int, str)) else list(message_ids or [])
+        if isinstance(event, TextInput) and "\x00" in event.text:
+            # NUL is never meant, and PostgreSQL text columns refuse it (a pasted SMS may carry one).
+            event = TextInput(event.text.replace("\x00", ""))
         async with self.lock_for(who):
             try:
                 return await self._handle(who, event, ids)

@@ -15,12 +15,15 @@ milliseconds between the outbox returning and the commit. A row whose claim expi
 `max_attempts` times is given up as failed, so a reminder that crashes the process cannot loop.
 
 Rate: deliveries are spread to at most `rate_per_second` messages per second (Telegram allows
-about 30 per second per bot), so a backlog after downtime does not trip platform limits.
+about 30 per second per bot), so a backlog after downtime does not trip platform limits. Each
+message reserves the next 1/rate s, and the time spent composing and sending counts toward it, so
+a backlog goes out at the rate itself rather than at rate minus the work.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -85,6 +88,7 @@ class ReminderScheduler:
         clock: Callable[[], datetime],
         config: SchedulerConfig = SchedulerConfig(),
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if config.rate_per_second <= 0 or config.batch_size <= 0:
             raise ValueError("rate_per_second and batch_size must be positive")
@@ -94,6 +98,8 @@ class ReminderScheduler:
         self.clock = clock
         self.config = config
         self._sleep = sleep
+        self._monotonic = monotonic
+        self._free_at = 0.0
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -167,9 +173,11 @@ class ReminderScheduler:
             if self._stop.is_set():
                 await self._release(rows[index:])
                 break
+            started = self._monotonic()
             messages = await self._handle(row)
             if messages:
-                await self._pause(messages / self.config.rate_per_second)
+                self._free_at = max(self._free_at, started) + messages / self.config.rate_per_second
+                await self._pause(max(0.0, self._free_at - self._monotonic()))
         return len(rows)
 
     async def _release(self, rows: list[ReminderRow]) -> None:

@@ -1,4 +1,8 @@
-"""Persistence: storage protocols, the SQLite store and the content-addressed evidence files."""
+"""Persistence: storage protocols, the SQLite store and the content-addressed evidence files.
+
+The PostgreSQL store is `storage.postgres.PostgresStore`, imported from there so that SQLite
+deployments never load asyncpg.
+"""
 
 from storage.files import EvidenceFiles
 from storage.migrate import MigrationError

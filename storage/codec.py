@@ -1,4 +1,4 @@
-"""Value encoding between Python and database text columns: UTC timestamps and JSON."""
+"""Value encoding between Python and the databases: UTC timestamps (text for SQLite) and JSON text."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 
-def encode_time(at: datetime) -> str:
-    """Aware datetime -> fixed-width ISO-8601 UTC text, so text order is time order."""
+def utc(at: datetime) -> datetime:
+    """Aware datetime -> the same moment in UTC; a naive one is refused, its zone would be a guess."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("timestamps must be timezone-aware")
-    return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return at.astimezone(timezone.utc)
+
+
+def encode_time(at: datetime) -> str:
+    """Aware datetime -> fixed-width ISO-8601 UTC text, so text order is time order."""
+    return utc(at).isoformat(timespec="microseconds")
 
 
 def decode_time(text: str) -> datetime:

@@ -1,6 +1,9 @@
-"""Schema migrations for SQLite: numbered .sql files applied in order, one transaction each.
+"""Schema migrations: numbered .sql files applied in order, one transaction each.
 
-Adding `storage/migrations/NNN_name.sql` is all a schema change needs. Each file runs inside
+Loading the files and deciding which are pending is shared with the PostgreSQL store
+(storage/postgres_migrate.py); applying them is SQLite's here.
+
+Adding `storage/migrations/NNN_name.sql` is all a SQLite schema change needs. Each file runs inside
 BEGIN IMMEDIATE together with its `schema_version` row, so it lands whole or not at all and
 two processes starting at once cannot apply it twice.
 
@@ -90,20 +93,24 @@ def load_migrations(directory: Path = DEFAULT_MIGRATIONS_DIR) -> list[Migration]
     return [migrations[v] for v in sorted(migrations)]
 
 
+def pending_migrations(migrations: list[Migration], applied: set[int]) -> list[Migration]:
+    """The migrations not applied yet; a version the code does not know means a newer bot wrote it."""
+    unknown = sorted(applied - {m.version for m in migrations})
+    if unknown:
+        raise MigrationError(
+            f"the database has schema versions {unknown} that this code does not know; "
+            "it was written by a newer version of the bot"
+        )
+    return [m for m in migrations if m.version not in applied]
+
+
 async def apply_migrations(
     conn: aiosqlite.Connection, migrations: list[Migration]
 ) -> list[int]:
     """Apply the migrations the database lacks; return the versions applied now."""
     await conn.execute(_CREATE_VERSION_TABLE)
     applied = {row[0] for row in await conn.execute_fetchall("SELECT version FROM schema_version")}
-    known = {m.version for m in migrations}
-    unknown = sorted(applied - known)
-    if unknown:
-        raise MigrationError(
-            f"the database has schema versions {unknown} that this code does not know; "
-            "it was written by a newer version of the bot"
-        )
-    pending = [m for m in migrations if m.version not in applied]
+    pending = pending_migrations(migrations, applied)
     if not pending:
         return []
     (fk_state,) = list(await conn.execute_fetchall("PRAGMA foreign_keys"))[0]

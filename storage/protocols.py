@@ -1,6 +1,6 @@
 """Storage ports: the row types and the small protocols the application layer depends on.
 
-Every implementation (SQLite now, PostgreSQL later) must pass the contract suite in
+Every implementation (SQLite, PostgreSQL) must pass the contract suite in
 tests/storage, which is written against these protocols only.
 
 Contract notes that the type signatures cannot say:

@@ -9,7 +9,6 @@ UPDATE or DELETE; a statement opening with WITH would run outside the transactio
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ import aiosqlite
 
 from storage.codec import encode_json, encode_time
 from storage.protocols import NewEvidence, NewReminder, ReminderRow, User
+from storage.rows import check_finished_state, check_sha256
 from storage.sqlite_rows import (
     REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
@@ -28,8 +28,6 @@ from storage.sqlite_rows import (
     reminder_from_row,
     user_from_row,
 )
-
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 _INSERT_USER = (
     "INSERT INTO users (platform, external_id, lang, created_at) VALUES (?, ?, ?, ?) "
@@ -59,8 +57,6 @@ _INSERT_REMINDER = (
     "INSERT INTO reminders (case_id, user_id, kind, due_at, sched_at, data, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-# Terminal states a claimed reminder can reach; 'answered' comes later, from the person.
-FINISHED_REMINDER_STATES = frozenset({"sent", "failed", "cancelled"})
 
 
 @contextmanager
@@ -174,8 +170,7 @@ class SqliteTx:
         self, case_id: int, record: NewEvidence, at: datetime
     ) -> tuple[int, bool]:
         """Attach a file to a case; the same sha256 twice gives one row. Returns (id, created)."""
-        if not _SHA256.fullmatch(record.sha256):
-            raise ValueError("sha256 must be 64 lowercase hex digits")
+        check_sha256(record.sha256)
         origin = None if record.origin is None else encode_json(record.origin)
         with _parent_must_exist("case", case_id):
             cursor = await self._execute(
@@ -308,32 +303,37 @@ class SqliteTx:
             ids = sorted(set(user_ids))
             scope += f" AND r.user_id IN ({', '.join('?' * len(ids))})"
             scope_params += ids
-        due = "(r.status = 'pending' AND r.due_at <= ?)"
-        due_params: list[Any] = [stamp]
+        # One index-ordered arm per kind of due row, so LIMIT stops each after `limit` rows
+        # instead of sorting every due row (an OR of the two would).
+        arm = (
+            "SELECT * FROM (SELECT r.id, r.due_at FROM reminders r JOIN users u ON u.id = r.user_id "
+            f"WHERE {{}} AND {scope} ORDER BY r.due_at, r.id LIMIT ?)"
+        )
+        arms = [arm.format("r.status = 'pending' AND r.due_at <= ?")]
+        params: list[Any] = [stamp, *scope_params, limit]
         if lease_expired_before is not None:
             expired = encode_time(lease_expired_before)
             await self._execute(
                 "UPDATE reminders SET status = 'failed' WHERE status = 'claimed' "
                 "AND claimed_at <= ? AND attempts >= ? AND id IN ("
-                f"SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id WHERE {scope})",
+                "SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id "
+                f"WHERE r.status = 'claimed' AND {scope})",
                 (expired, max_attempts, *scope_params),
             )
-            due = f"({due} OR (r.status = 'claimed' AND r.claimed_at <= ?))"
-            due_params.append(expired)
+            arms.append(arm.format("r.status = 'claimed' AND r.claimed_at <= ?"))
+            params += [expired, *scope_params, limit]
         rows = await self._conn.execute_fetchall(
             "UPDATE reminders SET status = 'claimed', claimed_at = ?, attempts = attempts + 1 "
-            "WHERE id IN (SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id "
-            f"WHERE {due} AND {scope} ORDER BY r.due_at, r.id LIMIT ?) "
+            f"WHERE id IN (SELECT id FROM ({' UNION ALL '.join(arms)}) ORDER BY due_at, id LIMIT ?) "
             f"RETURNING {REMINDER_COLUMNS}",
-            (stamp, *due_params, *scope_params, limit),
+            (stamp, *params, limit),
         )
         # RETURNING gives no order guarantee; the loop sends the oldest first.
         return sorted((reminder_from_row(row) for row in rows), key=lambda r: (r.due_at, r.id))
 
     async def finish_reminder(self, reminder_id: int, status: str, at: datetime) -> bool:
         """Close a claimed reminder as sent, failed or cancelled; False if it was not claimed."""
-        if status not in FINISHED_REMINDER_STATES:
-            raise ValueError(f"a claimed reminder cannot become {status!r}")
+        check_finished_state(status)
         column = "sent_at" if status == "sent" else "closed_at"
         cursor = await self._execute(
             f"UPDATE reminders SET status = ?, {column} = ? WHERE id = ? AND status = 'claimed'",

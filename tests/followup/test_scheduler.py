@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from app.bootstrap import App, build_app
 from app.settings import load_settings
 from engine.replies import Reply
@@ -167,18 +169,48 @@ async def test_a_large_backlog_is_spread_to_the_rate_limit(app: App, clock: Fake
         await file_case(app, EN if n % 2 else ZH)
     clock.advance(days=16)
     pauses: list[float] = []
+    elapsed = [0.0]
 
     async def record(seconds: float) -> None:
         pauses.append(seconds)
+        elapsed[0] += seconds
 
     scheduler = ReminderScheduler(
-        app.store, app.outboxes, app.followup, clock, SchedulerConfig(rate_per_second=2, batch_size=5), sleep=record
+        app.store, app.outboxes, app.followup, clock, SchedulerConfig(rate_per_second=2, batch_size=5),
+        sleep=record, monotonic=lambda: elapsed[0],
     )
     assert await scheduler.run_once() == 5
     assert await scheduler.run_once() == 2
     assert await scheduler.run_once() == 0
     assert len(outbox.sent) == 7
     assert pauses == [0.5] * 7  # one message each, at two per second: 3.5 s for the seven
+
+
+async def test_the_time_spent_sending_counts_toward_the_rate(app: App, clock: FakeClock, outbox: RecordingOutbox) -> None:
+    for n in range(4):
+        await file_case(app, EN if n % 2 else ZH)
+    clock.advance(days=16)
+    elapsed = [0.0]
+    pauses: list[float] = []
+    deliver = outbox.deliver
+
+    async def slow_deliver(external_id: str, replies: list[Reply]) -> bool:
+        elapsed[0] += 0.2  # each delivery takes 0.2 s of the 0.5 s a message may use
+        return await deliver(external_id, replies)
+
+    async def record(seconds: float) -> None:
+        pauses.append(seconds)
+        elapsed[0] += seconds
+
+    outbox.deliver = slow_deliver  # type: ignore[method-assign]
+    scheduler = ReminderScheduler(
+        app.store, app.outboxes, app.followup, clock, SchedulerConfig(rate_per_second=2, batch_size=5),
+        sleep=record, monotonic=lambda: elapsed[0],
+    )
+    assert await scheduler.run_once() == 4
+    assert len(outbox.sent) == 4
+    assert pauses == pytest.approx([0.3] * 4)
+    assert elapsed[0] == pytest.approx(2.0)  # four messages at two per second, not 2.8 s
 
 
 async def test_the_background_loop_delivers_and_stops_cleanly(app: App, clock: FakeClock, outbox: RecordingOutbox) -> None:

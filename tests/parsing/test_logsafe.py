@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from app.logsafe import RedactingFilter, install_redaction
+from app.logsafe import RedactingFilter, install_redaction, url_without_password
+from app.settings import load_settings
 
 TOKEN = "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -112,3 +113,35 @@ def test_installing_twice_adds_secrets_not_filters(written: io.StringIO) -> None
     output = written.getvalue()
     assert TOKEN not in output and "second-secret-value" not in output
     assert output.count("***") == 2
+
+
+def test_the_database_password_never_reaches_the_log(written: io.StringIO) -> None:
+    url = "postgresql://bot:s3cr%40t-pw@db.internal:5432/bot?sslmode=require"
+    settings = load_settings({"DATABASE_URL": url})
+    install_redaction(settings.secrets)
+    logging.getLogger("storage").error("cannot connect to %s (password s3cr@t-pw)", url)
+    logging.getLogger("app").info("storage: PostgreSQL at %s", url_without_password(url))
+
+    log = written.getvalue()
+    assert "s3cr" not in log
+    assert "postgresql://bot:***@db.internal:5432/bot?sslmode=require" in log
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://bot:pw@db/bot", "postgresql://bot:***@db/bot"),
+        ("postgresql://bot@db/bot?password=pw&sslmode=require", "postgresql://bot@db/bot?password=***&sslmode=require"),
+        ("postgresql://postgres@/bot?host=/run/postgresql", "postgresql://postgres@/bot?host=/run/postgresql"),
+    ],
+)
+def test_a_database_url_is_logged_without_its_password(url: str, shown: str) -> None:
+    assert url_without_password(url) == shown
+
+
+def test_database_url_must_name_postgresql_and_unset_means_sqlite() -> None:
+    assert load_settings({}).database_url is None
+    assert load_settings({"DATABASE_URL": " postgres://db/bot "}).database_url == "postgres://db/bot"
+    with pytest.raises(SystemExit) as refused:
+        load_settings({"DATABASE_URL": "mysql://bot:pw@db/bot"})
+    assert "pw" not in str(refused.value)

@@ -1,7 +1,8 @@
 """Fixtures for the storage contract suite: one `store` per backend, and a test clock.
 
-A new backend (PostgreSQL) joins by adding a class with open/reopen/close to BACKENDS;
-every test that takes `store` or `backend` then runs against it too.
+A backend joins by adding a class with setup/open/reopen/close to BACKENDS; every test that
+takes `store` or `backend` then runs against it too. PostgreSQL runs where TEST_POSTGRES_URL
+names a server (see tests/storage/postgres_server.py) and is skipped, with the reason, elsewhere.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from typing import Protocol
 import pytest
 
 from storage import SqliteStore, Store
+from storage.postgres import PostgresStore
 from tests.storage.builders import Clock
+from tests.storage.postgres_server import create_database, drop_database
 
 
 class Backend(Protocol):
     """What the contract tests need from a backend: a store, and a restart on the same data."""
+
+    async def setup(self) -> None: ...
 
     async def open(self) -> Store: ...
 
@@ -33,6 +38,9 @@ class SqliteBackend:
         self.data_dir = tmp_path / "data"
         self._store: SqliteStore | None = None
 
+    async def setup(self) -> None:
+        """Nothing to prepare: the file is created by the first open."""
+
     async def open(self) -> Store:
         self._store = await SqliteStore(self.data_dir).open()
         return self._store
@@ -47,14 +55,58 @@ class SqliteBackend:
             self._store = None
 
 
-BACKENDS = {"sqlite": SqliteBackend}
+class PostgresBackend:
+    """A fresh, empty database on the test PostgreSQL server, dropped when the test ends."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.url: str | None = None
+        self._store: PostgresStore | None = None
+
+    async def setup(self) -> None:
+        """Create the test's database, or skip the test when there is no server."""
+        self.url = await create_database()
+
+    async def open(self) -> Store:
+        assert self.url is not None, "setup() first"
+        self._store = await PostgresStore(self.url, pool_size=4).open()
+        return self._store
+
+    async def reopen(self) -> Store:
+        await self._close_store()
+        return await self.open()
+
+    async def close(self) -> None:
+        await self._close_store()
+        if self.url is not None:
+            await drop_database(self.url)
+            self.url = None
+
+    async def _close_store(self) -> None:
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+
+
+BACKENDS: dict[str, type[SqliteBackend | PostgresBackend]] = {
+    "sqlite": SqliteBackend,
+    "postgres": PostgresBackend,
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     instance = BACKENDS[request.param](tmp_path)
+    await instance.setup()
     yield instance
     await instance.close()
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """For PostgreSQL-only tests: the URL of a fresh, empty database (skipped without a server)."""
+    url = await create_database()
+    yield url
+    await drop_database(url)
 
 
 @pytest.fixture

@@ -1,0 +1,267 @@
+"""PostgreSQL implementation of the Store and ReminderStore protocols: pool, transactions and reads.
+
+For deployments that run several bot processes against one database (SQLite stays the embedded
+default). One asyncpg pool per process:
+- each transaction takes its own connection for the whole block, so transactions of different
+  coroutines run side by side (READ COMMITTED; the writes are single statements whose conflicts
+  PostgreSQL settles with row locks, see storage/postgres_tx.py);
+- a read outside a transaction borrows any idle connection and sees committed data only; a read
+  from the task that holds a transaction goes through that transaction's connection, so it also
+  sees its own writes — the same rule as SqliteStore, and the same "never nest" rule.
+
+Timestamps are `timestamptz`: PostgreSQL orders and compares them natively (no text-order trick
+needed), and asyncpg hands them back as aware UTC datetimes. JSON columns are `json`, which keeps
+the codec's text exactly as written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import asyncpg
+
+from storage.codec import decode_json
+from storage.migrate import load_migrations
+from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_migrations
+from storage.postgres_sql import ROWS, Params, reminder_scope
+from storage.postgres_tx import PostgresTx
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, ReminderRow, User
+from storage.rows import (
+    CASE_COLUMNS,
+    EVENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    REMINDER_COLUMNS,
+    USER_COLUMNS,
+)
+
+# The tables whose rows a case erase deletes or rewrites (delete_case, and the session saved with it).
+ERASED_TABLES = ("cases", "answers", "evidence", "case_events", "reminders", "sessions")
+
+
+class PostgresStore:
+    """The bot's database on a PostgreSQL server named by a postgresql:// URL; call `open()` first.
+
+    `pool_size` caps this process's connections: each open transaction holds one, and further
+    transactions queue for a free one. Ten suits a bot process; mind the server's max_connections
+    (100 by default) when running many processes.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        migrations_dir: Path = POSTGRES_MIGRATIONS_DIR,
+        pool_size: int = 10,
+    ) -> None:
+        self._url = url
+        self._migrations_dir = migrations_dir
+        self._pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._tx_conns: dict[asyncio.Task[Any], asyncpg.Connection] = {}
+
+    def __repr__(self) -> str:
+        # The URL may carry a password; it never goes into a repr, a log line or a traceback.
+        return f"<PostgresStore {'open' if self._pool else 'closed'}>"
+
+    async def open(self) -> PostgresStore:
+        """Connect, then apply the pending migrations (one process at a time, under an advisory lock)."""
+        if self._pool is not None:
+            raise RuntimeError("store is already open")
+        migrations = load_migrations(self._migrations_dir)
+        pool = await asyncpg.create_pool(self._url, min_size=1, max_size=self._pool_size)
+        try:
+            async with pool.acquire() as conn:
+                await apply_postgres_migrations(conn, migrations)
+        except BaseException:
+            await pool.close()
+            raise
+        self._pool = pool
+        return self
+
+    async def close(self) -> None:
+        """Wait for the running transactions to finish, then close every connection."""
+        if self._pool is None:
+            return
+        if self._owns_transaction():
+            raise RuntimeError("cannot close the store from inside one of its transactions")
+        pool, self._pool = self._pool, None
+        await pool.close()
+
+    async def scrub(self) -> None:
+        """After /delete: VACUUM the tables a case erase touches, so the dead rows stop being kept.
+
+        PostgreSQL keeps a deleted or replaced row version in the table until VACUUM finds that no
+        transaction can still see it; this runs that now instead of whenever autovacuum comes by,
+        removing the erased rows' index entries too (INDEX_CLEANUP ON) and their TOASTed text.
+        What it guarantees: no query, and nothing reading the table through PostgreSQL, can find
+        the rows any more. What it does not: PostgreSQL has nothing like SQLite's secure_delete,
+        so the bytes stay on disk in the freed space of the table files until new rows reuse it;
+        they also stay in WAL segments until those are recycled, and in base backups, WAL
+        archives and replicas. A transaction open elsewhere since before the erase keeps VACUUM
+        from removing the rows (the next autovacuum will). Where erasure must reach the disk,
+        run the server on encrypted storage and keep backups and archives short-lived.
+        """
+        async with self._require_pool().acquire() as conn:
+            # VACUUM cannot run inside a transaction block; a pooled connection outside one is idle.
+            await conn.execute(f"VACUUM (INDEX_CLEANUP ON) {', '.join(ERASED_TABLES)}")
+
+    async def __aenter__(self) -> PostgresStore:
+        return await self.open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _owns_transaction(self) -> bool:
+        task = asyncio.current_task()
+        return task is not None and task in self._tx_conns
+
+    def _require_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("store is not open")
+        return self._pool
+
+    async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        task = asyncio.current_task()
+        conn = self._tx_conns.get(task) if task is not None else None
+        if conn is not None:
+            return await conn.fetch(sql, *args)
+        return await self._require_pool().fetch(sql, *args)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresTx]:
+        """One atomic unit of writes: commit when the block exits, roll back if it raises."""
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("a transaction must run inside an asyncio task")
+        if task in self._tx_conns:
+            raise RuntimeError("a transaction is already open in this task; use its tx object")
+        async with self._require_pool().acquire() as conn:
+            tx = PostgresTx(conn)
+            self._tx_conns[task] = conn
+            try:
+                # Exiting this block commits, or rolls back on any exception (cancellation too);
+                # if the rollback itself fails, the pool closes the connection on release.
+                async with conn.transaction():
+                    yield tx
+            finally:
+                tx.finish()
+                del self._tx_conns[task]
+
+    async def get_or_create_user(
+        self, platform: str, external_id: str, lang: str, at: datetime
+    ) -> User:
+        """Find the user, or create it with `lang`; a known user costs one read, no write."""
+        rows = await self._fetch(
+            f"SELECT {USER_COLUMNS} FROM users WHERE platform = $1 AND external_id = $2",
+            platform, str(external_id),
+        )
+        if rows:
+            return ROWS.user(rows[0])
+        async with self.transaction() as tx:
+            return await tx.get_or_create_user(platform, external_id, lang, at)
+
+    async def get_user(self, user_id: int) -> User | None:
+        """The user with this id, or None."""
+        rows = await self._fetch(f"SELECT {USER_COLUMNS} FROM users WHERE id = $1", user_id)
+        return ROWS.user(rows[0]) if rows else None
+
+    async def set_user_lang(self, user_id: int, lang: str) -> None:
+        """Change the user's language in a transaction of its own."""
+        async with self.transaction() as tx:
+            await tx.set_user_lang(user_id, lang)
+
+    async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
+        """Change the user's time zone in a transaction of its own."""
+        async with self.transaction() as tx:
+            await tx.set_user_timezone(user_id, tz)
+
+    async def load_session(self, user_id: int) -> dict[str, Any] | None:
+        """The user's saved conversation state, or None."""
+        rows = await self._fetch("SELECT state FROM sessions WHERE user_id = $1", user_id)
+        return decode_json(rows[0][0]) if rows else None
+
+    async def list_cases(self, user_id: int) -> list[CaseRow]:
+        """The user's cases, newest first."""
+        rows = await self._fetch(
+            f"SELECT {CASE_COLUMNS} FROM cases WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+            user_id,
+        )
+        return [ROWS.case(row) for row in rows]
+
+    async def get_case(self, case_id: int, user_id: int) -> CaseRow | None:
+        """The case if it belongs to this user; None otherwise (other users' cases stay hidden)."""
+        rows = await self._fetch(
+            f"SELECT {CASE_COLUMNS} FROM cases WHERE id = $1 AND user_id = $2", case_id, user_id
+        )
+        return ROWS.case(rows[0]) if rows else None
+
+    async def case_answers(self, case_id: int) -> dict[str, Any]:
+        """Step id -> answered value for one case."""
+        rows = await self._fetch(
+            "SELECT step_id, value FROM answers WHERE case_id = $1 ORDER BY step_id", case_id
+        )
+        return {step_id: decode_json(value) for step_id, value in rows}
+
+    async def case_evidence(self, case_id: int) -> list[EvidenceRow]:
+        """The case's evidence in the order it arrived."""
+        rows = await self._fetch(
+            f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = $1 ORDER BY id", case_id
+        )
+        return [ROWS.evidence(row) for row in rows]
+
+    async def case_events(self, case_id: int) -> list[CaseEvent]:
+        """The case's history, oldest first."""
+        rows = await self._fetch(
+            f"SELECT {EVENT_COLUMNS} FROM case_events WHERE case_id = $1 ORDER BY at, id", case_id
+        )
+        return [ROWS.event(row) for row in rows]
+
+    async def is_processed(self, platform: str, update_id: int | str) -> bool:
+        """Whether this platform update id was already claimed by mark_processed."""
+        rows = await self._fetch(
+            "SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2",
+            platform, str(update_id),
+        )
+        return bool(rows)
+
+    async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
+        """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""
+        rows = await self._fetch(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = $1 AND user_id = $2",
+            reminder_id, user_id,
+        )
+        return ROWS.reminder(rows[0]) if rows else None
+
+    async def case_reminders(self, case_id: int) -> list[ReminderRow]:
+        """Every reminder of a case, in schedule order, whatever its status."""
+        rows = await self._fetch(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE case_id = $1 ORDER BY sched_at, id",
+            case_id,
+        )
+        return [ROWS.reminder(row) for row in rows]
+
+    async def next_reminder_due(
+        self, platforms: Collection[str], user_ids: Collection[int] | None = None
+    ) -> datetime | None:
+        """When the earliest pending reminder for these platforms (and users) falls due."""
+        if not platforms or (user_ids is not None and not user_ids):
+            return None
+        p = Params()
+        scope = reminder_scope(p, platforms, user_ids)
+        rows = await self._fetch(
+            "SELECT min(r.due_at) FROM reminders r JOIN users u ON u.id = r.user_id "
+            f"WHERE r.status = 'pending' AND {scope}",
+            *p.values,
+        )
+        return ROWS.optional_time(rows[0][0]) if rows else None
