@@ -175,12 +175,15 @@ def datetime_answer(
         if parsed.reason == "future" and step.allow_future:
             return Rejected("error.time_unreadable")
         return Rejected(f"error.time_{parsed.reason}")
+    if parsed.coarser_than(step.coarsest):
+        return Rejected(f"error.time_too_vague.{step.coarsest}")
     iso = parsed.to_iso()
     return Accepted(iso, time_label(iso))
 
 
 def time_label(iso: str) -> str:
-    """A stored time for people: just the date when only a day was given (it is stored at midnight)."""
+    """A stored time for people: just the date when only a day was given (it is stored at midnight); a month
+    ("2026-10") or a year ("2025") as stored."""
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:

@@ -76,6 +76,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "error.time_impossible": {"zh": "这个日期不存在（例如 2 月没有 30 日），请检查。", "en": "That date doesn't exist (e.g. there is no 30 February). Please check it."},
     "error.time_future": {"zh": "这个时间在将来，请写已经发生的时间。", "en": "That time is in the future — please give when it happened."},
+    "error.time_too_vague.day": {
+        "zh": "请写到具体哪一天，例如 2026-11-20、上周五、11月20日下午2点。",
+        "en": "Please give the day, e.g. 2026-11-20, last Friday, or 20 Nov 2pm.",
+    },
+    "error.time_too_vague.month": {
+        "zh": "请至少写到月份，例如 2026年10月、上个月。",
+        "en": "Please give at least the month, e.g. October 2026 or last month.",
+    },
     "error.time_too_old": {"zh": "这个时间太早了，请检查年份。", "en": "That is too long ago — please check the year."},
     "error.evidence_kind": {
         "zh": "这种文件不能作为证据。可以发送：截图/照片、PDF、录音、视频、文字。",

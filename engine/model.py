@@ -145,6 +145,9 @@ class DateTimeStep(StepBase):
     type: Literal["datetime"]
     region_from: str | None = None
     allow_future: bool = False
+    # The vaguest answer taken: "day" asks for at least the day; "month" or "year" also take "上个月",
+    # "2019" — for questions people often answer only that way ("since when", "registered when").
+    coarsest: Literal["day", "month", "year"] = "day"
 
 
 class EvidenceStep(StepBase):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import re
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Mapping
 
 from knowledge.catalog import Catalog
@@ -22,18 +23,50 @@ def said_yes(facts: Facts, key: str) -> bool:
     return answer(facts, key) == "yes"
 
 
-def parse_when(value: Any, tz: tzinfo) -> datetime | None:
-    """An aware datetime from an ISO string or datetime; naive values are read in the jurisdiction's zone."""
+def parse_when(value: Any, tz: tzinfo, *, latest: bool = False) -> datetime | None:
+    """An aware datetime from an ISO string or datetime; naive values are read in the jurisdiction's zone.
+
+    A month ("2026-10") or a year ("2025") is read as its first moment, or with `latest` as its last: a
+    rule that needs a date to lie far enough in the past ("registered 31 days before the call", "the
+    call came after you opted out") must hold for every day the person may have meant.
+    """
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        period = _PERIOD.fullmatch(text)
+        if period:
+            return _period_bound(int(period[1]), int(period[2]) if period[2] else None, tz, latest)
         try:
-            moment = datetime.fromisoformat(value.strip())
+            moment = datetime.fromisoformat(text)
         except ValueError:
             return None
     else:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def period_of(value: Any) -> tuple[int, int | None] | None:
+    """(year, month or None) when the answer gave only a month or a year, else None."""
+    period = _PERIOD.fullmatch(value.strip()) if isinstance(value, str) else None
+    return (int(period[1]), int(period[2]) if period[2] else None) if period else None
+
+
+_PERIOD = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def _period_bound(year: int, month: int | None, tz: tzinfo, latest: bool) -> datetime | None:
+    try:
+        start = datetime(year, month or 1, 1, tzinfo=tz)
+    except ValueError:
+        return None
+    if not latest:
+        return start
+    if month is None or month == 12:
+        following = datetime(year + 1, 1, 1, tzinfo=tz)
+    else:
+        following = datetime(year, month + 1, 1, tzinfo=tz)
+    return following - timedelta(microseconds=1)
 
 
 def fraud_with_loss(facts: Facts) -> bool:

@@ -195,7 +195,7 @@ def _tps_counts(catalog: Catalog, facts: Facts) -> bool:
         return False
     days = next((p.days for p in catalog.channel("uk_tps").prerequisites if p.after == "registration"), 0)
     tz = catalog.jurisdiction("UK").tz
-    registered = parse_when(answer(facts, "tps_registered_at"), tz)
+    registered = parse_when(answer(facts, "tps_registered_at"), tz, latest=True)
     contact = parse_when(answer(facts, "last_contact_at"), tz)
     if registered is None or contact is None:
         return True

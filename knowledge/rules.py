@@ -76,7 +76,7 @@ def _contacted_after_opt_out(facts: Facts, jur: Jurisdiction, issues: frozenset[
     """They asked to stop and contact went on: with no dates we take the person's word that it continued."""
     if _issue(facts) not in issues or not said_yes(facts, "opted_out"):
         return False
-    opted_out = parse_when(answer(facts, "opted_out_at"), jur.tz)
+    opted_out = parse_when(answer(facts, "opted_out_at"), jur.tz, latest=True)
     contact = _last_contact(facts, jur.tz)
     if opted_out is None or contact is None:
         return True
@@ -136,7 +136,7 @@ def _quiet_hours_keyword(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
 def _registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction, prefix: str) -> bool:
     if not said_yes(facts, f"{prefix}_registered"):
         return False
-    registered = parse_when(answer(facts, f"{prefix}_registered_at"), jur.tz)
+    registered = parse_when(answer(facts, f"{prefix}_registered_at"), jur.tz, latest=True)
     contact = _last_contact(facts, jur.tz)
     if registered is None or contact is None:
         return False

@@ -12,7 +12,7 @@ import phonenumbers
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from knowledge.catalog import Catalog, Channel, DraftKind, Jurisdiction, SmsFormat
-from knowledge.facts import answer, is_fraud, operator_at_fault, parse_when, said_yes
+from knowledge.facts import answer, is_fraud, operator_at_fault, parse_when, period_of, said_yes
 from knowledge.rules import possible_breaches
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -159,7 +159,7 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
     issue = answer(facts, "issue_type") or "other"
     fraud = is_fraud(facts)
     last_contact = parse_when(answer(facts, "last_contact_at"), jur.tz)
-    opted_out_at = parse_when(answer(facts, "opted_out_at"), jur.tz)
+    opted_out_at = parse_when(answer(facts, "opted_out_at"), jur.tz, latest=True)
     own_operator = answer(facts, "own_operator")
     operator_key = operator_at_fault(catalog, {**facts, "jurisdiction": jur.code})
     evidence = draft_input.evidence or answer(facts, "evidence") or []
@@ -192,11 +192,12 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
         "called": _display(called[0]) if called else None,
         "company": answer(facts, "company"),
         "last_contact": _when(last_contact, jur, lang) if last_contact else None,
-        "since": _date(parse_when(answer(facts, "since"), jur.tz), jur, lang),
+        "since": _day_or_period(answer(facts, "since"), jur, lang),
         "frequency": answer(facts, "frequency"),
         "relationship": answer(facts, "relationship"),
         "opted_out": said_yes(facts, "opted_out"),
-        "opted_out_at": _date(opted_out_at, jur, lang),
+        "opted_out_at": _day_or_period(answer(facts, "opted_out_at"), jur, lang),
+        "opted_out_in_period": period_of(answer(facts, "opted_out_at")) is not None,
         "contact_after_opt_out": bool(opted_out_at and last_contact and last_contact > opted_out_at),
         "voice_kind": answer(facts, "voice_kind") if answer(facts, "voice_kind") != "unknown" else None,
         "content": answer(facts, "content"),
@@ -242,6 +243,17 @@ def _offset(moment: datetime) -> str:
     minutes = int(delta.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _day_or_period(value: Any, jur: Jurisdiction, lang: str) -> str | None:
+    """A date answer as the person gave it: a day, or only a month ("2026年10月", "October 2026") or a year."""
+    period = period_of(value)
+    if period is None:
+        return _date(parse_when(value, jur.tz), jur, lang)
+    year, month = period
+    if lang == "zh":
+        return f"{year}年{month}月" if month else f"{year}年"
+    return f"{MONTHS_EN[month - 1]} {year}" if month else str(year)
 
 
 def _date(moment: datetime | None, jur: Jurisdiction, lang: str) -> str | None:

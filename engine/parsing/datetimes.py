@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
-Precision = Literal["minute", "hour", "day"]
+# How much of the moment the person gave: "上个月" or "March 2025" is a month, "去年" or "2019" a year.
+Precision = Literal["minute", "hour", "day", "month", "year"]
+PRECISIONS: tuple[Precision, ...] = ("minute", "hour", "day", "month", "year")
 TimeProblemReason = Literal["unreadable", "impossible", "future", "too_old"]
 
 # Clocks of phone and server differ a little, and "10:05" typed at 10:01 is no lie.
@@ -39,8 +41,16 @@ class ParsedTime:
     precision: Precision
 
     def to_iso(self) -> str:
-        """ISO 8601 with offset, the form stored in answers ("2026-11-26T15:00:00+08:00")."""
+        """ISO 8601 as stored in answers: with offset ("2026-11-26T15:00:00+08:00") for a moment or a day,
+        and the reduced forms "2026-10" for a month and "2025" for a year, which say no more than was said."""
+        if self.precision == "month":
+            return f"{self.at.year:04d}-{self.at.month:02d}"
+        if self.precision == "year":
+            return f"{self.at.year:04d}"
         return self.at.isoformat()
+
+    def coarser_than(self, precision: Precision) -> bool:
+        return PRECISIONS.index(self.precision) > PRECISIONS.index(precision)
 
 
 @dataclass(frozen=True)
@@ -191,7 +201,8 @@ def _chinese_parser() -> Callable[..., dict[str, Any]]:
 
 
 def _read_chinese(text: str, local_now: datetime) -> _Reading | None:
-    """jionlp's reading, from the start of the range it returns; None where it reads nothing or only a vague span."""
+    """jionlp's reading, from the start of the range it returns; None where it reads nothing or a span that is
+    not a minute, hour, day, month or year (a week, "最近几天")."""
     try:
         # jionlp keeps per-call state on one shared parser object, hence the lock around the call too. A naive
         # local datetime as time_base: jionlp copies its fields, whereas an epoch would be read in the machine's zone.
@@ -221,6 +232,10 @@ def _precision_of(width: timedelta) -> Precision | None:
         return "hour"
     if width <= timedelta(days=1):
         return "day"
+    if timedelta(days=28) <= width <= timedelta(days=31):
+        return "month"
+    if timedelta(days=365) <= width <= timedelta(days=366):
+        return "year"
     return None
 
 
@@ -228,7 +243,7 @@ _MINUTE_GIVEN = re.compile(r"\d\s*:\s*\d{2}|minute|\bmins?\b|分|半|刻")
 
 
 def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str) -> _Reading | None:
-    """dateparser's reading, with its period turned into a precision; None for a week, month or year."""
+    """dateparser's reading, with its period turned into a precision; None for a week."""
     languages = ["zh", "en"] if _CJK.search(text) or lang.lower().startswith("zh") else ["en"]
     settings = {
         "PREFER_DATES_FROM": "past",
@@ -253,6 +268,10 @@ def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str) ->
         return local.replace(minute=0), "day"
     if data.period == "day":
         return local.replace(hour=0, minute=0), "day"
+    if data.period == "month":
+        return local.replace(day=1, hour=0, minute=0), "month"
+    if data.period == "year":
+        return local.replace(month=1, day=1, hour=0, minute=0), "year"
     return None
 
 

@@ -141,6 +141,30 @@ def test_datetime_step_reads_exact_and_relative_times_and_refuses_impossible_dat
     assert talk.state.answers["when_at"].startswith("2026-11-20T14:30")
 
 
+def test_a_day_question_asks_for_the_day_and_a_month_question_keeps_just_the_month() -> None:
+    talk = started()
+    to_numbers(talk)
+    talk.text("+1 202 555 0143")
+    talk.cmd("skip")
+    out = talk.text("last month")
+    assert "Please give the day" in out.replies[0].text and talk.state.step == "when_at"
+
+    month_flow = SAMPLE.replace(
+        "    region_from: jurisdiction\n    label: {zh: 时间, en: When}",
+        "    region_from: jurisdiction\n    coarsest: month\n    label: {zh: 时间, en: When}",
+    )
+    assert month_flow != SAMPLE
+    talk = Talk(engine_from(month_flow), "zh")
+    talk.cmd("new")
+    to_numbers(talk)
+    talk.text("+1 202 555 0143")
+    talk.cmd("skip")
+    out = talk.text("去年")
+    assert "至少写到月份" in out.replies[0].text and talk.state.step == "when_at"
+    talk.text("上个月")
+    assert talk.state.answers["when_at"] == "2026-10"
+
+
 def test_number_step_validates_integer_and_range() -> None:
     talk = started()
     to_numbers(talk)

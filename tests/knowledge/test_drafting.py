@@ -268,3 +268,23 @@ def test_unknown_language_or_kind_is_refused(catalog):
         render_draft(catalog, make_input(CN_CASE), "cn_12321", "fr")
     with pytest.raises(DraftError):
         render_draft(catalog, make_input(CN_CASE), "uk_7726", "en", kind="written")
+
+
+@pytest.mark.parametrize(
+    ("lang", "since", "opted"),
+    [
+        ("zh", "每天数次，自2025年起", "我已于2026年10月明确要求对方停止联系。此后对方仍继续联系我。"),
+        ("en", "several times a day, since 2025", "I asked them to stop in October 2026. They contacted me again after that."),
+    ],
+)
+def test_a_month_or_a_year_reads_as_given_and_counts_only_when_certain(catalog, lang, since, opted):
+    answers = {**CN_CASE, "since": "2025", "opted_out_at": "2026-10"}
+    text = render_draft(catalog, make_input(answers), "cn_12321", lang, kind="written").text
+    assert opted in text and since in text
+
+
+def test_contact_in_the_same_month_as_the_opt_out_is_not_claimed_as_after_it(catalog):
+    answers = {**CN_CASE, "opted_out_at": "2026-11", "last_contact_at": "2026-11-26T15:00:00+08:00"}
+    text = render_draft(catalog, make_input(answers), "cn_12321", "en", kind="written").text
+    assert "I asked them to stop in November 2026." in text
+    assert "They contacted me again after that." not in text

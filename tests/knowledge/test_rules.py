@@ -98,6 +98,9 @@ DNC_CALL = {
         ({"dnc_registered_at": "2026-10-01T12:00:00-04:00"}, True),
         ({"dnc_registered_at": "2026-10-26T12:00:00-04:00"}, True),  # 31 days and an hour
         ({"dnc_registered_at": "2026-11-10T12:00:00-05:00"}, False),
+        ({"dnc_registered_at": "2025"}, True),  # any day of 2025 is more than 31 days before the call
+        ({"dnc_registered_at": "2026-09"}, True),
+        ({"dnc_registered_at": "2026-10"}, False),  # 31 October would be too recent: not certain
         ({}, False),
         ({"dnc_registered": "no", "dnc_registered_at": "2026-01-01T12:00:00-05:00"}, False),
         ({"dnc_registered_at": "2026-01-01T12:00:00-05:00", "relationship": "customer"}, False),

@@ -142,9 +142,13 @@ PROBLEMS = [
     ("\x00\x01\x02binary\xff", "unreadable"),
     ("a" * 10_000, "unreadable"),
     ("昨天" * 5_000, "unreadable"),
-    # Spans wider than a day cannot be given as one moment with minute/hour/day precision.
-    ("去年", "unreadable"),
-    ("last year", "unreadable"),
+    # A week, or "the last few days", is neither a day nor a month: the person is asked again.
+    ("上周", "unreadable"),
+    ("last week", "unreadable"),
+    ("最近几天", "unreadable"),
+    ("下个月", "future"),
+    ("next month", "future"),
+    ("明年", "future"),
 ]
 
 
@@ -172,3 +176,31 @@ def test_reading_chinese_prints_nothing_to_stdout() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
+
+
+MONTHS_AND_YEARS = [
+    ("上个月", "zh", "2026-10", "month"),
+    ("2025年3月", "zh", "2025-03", "month"),
+    ("3月", "zh", "2026-03", "month"),
+    ("12月", "zh", "2025-12", "month"),  # December has not come yet this year: last December
+    ("去年", "zh", "2025", "year"),
+    ("今年", "zh", "2026", "year"),
+    ("2019年", "zh", "2019", "year"),
+    ("last month", "en", "2026-10", "month"),
+    ("March 2025", "en", "2025-03", "month"),
+    ("December", "en", "2025-12", "month"),
+    ("last year", "en", "2025", "year"),
+    ("2019", "en", "2019", "year"),
+    ("in 2024", "en", "2024", "year"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "iso", "precision"), MONTHS_AND_YEARS)
+def test_a_month_or_a_year_is_kept_as_no_more_than_was_said(text: str, lang: str, iso: str, precision: Precision) -> None:
+    result = parse_when(text, NOW_CN, SHANGHAI, lang)
+    assert isinstance(result, ParsedTime) and result.precision == precision
+    assert result.to_iso() == iso
+
+
+def test_a_month_long_ago_is_still_too_old() -> None:
+    assert parse_when("1985年3月", NOW_CN, SHANGHAI, "zh") == TimeProblem("too_old")
