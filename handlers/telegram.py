@@ -2,7 +2,9 @@
 
 The Application only moves updates: handlers in telegram_adapter turn them into engine events,
 the conversation lives in the engine and the database (no ConversationHandler, no JobQueue, no
-PTB persistence), so the bot can be stopped and started at any point.
+PTB persistence), so the bot can be stopped and started at any point. Updates themselves are
+journaled from their arrival until they are handled (telegram_journal.py), so even a hard crash
+loses none: what was in flight is replayed at the next start.
 """
 from __future__ import annotations
 
@@ -29,7 +31,9 @@ from app.settings import Settings, load_settings
 from engine.model import EvidenceStep, Flow
 from handlers.telegram_adapter import PLATFORM, TelegramAdapter
 from handlers.telegram_http import AiohttpRequest
+from handlers.telegram_inbox import JournalingBot, JournalingQueue
 from handlers.telegram_intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
+from handlers.telegram_journal import Replay, UpdateJournal
 from handlers.telegram_order import ChatLocks, PerChatUpdateProcessor
 from handlers.telegram_send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 
@@ -126,25 +130,39 @@ class TelegramBot:
         self.app = app
         self.options = options
         self.locks = ChatLocks()
+        self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
         base = options.api_base_url.rstrip("/")
+        self.bot = JournalingBot(
+            self.journal,
+            token=options.token,
+            base_url=f"{base}/bot",
+            base_file_url=f"{base}/file/bot",
+            request=AiohttpRequest(connection_pool_size=options.connection_pool_size),
+            get_updates_request=AiohttpRequest(connection_pool_size=1),
+        )
+        self.queue = JournalingQueue(self.journal)
         self.application: Application = (
             ApplicationBuilder()
-            .token(options.token)
-            .base_url(f"{base}/bot")
-            .base_file_url(f"{base}/file/bot")
-            .concurrent_updates(PerChatUpdateProcessor(options.concurrent_updates, self.locks))
-            .request(AiohttpRequest(connection_pool_size=options.connection_pool_size))
-            .get_updates_request(AiohttpRequest(connection_pool_size=1))
+            .bot(self.bot)
+            .update_queue(self.queue)
+            .concurrent_updates(PerChatUpdateProcessor(options.concurrent_updates, self.locks, self.journal))
             .job_queue(None)
             .build()
         )
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
         self.adapter = TelegramAdapter(
-            app.service, self.sender, self.downloader, self.locks, options.album_window, self.application.create_task
+            app.service,
+            self.sender,
+            self.downloader,
+            self.locks,
+            options.album_window,
+            self.application.create_task,
+            self.journal,
         )
         self.outbox = TelegramOutbox(self.sender)
         app.outboxes.register(PLATFORM, self.outbox)
+        app.service.erase_hooks.append(self.journal.erase_person)
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
         )
@@ -164,15 +182,21 @@ class TelegramBot:
     async def running(
         self, *, webhook: Webhook | None = None, poll_timeout: int = 30, poll_interval: float = POLL_INTERVAL
     ) -> AsyncIterator[TelegramBot]:
-        """Serve updates for the block; on exit, finish what was received, then shut down."""
+        """Serve updates for the block; on exit, finish what was received, then shut down.
+
+        What the journal still holds from the last run is handled first, before new updates.
+        """
         application = self.application
         updater = application.updater
         assert updater is not None
         await application.initialize()
         try:
+            replay = await self.journal.open()
             await self.publish_commands()
             await application.start()
+            await self.requeue(replay)
             if webhook is not None:
+                self.queue.journaling = True
                 await updater.start_webhook(
                     listen=webhook.listen,
                     port=webhook.port,
@@ -183,6 +207,7 @@ class TelegramBot:
                     drop_pending_updates=False,
                 )
             else:
+                self.bot.resume_after(replay.last_update_id)
                 await updater.start_polling(
                     poll_interval=poll_interval,
                     timeout=poll_timeout,
@@ -195,7 +220,18 @@ class TelegramBot:
                 await updater.stop()
             if application.running:
                 await application.stop()
+            await self.journal.close()
             await application.shutdown()
+
+    async def requeue(self, replay: Replay) -> None:
+        """Hand the updates the last run left unhandled to the Application, oldest first."""
+        for payload in replay.payloads:
+            try:
+                update = Update.de_json(payload, self.application.bot)
+            except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
+                log.warning("a journaled update could not be read back: %s", type(exc).__name__)
+                continue
+            await self.application.update_queue.put(update)
 
 
 def webhook_from(args: argparse.Namespace, settings: Settings) -> Webhook | None:

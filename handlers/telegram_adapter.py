@@ -4,7 +4,8 @@ It keeps no conversation of its own: every message becomes one event for
 ConversationService.handle_full (with the update ids, so a redelivered update is applied once),
 and whatever the service answers is sent back. Only the tidying of Telegram's own screen (the
 answered question, the spinner of a tapped button) and refusals of things the engine never sees
-(stickers, oversize files) are decided here.
+(stickers, oversize files) are decided here; a refusal is recorded as processed too, so a replayed
+or redelivered update is not refused twice.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from handlers.telegram_intake import (
     is_notice,
     unsupported_kind,
 )
+from handlers.telegram_journal import UpdateJournal
 from handlers.telegram_order import ChatLocks
 from handlers.telegram_render import MAX_TEXT, answered_text, button_label, decode_button, reply_keyboard, tg_len
 from handlers.telegram_send import TelegramSender
@@ -59,10 +61,12 @@ class TelegramAdapter:
         locks: ChatLocks,
         album_window: float,
         spawn: Spawn,
+        journal: UpdateJournal,
     ) -> None:
         self.service = service
         self.sender = sender
         self.downloader = downloader
+        self.journal = journal
         self.albums = AlbumCollector(album_window, self.flush_album, locks, spawn)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -79,6 +83,13 @@ class TelegramAdapter:
     async def applied(self, update_id: int) -> bool:
         """Already applied before a restart: skip it without downloading anything again."""
         return await self.service.store.is_processed(PLATFORM, update_id)
+
+    async def settle(self, update_ids: list[int]) -> None:
+        """The refusal just sent was these updates' whole answer: record them as processed."""
+        now = self.now()
+        async with self.service.store.transaction() as tx:
+            for update_id in update_ids:
+                await tx.mark_processed(PLATFORM, update_id, now)
 
     async def reply(self, chat_id: int, replies: list[Reply], who: Who) -> None:
         unsent = await self.sender.send_replies(chat_id, replies)
@@ -119,6 +130,7 @@ class TelegramAdapter:
         try:
             ref = file_ref(message)
             if ref is not None and message.media_group_id:
+                self.journal.hold(update.update_id)
                 await self.albums.add(chat.id, message.media_group_id, AlbumPart(update.update_id, ref, who))
                 return
             await self.albums.drain(chat.id)
@@ -134,6 +146,7 @@ class TelegramAdapter:
             fetched = await self.downloader.fetch(ref, self.now())
             if isinstance(fetched, Refusal):
                 await self.refuse(chat_id, who, [fetched])
+                await self.settle([update_id])
                 return
             event: Any = FileInput((fetched,))
         elif (item := forwarded_text_item(message, self.now())) is not None:
@@ -144,33 +157,43 @@ class TelegramAdapter:
             return
         else:
             await self.say(chat_id, unsupported_text(unsupported_kind(message), await self.lang_of(who)))
+            await self.settle([update_id])
             return
         result = await self.service.handle_full(who, event, [update_id])
         await self.reply(chat_id, result.replies, who)
 
     async def flush_album(self, chat_id: int, parts: list[AlbumPart]) -> None:
-        """One event for the whole album, acknowledged once, under all its update ids."""
+        """One event for the whole album, acknowledged once, under all its update ids.
+
+        The journal held the parts while they waited here; they are forgotten once this is done.
+        """
         who = parts[0].who
+        ids = [p.update_id for p in parts]
         try:
-            ids = [p.update_id for p in parts]
-            if await self.applied(ids[0]):
-                return
-            items: list[dict[str, Any]] = []
-            refusals: list[Refusal] = []
-            for part in parts:
-                fetched = await self.downloader.fetch(part.ref, self.now())
-                if isinstance(fetched, Refusal):
-                    refusals.append(fetched)
-                else:
-                    items.append(fetched)
-            if refusals:
-                await self.refuse(chat_id, who, refusals)
-            if items:
-                result = await self.service.handle_full(who, FileInput(tuple(items)), ids)
-                await self.reply(chat_id, result.replies, who)
+            await self.handle_album(chat_id, who, ids, parts)
         except Exception:
             log.exception("album failed")
             await self.apologise(chat_id, who)
+        self.journal.release(ids)
+
+    async def handle_album(self, chat_id: int, who: Who, ids: list[int], parts: list[AlbumPart]) -> None:
+        if await self.applied(ids[0]):
+            return
+        items: list[dict[str, Any]] = []
+        refusals: list[Refusal] = []
+        for part in parts:
+            fetched = await self.downloader.fetch(part.ref, self.now())
+            if isinstance(fetched, Refusal):
+                refusals.append(fetched)
+            else:
+                items.append(fetched)
+        if refusals:
+            await self.refuse(chat_id, who, refusals)
+        if items:
+            result = await self.service.handle_full(who, FileInput(tuple(items)), ids)
+            await self.reply(chat_id, result.replies, who)
+        else:
+            await self.settle(ids)
 
     # --- button taps ------------------------------------------------------------------------
 

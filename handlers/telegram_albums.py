@@ -52,6 +52,8 @@ class AlbumCollector:
         if album is not None and album.group_id != group_id:
             await self.drain(chat_id)
             album = None
+        if album is not None and any(p.update_id == part.update_id for p in album.parts):
+            return  # the same update twice (a replay and Telegram's redelivery): one copy is enough
         deadline = asyncio.get_running_loop().time() + self.window
         if album is None:
             album = _Album(group_id, deadline, [part])

@@ -15,6 +15,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from handlers.telegram_journal import UpdateJournal
+
 
 class ChatLocks:
     """One asyncio.Lock per chat id, dropped when nobody holds or waits for it."""
@@ -42,20 +44,23 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Runs up to `max_concurrent_updates` updates at once, but one chat's one after another.
 
     Update tasks are started in arrival order and asyncio.Lock wakes waiters first-come
-    first-served, so each chat sees its updates in the order Telegram delivered them.
+    first-served, so each chat sees its updates in the order Telegram delivered them. Once an
+    update's handling is over, the journal forgets it (telegram_journal.py).
     """
 
-    def __init__(self, max_concurrent_updates: int, locks: ChatLocks) -> None:
+    def __init__(self, max_concurrent_updates: int, locks: ChatLocks, journal: UpdateJournal) -> None:
         super().__init__(max_concurrent_updates)
         self.locks = locks
+        self.journal = journal
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat_id = chat_of(update)
-        if chat_id is None:
-            await coroutine
-            return
-        async with self.locks.hold(chat_id):
-            await coroutine
+        with self.journal.handling(update):
+            chat_id = chat_of(update)
+            if chat_id is None:
+                await coroutine
+                return
+            async with self.locks.hold(chat_id):
+                await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

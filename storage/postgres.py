@@ -31,17 +31,19 @@ from storage.migrate import load_migrations
 from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_migrations
 from storage.postgres_sql import ROWS, Params, reminder_scope
 from storage.postgres_tx import PostgresTx
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, ReminderRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
 from storage.rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
+    JOURNAL_COLUMNS,
     REMINDER_COLUMNS,
     USER_COLUMNS,
 )
 
-# The tables whose rows a case erase deletes or rewrites (delete_case, and the session saved with it).
-ERASED_TABLES = ("cases", "answers", "evidence", "case_events", "reminders", "sessions")
+# The tables whose rows a case erase deletes or rewrites (delete_case, the session saved with it, and
+# the person's journaled updates).
+ERASED_TABLES = ("cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal")
 
 
 class PostgresStore:
@@ -234,6 +236,14 @@ class PostgresStore:
             platform, str(update_id),
         )
         return bool(rows)
+
+    async def journaled_updates(self, platform: str) -> list[JournaledUpdate]:
+        """The platform's journaled updates (received, not yet forgotten), in update order."""
+        rows = await self._fetch(
+            f"SELECT {JOURNAL_COLUMNS} FROM update_journal WHERE platform = $1 ORDER BY update_id",
+            platform,
+        )
+        return [ROWS.journaled(row) for row in rows]
 
     async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
         """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""

@@ -9,7 +9,7 @@ the LookupError for a missing case, the block can only end, and it rolls back.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -18,8 +18,9 @@ import asyncpg
 
 from storage.codec import encode_json, utc
 from storage.postgres_sql import ROWS, Params, reminder_scope, rows_affected
-from storage.protocols import NewEvidence, NewReminder, ReminderRow, User
+from storage.protocols import InboundUpdate, JournaledUpdate, NewEvidence, NewReminder, ReminderRow, User
 from storage.rows import (
+    JOURNAL_COLUMNS,
     REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
@@ -49,6 +50,13 @@ _INSERT_EVIDENCE = (
 )
 _MARK_PROCESSED = (
     "INSERT INTO processed_updates (platform, update_id, at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (platform, update_id) DO NOTHING"
+)
+# One statement for a whole batch: the rows come in as parallel arrays.
+_JOURNAL_UPDATES = (
+    "INSERT INTO update_journal (platform, update_id, chat_id, payload, received_at) "
+    "SELECT $1, u.update_id, u.chat_id, u.payload::json, $5 "
+    "FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u (update_id, chat_id, payload) "
     "ON CONFLICT (platform, update_id) DO NOTHING"
 )
 _INSERT_REMINDER = (
@@ -218,6 +226,52 @@ class PostgresTx:
         )
         still_used = {row[0] for row in rows}
         return [p for p in candidates if p not in still_used]
+
+    async def journal_updates(
+        self, platform: str, updates: Sequence[InboundUpdate], at: datetime
+    ) -> int:
+        """Keep these updates until they are forgotten; returns how many were not there yet."""
+        if not updates:
+            return 0
+        return await self._count(
+            _JOURNAL_UPDATES,
+            platform,
+            [u.update_id for u in updates],
+            [u.chat_id for u in updates],
+            [encode_json(u.payload) for u in updates],
+            utc(at),
+        )
+
+    async def forget_updates(self, platform: str, update_ids: Collection[int]) -> int:
+        """Drop handled updates from the journal; returns how many rows went."""
+        if not update_ids:
+            return 0
+        return await self._count(
+            "DELETE FROM update_journal WHERE platform = $1 AND update_id = ANY($2::bigint[])",
+            platform, sorted(set(update_ids)),
+        )
+
+    async def forget_chat_updates(
+        self, platform: str, chat_id: str, up_to: int | None = None
+    ) -> int:
+        """Drop one chat's journaled updates (those up to `up_to` only, if given), for /delete."""
+        p = Params()
+        sql = f"DELETE FROM update_journal WHERE platform = {p(platform)} AND chat_id = {p(str(chat_id))}"
+        if up_to is not None:
+            sql += f" AND update_id <= {p(up_to)}"
+        return await self._count(sql, *p.values)
+
+    async def claim_journal(self, platform: str) -> list[JournaledUpdate]:
+        """Count one more replay for every journaled update of the platform; return them in update order."""
+        rows = await self._conn.fetch(
+            f"UPDATE update_journal SET attempts = attempts + 1 WHERE platform = $1 RETURNING {JOURNAL_COLUMNS}",
+            platform,
+        )
+        return sorted((ROWS.journaled(row) for row in rows), key=lambda u: u.update_id)
+
+    async def prune_journal(self, before: datetime) -> int:
+        """Drop journaled updates received before `before`, whatever became of them."""
+        return await self._count("DELETE FROM update_journal WHERE received_at < $1", utc(before))
 
     async def add_reminder(self, reminder: NewReminder, at: datetime) -> int:
         """Schedule a reminder; it starts 'pending' and becomes due at `reminder.due_at`."""

@@ -12,11 +12,13 @@ Contract notes that the type signatures cannot say:
   (`case_answers`, `case_evidence`, `case_events`) trust a case id the caller obtained there.
 - A transaction is one atomic unit: commit when the block exits, rollback when it raises.
   Transactions never nest; opening one inside another in the same task raises RuntimeError.
+- The update journal keeps an update from `journal_updates` until it is forgotten or pruned;
+  journaling an update that is already there changes nothing (its attempts count stays).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -161,6 +163,29 @@ class NewReminder:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class InboundUpdate:
+    """A platform update as it arrived, for `StoreTx.journal_updates`; `payload` is its JSON object."""
+
+    update_id: int
+    chat_id: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class JournaledUpdate:
+    """An update in the journal: received, and not yet known to be handled.
+
+    `attempts` counts the start-ups that replayed it (`StoreTx.claim_journal`).
+    """
+
+    update_id: int
+    chat_id: str | None
+    payload: dict[str, Any]
+    received_at: datetime
+    attempts: int
+
+
 class StoreTx(Protocol):
     """The writes, all inside one transaction opened by `Store.transaction()`."""
 
@@ -202,6 +227,20 @@ class StoreTx(Protocol):
 
     async def delete_case(self, case_id: int) -> list[str]: ...
 
+    async def journal_updates(
+        self, platform: str, updates: Sequence[InboundUpdate], at: datetime
+    ) -> int: ...
+
+    async def forget_updates(self, platform: str, update_ids: Collection[int]) -> int: ...
+
+    async def forget_chat_updates(
+        self, platform: str, chat_id: str, up_to: int | None = None
+    ) -> int: ...
+
+    async def claim_journal(self, platform: str) -> list[JournaledUpdate]: ...
+
+    async def prune_journal(self, before: datetime) -> int: ...
+
 
 class Store(Protocol):
     """Reads, a few self-contained user writes, and the door to a write transaction."""
@@ -231,6 +270,8 @@ class Store(Protocol):
     async def case_events(self, case_id: int) -> list[CaseEvent]: ...
 
     async def is_processed(self, platform: str, update_id: int | str) -> bool: ...
+
+    async def journaled_updates(self, platform: str) -> list[JournaledUpdate]: ...
 
     async def scrub(self) -> None:
         """After /delete: leave no copy of the erased rows in the store's files (journals included)."""

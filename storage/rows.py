@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.codec import decode_json
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, ReminderRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
 
 USER_COLUMNS = "id, platform, external_id, lang, timezone"
 CASE_COLUMNS = (
@@ -30,6 +30,7 @@ REMINDER_COLUMNS = (
     "id, case_id, user_id, kind, due_at, sched_at, status, attempts, data, created_at, "
     "claimed_at, sent_at, closed_at"
 )
+JOURNAL_COLUMNS = "update_id, chat_id, payload, received_at, attempts"
 
 # Columns `update_case` may change; the rest belong to storage (ids, created/updated times).
 UPDATABLE_CASE_COLUMNS = frozenset(
@@ -128,4 +129,15 @@ class RowDecoder:
             claimed_at=self.optional_time(claimed_at),
             sent_at=self.optional_time(sent_at),
             closed_at=self.optional_time(closed_at),
+        )
+
+    def journaled(self, row: Sequence[Any]) -> JournaledUpdate:
+        """Decode a row selected with JOURNAL_COLUMNS."""
+        update_id, chat_id, payload, received_at, attempts = row
+        return JournaledUpdate(
+            update_id=update_id,
+            chat_id=chat_id,
+            payload=decode_json(payload),
+            received_at=self.time(received_at),
+            attempts=attempts,
         )

@@ -7,6 +7,7 @@ from storage.rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
+    JOURNAL_COLUMNS,
     REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
@@ -18,6 +19,7 @@ __all__ = [
     "CASE_COLUMNS",
     "EVENT_COLUMNS",
     "EVIDENCE_COLUMNS",
+    "JOURNAL_COLUMNS",
     "REMINDER_COLUMNS",
     "TIME_CASE_COLUMNS",
     "UPDATABLE_CASE_COLUMNS",
@@ -25,6 +27,7 @@ __all__ = [
     "case_from_row",
     "event_from_row",
     "evidence_from_row",
+    "journaled_from_row",
     "reminder_from_row",
     "user_from_row",
 ]
@@ -36,3 +39,4 @@ case_from_row = _ROWS.case
 evidence_from_row = _ROWS.evidence
 event_from_row = _ROWS.event
 reminder_from_row = _ROWS.reminder
+journaled_from_row = _ROWS.journaled

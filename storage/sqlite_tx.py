@@ -10,7 +10,7 @@ UPDATE or DELETE; a statement opening with WITH would run outside the transactio
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -18,13 +18,15 @@ from typing import Any
 import aiosqlite
 
 from storage.codec import encode_json, encode_time
-from storage.protocols import NewEvidence, NewReminder, ReminderRow, User
+from storage.protocols import InboundUpdate, JournaledUpdate, NewEvidence, NewReminder, ReminderRow, User
 from storage.rows import check_finished_state, check_sha256
 from storage.sqlite_rows import (
+    JOURNAL_COLUMNS,
     REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
     USER_COLUMNS,
+    journaled_from_row,
     reminder_from_row,
     user_from_row,
 )
@@ -53,6 +55,10 @@ _MARK_PROCESSED = (
     "ON CONFLICT (platform, update_id) DO NOTHING"
 )
 
+_JOURNAL_UPDATE = (
+    "INSERT INTO update_journal (platform, update_id, chat_id, payload, received_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, update_id) DO NOTHING"
+)
 _INSERT_REMINDER = (
     "INSERT INTO reminders (case_id, user_id, kind, due_at, sched_at, data, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -242,6 +248,55 @@ class SqliteTx:
         )
         still_used = {row[0] for row in rows}
         return [p for p in candidates if p not in still_used]
+
+    async def journal_updates(
+        self, platform: str, updates: Sequence[InboundUpdate], at: datetime
+    ) -> int:
+        """Keep these updates until they are forgotten; returns how many were not there yet."""
+        stamp = encode_time(at)
+        rows = [(platform, u.update_id, u.chat_id, encode_json(u.payload), stamp) for u in updates]
+        if not rows:
+            return 0
+        cursor = await self._conn.executemany(_JOURNAL_UPDATE, rows)
+        return cursor.rowcount
+
+    async def forget_updates(self, platform: str, update_ids: Collection[int]) -> int:
+        """Drop handled updates from the journal; returns how many rows went."""
+        ids = sorted(set(update_ids))
+        if not ids:
+            return 0
+        cursor = await self._execute(
+            f"DELETE FROM update_journal WHERE platform = ? AND update_id IN ({', '.join('?' * len(ids))})",
+            (platform, *ids),
+        )
+        return cursor.rowcount
+
+    async def forget_chat_updates(
+        self, platform: str, chat_id: str, up_to: int | None = None
+    ) -> int:
+        """Drop one chat's journaled updates (those up to `up_to` only, if given), for /delete."""
+        sql = "DELETE FROM update_journal WHERE platform = ? AND chat_id = ?"
+        params: list[Any] = [platform, str(chat_id)]
+        if up_to is not None:
+            sql += " AND update_id <= ?"
+            params.append(up_to)
+        cursor = await self._execute(sql, params)
+        return cursor.rowcount
+
+    async def claim_journal(self, platform: str) -> list[JournaledUpdate]:
+        """Count one more replay for every journaled update of the platform; return them in update order."""
+        rows = await self._conn.execute_fetchall(
+            f"UPDATE update_journal SET attempts = attempts + 1 WHERE platform = ? RETURNING {JOURNAL_COLUMNS}",
+            (platform,),
+        )
+        return sorted((journaled_from_row(row) for row in rows), key=lambda u: u.update_id)
+
+    async def prune_journal(self, before: datetime) -> int:
+        """Drop journaled updates received before `before`, whatever became of them."""
+        cursor = await self._execute(
+            "DELETE FROM update_journal WHERE received_at < ?", (encode_time(before),)
+        )
+        return cursor.rowcount
 
     async def add_reminder(self, reminder: NewReminder, at: datetime) -> int:
         """Schedule a reminder; it starts 'pending' and becomes due at `reminder.due_at`."""

@@ -1,0 +1,101 @@
+"""Where updates enter PTB, journaled before Telegram may consider them delivered (see telegram_journal.py).
+
+Long polling: Telegram drops an update once a getUpdates asks for a higher offset, and PTB's Updater
+asks for it in the call after the one that fetched the update. `JournalingBot` writes each fetched
+batch before PTB gets it back, so nothing is confirmed before it is in the database. PTB documents
+a custom bot for `ApplicationBuilder.bot()`; the builder then takes no token, URLs or request
+objects, so TelegramBot gives them to the bot itself, as the builder's `_build_ext_bot` would.
+
+Webhooks: Telegram considers an update delivered once its POST is answered, and PTB's webhook
+handler answers after `update_queue.put(update)` returns. `JournalingQueue` (passed with the
+documented `ApplicationBuilder.update_queue()`) journals each update in `put` when webhook mode
+switches it on; a failed write makes the POST fail and Telegram sends the update again. In polling
+mode the queue journals nothing (the batch is in already), nor does it for replayed updates, which
+are put before the switch.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import Update
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import JSONDict, ODVInput
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+from handlers.telegram_journal import UpdateJournal
+
+
+class JournalWriteFailed(TelegramError):
+    """The fetched batch could not be journaled; PTB's polling loop retries, with its backoff, unconfirmed."""
+
+
+class JournalingBot(ExtBot[None]):
+    """An ExtBot that journals every batch getUpdates returns before PTB sees it."""
+
+    __slots__ = ("_journal", "_resume_at")
+
+    def __init__(self, journal: UpdateJournal, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._journal = journal
+        self._resume_at = 0
+
+    def resume_after(self, update_id: int | None) -> None:
+        """Let the first poll confirm every update up to `update_id`: all of them are in the journal.
+
+        Without this, updates the last run fetched but never confirmed would come from Telegram a
+        second time while their replay is running. Every id up to the newest journaled one was
+        journaled (batches arrive in order), and Telegram numbers updates in sequence while the bot
+        had one within the week, which the journal's retention keeps true.
+        """
+        self._resume_at = 0 if update_id is None else update_id + 1
+
+    async def _do_post(
+        self,
+        endpoint: str,
+        data: JSONDict,
+        *,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Every Bot API call passes here (ExtBot adds its rate limiter at this point too).
+
+        getUpdates is the one changed: its result, the updates' JSON exactly as received, is
+        journaled before it goes back to PTB (`to_dict()` of the parsed updates would cost 4 to 15
+        times as much), and the first call after a replay starts past the replayed ids.
+        """
+        if endpoint == "getUpdates" and self._resume_at > int(data.get("offset") or 0):
+            data = {**data, "offset": self._resume_at}
+        result = await super()._do_post(
+            endpoint,
+            data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        self._resume_at = 0
+        try:
+            await self._journal.record(result)
+        except Exception as exc:
+            raise JournalWriteFailed("the fetched updates could not be journaled; they stay unconfirmed") from exc
+        return result
+
+
+class JournalingQueue(asyncio.Queue[object]):
+    """The Application's update queue; with `journaling` on (webhook mode) it journals each update put."""
+
+    def __init__(self, journal: UpdateJournal) -> None:
+        super().__init__()
+        self._journal = journal
+        self.journaling = False
+
+    async def put(self, item: object) -> None:
+        if self.journaling and isinstance(item, Update):
+            await self._journal.record([item.to_dict()])
+        await super().put(item)
