@@ -21,7 +21,6 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import asyncpg
@@ -30,6 +29,7 @@ from storage.codec import decode_json
 from storage.migrate import load_migrations
 from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_migrations
 from storage.postgres_sql import ROWS, Params, reminder_scope
+from storage.lifecycle import OpenCloseStore
 from storage.postgres_tx import PostgresTx
 from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
 from storage.rows import (
@@ -46,7 +46,7 @@ from storage.rows import (
 ERASED_TABLES = ("cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal")
 
 
-class PostgresStore:
+class PostgresStore(OpenCloseStore):
     """The bot's database on a PostgreSQL server named by a postgresql:// URL; call `open()` first.
 
     `pool_size` caps this process's connections: each open transaction holds one, and further
@@ -112,17 +112,6 @@ class PostgresStore:
         async with self._require_pool().acquire() as conn:
             # VACUUM cannot run inside a transaction block; a pooled connection outside one is idle.
             await conn.execute(f"VACUUM (INDEX_CLEANUP ON) {', '.join(ERASED_TABLES)}")
-
-    async def __aenter__(self) -> PostgresStore:
-        return await self.open()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     def _owns_transaction(self) -> bool:
         task = asyncio.current_task()

@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 
 from storage.codec import encode_json, utc
+from storage.lifecycle import FinishableTx
 from storage.postgres_sql import ROWS, Params, reminder_scope, rows_affected
 from storage.protocols import InboundUpdate, JournaledUpdate, NewEvidence, NewReminder, ReminderRow, User
 from storage.rows import (
@@ -74,21 +75,8 @@ def _parent_must_exist(what: str, key: object) -> Iterator[None]:
         raise LookupError(f"no {what} {key}") from exc
 
 
-class PostgresTx:
+class PostgresTx(FinishableTx[asyncpg.Connection]):
     """Writes of one transaction on its pooled connection; dead once the block exits."""
-
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection: asyncpg.Connection | None = connection
-
-    def finish(self) -> None:
-        """Called by the store when the block exits, so a leaked tx cannot write later."""
-        self._connection = None
-
-    @property
-    def _conn(self) -> asyncpg.Connection:
-        if self._connection is None:
-            raise RuntimeError("this transaction has already finished")
-        return self._connection
 
     async def _count(self, sql: str, *args: Any) -> int:
         """Run one write and return how many rows it changed."""

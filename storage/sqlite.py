@@ -20,12 +20,12 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import aiosqlite
 
 from storage.codec import decode_json, decode_optional_time
+from storage.lifecycle import OpenCloseStore
 from storage.migrate import DEFAULT_MIGRATIONS_DIR, apply_migrations, load_migrations
 from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
 from storage.sqlite_rows import (
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 DB_FILE_NAME = "bot.sqlite3"
 
 
-class SqliteStore:
+class SqliteStore(OpenCloseStore):
     """The bot's database in `data_dir/bot.sqlite3`; call `open()` (or use `async with`)."""
 
     def __init__(
@@ -128,17 +128,6 @@ class SqliteStore:
         busy = next(iter(rows), (0,))[0]
         if busy:
             log.warning("the WAL could not be emptied after an erase (a long read was running); the next checkpoint will")
-
-    async def __aenter__(self) -> SqliteStore:
-        return await self.open()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     def _owns_transaction(self) -> bool:
         return self._tx_owner is not None and self._tx_owner is asyncio.current_task()

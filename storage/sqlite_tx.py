@@ -18,6 +18,7 @@ from typing import Any
 import aiosqlite
 
 from storage.codec import encode_json, encode_time
+from storage.lifecycle import FinishableTx
 from storage.protocols import InboundUpdate, JournaledUpdate, NewEvidence, NewReminder, ReminderRow, User
 from storage.rows import check_finished_state, check_sha256
 from storage.sqlite_rows import (
@@ -76,21 +77,8 @@ def _parent_must_exist(what: str, key: object) -> Iterator[None]:
         raise
 
 
-class SqliteTx:
+class SqliteTx(FinishableTx[aiosqlite.Connection]):
     """Writes of one transaction on the store's writer connection; dead once the block exits."""
-
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection: aiosqlite.Connection | None = connection
-
-    def finish(self) -> None:
-        """Called by the store when the block exits, so a leaked tx cannot write later."""
-        self._connection = None
-
-    @property
-    def _conn(self) -> aiosqlite.Connection:
-        if self._connection is None:
-            raise RuntimeError("this transaction has already finished")
-        return self._connection
 
     async def _execute(self, sql: str, params: Iterable[Any]) -> aiosqlite.Cursor:
         return await self._conn.execute(sql, tuple(params))
