@@ -33,12 +33,11 @@ def parse_when(value: Any, tz: tzinfo, *, latest: bool = False) -> datetime | No
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        period = _PERIOD.fullmatch(text)
-        if period:
-            return _period_bound(int(period[1]), int(period[2]) if period[2] else None, tz, latest)
+        period = period_of(value)
+        if period is not None:
+            return _period_bound(*period, tz, latest)
         try:
-            moment = datetime.fromisoformat(text)
+            moment = datetime.fromisoformat(value.strip())
         except ValueError:
             return None
     else:
