@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.dialogue.console_driver import ConsoleBot, last_question, texts
 
 
-def answer_until_evidence(bot: ConsoleBot) -> None:
+def answer_until_evidence(bot: ConsoleBot, since: str = "/skip", opted_out_at: str = "2026-11-01 09:00") -> None:
     assert last_question(bot.send("/new"))["expects"] == "choice"
     bot.tap("CN")
     q = last_question(bot.tap("robocall"))
@@ -23,10 +23,10 @@ def answer_until_evidence(bot: ConsoleBot) -> None:
     q = last_question(bot.send("2026-11-20 14:30"))
     assert q["expects"] == "choice"
     bot.tap("several_per_day")
-    bot.send("/skip")
+    assert last_question(bot.send(since))["expects"] == "choice"
     bot.tap("never")
     bot.tap("yes")
-    bot.send("2026-11-01 09:00")
+    assert last_question(bot.send(opted_out_at))["expects"] == "choice"
     bot.tap("robot")
     q = last_question(bot.send("您好，这里是XX贷款，您有一笔额度待领取"))
     assert q["expects"] == "choices"
@@ -75,6 +75,20 @@ def test_full_complaint_with_two_evidence_files_ends_with_a_stored_case_and_draf
         stored_file = data_dir / "evidence" / stored
         assert hashlib.sha256(stored_file.read_bytes()).hexdigest() == sha
         assert "call-log" not in stored and "bill" not in stored
+
+
+def test_a_month_or_a_year_answers_since_when_and_the_opt_out_and_reads_so_in_the_draft(
+    bot: ConsoleBot, data_dir: Path, evidence_files: dict[str, Path]
+) -> None:
+    answer_until_evidence(bot, since="2025年3月", opted_out_at="2026年10月")
+    bot.file(evidence_files["png"])
+    final = texts(finish_after_evidence(bot))
+    assert "自2025年3月起" in final
+    assert "我已于2026年10月明确要求对方停止联系。此后对方仍继续联系我。" in final
+    assert bot.close() == 0
+    with db(data_dir) as conn:
+        answers = dict(conn.execute("select step_id, value from answers where step_id in ('since', 'opted_out_at')"))
+    assert answers == {"since": '"2025-03"', "opted_out_at": '"2026-10"'}
 
 
 def test_killing_the_process_mid_flow_resumes_at_the_same_step(data_dir: Path, evidence_files: dict[str, Path]) -> None:
