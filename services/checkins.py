@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from engine.replies import Button, Reply
 from knowledge.catalog import Catalog, Channel, Deadline
+from knowledge.recommend import escalation_next
 from services.followup_texts import fmt_date, fmt_when, ft
 from services.schedule import Due, TimeScale, after_days, plan_due
 from services.workdays import calendar_for
@@ -173,7 +174,7 @@ def note_replies(
         ).rstrip()
     ]
     if channel is not None:
-        names = [catalog.channel(n).name.get(lang) for n in channel.next if catalog.has_channel(n)]
+        names = [catalog.channel(r.channel_id).name.get(lang) for r in escalation_next(catalog, channel.id, answers)]
         if names:
             lines.append(ft("note.next", lang, names="、".join(names) if lang == "zh" else ", ".join(names)))
     lines.append(ft("note.repeat", lang))

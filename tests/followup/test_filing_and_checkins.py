@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from app.bootstrap import App
 from tests.followup.conftest import EN, ZH
 from tests.followup.helpers import (
@@ -281,6 +283,22 @@ async def test_a_channel_without_replies_gets_one_note_and_can_escalate(
     assert f"_esc:{case_id}:us_fcc" in values(offer)
     await deliver_due(app, clock, 30)
     assert len(outbox.sent) == 1
+
+
+@pytest.mark.parametrize(
+    ("issue", "named", "not_named"),
+    [("robocall", ["12321", "12315"], []), ("rude_service", ["12315"], ["12321"])],
+)
+async def test_the_note_names_only_next_channels_that_take_this_kind_of_case(
+    app: App, clock: FakeClock, outbox: RecordingOutbox, issue: str, named: list[str], not_named: list[str]
+) -> None:
+    case_id = await ready_case(app, EN, "cn_company", issue_type=issue)
+    await tap(app, EN, f"_filed:{case_id}")
+    await send(app, EN, "/skip")
+    await deliver_due(app, clock, 30)
+    note = outbox.text()
+    assert "If it keeps happening, you can go on to:" in note
+    assert all(n in note for n in named) and not any(n in note for n in not_named), note
 
 
 # --- calendars the library does not fully know ---------------------------------------------
