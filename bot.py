@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args)
     command = args.command or ("telegram" if load_settings().telegram_token else "console")
     if command == "telegram":
-        from handlers.telegram import run_telegram
+        from handlers.telegram.app import run_telegram
 
         return run_telegram(args)
     if args.command is None:

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from engine.events import ButtonPress, Command, TextInput
 from engine.replies import Button
-from handlers.telegram_intake import command_or_text
-from handlers.telegram_render import (
+from handlers.kit.text import command_or_text
+from handlers.telegram.render import (
     MAX_TEXT,
     answered_text,
     decode_button,

@@ -3,7 +3,7 @@
 The Application only moves updates: handlers in telegram_adapter turn them into engine events,
 the conversation lives in the engine and the database (no ConversationHandler, no JobQueue, no
 PTB persistence), so the bot can be stopped and started at any point. Updates themselves are
-journaled from their arrival until they are handled (telegram_journal.py), so even a hard crash
+journaled from their arrival until they are handled (journal.py), so even a hard crash
 loses none: what was in flight is replayed at the next start.
 """
 from __future__ import annotations
@@ -29,13 +29,13 @@ from app.bootstrap import App, DefinitionError, build_app, setup_logging
 from app.logsafe import install_redaction
 from app.settings import Settings, load_settings
 from engine.model import EvidenceStep, Flow
-from handlers.telegram_adapter import PLATFORM, TelegramAdapter
-from handlers.telegram_http import AiohttpRequest
-from handlers.telegram_inbox import JournalingBot, JournalingQueue
-from handlers.telegram_intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
-from handlers.telegram_journal import Replay, UpdateJournal
-from handlers.telegram_order import ChatLocks, PerChatUpdateProcessor
-from handlers.telegram_send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+from handlers.telegram.adapter import PLATFORM, TelegramAdapter
+from handlers.telegram.http import AiohttpRequest
+from handlers.telegram.inbox import JournalingBot, JournalingQueue
+from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
+from handlers.telegram.journal import Replay, UpdateJournal
+from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
+from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 
 log = logging.getLogger(__name__)
 

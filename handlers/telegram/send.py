@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBUserWarning
 
 from engine.replies import Reply
-from handlers.telegram_render import callback_text, reply_keyboard, split_text
+from handlers.telegram.render import callback_text, reply_keyboard, split_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
