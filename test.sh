@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need (a virtualenv, and PostgreSQL where the machine can have it),
+# Sets up everything the tests need (Debian's PostgreSQL and nginx where missing, a virtualenv),
 # then runs the whole test suite. Any arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
+bash scripts/install-debian-packages.sh
 bash scripts/setup-venv.sh requirements-dev.txt
 unset DATABASE_URL  # the tests choose their own databases; a developer's setting must not leak in
 exec bash scripts/test-postgres.sh .venv/bin/python -m pytest "$@"
