@@ -17,6 +17,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlparse
@@ -46,6 +47,10 @@ MB = 1024 * 1024
 # A short pause between long polls lets a burst of updates arrive in one getUpdates instead of one
 # call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
 POLL_INTERVAL = 0.05
+# Several processes on one PostgreSQL: a journal row a starting process claimed is left to it this
+# long, and every process looks for rows left unhandled (by a killed process) this often.
+SHARED_CLAIM_LEASE = timedelta(seconds=30)
+SHARED_SWEEP_EVERY = 20.0
 
 # (command, Chinese description, English description) as shown in Telegram's command menu.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -123,6 +128,15 @@ class Webhook:
         return urlparse(self.url).path.strip("/")
 
 
+def journal_for(app: App) -> UpdateJournal:
+    """The update journal; on a database several processes share, with a claim lease and a sweep."""
+    if app.settings.database_url is None:
+        return UpdateJournal(app.store, app.service.clock, PLATFORM)
+    return UpdateJournal(
+        app.store, app.service.clock, PLATFORM, lease=SHARED_CLAIM_LEASE, sweep_every=SHARED_SWEEP_EVERY
+    )
+
+
 class TelegramBot:
     """A PTB Application wired to the conversation service of `app`."""
 
@@ -130,7 +144,7 @@ class TelegramBot:
         self.app = app
         self.options = options
         self.locks = ChatLocks()
-        self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
+        self.journal = journal_for(app)
         base = options.api_base_url.rstrip("/")
         self.bot = JournalingBot(
             self.journal,
@@ -163,6 +177,7 @@ class TelegramBot:
         self.outbox = TelegramOutbox(self.sender)
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
+        self.journal.on_stale = self.requeue
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
         )
