@@ -17,8 +17,8 @@ the codec's text exactly as written.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Collection
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ from storage.rows import (
 # Advisory lock keys of the (int, int) form, whose key space is apart from the single-bigint form
 # the migrations use: the first number says what is locked ("pers"), the second is a hash.
 PERSON_LOCK_CLASS = 0x70657273
+SOLE_LOCK_CLASS = 0x736F6C65  # "sole": a role one process at a time may have (the long poller)
 # The tables whose rows a case erase deletes or rewrites (delete_case, the session saved with it, and
 # the person's journaled updates).
 ERASED_TABLES = ("cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal")
@@ -147,6 +148,35 @@ class PostgresStore(OpenCloseStore):
         if conn is not None:
             return await conn.fetch(sql, *args)
         return await self._require_pool().fetch(sql, *args)
+
+    @asynccontextmanager
+    async def sole(
+        self, role: str, stop: asyncio.Event, on_wait: Callable[[], None], retry: float = 2.0
+    ) -> AsyncIterator[bool]:
+        """Take `role` for the block, one process at a time: yields True once this process has it,
+        or False if `stop` was set while another process held it (`on_wait` is called once then).
+
+        The role is a session advisory lock on a connection of its own: it is released when the
+        block ends, and when the process dies and its connection drops, so a waiting process
+        takes over. If the server restarts, the lock is lost with the connection.
+        """
+        conn = await asyncpg.connect(self._url)
+        try:
+            told = False
+            while not await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1, hashtext($2))", SOLE_LOCK_CLASS, role
+            ):
+                if not told:
+                    on_wait()
+                    told = True
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), retry)
+                if stop.is_set():
+                    yield False
+                    return
+            yield True
+        finally:
+            await conn.close()
 
     @asynccontextmanager
     async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:

@@ -258,6 +258,31 @@ def webhook_from(args: argparse.Namespace, settings: Settings) -> Webhook | None
     return Webhook(url=url, secret=secret, listen=getattr(args, "listen", "127.0.0.1"), port=getattr(args, "port", 8443))
 
 
+@asynccontextmanager
+async def poller_turn(app: App, webhook: Webhook | None, stop: asyncio.Event) -> AsyncIterator[bool]:
+    """Long polling is for one process per bot: on PostgreSQL, a second poller waits for its turn.
+
+    Telegram answers a second getUpdates with 409 Conflict, and two pollers would fetch (and
+    journal) each other's updates; webhook mode has no such limit. Yields False if stopped while waiting.
+    """
+    sole = getattr(app.store, "sole", None)
+    if webhook is not None or sole is None:
+        yield True
+        return
+    bot_id = app.settings.telegram_token.partition(":")[0] if app.settings.telegram_token else ""
+
+    def waiting() -> None:
+        print(
+            "Another process is already long polling for this bot on this database; this one waits "
+            "and takes over if that one stops. To spread updates over several processes, run them "
+            "in webhook mode (--webhook-url) behind one address, see deploy/README.md.",
+            file=sys.stderr,
+        )
+
+    async with sole(f"telegram-poller:{bot_id}", stop, waiting) as turn:
+        yield turn
+
+
 async def serve(settings: Settings, webhook: Webhook | None) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
     try:
@@ -271,15 +296,18 @@ async def serve(settings: Settings, webhook: Webhook | None) -> int:
         with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow))
-        async with bot.running(webhook=webhook):
-            await app.start_background()
-            mode = f"webhook at {webhook.url}" if webhook else "long polling"
-            print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
-            try:
-                await stop.wait()
-            finally:
-                await app.stop_background()
+        async with poller_turn(app, webhook, stop) as turn:
+            if not turn:
+                return 0
+            bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow))
+            async with bot.running(webhook=webhook):
+                await app.start_background()
+                mode = f"webhook at {webhook.url}" if webhook else "long polling"
+                print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
+                try:
+                    await stop.wait()
+                finally:
+                    await app.stop_background()
     except InvalidToken:
         print("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
         return 1
