@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.fakebotapi import FakeBotApi
-from tests.telegram.helpers import CHAT, next_message
 from tests.storage.postgres_server import create_database, drop_database
+from tests.telegram.helpers import CHAT, next_message
 
 ROOT = Path(__file__).resolve().parents[2]
 
