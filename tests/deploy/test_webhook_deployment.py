@@ -8,6 +8,7 @@ every update be applied once, and each person see their questions in order, none
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -103,7 +104,7 @@ def transcript(server: FakeBotApi, chat_id: int) -> str:
 def questions_in_a_row(server: FakeBotApi, chat_id: int) -> int:
     """How often the bot sent a chat the same question twice in a row."""
     asked = [m.original_text for m in server.state.messages if m.chat_id == chat_id and m.original_reply_markup]
-    return sum(1 for a, b in zip(asked, asked[1:]) if a == b)
+    return sum(1 for a, b in itertools.pairwise(asked) if a == b)
 
 
 async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_unknown_chat_type(
