@@ -32,6 +32,7 @@ from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_mig
 from storage.postgres_sql import ROWS, Params, reminder_scope
 from storage.lifecycle import OpenCloseStore
 from storage.postgres_tx import PostgresTx
+from storage.shared_dir import check_shared_data_dir
 from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
 from storage.rows import (
     CASE_COLUMNS,
@@ -100,6 +101,11 @@ class PostgresStore(OpenCloseStore):
             raise
         self._pool = pool
         return self
+
+    async def check_shared_data_dir(self, data_dir: Path) -> None:
+        """Refuse (DataDirNotShared) a DATA_DIR other than the one the database's other processes use."""
+        async with self._require_pool().acquire() as conn:
+            await check_shared_data_dir(conn, data_dir)
 
     async def close(self) -> None:
         """Wait for the running transactions to finish, then close every connection."""

@@ -37,6 +37,7 @@ from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
 from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+from storage.shared_dir import DataDirNotShared
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +290,9 @@ async def serve(settings: Settings, webhook: Webhook | None) -> int:
         app = await build_app(settings)
     except DefinitionError as exc:
         print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+        return 1
+    except DataDirNotShared as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
         return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
