@@ -1,8 +1,8 @@
 """Several processes on one PostgreSQL database must share DATA_DIR: a process with another folder refuses to start."""
 from __future__ import annotations
 
+import asyncio
 import os
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -43,10 +43,11 @@ async def test_bot_py_says_why_it_will_not_start_on_a_folder_the_others_do_not_u
     await app.close()
     env = {**os.environ, "DATA_DIR": str(tmp_path / "alone"), "DATABASE_URL": database}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    done = subprocess.run(
-        [sys.executable, "bot.py", "console", "--json"], cwd=ROOT, env=env, input="", capture_output=True, text=True,
-        timeout=120,
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "bot.py", "console", "--json", cwd=ROOT, env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
-    assert done.returncode == 1
-    assert "Cannot start: DATA_DIR" in done.stderr and "same DATA_DIR" in done.stderr
-    assert "Traceback" not in done.stderr
+    _, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 1
+    assert "Cannot start: DATA_DIR" in err.decode() and "same DATA_DIR" in err.decode()
+    assert "Traceback" not in err.decode()
