@@ -161,8 +161,8 @@ class Channel(Fact):
         generic = [f for f in self.sms_formats if f.operator is None]
         if operator in self.operators:
             own = [f for f in self.sms_formats if f.operator == operator]
-            return (own or generic or [None])[0]
-        return (generic or [None])[0]
+            return next(iter(own or generic), None)
+        return next(iter(generic), None)
 
     def reason(self, key: str) -> Text:
         return self.reasons.get(key) or self.reasons["default"]
