@@ -19,6 +19,11 @@ def command_or_text(raw: str) -> Event:
     return TextInput(raw)
 
 
+# What a shown question expects when typed text may name one of its buttons (None: a service
+# layer message with buttons, such as a delete confirmation or a check-in).
+BUTTON_EXPECTS = frozenset({"choice", "choices", "confirm", "evidence", None})
+
+
 def button_for_text(buttons: Sequence[Button], text: str) -> str | None:
     """The value of the shown button a person typed by its number or its label, if any."""
     number = small_number(text)
