@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ class Sent:
     openid: str
     msgtype: str
     body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic, compare=False)
 
     @property
     def text(self) -> str:
