@@ -154,10 +154,9 @@ class Phone:
         if query is None or body is None:
             query, body = self.signed_query(xml)
         started = time.monotonic()
-        async with aiohttp.ClientSession() as session:
-            async with session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
-                text = await resp.text()
-                status = resp.status
+        async with aiohttp.ClientSession() as session, session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
+            text = await resp.text()
+            status = resp.status
         passive = self.read_passive(query, text) if status == 200 and text != "success" else None
         if passive is not None:
             self.seen.append((started, passive))  # before any custom message of this push

@@ -7,9 +7,8 @@ from tests.wechat.helpers import TOKEN, Endpoint, Phone, signature
 
 
 async def get(endpoint: Endpoint, **query: str) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(endpoint.url, params=query) as resp:
-            return resp.status, await resp.text()
+    async with aiohttp.ClientSession() as session, session.get(endpoint.url, params=query) as resp:
+        return resp.status, await resp.text()
 
 
 async def test_the_url_check_echoes_echostr_only_when_signed_with_the_token(wechat: Endpoint) -> None:
