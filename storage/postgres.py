@@ -26,19 +26,20 @@ from typing import Any
 
 import asyncpg
 
-from storage.codec import decode_json
+from storage.codec import decode_json, utc
 from storage.migrate import load_migrations
 from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_migrations
 from storage.postgres_sql import ROWS, Params, reminder_scope
 from storage.lifecycle import OpenCloseStore
 from storage.postgres_tx import PostgresTx
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
 from storage.shared_dir import check_shared_data_dir
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
 from storage.rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     JOURNAL_COLUMNS,
+    OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     USER_COLUMNS,
 )
@@ -49,7 +50,9 @@ PERSON_LOCK_CLASS = 0x70657273
 SOLE_LOCK_CLASS = 0x736F6C65  # "sole": a role one process at a time may have (the long poller)
 # The tables whose rows a case erase deletes or rewrites (delete_case, the session saved with it, and
 # the person's journaled updates).
-ERASED_TABLES = ("cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal")
+ERASED_TABLES = (
+    "cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal", "outbox",
+)
 
 
 @dataclass
@@ -288,6 +291,11 @@ class PostgresStore(OpenCloseStore):
         rows = await self._fetch("SELECT state FROM sessions WHERE user_id = $1", user_id)
         return decode_json(rows[0][0]) if rows else None
 
+    async def load_session_version(self, user_id: int) -> tuple[dict[str, Any] | None, int]:
+        """The saved state with its version (0 when there is none)."""
+        rows = await self._fetch("SELECT state, version FROM sessions WHERE user_id = $1", user_id)
+        return (decode_json(rows[0][0]), int(rows[0][1])) if rows else (None, 0)
+
     async def list_cases(self, user_id: int) -> list[CaseRow]:
         """The user's cases, newest first."""
         rows = await self._fetch(
@@ -339,6 +347,27 @@ class PostgresStore(OpenCloseStore):
             platform,
         )
         return [ROWS.journaled(row) for row in rows]
+
+    async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
+        """Every queued reply of the chat, in order, whether due or not."""
+        rows = await self._fetch(
+            f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE platform = $1 AND chat_id = $2 ORDER BY id",
+            platform, str(chat_id),
+        )
+        return [ROWS.outbox(row) for row in rows]
+
+    async def outbox_due(self, platform: str, now: datetime) -> list[str]:
+        """The chats of the platform with a row due at `now`."""
+        rows = await self._fetch(
+            "SELECT DISTINCT chat_id FROM outbox WHERE platform = $1 AND due_at <= $2 ORDER BY chat_id",
+            platform, utc(now),
+        )
+        return [row[0] for row in rows]
+
+    async def next_outbox_due(self, platform: str) -> datetime | None:
+        """When the platform's earliest queued row falls due."""
+        rows = await self._fetch("SELECT min(due_at) FROM outbox WHERE platform = $1", platform)
+        return ROWS.optional_time(rows[0][0]) if rows else None
 
     async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
         """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""

@@ -87,8 +87,12 @@ class PatientPerson(Person):
                     if self.nudges > 2:
                         raise WrongTurn(f"chat {self.chat_id}: no answer to {kind} {arg!r}") from None
                     self.server.command(self.chat_id, "start", language_code=self.language_code)
-                    expect = lambda r: isinstance(r, SentMessage) and bool(r.buttons)
+                    expect = asks_question
         return self.timings
+
+
+def asks_question(record: object) -> bool:
+    return isinstance(record, SentMessage) and bool(record.buttons)
 
 
 def transcript(server: FakeBotApi, chat_id: int) -> str:
