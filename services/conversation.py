@@ -14,13 +14,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
-from engine.answers import small_number
-from engine.engine import Engine, describe_answers, human_size
+from engine.engine import Engine
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
-from engine.i18n import t
 from engine.replies import (
     AddEvidence,
-    Button,
     CompleteCase,
     DeleteAnswer,
     Outcome,
@@ -31,7 +28,8 @@ from engine.replies import (
     StartCase,
 )
 from engine.state import SessionState
-from services.texts import event_text, st
+from services.commands import Commands
+from services.texts import st
 from storage.protocols import EvidenceFileStore, NewEvidence, Store, StoreTx, User
 
 log = logging.getLogger(__name__)
@@ -109,6 +107,7 @@ class ConversationService:
         engine: Engine,
         drafter: Drafter,
         clock: Callable[[], datetime] = utcnow,
+        commands: Commands | None = None,
     ) -> None:
         self.store = store
         self.files = files
@@ -116,16 +115,8 @@ class ConversationService:
         self.drafter = drafter
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
-        self.commands: dict[str, CommandHandler] = {
-            "cases": self._cases,
-            "case": self._case,
-            "delete": self._delete,
-        }
-        self.buttons: dict[str, CommandHandler] = {
-            "_cases": self._cases,
-            "_delete": self._delete_confirmed,
-            "_keepcase": self._delete_declined,
-        }
+        # The commands and buttons answered here rather than by the engine (services/commands.py).
+        self.commands = commands if commands is not None else Commands()
         # Extension points for features built on the conversation (follow-up, export, rules):
         # a text typed while `state.pending["kind"]` is set goes to pending_handlers[kind], and
         # each case_ready hook may add replies once a case is finished.
@@ -218,12 +209,11 @@ class ConversationService:
             await tx.save_session(user.id, state.to_dict(), now)
 
     def _service_handler(self, event: Event) -> tuple[CommandHandler | None, str]:
-        if isinstance(event, Command) and event.name.lower() in self.commands:
-            return self.commands[event.name.lower()], event.arg.strip()
+        if isinstance(event, Command):
+            return self.commands.handler(event.name.lower()), event.arg.strip()
         if isinstance(event, ButtonPress):
             name, _, arg = event.value.partition(":")
-            if name in self.buttons:
-                return self.buttons[name], arg
+            return self.commands.button(name), arg
         return None, ""
 
     async def _persist(
@@ -310,103 +300,3 @@ class ConversationService:
             source = str(item.get("source") or "")
             if item.get("temporary") and source and source not in (keep or set()):
                 await self.files.discard_temp(Path(source))
-
-    # --- service commands -------------------------------------------------------------------
-
-    async def owned_case(self, ctx: Context) -> tuple[int | None, list[Reply]]:
-        """The case id named in ctx.arg if it is this person's; else a friendly refusal."""
-        text = ctx.arg.strip().lstrip("#")
-        case_id = small_number(text)
-        if case_id is None:
-            return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))] if text else []
-        if await self.store.get_case(case_id, ctx.user.id) is None:
-            return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))]
-        return case_id, []
-
-    async def _cases(self, ctx: Context) -> list[Reply]:
-        cases = await self.store.list_cases(ctx.user.id)
-        if not cases:
-            return [Reply(st("cases.none", ctx.lang), (Button(t("nav.new", ctx.lang), "_new"),))]
-        issue_labels = self._issue_labels(ctx.lang)
-        lines = [st("cases.header", ctx.lang)]
-        for case in cases[:50]:
-            lines.append(
-                st(
-                    "cases.line",
-                    ctx.lang,
-                    id=case.id,
-                    date=case.created_at.strftime("%Y-%m-%d"),
-                    issue=issue_labels.get(case.issue_type or "", "—"),
-                    status=st(f"status.{case.status}", ctx.lang),
-                )
-            )
-        lines.append(st("cases.hint", ctx.lang, id=cases[0].id))
-        return [Reply("\n".join(lines))]
-
-    def _channel_label(self, lang: str) -> Callable[[str], str]:
-        advisor = self.engine.advisor
-        return (lambda value: advisor.label(value, lang)) if advisor else (lambda value: value)
-
-    def _issue_labels(self, lang: str) -> dict[str, str]:
-        step = self.engine.flow.step("issue_type") if self.engine.flow.has("issue_type") else None
-        return {o.value: o.label.get(lang) for o in getattr(step, "options", [])}
-
-    async def _case(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("case.usage", ctx.lang))]
-        case = await self.store.get_case(case_id, ctx.user.id)
-        assert case is not None
-        answers = await self.store.case_answers(case_id)
-        evidence = await self.store.case_evidence(case_id)
-        events = await self.store.case_events(case_id)
-        lines = [
-            st("case.header", ctx.lang, id=case.id, status=st(f"status.{case.status}", ctx.lang), date=case.created_at.strftime("%Y-%m-%d %H:%M")),
-            "",
-            st("case.answers", ctx.lang),
-            *describe_answers(self.engine, answers, ctx.lang),
-            "",
-            st("case.evidence", ctx.lang, count=len(evidence)),
-        ]
-        for n, item in enumerate(evidence, 1):
-            lines.append(
-                st("case.evidence_line", ctx.lang, n=n, kind=st(f"kind.{item.kind}", ctx.lang), size=human_size(item.size), sha=item.sha256)
-            )
-        lines += ["", st("case.timeline", ctx.lang)]
-        label = self._channel_label(ctx.lang)
-        lines += [f"{e.at.strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
-        replies = [Reply("\n".join(lines))]
-        replies.append(Reply(st("case.draft", ctx.lang) + "\n\n" + case.draft if case.draft else st("case.no_draft", ctx.lang)))
-        return replies
-
-    async def _delete(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("delete.usage", ctx.lang))]
-        return [
-            Reply(
-                st("delete.confirm", ctx.lang, id=case_id),
-                (Button(st("delete.yes", ctx.lang), f"_delete:{case_id}"), Button(st("delete.no", ctx.lang), "_keepcase")),
-                expects="confirm",
-            )
-        ]
-
-    async def _delete_confirmed(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("delete.usage", ctx.lang))]
-        state = await self.state_of(ctx.user)
-        async with self.store.transaction() as tx:
-            orphaned = await tx.delete_case(case_id)
-            if state.case_id == case_id:
-                await tx.save_session(ctx.user.id, SessionState(lang=state.lang).to_dict(), ctx.now)
-        for rel_path in orphaned:
-            await self.files.remove(rel_path)
-        for hook in self.erase_hooks:
-            await hook(ctx.user.id, case_id)
-        await self.store.scrub()
-        log.info("case erased with %d file(s)", len(orphaned))
-        return [Reply(st("delete.done", ctx.lang, id=case_id))]
-
-    async def _delete_declined(self, ctx: Context) -> list[Reply]:
-        return [Reply(st("delete.kept", ctx.lang))]

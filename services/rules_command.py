@@ -5,14 +5,15 @@ from engine.regions import DEFAULT_BY_LANG, PHONE_REGION
 from engine.replies import Button, Reply
 from knowledge.catalog import Catalog
 from knowledge.rules import rules_text
-from services.conversation import Context, ConversationService
+from services.commands import Handler
+from services.conversation import Context
 
 NAMES = {"CN": "🇨🇳 中国 / China", "US": "🇺🇸 US", "UK": "🇬🇧 UK"}
 ALIASES = {"CHINA": "CN", "中国": "CN", "USA": "US", "美国": "US", "GB": "UK", "英国": "UK"}
 
 
-def register_rules(service: ConversationService, catalog: Catalog) -> None:
-    """Adds /rules and its jurisdiction buttons to the conversation service."""
+def rules_command(catalog: Catalog) -> Handler:
+    """The handler of /rules and of its jurisdiction buttons."""
 
     async def rules(ctx: Context) -> list[Reply]:
         wanted = ctx.arg.strip().upper()
@@ -22,8 +23,7 @@ def register_rules(service: ConversationService, catalog: Catalog) -> None:
         others = tuple(Button(NAMES[c], f"_rules:{c}") for c in PHONE_REGION if c != code)
         return [Reply(rules_text(catalog, code, ctx.lang), others)]
 
-    service.commands["rules"] = rules
-    service.buttons["_rules"] = rules
+    return rules
 
 
 async def _jurisdiction_of(ctx: Context) -> str | None:

@@ -36,6 +36,7 @@ from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
 from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+from services.commands import Commands
 
 log = logging.getLogger(__name__)
 
@@ -47,27 +48,9 @@ MB = 1024 * 1024
 # call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
 POLL_INTERVAL = 0.05
 
-# (command, Chinese description, English description) as shown in Telegram's command menu.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("start", "开始或继续", "Start, or pick up where you left off"),
-    ("new", "开始新的投诉", "Start a new complaint"),
-    ("cases", "我的投诉", "My cases"),
-    ("case", "查看投诉详情，例如 /case 3", "Show a case, e.g. /case 3"),
-    ("filed", "记录投诉已提交", "Record that a complaint was filed"),
-    ("export", "导出投诉材料", "Export a case with its evidence"),
-    ("rules", "相关法规和规定", "The rules that protect you"),
-    ("cancel", "暂停（回答会保存）", "Pause (your answers are kept)"),
-    ("help", "帮助", "Help"),
-    ("lang", "切换语言 中文/English", "Switch language 中文/English"),
-    ("delete", "删除投诉及其文件，例如 /delete 3", "Erase a case and its files, e.g. /delete 3"),
-    ("back", "上一步", "Go back one question"),
-    ("skip", "跳过这一题", "Skip this question"),
-    ("restart", "从第一题重新开始", "Start over from the first question"),
-)
-
-
-def bot_commands(lang: str) -> list[BotCommand]:
-    return [BotCommand(name, zh if lang == "zh" else en) for name, zh, en in COMMANDS]
+def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
+    """Telegram's command menu, generated from the command registry."""
+    return [BotCommand(name, description) for name, description in commands.menu(lang)]
 
 
 def evidence_limit(flow: Flow | None) -> int | None:
@@ -173,7 +156,7 @@ class TelegramBot:
         """The command menu in Chinese for zh clients, English for everyone else."""
         for code, lang in ((None, "en"), ("en", "en"), ("zh", "zh")):
             try:
-                publish = partial(self.application.bot.set_my_commands, bot_commands(lang), language_code=code)
+                publish = partial(self.application.bot.set_my_commands, bot_commands(self.app.service.commands, lang), language_code=code)
                 await self.sender.retrying(publish, what="setMyCommands")
             except TelegramError as exc:
                 log.warning("setMyCommands (%s) failed: %s", code or "default", type(exc).__name__)
