@@ -17,12 +17,11 @@ from typing import Callable, Collection, Protocol, TextIO
 
 from engine.events import ButtonPress, Command, Event, FileInput
 from engine.replies import Reply
-from handlers.kit.text import button_for_text, command_or_text
+from handlers.kit.text import BUTTON_EXPECTS, button_for_text, command_or_text
 from services.conversation import ConversationService, Who
 from services.delivery import Outboxes
 from services.evidence_intake import file_item
 
-BUTTON_EXPECTS = {"choice", "choices", "confirm", "evidence", None}
 
 
 @dataclass

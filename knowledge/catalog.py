@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator
@@ -210,6 +211,7 @@ class Texts(_Model):
     not_legal_advice: Text
     rules_heading: Text
     source: Text
+    secondary_source: Text
     checked: Text
 
 
@@ -373,13 +375,20 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
     source_ids = {s.id for s in catalog.sources}
     used_sources: set[str] = set()
 
-    def sourced(loc: Loc, what: str, fact: Fact) -> Iterable[tuple[Loc, str]]:
+    sources = {s.id: s for s in catalog.sources}
+
+    def sourced(loc: Loc, what: str, fact: Fact, flagged: bool = False) -> Iterable[tuple[Loc, str]]:
         if not fact.sources:
             yield loc, f"{what} has no source"
         for k, source_id in enumerate(fact.sources):
             used_sources.add(source_id)
             if source_id not in source_ids:
                 yield (*loc, "sources", k), f"unknown source {source_id!r}"
+        known = [sources[s] for s in fact.sources if s in sources]
+        if known and all(s.reliability == "weak" for s in known) and not (fact.unverified or flagged):
+            yield (*loc, "sources"), (
+                f"{what} rests only on weak sources: add an official or secondary source, or mark it `unverified: true`"
+            )
 
     def channel_ref(loc: Loc, target: str, home: Channel) -> Iterable[tuple[Loc, str]]:
         if target not in channels:
@@ -389,10 +398,15 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
         elif channels[target].jurisdiction != home.jurisdiction:
             yield loc, f"channel {target!r} belongs to another jurisdiction"
 
+    official_hosts = {_host(s.url) for s in catalog.sources if s.reliability == "official"}
     for j, jur in enumerate(catalog.jurisdictions):
         for r, rule in enumerate(jur.rules):
             loc: Loc = ("jurisdictions", j, "rules", r)
             yield from sourced(loc, f"rule {rule.id!r}", rule)
+            for field, wording in (("breach", rule.breach), ("title", rule.title)):
+                for url in _URL.findall(" ".join(wording.as_dict().values()) if wording else ""):
+                    if _host(url) not in official_hosts:
+                        yield (*loc, field), f"a letter would show {url!r}, which is not the address of an official source"
             if rule.triggers and rule.breach is None:
                 yield loc, f"rule {rule.id!r} has triggers but no breach text"
             for trigger in rule.triggers:
@@ -407,18 +421,22 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
         if ch.jurisdiction not in codes:
             yield (*loc, "jurisdiction"), f"unknown jurisdiction {ch.jurisdiction!r}"
         yield from sourced(loc, f"channel {ch.id!r}", ch)
+        for where, shown in _letter_texts(ch):
+            for url in _URL.findall(shown):
+                if _host(url) not in official_hosts:
+                    yield (*loc, *where), f"a letter would show {url!r}, which is not the address of an official source"
         if "default" not in ch.reasons:
             yield (*loc, "reasons"), "reasons need a 'default' entry"
         for k, target in enumerate(ch.next):
             yield from channel_ref((*loc, "next", k), target, ch)
         for h, how in enumerate(ch.how):
-            yield from sourced((*loc, "how", h), f"how[{h}]", how)
+            yield from sourced((*loc, "how", h), f"how[{h}]", how, ch.unverified)
             if how.value is None and how.note is None:
                 yield (*loc, "how", h), "a way to reach the channel needs a value or a note"
             if how.operator is not None and how.operator not in ch.operators:
                 yield (*loc, "how", h, "operator"), f"operator {how.operator!r} is not listed under operators"
         for f, fmt in enumerate(ch.sms_formats):
-            yield from sourced((*loc, "sms_formats", f), f"sms_formats[{f}]", fmt)
+            yield from sourced((*loc, "sms_formats", f), f"sms_formats[{f}]", fmt, ch.unverified)
             for key in ("pattern", "followup_pattern"):
                 pattern = getattr(fmt, key)
                 if pattern is None:
@@ -433,19 +451,42 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
         if "sms" in ch.draft_kinds and not ch.sms_formats:
             yield (*loc, "draft_kinds"), "an sms draft needs sms_formats"
         for p, pre in enumerate(ch.prerequisites):
-            yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre)
+            yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre, ch.unverified)
             if pre.channel is not None:
                 yield from channel_ref((*loc, "prerequisites", p, "channel"), pre.channel, ch)
             if pre.after == "complaint" and pre.channel is None:
                 yield (*loc, "prerequisites", p), "a prerequisite after a complaint must name the channel"
         for d, deadline in enumerate(ch.deadlines):
-            yield from sourced((*loc, "deadlines", d), f"deadline {deadline.id!r}", deadline)
+            yield from sourced((*loc, "deadlines", d), f"deadline {deadline.id!r}", deadline, ch.unverified)
             for k, target in enumerate(deadline.escalate_to):
                 yield from channel_ref((*loc, "deadlines", d, "escalate_to", k), target, ch)
 
     for s, src in enumerate(catalog.sources):
         if src.id not in used_sources:
             yield ("sources", s), f"source {src.id!r} is never used"
+
+
+_URL = re.compile(r"https?://[^\s\"'）)，。、]+")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+def _letter_texts(channel: Channel) -> Iterable[tuple[Loc, str]]:
+    """Every text of a channel that drafts and their send-it section may show, with where it sits."""
+    for h, how in enumerate(channel.how):
+        if how.note is not None:
+            yield ("how", h, "note"), " ".join(how.note.as_dict().values())
+    for f, fmt in enumerate(channel.sms_formats):
+        if fmt.note is not None:
+            yield ("sms_formats", f, "note"), " ".join(fmt.note.as_dict().values())
+    for n, need in enumerate(channel.needs):
+        yield ("needs", n), " ".join(need.as_dict().values())
+    for d, deadline in enumerate(channel.deadlines):
+        yield ("deadlines", d, "what"), " ".join(deadline.what.as_dict().values())
+    if channel.follow_up is not None:
+        yield ("follow_up",), " ".join(channel.follow_up.as_dict().values())
 
 
 def _duplicates(items: Iterable[tuple[Loc, str]]) -> Iterable[tuple[Loc, str]]:
