@@ -11,9 +11,8 @@ import asyncio
 import json
 import sys
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
-from typing import Callable, Collection, Protocol, TextIO
+from typing import Collection, Protocol, TextIO
 
 from engine.events import ButtonPress, Command, Event, FileInput
 from engine.replies import Reply
@@ -41,7 +40,6 @@ class ConsoleChat:
     who: Who
     json_mode: bool
     out: TextIO = field(default_factory=lambda: sys.stdout)
-    clock: Callable[[], datetime] | None = None
     last: Reply | None = None
     lang: str = "zh"
 

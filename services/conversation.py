@@ -21,7 +21,6 @@ from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.replies import (
     AddEvidence,
     CompleteCase,
-    DeleteAnswer,
     Outcome,
     RecordEvent,
     Reply,
@@ -244,8 +243,6 @@ class ConversationService:
                     await tx.save_answer(state.case_id, effect.step_id, effect.value, now)
                     if effect.step_id in CASE_COLUMNS:
                         await tx.update_case(state.case_id, now, **{CASE_COLUMNS[effect.step_id]: effect.value})
-                elif isinstance(effect, DeleteAnswer):
-                    await tx.delete_answer(state.case_id, effect.step_id)
                 elif isinstance(effect, AddEvidence):
                     await self._add_evidence_row(tx, state.case_id, effect.item, now)
                 elif isinstance(effect, RecordEvent):
