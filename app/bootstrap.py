@@ -17,6 +17,7 @@ from engine.model import Flow
 from services.channel_advice import CatalogAdvisor
 from services.complaint_drafter import CatalogDrafter
 from knowledge.catalog import Catalog, CatalogError, load_catalog
+from knowledge.regions import regions_from
 from services.conversation import ConversationService, utcnow
 from services.delivery import Outboxes
 from services.commands import Commands, command_list
@@ -110,7 +111,7 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
     store = await open_store(settings)
     files = EvidenceFiles(settings.data_dir / "evidence")
     commands = Commands()
-    engine = Engine(flow, CatalogAdvisor(catalog), commands_help=commands.help_text)
+    engine = Engine(flow, CatalogAdvisor(catalog), commands_help=commands.help_text, regions=regions_from(catalog))
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock, commands=commands)
     export_dir = settings.data_dir / "exports"
 

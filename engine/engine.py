@@ -41,6 +41,7 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
+from engine.regions import Regions
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
@@ -73,10 +74,16 @@ class Engine:
     """Advances one person's conversation by one event."""
 
     def __init__(
-        self, flow: Flow, advisor: ChannelAdvisor | None = None, commands_help: Callable[[str], str] | None = None
+        self,
+        flow: Flow,
+        advisor: ChannelAdvisor | None = None,
+        commands_help: Callable[[str], str] | None = None,
+        regions: Regions | None = None,
     ) -> None:
         self.flow = flow
         self.advisor = advisor
+        # The countries, from channels.yaml: phone region, time zone and date order of each.
+        self.regions = regions or Regions()
         # The command list /help shows, in a language; the application's registry supplies it.
         self.commands_help = commands_help or _engine_commands_help
         self.evidence_step = next((s.id for s in flow.steps if isinstance(s, EvidenceStep)), None)
@@ -461,9 +468,9 @@ class _Turn:
         elif isinstance(step, NumberStep):
             self.accept(step, A.number_answer(step, raw))
         elif isinstance(step, PhoneStep):
-            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang))
+            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
         elif isinstance(step, DateTimeStep):
-            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now))
+            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions))
         elif isinstance(step, ChoicesStep):
             picked = A.parse_choices_text(step, raw, lang)
             if picked is None and A.clean_text(raw).lower() in DONE_WORDS:

@@ -184,13 +184,31 @@ class Currency(_Model):
 
 
 class Jurisdiction(_Model):
+    """A country as data: adding one is a YAML entry here plus one planner in knowledge/planners/."""
+
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     name: Text
+    flag: str = ""
+    # The ISO region of its phone numbers and of its public holidays, where the code is not one (UK -> GB);
+    # `holidays: null` counts Monday to Friday.
+    phone_region: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    holidays: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    # Other ways people write the code or the name (`/rules GB`, `/rules 英国`).
+    aliases: list[NonEmpty] = []
+    # The languages whose speakers are assumed to be here until they say otherwise.
+    default_for: list[Lang] = []
+    # How a date written with numbers only is read: 01/11/2026 is 11 January in the US (MDY).
+    date_order: Literal["DMY", "MDY", "YMD"] = "DMY"
     timezone: NonEmpty
     multi_timezone: bool = False
     time_label: Text
     currency: Currency
     rules: list[Rule] = []
+
+    @property
+    def region(self) -> str:
+        """The phone-number region (libphonenumber's code)."""
+        return self.phone_region or self.code
 
     @field_validator("timezone")
     @classmethod
