@@ -329,7 +329,7 @@ def _check(path: Path) -> tuple[list[str], Catalog | None]:
             problems.append(_schema_problem(doc, error))
         return _format(problems), None
 
-    for loc, message in _semantic_problems(catalog):
+    for loc, message in [*_semantic_problems(catalog), *_jurisdiction_problems(catalog)]:
         problems.append(doc.problem_at(loc, f"{_path_text(data, loc)}: {message}"))
     return _format(problems), (None if problems else catalog)
 
@@ -505,6 +505,22 @@ def _letter_texts(channel: Channel) -> Iterable[tuple[Loc, str]]:
         yield ("deadlines", d, "what"), " ".join(deadline.what.as_dict().values())
     if channel.follow_up is not None:
         yield ("follow_up",), " ".join(channel.follow_up.as_dict().values())
+
+
+def _jurisdiction_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
+    """A code or alias must name one jurisdiction, and a language may suggest only one."""
+    named: dict[str, str] = {}
+    suggested: dict[str, str] = {}
+    for j, jur in enumerate(catalog.jurisdictions):
+        for a, alias in enumerate(jur.aliases):
+            other = named.get(alias.upper()) or next((o.code for o in catalog.jurisdictions if o.code == alias.upper() and o is not jur), None)
+            if other is not None and other != jur.code:
+                yield ("jurisdictions", j, "aliases", a), f"alias {alias!r} already names {other}"
+            named.setdefault(alias.upper(), jur.code)
+        for k, lang in enumerate(jur.default_for):
+            if lang in suggested:
+                yield ("jurisdictions", j, "default_for", k), f"{lang!r} already defaults to {suggested[lang]}"
+            suggested.setdefault(lang, jur.code)
 
 
 def _duplicates(items: Iterable[tuple[Loc, str]]) -> Iterable[tuple[Loc, str]]:

@@ -282,3 +282,14 @@ def test_load_catalog_raises_with_every_problem(tmp_path):
         load_catalog(path)
     assert len(caught.value.problems) >= 2
     assert all(re.match(rf"^{re.escape(str(path))}:\d+:\d+: ", p) for p in caught.value.problems)
+
+
+def test_an_alias_or_a_language_default_claimed_by_two_jurisdictions_is_reported(tmp_path):
+    text = replace_once(SHIPPED, "aliases: [USA, AMERICA, 美国]", "aliases: [USA, AMERICA, 美国, UK]")
+    text = replace_once(text, "    default_for: [en]\n", "    default_for: [en, zh]\n")
+    path = write_copy(tmp_path, text)
+    problems = check_catalog_file(path)
+    aliases_line = line_of(text, "aliases: [USA, AMERICA, 美国, UK]")
+    default_line = line_of(text, "default_for: [en, zh]")
+    assert any("alias 'UK' already names UK" in p for p in problems_at(problems, path, aliases_line)), problems
+    assert any("'zh' already defaults to CN" in p for p in problems_at(problems, path, default_line)), problems
