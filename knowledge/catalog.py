@@ -127,6 +127,12 @@ class Deadline(Fact):
     escalate_to: list[Id] = []
 
 
+class Attach(Fact):
+    """What the channel takes as evidence when it differs from "attach the evidence pack" (e.g. no uploads)."""
+
+    text: Text
+
+
 class Operator(_Model):
     name: Text
     aliases: list[NonEmpty] = Field(min_length=1)
@@ -148,6 +154,7 @@ class Channel(Fact):
     draft_kinds: list[DraftKind] = Field(min_length=1)
     tracks_complaints: bool
     follow_up: Text | None = None
+    attach: Attach | None = None
     reasons: dict[Id, Text]
     next: list[Id] = []
 
@@ -528,6 +535,8 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
                 yield (*loc, "sms_formats", f, "operator"), f"operator {fmt.operator!r} is not listed under operators"
         if "sms" in ch.draft_kinds and not ch.sms_formats:
             yield (*loc, "draft_kinds"), "an sms draft needs sms_formats"
+        if ch.attach is not None:
+            yield from sourced((*loc, "attach"), "attach", ch.attach, ch.unverified)
         for p, pre in enumerate(ch.prerequisites):
             yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre, ch.unverified)
             if pre.channel is not None:
@@ -565,6 +574,8 @@ def _letter_texts(channel: Channel) -> Iterable[tuple[Loc, str]]:
         yield ("deadlines", d, "what"), " ".join(deadline.what.as_dict().values())
     if channel.follow_up is not None:
         yield ("follow_up",), " ".join(channel.follow_up.as_dict().values())
+    if channel.attach is not None:
+        yield ("attach", "text"), " ".join(channel.attach.text.as_dict().values())
 
 
 def _duplicates(items: Iterable[tuple[Loc, str]]) -> Iterable[tuple[Loc, str]]:
