@@ -1,7 +1,7 @@
 """Complaint-channel catalogue: typed models of channels.yaml, its loader and its line-accurate checker.
 
-The file is composed with PyYAML first so every node keeps its mark; pydantic error locations and the
-semantic checks are then mapped back to `file:line:col` (the same approach as flows.yaml).
+The file is read by engine/yamlmarks.py, the reader flows.yaml uses too, so every value keeps its mark;
+pydantic error locations and the semantic checks are then mapped back to `file:line:col`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from typing import Annotated, Any, Iterable, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.yamlmarks import position_of
+from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, read_source
 
 IssueType = Literal["robocall", "spam_sms", "data_leak", "fraud", "rude_service", "other"]
 ChannelKind = Literal["operator", "regulator", "consumer", "police", "company", "reporting"]
@@ -169,8 +167,8 @@ class Channel(Fact):
         generic = [f for f in self.sms_formats if f.operator is None]
         if operator in self.operators:
             own = [f for f in self.sms_formats if f.operator == operator]
-            return (own or generic or [None])[0]
-        return (generic or [None])[0]
+            return next(iter(own or generic), None)
+        return next(iter(generic), None)
 
     def reason(self, key: str) -> Text:
         return self.reasons.get(key) or self.reasons["default"]
@@ -297,122 +295,46 @@ def check_catalog_file(path: str | Path) -> list[str]:
     return _check(Path(path))[0]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps, so dates reach pydantic as text and errors keep their node."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
 Loc = tuple[str | int, ...]
-
-
-def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> str:
-    line, col = position_of(text, exc.position)
-    return f"{name}:{line}:{col}: the file contains a character YAML does not allow (U+{exc.character:04X})"
 
 
 def _check(path: Path) -> tuple[list[str], Catalog | None]:
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"{name}:1:1: cannot read the catalogue: {exc}"], None
-
-    try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:
-        return [_reader_problem(name, text, exc)], None
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return [f"{name}:1:1: the catalogue is empty"], None
-        duplicate_keys = list(_duplicate_keys(root))
-        data = loader.construct_document(root)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return [f"{name}:{line}:{col}: YAML syntax error: {exc.problem or exc}"], None
-    except yaml.reader.ReaderError as exc:
-        return [_reader_problem(name, text, exc)], None
-    except yaml.YAMLError as exc:
-        return [f"{name}:1:1: YAML error: {' '.join(str(exc).split())}"], None
-    finally:
-        loader.dispose()
-
-    problems: list[tuple[int, int, str]] = [
-        (node.start_mark.line + 1, node.start_mark.column + 1, f"duplicate key {node.value!r}")
-        for node in duplicate_keys
-    ]
+    text, read_problems = read_source(path)
+    if text is None:
+        return [str(p) for p in read_problems], None
+    doc, problems = load_marked(text, name, timestamps=False)
+    if doc is None:
+        return _format(problems), None
+    data = doc.data
     if not isinstance(data, dict):
-        problems.append((1, 1, "the catalogue must be a mapping with version, texts, sources, jurisdictions, channels"))
-        return _format(name, problems), None
+        problems.append(doc.problem_at((), "the catalogue must be a mapping with version, texts, sources, jurisdictions, channels"))
+        return _format(problems), None
 
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(_schema_problem(root, data, error))
-        return _format(name, problems), None
+            problems.append(_schema_problem(doc, error))
+        return _format(problems), None
 
     for loc, message in _semantic_problems(catalog):
-        node, _, _ = _locate(root, loc)
-        problems.append((node.start_mark.line + 1, node.start_mark.column + 1, f"{_path_text(data, loc)}: {message}"))
-    return _format(name, problems), (None if problems else catalog)
+        problems.append(doc.problem_at(loc, f"{_path_text(data, loc)}: {message}"))
+    return _format(problems), (None if problems else catalog)
 
 
-def _format(name: str, problems: list[tuple[int, int, str]]) -> list[str]:
-    return [f"{name}:{line}:{col}: {message}" for line, col, message in sorted(problems)]
+def _format(problems: list[SourceProblem]) -> list[str]:
+    return [str(p) for p in sorted(problems, key=SourceProblem.sort_key)]
 
 
-def _duplicate_keys(node: Node) -> Iterable[ScalarNode]:
-    """PyYAML keeps the last of two equal keys silently; a catalogue with both is almost always a mistake."""
-    if isinstance(node, MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if isinstance(key, ScalarNode):
-                if key.value in seen:
-                    yield key
-                seen.add(key.value)
-            yield from _duplicate_keys(value)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            yield from _duplicate_keys(item)
-
-
-def _locate(root: Node, loc: Loc) -> tuple[Node, ScalarNode | None, bool]:
-    """Follow a pydantic-style location through the node tree: (deepest node, its key node, fully found)."""
-    node, key_node = root, None
-    for part in loc:
-        if isinstance(node, MappingNode) and isinstance(part, str):
-            for key, value in node.value:
-                if isinstance(key, ScalarNode) and key.value == part:
-                    node, key_node = value, key
-                    break
-            else:
-                return node, key_node, False
-        elif isinstance(node, SequenceNode) and isinstance(part, int):
-            if not 0 <= part < len(node.value):
-                return node, key_node, False
-            node, key_node = node.value[part], None
-        # Other parts are pydantic's union or validator tags: they name no node of their own.
-    return node, key_node, True
-
-
-def _schema_problem(root: Node, data: Any, error: Any) -> tuple[int, int, str]:
+def _schema_problem(doc: MarkedDocument, error: Any) -> SourceProblem:
     loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-    node, key_node, _ = _locate(root, loc)
-    where = _path_text(data, loc)
+    where = _path_text(doc.data, loc)
     if error["type"] == "missing":
-        message = f"{_path_text(data, loc[:-1])}: missing required field {loc[-1]!r}"
-    elif error["type"] == "extra_forbidden":
-        node = key_node or node
-        message = f"{where}: unknown field {loc[-1]!r}"
-    else:
-        message = f"{where}: {error['msg']}"
-    return node.start_mark.line + 1, node.start_mark.column + 1, message
+        return doc.problem_at(loc[:-1], f"{_path_text(doc.data, loc[:-1])}: missing required field {loc[-1]!r}")
+    if error["type"] == "extra_forbidden":
+        return doc.problem_at(loc, f"{where}: unknown field {loc[-1]!r}", key=True)
+    return doc.problem_at(loc, f"{where}: {error['msg']}")
 
 
 def _path_text(data: Any, loc: Loc) -> str:
