@@ -131,6 +131,18 @@ class Attach(Fact):
     text: Text
 
 
+class Need(Text):
+    """Something the channel asks for. `fact` names the flows.yaml answer that supplies it, so the
+    conversation can ask for it before the draft when it is still unanswered, and only for this channel;
+    `issues` narrows it to the kinds of case it concerns (e.g. a call's length only for calls)."""
+
+    fact: Id | None = None
+    issues: list[IssueType] = []
+
+    def applies_to(self, issue: str | None) -> bool:
+        return not self.issues or issue in self.issues
+
+
 class Operator(_Model):
     name: Text
     aliases: list[NonEmpty] = Field(min_length=1)
@@ -146,7 +158,7 @@ class Channel(Fact):
     operators: dict[OperatorId, Operator] = {}
     how: list[How] = Field(min_length=1)
     sms_formats: list[SmsFormat] = []
-    needs: list[Text] = []
+    needs: list[Need] = []
     prerequisites: list[Prerequisite] = []
     deadlines: list[Deadline] = []
     draft_kinds: list[DraftKind] = Field(min_length=1)
@@ -169,6 +181,10 @@ class Channel(Fact):
             own = [f for f in self.sms_formats if f.operator == operator]
             return next(iter(own or generic), None)
         return next(iter(generic), None)
+
+    def needed_facts(self, issue: str | None) -> list[str]:
+        """The answers this channel needs for this kind of case, in the catalogue's order."""
+        return [n.fact for n in self.needs if n.fact is not None and n.applies_to(issue)]
 
     def reason(self, key: str) -> Text:
         return self.reasons.get(key) or self.reasons["default"]
