@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge.catalog import Catalog, Channel
+from knowledge.catalog import Catalog, Channel, OperatorId
 
 # How the SMS placeholders read in each language, so the format can be shown as the channel asks for it.
 SMS_PLACEHOLDERS = {
@@ -71,8 +71,7 @@ class Route:
 def send_route(catalog: Catalog, channel_id: str, answers: Mapping[str, Any], lang: str) -> Route:
     """The route for this channel in `lang`, narrowed to the person's operator when the answers name it."""
     channel = catalog.channel(channel_id)
-    operator = answers.get("own_operator")
-    operator = operator if isinstance(operator, str) and operator in channel.operators else None
+    operator = next((key for key in channel.operators if key == answers.get("own_operator")), None)
     return Route(
         channel_id=channel.id,
         channel_name=_name(channel, operator, lang),
@@ -96,11 +95,11 @@ def send_route(catalog: Catalog, channel_id: str, answers: Mapping[str, Any], la
     )
 
 
-def _name(channel: Channel, operator: str | None, lang: str) -> str:
+def _name(channel: Channel, operator: OperatorId | None, lang: str) -> str:
     return channel.operators[operator].name.get(lang) if operator else channel.name.get(lang)
 
 
-def _ways(channel: Channel, operator: str | None, lang: str) -> list[Way]:
+def _ways(channel: Channel, operator: OperatorId | None, lang: str) -> list[Way]:
     ways = []
     for how in channel.how_for(operator):
         owner = channel.operators.get(how.operator) if how.operator else None
@@ -114,7 +113,7 @@ def _ways(channel: Channel, operator: str | None, lang: str) -> list[Way]:
     return ways
 
 
-def _sms(channel: Channel, operator: str | None, answers: Mapping[str, Any], lang: str) -> SmsRoute | None:
+def _sms(channel: Channel, operator: OperatorId | None, answers: Mapping[str, Any], lang: str) -> SmsRoute | None:
     """The SMS report format, shown only where it applies to the case (spam texts for most channels)."""
     fmt = channel.sms_format_for(operator)
     if fmt is None or answers.get("issue_type") not in fmt.issues:
