@@ -125,6 +125,24 @@ class Deadline(Fact):
     escalate_to: list[Id] = []
 
 
+class Attach(Fact):
+    """What the channel takes as evidence when it differs from "attach the evidence pack" (e.g. no uploads)."""
+
+    text: Text
+
+
+class Need(Text):
+    """Something the channel asks for. `fact` names the flows.yaml answer that supplies it, so the
+    conversation can ask for it before the draft when it is still unanswered, and only for this channel;
+    `issues` narrows it to the kinds of case it concerns (e.g. a call's length only for calls)."""
+
+    fact: Id | None = None
+    issues: list[IssueType] = []
+
+    def applies_to(self, issue: str | None) -> bool:
+        return not self.issues or issue in self.issues
+
+
 class Operator(_Model):
     name: Text
     aliases: list[NonEmpty] = Field(min_length=1)
@@ -140,12 +158,13 @@ class Channel(Fact):
     operators: dict[OperatorId, Operator] = {}
     how: list[How] = Field(min_length=1)
     sms_formats: list[SmsFormat] = []
-    needs: list[Text] = []
+    needs: list[Need] = []
     prerequisites: list[Prerequisite] = []
     deadlines: list[Deadline] = []
     draft_kinds: list[DraftKind] = Field(min_length=1)
     tracks_complaints: bool
     follow_up: Text | None = None
+    attach: Attach | None = None
     reasons: dict[Id, Text]
     next: list[Id] = []
 
@@ -162,6 +181,10 @@ class Channel(Fact):
             own = [f for f in self.sms_formats if f.operator == operator]
             return next(iter(own or generic), None)
         return next(iter(generic), None)
+
+    def needed_facts(self, issue: str | None) -> list[str]:
+        """The answers this channel needs for this kind of case, in the catalogue's order."""
+        return [n.fact for n in self.needs if n.fact is not None and n.applies_to(issue)]
 
     def reason(self, key: str) -> Text:
         return self.reasons.get(key) or self.reasons["default"]
@@ -468,6 +491,8 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
                 yield (*loc, "sms_formats", f, "operator"), f"operator {fmt.operator!r} is not listed under operators"
         if "sms" in ch.draft_kinds and not ch.sms_formats:
             yield (*loc, "draft_kinds"), "an sms draft needs sms_formats"
+        if ch.attach is not None:
+            yield from sourced((*loc, "attach"), "attach", ch.attach, ch.unverified)
         for p, pre in enumerate(ch.prerequisites):
             yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre, ch.unverified)
             if pre.channel is not None:
@@ -505,6 +530,8 @@ def _letter_texts(channel: Channel) -> Iterable[tuple[Loc, str]]:
         yield ("deadlines", d, "what"), " ".join(deadline.what.as_dict().values())
     if channel.follow_up is not None:
         yield ("follow_up",), " ".join(channel.follow_up.as_dict().values())
+    if channel.attach is not None:
+        yield ("attach", "text"), " ".join(channel.attach.text.as_dict().values())
 
 
 def _jurisdiction_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
