@@ -8,7 +8,7 @@ import pytest
 from telegram.error import NetworkError
 
 from engine.replies import Button, Reply
-from handlers.telegram_send import SendPolicy, TokenBucket
+from handlers.telegram.send import SendPolicy, TokenBucket
 from services.conversation import Context
 from tests.telegram.helpers import CHAT, FAST_SEND, TINY_PDF, BotRunner, next_message
 
