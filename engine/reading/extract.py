@@ -140,7 +140,7 @@ def extract_from_text(text: str, now: datetime, region: str) -> Findings:
     return Findings(
         source="text",
         layout=layout,
-        numbers=tuple(NumberSeen(number=n.number, display=n.display, kind=n.kind) for n in numbers),
+        numbers=tuple(NumberSeen(number=n.number, display=n.display, kind=n.kind, region=n.region) for n in numbers),
         messages=messages,
         companies=signatures,
         links=links,
@@ -279,6 +279,7 @@ def _call(number: PhoneNumber, text: str, section: Stamp | None, now: datetime) 
         number=number.number,
         display=number.display,
         kind=number.kind,
+        region=number.region,
         when=when,
         missed=missed,
         duration_s=None if missed else _duration(text),
@@ -308,7 +309,7 @@ def _duration(text: str) -> int | None:
 def _findings_from_calls(calls: list[Call]) -> Findings:
     seen: dict[str, NumberSeen] = {}
     for call in calls:
-        prior = seen.get(call.number) or NumberSeen(call.number, call.display, call.kind)
+        prior = seen.get(call.number) or NumberSeen(call.number, call.display, call.kind, call.region)
         whens = [w for w in (prior.first, prior.last, call.when) if w is not None]
         seen[call.number] = replace(
             prior,
@@ -387,7 +388,7 @@ def _sms_screen(rows: list[list[TextLine]], now: datetime, region: str) -> Findi
             when=when,
         ))
     all_text = "\n".join(m.text for m in messages)
-    numbers = (NumberSeen(sender.number, sender.display, sender.kind),) if sender else ()
+    numbers = (NumberSeen(sender.number, sender.display, sender.kind, sender.region),) if sender else ()
     return Findings(
         source="screenshot",
         layout="sms",
