@@ -415,3 +415,36 @@ def benchmark_set() -> list[tuple[Screenshot, int | None, float]]:
 def with_rows(screen: Screenshot, rows: tuple[Expected, ...]) -> Screenshot:
     """A copy with other expectations (tests narrow a screen down to what they assert)."""
     return replace(screen, rows=rows)
+
+
+def write_benchmark_set(folder: Path) -> list[dict[str, object]]:
+    """Write the benchmark screens (as sent) and a 50 MP photo of one into `folder`; return their manifest.
+
+    The OCR benchmark runs this in a child process, so that the rendered images never sit in the memory
+    of the process whose RSS it measures.
+    """
+    manifest: list[dict[str, object]] = []
+    screens = [(screen, quality, scale, False) for screen, quality, scale in benchmark_set()]
+    screens.append((render_call_log("android_list", seed=7), 90, 1.0, True))
+    for screen, quality, scale, huge in screens:
+        name = "huge-" + screen.name if huge else screen.name
+        path = folder / f"{name}.{'png' if quality is None else 'jpg'}"
+        if huge:
+            screen.image.resize((4800, 10400), Image.Resampling.BILINEAR).save(path, quality=quality)
+        else:
+            path.write_bytes(screen.encoded(quality, scale))
+        manifest.append({
+            "name": name, "kind": screen.kind, "file": path.name, "huge": huge,
+            "sent": f"{'PNG' if quality is None else f'JPEG q{quality}'}{f' ×{scale}' if scale != 1 else ''}",
+            "rows": [{"number": r.number, "at": r.at.isoformat() if r.at else None, "precision": r.precision, "text": r.text}
+                     for r in screen.rows],
+        })
+    return manifest
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    target = Path(sys.argv[1])
+    (target / "manifest.json").write_text(json.dumps(write_benchmark_set(target), ensure_ascii=False), encoding="utf-8")
