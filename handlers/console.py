@@ -20,13 +20,12 @@ from engine.events import ButtonPress, Command, Event, FileInput
 from engine.i18n import t
 from engine.model import EvidenceStep
 from engine.replies import Reply
-from handlers.kit.text import button_for_text, command_or_text
+from handlers.kit.text import BUTTON_EXPECTS, button_for_text, command_or_text
 from services.conversation import ConversationService, Who
 from services.delivery import Outboxes
 from services.evidence_intake import file_item
 from services.outbox import OutboxSender
 
-BUTTON_EXPECTS = {"choice", "choices", "confirm", "evidence", None}
 
 
 @dataclass
@@ -56,6 +55,7 @@ class ConsoleChat:
 
     def __post_init__(self) -> None:
         self.outbox = OutboxSender(self.service.store, self.who.platform, self.show)
+        self.service.outbox_platforms.add(self.who.platform)
 
     async def show(self, chat_id: str, reply: Reply) -> None:
         """The outbox's `send`: print one reply (a broken terminal raises, and the reply stays queued)."""

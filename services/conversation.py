@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -148,6 +150,15 @@ class ConversationService:
         self.case_ready_hooks: list[CaseHook] = []
         # Called with (user id, case id) after /delete, so every feature can erase what it made.
         self.erase_hooks: list[Callable[[int, int], Awaitable[None]]] = []
+        # Platforms whose adapter sends replies from the outbox (services/outbox.py): their replies are
+        # queued with the event. Others get them in Result.replies only, with `queued` False.
+        self.outbox_platforms: set[str] = set()
+
+    @asynccontextmanager
+    async def serialized(self, who: Who) -> AsyncIterator[None]:
+        """One event of this person at a time: in this process (a lock), and across processes (the store's)."""
+        async with self.lock_for(who), self.store.serialized(who.platform, who.external_id):
+            yield
 
     def lock_for(self, who: Who) -> asyncio.Lock:
         key = (who.platform, who.external_id)
@@ -172,20 +183,21 @@ class ConversationService:
         if isinstance(event, TextInput) and "\x00" in event.text:
             # NUL is never meant, and PostgreSQL text columns refuse it (a pasted SMS may carry one).
             event = TextInput(event.text.replace("\x00", ""))
-        async with self.lock_for(who):
-            try:
-                return await self._handle(who, event, ids)
-            except _AlreadyApplied:
-                await self._discard_temporaries(event)
-                return Result([], duplicate=True)
-            except SessionConflict:
-                log.info("event on %s lost a race with another process: told the person", who.platform)
-                await self._discard_temporaries(event)
-                return await self._moved_on(who, ids)
-            except Exception:
-                log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
-                await self._discard_temporaries(event)
-                return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")], queued=False)
+        try:
+            async with self.serialized(who):
+                try:
+                    return await self._handle(who, event, ids)
+                except _AlreadyApplied:
+                    await self._discard_temporaries(event)
+                    return Result([], duplicate=True)
+                except SessionConflict:
+                    log.info("event on %s lost a race with another process: told the person", who.platform)
+                    await self._discard_temporaries(event)
+                    return await self._moved_on(who, ids)
+        except Exception:
+            log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
+            await self._discard_temporaries(event)
+            return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")], queued=False)
 
     async def _moved_on(self, who: Who, message_ids: list[int | str]) -> Result:
         """The conversation was saved elsewhere since this event read it: say so and show where it is now."""
@@ -206,10 +218,26 @@ class ConversationService:
             outbox = await self._enqueue(tx, who, replies)
             for message_id in ids:
                 await tx.mark_processed(who.platform, message_id, self.clock())
-        return Result(replies, outbox=outbox)
+        return Result(replies, outbox=outbox, queued=who.platform in self.outbox_platforms)
+
+    async def gave_up(self, who: Who, message_id: int | str, what: str) -> None:
+        """A platform message the adapter could not handle however often it tried (a download that
+        hangs, an update that kills the process): tell the person what was not kept and ask for it
+        again, and record it in the current case's timeline. Once per message id."""
+        async with self.serialized(who):
+            user = await self.user_for(who)
+            state = await self.state_of(user)
+            text = st("gave_up.update", state.lang, what=st(f"gave_up.{what}", state.lang))
+            now = self.clock()
+            async with self.store.transaction() as tx:
+                if not await tx.mark_processed(who.platform, message_id, now):
+                    return
+                if state.case_id is not None and await self.store.get_case(state.case_id, user.id) is not None:
+                    await tx.add_event(state.case_id, "gave_up", {"what": what}, now)
+                await self._enqueue(tx, who, [Reply(text, kind="error")])
 
     async def _enqueue(self, tx: StoreTx, who: Who, replies: list[Reply]) -> list[int]:
-        if not replies:
+        if not replies or who.platform not in self.outbox_platforms:
             return []
         return await tx.enqueue_replies(who.platform, who.external_id, [reply_to_row(r) for r in replies], wall_clock())
 
@@ -224,7 +252,7 @@ class ConversationService:
 
     async def current_question(self, who: Who) -> list[Reply]:
         """The question a person is on, for a local chat that starts again after a restart."""
-        async with self.lock_for(who):
+        async with self.serialized(who):
             user = await self.user_for(who)
             return self.engine.current_question(await self.state_of(user))
 
@@ -248,7 +276,8 @@ class ConversationService:
             state.pending = None
         outcome = self.engine.advance(state, event, now)
         replies, outbox = await self._persist(user, who, outcome, event, message_ids, now, version)
-        return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox)
+        queued = who.platform in self.outbox_platforms
+        return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued)
 
     async def versioned_state(self, user: User) -> tuple[SessionState, int]:
         """The person's state and the version it was read at, for a save that must not overwrite a newer one."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,22 @@ from storage.rows import (
     USER_COLUMNS,
 )
 
+# Advisory lock keys of the (int, int) form, whose key space is apart from the single-bigint form
+# the migrations use: the first number says what is locked ("pers"), the second is a hash.
+PERSON_LOCK_CLASS = 0x70657273
 # The tables whose rows a case erase deletes or rewrites (delete_case, the session saved with it, and
 # the person's journaled updates).
 ERASED_TABLES = (
     "cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal", "outbox",
 )
+
+
+@dataclass
+class _EventScope:
+    """What serialized() tracks for its task: a savepoint open now, a VACUUM owed after commit."""
+
+    writing: bool = False
+    scrub: bool = False
 
 
 class PostgresStore(OpenCloseStore):
@@ -69,6 +81,8 @@ class PostgresStore(OpenCloseStore):
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
         self._tx_conns: dict[asyncio.Task[Any], asyncpg.Connection] = {}
+        # Tasks inside serialized(): their transaction() blocks are savepoints of the event's transaction.
+        self._events: dict[asyncio.Task[Any], _EventScope] = {}
 
     def __repr__(self) -> str:
         # The URL may carry a password; it never goes into a repr, a log line or a traceback.
@@ -112,6 +126,11 @@ class PostgresStore(OpenCloseStore):
         from removing the rows (the next autovacuum will). Where erasure must reach the disk,
         run the server on encrypted storage and keep backups and archives short-lived.
         """
+        task = asyncio.current_task()
+        if task is not None and task in self._events:
+            # VACUUM can only remove rows whose delete is committed: it runs when the event commits.
+            self._events[task].scrub = True
+            return
         async with self._require_pool().acquire() as conn:
             # VACUUM cannot run inside a transaction block; a pooled connection outside one is idle.
             await conn.execute(f"VACUUM (INDEX_CLEANUP ON) {', '.join(ERASED_TABLES)}")
@@ -133,11 +152,51 @@ class PostgresStore(OpenCloseStore):
         return await self._require_pool().fetch(sql, *args)
 
     @asynccontextmanager
+    async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:
+        """One person's event, one at a time across every process sharing the database.
+
+        The block runs in one transaction that first takes `pg_advisory_xact_lock` on the
+        person's key, so an event of the same person in another process (a webhook redelivered
+        to a second process, say) waits until this one commits, then sees what it wrote. The
+        lock goes with the transaction: at commit, at rollback, and when a killed process's
+        connection drops. Inside the block, reads go through this transaction and each
+        `transaction()` is a savepoint of it: the event commits whole, or not at all.
+        """
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("serialized() must run inside an asyncio task")
+        if task in self._tx_conns:
+            raise RuntimeError("a transaction is already open in this task")
+        scope = _EventScope()
+        async with self._require_pool().acquire() as conn:
+            self._tx_conns[task] = conn
+            self._events[task] = scope
+            try:
+                async with conn.transaction():
+                    await conn.execute(
+                        "SELECT pg_advisory_xact_lock($1, hashtext($2))", PERSON_LOCK_CLASS, f"{platform}:{key}"
+                    )
+                    yield
+            finally:
+                del self._tx_conns[task]
+                del self._events[task]
+        if scope.scrub:
+            await self.scrub()
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresTx]:
-        """One atomic unit of writes: commit when the block exits, roll back if it raises."""
+        """One atomic unit of writes: commit when the block exits, roll back if it raises.
+
+        Inside serialized() it is a savepoint: it rolls back alone, and commits with the event.
+        """
         task = asyncio.current_task()
         if task is None:
             raise RuntimeError("a transaction must run inside an asyncio task")
+        scope = self._events.get(task)
+        if scope is not None and not scope.writing:
+            async with self._savepoint(self._tx_conns[task], scope) as tx:
+                yield tx
+            return
         if task in self._tx_conns:
             raise RuntimeError("a transaction is already open in this task; use its tx object")
         async with self._require_pool().acquire() as conn:
@@ -151,6 +210,17 @@ class PostgresStore(OpenCloseStore):
             finally:
                 tx.finish()
                 del self._tx_conns[task]
+
+    @asynccontextmanager
+    async def _savepoint(self, conn: asyncpg.Connection, scope: _EventScope) -> AsyncIterator[PostgresTx]:
+        tx = PostgresTx(conn)
+        scope.writing = True
+        try:
+            async with conn.transaction():
+                yield tx
+        finally:
+            tx.finish()
+            scope.writing = False
 
     async def get_or_create_user(
         self, platform: str, external_id: str, lang: str, at: datetime

@@ -308,6 +308,10 @@ class Store(Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[StoreTx]: ...
 
+    def serialized(self, platform: str, key: str) -> AbstractAsyncContextManager[None]:
+        """Around one event of one person: the same person's events of every process wait for it."""
+        ...
+
     async def get_or_create_user(
         self, platform: str, external_id: str, lang: str, at: datetime
     ) -> User: ...

@@ -150,6 +150,15 @@ class SqliteStore(OpenCloseStore):
         return list(await self._read_conn().execute_fetchall(sql, params))
 
     @asynccontextmanager
+    async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:
+        """One person's event: nothing to take here, as SQLite serves one process.
+
+        That process serializes a person's events itself (ConversationService.lock_for); several
+        processes need PostgreSQL, whose store takes a lock in the database.
+        """
+        yield
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:
         """One atomic unit of writes: commit when the block exits, roll back if it raises."""
         if self._owns_transaction():

@@ -26,6 +26,7 @@ from telegram.ext import ContextTypes
 from engine.engine import human_size
 from engine.events import ButtonPress, FileInput
 from engine.replies import Reply
+from handlers.kit.buttons import decode_button
 from handlers.kit.text import command_or_text
 from handlers.telegram.albums import AlbumCollector, AlbumPart, Spawn
 from handlers.telegram.intake import (
@@ -39,12 +40,13 @@ from handlers.telegram.intake import (
 )
 from handlers.telegram.journal import UpdateJournal
 from handlers.telegram.order import ChatLocks
-from handlers.telegram.render import MAX_TEXT, answered_text, button_label, decode_button, reply_keyboard, tg_len
+from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
 from handlers.telegram.send import TelegramSender, reason, retry_seconds, unreachable
 from handlers.telegram.texts import tt, unsupported_text
 from services.conversation import ConversationService, Result, Who, lang_from_code
 from services.outbox import OutboxSender, RetryLater, Undeliverable
 from services.texts import st
+from storage.protocols import JournaledUpdate
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -107,7 +109,7 @@ class TelegramAdapter:
         """Send what the chat has queued (this event's replies among it); an apology made without
         the store is not queued and goes straight out."""
         if result is not None and not result.queued:
-            await self.say(chat_id, result.replies[0].text if result.replies else "")
+            await self.sender.send_replies(chat_id, result.replies)
             return
         await self.outbox.drain(str(chat_id))
 
@@ -303,6 +305,19 @@ class TelegramAdapter:
         return False
 
     # --- last resort ------------------------------------------------------------------------
+
+    async def gave_up(self, row: JournaledUpdate) -> None:
+        """The journal gives up an update: its person hears what to send again (queued; sent at start)."""
+        payload = row.payload
+        message = payload.get("message")
+        sender = (message or payload.get("callback_query") or {}).get("from") or {}
+        if row.chat_id is None or str(sender.get("id")) != row.chat_id:
+            return
+        what = "button"
+        if isinstance(message, dict):
+            media = ("photo", "document", "voice", "audio", "video", "video_note", "animation")
+            what = "file" if any(k in message for k in media) else "message"
+        await self.service.gave_up(Who(PLATFORM, row.chat_id, sender.get("language_code")), row.update_id, what)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anything the handlers did not catch: log it (redacted) and say sorry, never silence."""

@@ -28,7 +28,8 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from app.bootstrap import App, DefinitionError, build_app, setup_logging
 from app.logsafe import install_redaction
 from app.settings import Settings, load_settings
-from engine.model import EvidenceStep, Flow
+from engine.model import Flow
+from handlers.kit.evidence import MB, evidence_limit
 from handlers.telegram.adapter import PLATFORM, TelegramAdapter
 from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.inbox import JournalingBot, JournalingQueue
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 PUBLIC_API = "https://api.telegram.org"
 SELF_HOSTED_LIMIT = 2000 * 1024 * 1024  # what a local Bot API server will hand out
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-MB = 1024 * 1024
 # A short pause between long polls lets a burst of updates arrive in one getUpdates instead of one
 # call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
 POLL_INTERVAL = 0.05
@@ -70,12 +70,6 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 
 def bot_commands(lang: str) -> list[BotCommand]:
     return [BotCommand(name, zh if lang == "zh" else en) for name, zh, en in COMMANDS]
-
-
-def evidence_limit(flow: Flow | None) -> int | None:
-    """The largest file the flow accepts as evidence; no point downloading anything bigger."""
-    step = next((s for s in flow.steps if isinstance(s, EvidenceStep)), None) if flow else None
-    return int(step.max_size_mb * MB) if step else None
 
 
 @dataclass(frozen=True)
@@ -158,6 +152,7 @@ class TelegramBot:
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
         self.reply_outbox = OutboxSender(app.store, PLATFORM, self._send_reply, options.outbox)
+        app.service.outbox_platforms.add(PLATFORM)
         self.adapter = TelegramAdapter(
             app.service,
             self.sender,
@@ -171,6 +166,7 @@ class TelegramBot:
         self.outbox = TelegramOutbox(self.sender)
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
+        self.journal.on_give_up = self.adapter.gave_up
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
         )

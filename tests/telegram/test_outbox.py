@@ -10,10 +10,14 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from handlers.telegram.adapter import TelegramAdapter
 from services.outbox import OutboxPolicy
-from tests.telegram.helpers import CHAT, BotRunner, next_message
-from tests.telegram.test_journal import start_case, until
+from tests.telegram.helpers import CHAT, BotRunner, next_message, tiny_png
+from tests.telegram.test_journal import Crash, start_case, until
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_OUTBOX = OutboxPolicy(first_retry=0.05, max_retry=0.2, idle_poll=0.5)
@@ -148,3 +152,33 @@ async def test_a_forged_update_whose_sender_is_not_the_private_chat_is_refused(r
     assert runner.rows("select id from cases") == [(1,)]
     assert not [t for t in server.texts(owner) if "已删除" in t or "你的投诉" in t]
     assert runner.rows("select external_id from users order by id") == [(str(owner),)]
+
+
+async def test_an_update_given_up_after_repeated_crashes_asks_the_person_to_send_it_again(
+    runner: BotRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = runner.server
+    original = TelegramAdapter.handle_message
+
+    async def hangs(self: TelegramAdapter, chat_id: int, who: Any, update_id: int, message: Any, ref: Any) -> None:
+        if message.photo:
+            raise Crash  # as a download that never finishes looks to the journal
+        await original(self, chat_id, who, update_id, message, ref)
+
+    monkeypatch.setattr(TelegramAdapter, "handle_message", hangs)
+    await runner.start(outbox=FAST_OUTBOX)
+    await start_case(server)
+    server.press(CHAT, "中国大陆")
+    await next_message(server, NEXT_QUESTION)
+    shot = server.photo(CHAT, tiny_png(7))
+    await until(lambda: runner.rows("select attempts from update_journal") == [(0,)])
+    for _ in range(4):
+        await runner.restart()
+
+    notice = await next_message(server, "没能保存")
+    assert "文件" in notice.text and "再发一次" in notice.text
+    assert runner.rows("select kind, data from case_events where kind = 'gave_up'") == [("gave_up", '{"what":"file"}')]
+    assert runner.rows("select 1 from processed_updates where update_id = ?", str(shot["update_id"])) == [(1,)]
+    await runner.restart()
+    await asyncio.sleep(0.3)
+    assert len([t for t in server.texts(CHAT) if "没能保存" in t]) == 1
