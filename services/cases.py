@@ -113,6 +113,8 @@ async def delete_confirmed(ctx: Context) -> list[Reply]:
     state = await service.state_of(ctx.user)
     async with service.store.transaction() as tx:
         orphaned = await tx.delete_case(case_id)
+        # Replies still queued may quote the case; the answer to this erase is queued after it.
+        await tx.forget_chat_outbox(ctx.user.platform, ctx.user.external_id)
         if state.case_id == case_id:
             await tx.save_session(ctx.user.id, SessionState(lang=state.lang).to_dict(), ctx.now)
     for rel_path in orphaned:

@@ -458,3 +458,9 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
         if chat_id is not None:
             sql += f" AND chat_id = {p(str(chat_id))}"
         return await self._count(sql, *p.values)
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        return await self._count(
+            "DELETE FROM outbox WHERE platform = $1 AND chat_id = $2", platform, str(chat_id)
+        )

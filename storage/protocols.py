@@ -271,6 +271,10 @@ class StoreTx(Protocol):
         """At a start: make every held or deferred row of the platform (or chat) due now."""
         ...
 
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """/delete: drop every reply still queued for the chat (they may quote the erased case)."""
+        ...
+
 
 class Store(Protocol):
     """Reads, a few self-contained user writes, and the door to a write transaction."""

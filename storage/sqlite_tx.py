@@ -498,3 +498,10 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             params.append(str(chat_id))
         cursor = await self._execute(sql, params)
         return cursor.rowcount
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        cursor = await self._execute(
+            "DELETE FROM outbox WHERE platform = ? AND chat_id = ?", (platform, str(chat_id))
+        )
+        return cursor.rowcount

@@ -37,7 +37,9 @@ from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
 from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+from engine.replies import Reply
 from services.commands import Commands
+from services.outbox import OutboxPolicy, OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,10 @@ class TelegramOptions:
     send: SendPolicy = field(default_factory=SendPolicy)
     concurrent_updates: int = 64
     connection_pool_size: int = 8
+    # PTB's 5 s read timeout gave up on sends Telegram was still processing, and the retry sent the
+    # message twice; the Bot API can take longer than that under load, so wait for its answer.
+    read_timeout: float = 30.0
+    outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
 
     @classmethod
     def from_settings(cls, settings: Settings, flow: Flow | None = None, **overrides: Any) -> TelegramOptions:
@@ -114,7 +120,7 @@ class TelegramBot:
             token=options.token,
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
-            request=AiohttpRequest(connection_pool_size=options.connection_pool_size),
+            request=AiohttpRequest(connection_pool_size=options.connection_pool_size, read_timeout=options.read_timeout),
             get_updates_request=AiohttpRequest(connection_pool_size=1),
         )
         self.queue = JournalingQueue(self.journal)
@@ -128,6 +134,8 @@ class TelegramBot:
         )
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
+        self.reply_outbox = OutboxSender(app.store, PLATFORM, self._send_reply, options.outbox)
+        app.service.outbox_platforms.add(PLATFORM)
         self.adapter = TelegramAdapter(
             app.service,
             self.sender,
@@ -136,15 +144,20 @@ class TelegramBot:
             options.album_window,
             self.application.create_task,
             self.journal,
+            self.reply_outbox,
         )
         self.outbox = TelegramOutbox(self.sender)
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
+        self.journal.on_give_up = self.adapter.gave_up
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
         )
         self.application.add_handler(CallbackQueryHandler(self.adapter.on_callback))
         self.application.add_error_handler(self.adapter.on_error)
+
+    async def _send_reply(self, chat: str, reply: Reply) -> None:
+        await self.adapter.send_reply(chat, reply)
 
     async def publish_commands(self) -> None:
         """The command menu in Chinese for zh clients, English for everyone else."""
@@ -171,6 +184,7 @@ class TelegramBot:
             replay = await self.journal.open()
             await self.publish_commands()
             await application.start()
+            await self.reply_outbox.start()
             await self.requeue(replay)
             if webhook is not None:
                 self.queue.journaling = True
@@ -197,6 +211,7 @@ class TelegramBot:
                 await updater.stop()
             if application.running:
                 await application.stop()
+            await self.reply_outbox.stop()
             await self.journal.close()
             await application.shutdown()
 
