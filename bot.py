@@ -74,6 +74,7 @@ def run_diagram(args: argparse.Namespace) -> int:
 async def run_console_mode(args: argparse.Namespace) -> int:
     from app.bootstrap import DefinitionError, build_app, setup_logging
     from handlers.console import run_console
+    from storage.shared_dir import DataDirNotShared
     from services.conversation import Who
 
     settings = load_settings()
@@ -82,6 +83,9 @@ async def run_console_mode(args: argparse.Namespace) -> int:
         app = await build_app(settings)
     except DefinitionError as exc:
         print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+        return 1
+    except DataDirNotShared as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
         return 1
     lang = args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
     who = Who("console", args.user or getpass.getuser(), lang)

@@ -17,6 +17,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlparse
@@ -40,6 +41,7 @@ from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutb
 from engine.replies import Reply
 from services.commands import Commands
 from services.outbox import OutboxPolicy, OutboxSender
+from storage.shared_dir import DataDirNotShared
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,10 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # A short pause between long polls lets a burst of updates arrive in one getUpdates instead of one
 # call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
 POLL_INTERVAL = 0.05
+# Several processes on one PostgreSQL: a journal row a starting process claimed is left to it this
+# long, and every process looks for rows left unhandled (by a killed process) this often.
+SHARED_CLAIM_LEASE = timedelta(seconds=30)
+SHARED_SWEEP_EVERY = 20.0
 
 def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
     """Telegram's command menu, generated from the command registry."""
@@ -106,6 +112,15 @@ class Webhook:
         return urlparse(self.url).path.strip("/")
 
 
+def journal_for(app: App) -> UpdateJournal:
+    """The update journal; on a database several processes share, with a claim lease and a sweep."""
+    if app.settings.database_url is None:
+        return UpdateJournal(app.store, app.service.clock, PLATFORM)
+    return UpdateJournal(
+        app.store, app.service.clock, PLATFORM, lease=SHARED_CLAIM_LEASE, sweep_every=SHARED_SWEEP_EVERY
+    )
+
+
 class TelegramBot:
     """A PTB Application wired to the conversation service of `app`."""
 
@@ -113,7 +128,7 @@ class TelegramBot:
         self.app = app
         self.options = options
         self.locks = ChatLocks()
-        self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
+        self.journal = journal_for(app)
         base = options.api_base_url.rstrip("/")
         self.bot = JournalingBot(
             self.journal,
@@ -150,6 +165,7 @@ class TelegramBot:
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
         self.journal.on_give_up = self.adapter.gave_up
+        self.journal.on_stale = self.requeue
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
         )
@@ -235,6 +251,31 @@ def webhook_from(args: argparse.Namespace, settings: Settings) -> Webhook | None
     return Webhook(url=url, secret=secret, listen=getattr(args, "listen", "127.0.0.1"), port=getattr(args, "port", 8443))
 
 
+@asynccontextmanager
+async def poller_turn(app: App, webhook: Webhook | None, stop: asyncio.Event) -> AsyncIterator[bool]:
+    """Long polling is for one process per bot: on PostgreSQL, a second poller waits for its turn.
+
+    Telegram answers a second getUpdates with 409 Conflict, and two pollers would fetch (and
+    journal) each other's updates; webhook mode has no such limit. Yields False if stopped while waiting.
+    """
+    sole = getattr(app.store, "sole", None)
+    if webhook is not None or sole is None:
+        yield True
+        return
+    bot_id = app.settings.telegram_token.partition(":")[0] if app.settings.telegram_token else ""
+
+    def waiting() -> None:
+        print(
+            "Another process is already long polling for this bot on this database; this one waits "
+            "and takes over if that one stops. To spread updates over several processes, run them "
+            "in webhook mode (--webhook-url) behind one address, see deploy/README.md.",
+            file=sys.stderr,
+        )
+
+    async with sole(f"telegram-poller:{bot_id}", stop, waiting) as turn:
+        yield turn
+
+
 async def serve(settings: Settings, webhook: Webhook | None) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
     try:
@@ -242,21 +283,27 @@ async def serve(settings: Settings, webhook: Webhook | None) -> int:
     except DefinitionError as exc:
         print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
         return 1
+    except DataDirNotShared as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow))
-        async with bot.running(webhook=webhook):
-            await app.start_background()
-            mode = f"webhook at {webhook.url}" if webhook else "long polling"
-            print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
-            try:
-                await stop.wait()
-            finally:
-                await app.stop_background()
+        async with poller_turn(app, webhook, stop) as turn:
+            if not turn:
+                return 0
+            bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow))
+            async with bot.running(webhook=webhook):
+                await app.start_background()
+                mode = f"webhook at {webhook.url}" if webhook else "long polling"
+                print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
+                try:
+                    await stop.wait()
+                finally:
+                    await app.stop_background()
     except InvalidToken:
         print("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
         return 1
