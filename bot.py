@@ -1,4 +1,4 @@
-"""Entry point: `python bot.py [console|telegram|wechat|check]` — the local chat when no Telegram token is set."""
+"""Entry point: `python bot.py [console|telegram|wechat|check|diagram]` — the local chat when no Telegram token is set."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +29,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     check = sub.add_parser("check", help="check flows.yaml and channels.yaml and exit")
     check.add_argument("--flows", type=Path, help="flow file to check (default: flows.yaml)")
     check.add_argument("--channels", type=Path, help="channel file to check (default: channels.yaml)")
+    diagram = sub.add_parser("diagram", help="print flows.yaml as a Mermaid flowchart")
+    diagram.add_argument("--flows", type=Path, help="flow file to draw (default: flows.yaml)")
     return parser.parse_args(argv)
 
 
@@ -53,6 +55,19 @@ def run_check(args: argparse.Namespace) -> int:
     if args.flows is None or args.channels is not None:
         checked += f"; {channels_path}: OK"
     print(checked)
+    return 0
+
+
+def run_diagram(args: argparse.Namespace) -> int:
+    from engine.diagram import mermaid
+    from engine.loader import check_flow_file
+
+    flow, problems = check_flow_file(args.flows or load_settings().flows_path)
+    if flow is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print(mermaid(flow), end="")
     return 0
 
 
@@ -85,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "check":
         return run_check(args)
+    if args.command == "diagram":
+        return run_diagram(args)
     command = args.command or ("telegram" if load_settings().telegram_token else "console")
     if command == "wechat":
         from handlers.wechat.app import run_wechat

@@ -135,10 +135,6 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
             raise SessionConflict(f"session of user {user_id} changed since version {expected_version}")
         return int(version)
 
-    async def delete_session(self, user_id: int) -> None:
-        """Forget the user's conversation state (no error if there is none)."""
-        await self._conn.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
-
     async def create_case(
         self, user_id: int, at: datetime, jurisdiction: str | None = None
     ) -> int:
@@ -194,14 +190,6 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
             "SELECT id FROM evidence WHERE case_id = $1 AND sha256 = $2", case_id, record.sha256
         )
         return existing, False
-
-    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]:
-        """Detach a file from a case; returns its stored path if no other row uses it."""
-        rows = await self._conn.fetch(
-            "DELETE FROM evidence WHERE case_id = $1 AND sha256 = $2 RETURNING stored_path",
-            case_id, sha256,
-        )
-        return await self._unreferenced(row[0] for row in rows)
 
     async def add_event(
         self, case_id: int, kind: str, data: dict[str, Any], at: datetime
@@ -491,3 +479,9 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
         if chat_id is not None:
             sql += f" AND chat_id = {p(str(chat_id))}"
         return await self._count(sql, *p.values)
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        return await self._count(
+            "DELETE FROM outbox WHERE platform = $1 AND chat_id = $2", platform, str(chat_id)
+        )

@@ -110,29 +110,6 @@ class NewEvidence:
     caption: str | None = None
     origin: dict[str, Any] | None = None
 
-    @classmethod
-    def from_stored(
-        cls,
-        stored: StoredFile,
-        *,
-        kind: str,
-        mime: str,
-        filename: str | None = None,
-        caption: str | None = None,
-        origin: dict[str, Any] | None = None,
-    ) -> NewEvidence:
-        """Build the record for a file the evidence file store has just kept."""
-        return cls(
-            sha256=stored.sha256,
-            kind=kind,
-            mime=mime,
-            size=stored.size,
-            stored_path=stored.rel_path,
-            filename=filename,
-            caption=caption,
-            origin=origin,
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class ReminderRow:
@@ -226,8 +203,6 @@ class StoreTx(Protocol):
         """Replace the state; returns the new version (raises SessionConflict, see the notes above)."""
         ...
 
-    async def delete_session(self, user_id: int) -> None: ...
-
     async def create_case(
         self, user_id: int, at: datetime, jurisdiction: str | None = None
     ) -> int: ...
@@ -241,8 +216,6 @@ class StoreTx(Protocol):
     async def add_evidence(
         self, case_id: int, record: NewEvidence, at: datetime
     ) -> tuple[int, bool]: ...
-
-    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]: ...
 
     async def add_event(
         self, case_id: int, kind: str, data: dict[str, Any], at: datetime
@@ -307,6 +280,10 @@ class StoreTx(Protocol):
 
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
         """At a start: make every held or deferred row of the platform (or chat) due now."""
+        ...
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """/delete: drop every reply still queued for the chat (they may quote the erased case)."""
         ...
 
 

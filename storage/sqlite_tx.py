@@ -143,10 +143,6 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             raise SessionConflict(f"session of user {user_id} changed since version {expected_version}")
         return int(saved[0][0])
 
-    async def delete_session(self, user_id: int) -> None:
-        """Forget the user's conversation state (no error if there is none)."""
-        await self._execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-
     async def create_case(
         self, user_id: int, at: datetime, jurisdiction: str | None = None
     ) -> int:
@@ -213,14 +209,6 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             "SELECT id FROM evidence WHERE case_id = ? AND sha256 = ?", (case_id, record.sha256)
         )
         return next(iter(rows))[0], False
-
-    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]:
-        """Detach a file from a case; returns its stored path if no other row uses it."""
-        rows = await self._conn.execute_fetchall(
-            "DELETE FROM evidence WHERE case_id = ? AND sha256 = ? RETURNING stored_path",
-            (case_id, sha256),
-        )
-        return await self._unreferenced(row[0] for row in rows)
 
     async def add_event(
         self, case_id: int, kind: str, data: dict[str, Any], at: datetime
@@ -526,4 +514,11 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             sql += " AND chat_id = ?"
             params.append(str(chat_id))
         cursor = await self._execute(sql, params)
+        return cursor.rowcount
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        cursor = await self._execute(
+            "DELETE FROM outbox WHERE platform = ? AND chat_id = ?", (platform, str(chat_id))
+        )
         return cursor.rowcount

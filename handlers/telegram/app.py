@@ -38,6 +38,9 @@ from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
 from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+from engine.replies import Reply
+from services.commands import Commands
+from services.outbox import OutboxPolicy, OutboxSender
 from storage.shared_dir import DataDirNotShared
 
 log = logging.getLogger(__name__)
@@ -53,27 +56,9 @@ POLL_INTERVAL = 0.05
 SHARED_CLAIM_LEASE = timedelta(seconds=30)
 SHARED_SWEEP_EVERY = 20.0
 
-# (command, Chinese description, English description) as shown in Telegram's command menu.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("start", "开始或继续", "Start, or pick up where you left off"),
-    ("new", "开始新的投诉", "Start a new complaint"),
-    ("cases", "我的投诉", "My cases"),
-    ("case", "查看投诉详情，例如 /case 3", "Show a case, e.g. /case 3"),
-    ("filed", "记录投诉已提交", "Record that a complaint was filed"),
-    ("export", "导出投诉材料", "Export a case with its evidence"),
-    ("rules", "相关法规和规定", "The rules that protect you"),
-    ("cancel", "暂停（回答会保存）", "Pause (your answers are kept)"),
-    ("help", "帮助", "Help"),
-    ("lang", "切换语言 中文/English", "Switch language 中文/English"),
-    ("delete", "删除投诉及其文件，例如 /delete 3", "Erase a case and its files, e.g. /delete 3"),
-    ("back", "上一步", "Go back one question"),
-    ("skip", "跳过这一题", "Skip this question"),
-    ("restart", "从第一题重新开始", "Start over from the first question"),
-)
-
-
-def bot_commands(lang: str) -> list[BotCommand]:
-    return [BotCommand(name, zh if lang == "zh" else en) for name, zh, en in COMMANDS]
+def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
+    """Telegram's command menu, generated from the command registry."""
+    return [BotCommand(name, description) for name, description in commands.menu(lang)]
 
 
 @dataclass(frozen=True)
@@ -88,6 +73,10 @@ class TelegramOptions:
     send: SendPolicy = field(default_factory=SendPolicy)
     concurrent_updates: int = 64
     connection_pool_size: int = 8
+    # PTB's 5 s read timeout gave up on sends Telegram was still processing, and the retry sent the
+    # message twice; the Bot API can take longer than that under load, so wait for its answer.
+    read_timeout: float = 30.0
+    outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
 
     @classmethod
     def from_settings(cls, settings: Settings, flow: Flow | None = None, **overrides: Any) -> TelegramOptions:
@@ -146,7 +135,7 @@ class TelegramBot:
             token=options.token,
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
-            request=AiohttpRequest(connection_pool_size=options.connection_pool_size),
+            request=AiohttpRequest(connection_pool_size=options.connection_pool_size, read_timeout=options.read_timeout),
             get_updates_request=AiohttpRequest(connection_pool_size=1),
         )
         self.queue = JournalingQueue(self.journal)
@@ -160,6 +149,8 @@ class TelegramBot:
         )
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
+        self.reply_outbox = OutboxSender(app.store, PLATFORM, self._send_reply, options.outbox)
+        app.service.outbox_platforms.add(PLATFORM)
         self.adapter = TelegramAdapter(
             app.service,
             self.sender,
@@ -168,10 +159,12 @@ class TelegramBot:
             options.album_window,
             self.application.create_task,
             self.journal,
+            self.reply_outbox,
         )
         self.outbox = TelegramOutbox(self.sender)
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
+        self.journal.on_give_up = self.adapter.gave_up
         self.journal.on_stale = self.requeue
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
@@ -179,11 +172,14 @@ class TelegramBot:
         self.application.add_handler(CallbackQueryHandler(self.adapter.on_callback))
         self.application.add_error_handler(self.adapter.on_error)
 
+    async def _send_reply(self, chat: str, reply: Reply) -> None:
+        await self.adapter.send_reply(chat, reply)
+
     async def publish_commands(self) -> None:
         """The command menu in Chinese for zh clients, English for everyone else."""
         for code, lang in ((None, "en"), ("en", "en"), ("zh", "zh")):
             try:
-                publish = partial(self.application.bot.set_my_commands, bot_commands(lang), language_code=code)
+                publish = partial(self.application.bot.set_my_commands, bot_commands(self.app.service.commands, lang), language_code=code)
                 await self.sender.retrying(publish, what="setMyCommands")
             except TelegramError as exc:
                 log.warning("setMyCommands (%s) failed: %s", code or "default", type(exc).__name__)
@@ -204,6 +200,7 @@ class TelegramBot:
             replay = await self.journal.open()
             await self.publish_commands()
             await application.start()
+            await self.reply_outbox.start()
             await self.requeue(replay)
             if webhook is not None:
                 self.queue.journaling = True
@@ -230,6 +227,7 @@ class TelegramBot:
                 await updater.stop()
             if application.running:
                 await application.stop()
+            await self.reply_outbox.stop()
             await self.journal.close()
             await application.shutdown()
 

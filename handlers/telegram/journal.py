@@ -16,8 +16,9 @@ hard crash (SIGKILL, OOM, power). With the journal:
   per update.
 - **replay** — at start-up the rows still here are fed to the Application again, in update order.
   Each replay counts an attempt; an update replayed `max_replays` times whose handling still never
-  finished (it kills the process, say) is given up: forgotten and marked processed, so a
-  redelivery is skipped too, and logged by id only.
+  finished (it kills the process, say) is given up: the person is told what was not kept and asked
+  to send it again (and the case's timeline records it), then it is forgotten and marked processed,
+  so a redelivery is skipped too, and logged by id only.
 
 Rows older than `retention` are pruned at start-up and daily, together with the processed-update
 ids (`prune_processed`): a replay is only harmless while the ids of applied updates are kept at
@@ -44,7 +45,7 @@ from typing import Any
 
 from telegram import Update
 
-from storage.protocols import InboundUpdate, Store
+from storage.protocols import InboundUpdate, JournaledUpdate, Store
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class UpdateJournal:
         self._forgotten: set[int] = set()
         self._due = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        # Set by the adapter: tells the person about an update given up after `max_replays`.
+        self.on_give_up: Callable[[JournaledUpdate], Awaitable[None]] | None = None
 
     # --- start and end ----------------------------------------------------------------------
 
@@ -137,7 +140,11 @@ class UpdateJournal:
 
     async def _claim(self, *, stale: bool = False) -> Replay:
         """Count one more attempt for every unclaimed row (or, `stale`, every row long unhandled);
-        give up those replayed `max_replays` times already."""
+        give up those replayed `max_replays` times already.
+
+        A given-up update is never dropped in silence: `on_give_up` tells its person what was not
+        kept (and records it) before the row goes.
+        """
         now = self.clock()
         received_before = now - self.stale_after if stale else None
         async with self.store.transaction() as tx:
@@ -147,13 +154,19 @@ class UpdateJournal:
                 claimed_before=now - self.lease if self.lease else None,
                 received_before=received_before,
             )
-            spent = [r.update_id for r in rows if r.attempts > self.max_replays]
-            if spent:
-                await tx.forget_updates(self.platform, spent)
-                for update_id in spent:
-                    await tx.mark_processed(self.platform, update_id, now)
-        for update_id in spent:
-            log.warning("gave up update %d: its handling did not finish in %d replays", update_id, self.max_replays)
+        spent = [r for r in rows if r.attempts > self.max_replays]
+        for row in spent:
+            log.warning("gave up update %d: its handling did not finish in %d replays", row.update_id, self.max_replays)
+            if self.on_give_up is not None:
+                try:
+                    await self.on_give_up(row)
+                except Exception as exc:  # noqa: BLE001 - the update is given up all the same
+                    log.warning("could not tell the person about update %d: %s", row.update_id, type(exc).__name__)
+        if spent:
+            async with self.store.transaction() as tx:
+                await tx.forget_updates(self.platform, [r.update_id for r in spent])
+                for row in spent:
+                    await tx.mark_processed(self.platform, row.update_id, now)
         payloads = [r.payload for r in rows if r.attempts <= self.max_replays]
         if payloads:
             log.info("replaying %d update(s) that were not handled before the last stop", len(payloads))
