@@ -46,6 +46,8 @@ from engine.state import ACTIVE, DONE, PAUSED, SessionState
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
+# The summary shows at most this many lines of answers (plus its question and hint: 12 in all).
+SUMMARY_LINES = 10
 DONE_WORDS = {"done", "finish", "finished", "完成", "好了", "没有了", "結束", "结束", "ok"}
 
 
@@ -264,6 +266,7 @@ class _Turn:
                 return
             self.s.step = step_id
             self.s.seq += 1
+            self.s.edit_list = False
             self.s.failures = 0
             current = self.s.answers.get(step_id)
             self.s.selected = list(current) if isinstance(step, ChoicesStep) and isinstance(current, list) else []
@@ -361,12 +364,14 @@ class _Turn:
             if have:
                 lines.append(t("hint.evidence_have", lang, count=have))
             buttons = [Button(t("nav.done", lang), "_done")]
+        elif isinstance(step, SummaryStep) and self.s.edit_list:
+            lines = [t("summary.pick_edit", lang)]
+            buttons = [Button(self.label_of(s), f"_edit:{s.id}") for s in self.path_answered()]
+            buttons.append(Button(t("nav.to_summary", lang), "_summary"))
         elif isinstance(step, SummaryStep):
-            lines.extend(self.summary_lines())
+            lines.extend(self.compact_summary())
             lines.append(t("summary.tap_edit", lang))
-            buttons = [Button(t("nav.ok", lang), "_ok")] + [
-                Button(t("nav.edit", lang, label=self.label_of(s)), f"_edit:{s.id}") for s in self.path_answered()
-            ]
+            buttons = [Button(t("nav.ok", lang), "_ok"), Button(t("nav.edit_list", lang), "_edit_list")]
         elif isinstance(step, ChannelStep):
             expects = "choice"
             options = self.engine.advisor.options(self.s.answers, lang) if self.engine.advisor else []
@@ -501,9 +506,13 @@ class _Turn:
             target = value.split(":", 1)[1]
             if target in {s.id for s in self.path_answered()}:
                 self.s.history.append(step.id)
-                self.s.editing = True
+                self.s.editing, self.s.edit_list = True, False
                 self.enter(target)
                 return
+        if value in ("_edit_list", "_summary") and isinstance(step, SummaryStep):
+            self.s.edit_list = value == "_edit_list"
+            self.ask(step)
+            return
         if isinstance(step, SummaryStep) and value == "_ok":
             self.out.answered = t("nav.ok", lang)
             self.move_on()
@@ -656,6 +665,28 @@ class _Turn:
                 found.append(step)
             step_id = self.next_of(step)
         return found
+
+    def compact_summary(self) -> list[str]:
+        """The answers packed a few to a line, skipped ones left out: at most SUMMARY_LINES lines."""
+        zh = self.lang == "zh"
+        width, cut, sep = (46, 22, "；") if zh else (96, 40, "; ")
+        items = []
+        for step in self.path_answered():
+            value = self.s.answers.get(step.id)
+            if value is None:
+                continue
+            shown = self.display(step, value)
+            shown = shown if len(shown) <= cut else shown[: cut - 1] + "…"
+            items.append(f"{self.label_of(step)}{'：' if zh else ': '}{shown}")
+        lines: list[str] = []
+        for item in items:
+            if lines and len(lines[-1]) + len(sep) + len(item) <= width:
+                lines[-1] += sep + item
+            else:
+                lines.append(item)
+        if len(lines) > SUMMARY_LINES:
+            lines = lines[: SUMMARY_LINES - 1] + [t("summary.more", self.lang, count=len(lines) - SUMMARY_LINES + 1)]
+        return ["• " + line for line in lines]
 
     def summary_lines(self) -> list[str]:
         return [f"• {self.label_of(s)}: {self.display(s, self.s.answers.get(s.id))}" for s in self.path_answered()]

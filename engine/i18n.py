@@ -15,6 +15,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.cancel": {"zh": "暂停", "en": "Pause"},
     "nav.ok": {"zh": "✅ 全部正确，继续", "en": "✅ All correct, continue"},
     "nav.edit": {"zh": "✏️ 修改：{label}", "en": "✏️ Edit: {label}"},
+    "nav.edit_list": {"zh": "✏️ 修改", "en": "✏️ Edit"},
+    "nav.to_summary": {"zh": "« 返回核对", "en": "« Back to the summary"},
     "nav.new": {"zh": "📝 开始投诉", "en": "📝 Start a complaint"},
     "nav.new_anyway": {"zh": "📝 开始新的投诉", "en": "📝 Start a new complaint"},
     "nav.continue": {"zh": "▶️ 继续未完成的投诉", "en": "▶️ Continue my complaint"},
@@ -137,7 +139,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "restarted": {"zh": "从头再来一遍，你之前的回答都还在，可以点「保留原答案」。", "en": "Starting over from the first question — your answers are kept; tap \"Keep my answer\" to reuse one."},
     "summary.skipped": {"zh": "（已跳过）", "en": "(skipped)"},
     "summary.items": {"zh": "{count} 份", "en": "{count} item(s)"},
-    "summary.tap_edit": {"zh": "如需修改，点对应的「修改」按钮。", "en": "To change anything, tap its Edit button."},
+    "summary.tap_edit": {"zh": "有不对的地方，点「✏️ 修改」。", "en": "Anything wrong? Tap ✏️ Edit."},
+    "summary.pick_edit": {"zh": "要修改哪一项？改好后会回到核对页。", "en": "Which answer do you want to change? You'll come back to the summary after."},
+    "summary.more": {"zh": "……另有 {count} 行，点「✏️ 修改」可查看全部", "en": "… {count} more line(s): tap ✏️ Edit to see every answer"},
     "channel.none": {"zh": "暂时没有适合的投诉渠道资料。", "en": "No complaint channel information is available yet."},
     "help.general": {
         "zh": "命令：\n/new 开始新的投诉\n/cases 我的投诉\n/case 编号 查看投诉详情\n/filed 编号 登记已提交的投诉\n/export 编号 导出证据包（PDF+ZIP）\n/rules 相关法规\n/timezone 设置时区\n/back 上一步 · /skip 跳过 · /restart 从头开始\n/cancel 暂停（回答会保存）\n/lang 切换语言 中文/English\n/delete 编号 删除投诉及其文件\n/help 帮助",
@@ -177,6 +181,7 @@ BUTTON_WORDS: dict[str, tuple[str, ...]] = {
     "_yes": ("是", "对", "是的", "没错", "确认", "属实", "好", "好的", "y", "yes", "yeah", "yep", "true", "confirm"),
     "_no": ("否", "不", "不是", "不对", "需要修改", "修改", "n", "no", "nope", "not true", "change"),
     "_help": ("帮助", "help"),
+    "_summary": ("核对", "返回核对", "摘要", "summary", "back to summary"),
 }
 
 

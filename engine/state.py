@@ -21,6 +21,8 @@ class SessionState:
     seq: int = 0
     failures: int = 0
     editing: bool = False
+    # At the summary: showing the list of answers to pick one to edit, instead of the summary.
+    edit_list: bool = False
     selected: list[str] = field(default_factory=list)
     alerts_shown: list[str] = field(default_factory=list)
     pending: dict[str, Any] | None = None
