@@ -26,6 +26,8 @@ class SessionState:
     selected: list[str] = field(default_factory=list)
     alerts_shown: list[str] = field(default_factory=list)
     pending: dict[str, Any] | None = None
+    # The last question asked outside the flow (filed? reference? delete?), shown again after a restart.
+    prompt: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as they are (not copied): the store encodes them to JSON at once."""

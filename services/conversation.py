@@ -30,7 +30,9 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
+from engine.regions import TIMEZONE
 from engine.state import SessionState
+from services.schedule import zone
 from services.texts import event_text, st
 from storage.protocols import EvidenceFileStore, NewEvidence, Store, StoreTx, User
 
@@ -97,6 +99,16 @@ class Result:
     stale: bool = False
     duplicate: bool = False
 CaseHook = Callable[[Context, int], Awaitable[list[Reply]]]
+
+
+def prompt_of(reply: Reply) -> dict[str, Any]:
+    """A question as JSON for the session, so it can be shown again."""
+    return {"text": reply.text, "buttons": [[b.label, b.value] for b in reply.buttons], "expects": reply.expects}
+
+
+def reply_of(prompt: dict[str, Any]) -> Reply:
+    buttons = tuple(Button(str(label), str(value)) for label, value in prompt.get("buttons") or [])
+    return Reply(str(prompt.get("text") or ""), buttons, expects=prompt.get("expects"))
 
 
 class ConversationService:
@@ -175,10 +187,13 @@ class ConversationService:
         return state
 
     async def current_question(self, who: Who) -> list[Reply]:
-        """The question a person is on, for a local chat that starts again after a restart."""
+        """The question a person is on, for a local chat that starts again after a restart: an
+        unanswered question asked outside the flow first, then the flow's own."""
         async with self.lock_for(who):
             user = await self.user_for(who)
-            return self.engine.current_question(await self.state_of(user))
+            state = await self.state_of(user)
+            asked = [reply_of(state.prompt)] if state.prompt else []
+            return asked + self.engine.current_question(state)
 
     async def _handle(self, who: Who, event: Event, message_ids: list[int | str]) -> Result:
         if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
@@ -198,17 +213,46 @@ class ConversationService:
                 async with self.store.transaction() as tx:
                     for message_id in message_ids:
                         await tx.mark_processed(who.platform, message_id, now)
+            await self._remember_prompt(user, replies, now)
             return Result(replies)
         state = await self.state_of(user)
-        if state.pending is not None:
-            state.pending = None
+        state.pending = None
+        state.prompt = None
         outcome = self.engine.advance(state, event, now)
         replies = await self._persist(user, outcome, event, message_ids, now, who.platform)
         if any(isinstance(e, CompleteCase) for e in outcome.effects) and outcome.state.case_id is not None:
             ctx = Context(user, outcome.state.lang, "", now, self, event)
+            hooked: list[Reply] = []
             for hook in self.case_ready_hooks:
-                replies += await hook(ctx, outcome.state.case_id)
+                hooked += await hook(ctx, outcome.state.case_id)
+            await self._remember_prompt(user, hooked, now)
+            replies += hooked
         return Result(outcome.replies + replies, answered=outcome.answered, stale=outcome.stale)
+
+    async def _remember_prompt(self, user: User, replies: list[Reply], now: datetime) -> None:
+        """Keep the last question asked outside the flow (filed? reference? delete?), to ask it again
+        after a restart; an answer without a question forgets it."""
+        asking = [r for r in replies if r.buttons or r.expects]
+        prompt = prompt_of(asking[-1]) if asking else None
+        state = await self.state_of(user)
+        if state.prompt == prompt:
+            return
+        state.prompt = prompt
+        async with self.store.transaction() as tx:
+            await tx.save_session(user.id, state.to_dict(), now)
+
+    async def set_language(self, who: Who, lang: str) -> None:
+        """The person's language, decided by the adapter (the local chat reads it from the first message)."""
+        async with self.lock_for(who):
+            user = await self.user_for(who)
+            if user.lang != lang:
+                async with self.store.transaction() as tx:
+                    await tx.set_user_lang(user.id, lang)
+
+    async def is_new_person(self, who: Who) -> bool:
+        """True for a person with no conversation and no case yet."""
+        user = await self.user_for(who)
+        return await self.store.load_session(user.id) is None and not await self.store.list_cases(user.id)
 
     async def set_pending(self, user: User, pending: dict[str, Any] | None, now: datetime) -> None:
         """Route the person's next typed text to a service handler (e.g. a reference number)."""
@@ -360,8 +404,15 @@ class ConversationService:
         answers = await self.store.case_answers(case_id)
         evidence = await self.store.case_evidence(case_id)
         events = await self.store.case_events(case_id)
+        tz = zone(ctx.user.timezone, TIMEZONE.get(case.jurisdiction or "", "UTC"))
         lines = [
-            st("case.header", ctx.lang, id=case.id, status=st(f"status.{case.status}", ctx.lang), date=case.created_at.strftime("%Y-%m-%d %H:%M")),
+            st(
+                "case.header",
+                ctx.lang,
+                id=case.id,
+                status=st(f"status.{case.status}", ctx.lang),
+                date=case.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            ),
             "",
             st("case.answers", ctx.lang),
             *describe_answers(self.engine, answers, ctx.lang),
@@ -374,7 +425,8 @@ class ConversationService:
             )
         lines += ["", st("case.timeline", ctx.lang)]
         label = self._channel_label(ctx.lang)
-        lines += [f"{e.at.strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
+        lines += [f"{e.at.astimezone(tz).strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
+        lines.append(st("case.tz", ctx.lang, tz=str(tz)))
         replies = [Reply("\n".join(lines))]
         replies.append(Reply(st("case.draft", ctx.lang) + "\n\n" + case.draft if case.draft else st("case.no_draft", ctx.lang)))
         return replies
