@@ -275,7 +275,7 @@ class _Turn:
 
     def move_on(self) -> None:
         """After an answer: record history, show alerts, go to the next step (or back to the summary)."""
-        current = self.flow.step(self.s.step)
+        current = self.current_step()
         if not self.s.history or self.s.history[-1] != current.id:
             self.s.history.append(current.id)
         self.alerts()
@@ -284,6 +284,12 @@ class _Turn:
             target = self.first_open_from(target)
             self.s.editing = not isinstance(self.flow.step(target), SummaryStep) if target else False
         self.enter(target)
+
+    def current_step(self) -> Any:
+        """The step the session stands at; only called while a question is open."""
+        if self.s.step is None:
+            raise RuntimeError("no open step")
+        return self.flow.step(self.s.step)
 
     def first_open_from(self, step_id: str | None) -> str | None:
         """While editing: the first step on the path that still needs an answer, or the summary."""
@@ -306,7 +312,7 @@ class _Turn:
             return
         if not self.s.history:
             self.say(t("back_first", self.lang))
-            self.ask(self.flow.step(self.s.step))
+            self.ask(self.current_step())
             return
         previous = self.s.history.pop()
         self.s.editing = False
@@ -381,7 +387,8 @@ class _Turn:
                 lines.append(f"{i}. {option.label} — {option.why}")
             buttons = [Button(o.label, o.value) for o in options]
         else:
-            expects = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}[type(step)]
+            kinds: dict[type, str] = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}
+            expects = kinds[type(step)]
             lines.append(t("hint.nav", lang))
         current = self.s.answers.get(step.id)
         if step.id in self.s.answers and not isinstance(step, (SummaryStep, EvidenceStep, ChoicesStep)):

@@ -27,7 +27,7 @@ from engine.model import (
     TextStep,
 )
 from engine.validators import VALIDATORS
-from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, pydantic_problems
+from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, pydantic_problems, read_source
 
 
 class FlowError(Exception):
@@ -48,14 +48,10 @@ def load_flow(path: str | Path) -> Flow:
 
 def check_flow_file(path: str | Path) -> tuple[Flow | None, list[SourceProblem]]:
     """Parse, validate and cross-check a flow file; returns the flow (if usable) and all problems."""
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [SourceProblem(name, 1, 1, "file not found")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [SourceProblem(name, 1, 1, f"cannot read the file: {exc}")]
-    return check_flow_text(text, name)
+    text, problems = read_source(path)
+    if text is None:
+        return None, problems
+    return check_flow_text(text, str(path))
 
 
 def check_flow_text(text: str, name: str) -> tuple[Flow | None, list[SourceProblem]]:

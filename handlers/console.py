@@ -20,12 +20,11 @@ from urllib.parse import unquote, urlparse
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.i18n import render
 from engine.replies import Reply
-from handlers.kit.text import button_for_text, command_or_text
+from handlers.kit.text import BUTTON_EXPECTS, button_for_text, command_or_text
 from services.conversation import ConversationService, Who
 from services.delivery import Outboxes
 from services.evidence_intake import file_item
 
-BUTTON_EXPECTS = {"choice", "choices", "confirm", "evidence", None}
 
 
 @dataclass

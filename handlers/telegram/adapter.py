@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 from engine.engine import human_size
 from engine.events import ButtonPress, FileInput
 from engine.replies import Reply
+from handlers.kit.buttons import decode_button
 from handlers.kit.text import command_or_text
 from handlers.telegram.albums import AlbumCollector, AlbumPart, Spawn
 from handlers.telegram.intake import (
@@ -32,7 +33,7 @@ from handlers.telegram.intake import (
 )
 from handlers.telegram.journal import UpdateJournal
 from handlers.telegram.order import ChatLocks
-from handlers.telegram.render import MAX_TEXT, answered_text, button_label, decode_button, reply_keyboard, tg_len
+from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
 from handlers.telegram.send import TelegramSender
 from handlers.telegram.texts import tt, unsupported_text
 from services.conversation import ConversationService, Result, Who, lang_from_code
