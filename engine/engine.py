@@ -5,7 +5,6 @@ engine serves Telegram, the local chat and the tests (ARCHITECTURE.md).
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -13,7 +12,7 @@ from typing import Any, Protocol
 from engine import answers as A
 from engine.choice_match import pick
 from engine.conditions import holds
-from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
 from engine.i18n import button_words, t
 from engine.model import (
     ChannelStep,
@@ -118,6 +117,9 @@ class _Turn:
                 return
             if self.navigation(event.value):
                 return
+            if self.s.proposal is not None and event.value in ("_accept", "_reject"):
+                self.settle_proposal(event.value == "_accept")
+                return
         if self.s.status != ACTIVE or not self.s.step:
             self.not_in_flow(event)
             return
@@ -220,6 +222,9 @@ class _Turn:
         self.enter(self.flow.start)
 
     def not_in_flow(self, event: Event) -> None:
+        if isinstance(event, FileInput) and self.engine.evidence_step:
+            self.begin_from_evidence(event)
+            return
         if isinstance(event, FileInput):
             self.say(t("evidence.no_case", self.lang), (Button(t("nav.new", self.lang), "_new"),))
             return
@@ -228,6 +233,47 @@ class _Turn:
             buttons.insert(0, Button(t("nav.continue", self.lang), "_continue"))
         buttons.append(Button(t("nav.cases", self.lang), "_cases"))
         self.say(t("idle", self.lang), tuple(buttons))
+
+    def begin_from_evidence(self, event: FileInput) -> None:
+        """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
+        and asks the first open question, or proposes what was read from it (issue 13)."""
+        self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
+        self.out.effects.append(StartCase())
+        target = self.flow.step(self.engine.evidence_step)
+        added, problem = self.keep_evidence(target, event.items)
+        if problem is not None:
+            self.say(problem.text(self.lang), kind="error")
+        receipt = t("evidence.started", self.lang, count=added) if added else None
+        self.s.step = self.first_open_from(self.flow.start)
+        if not self.propose(event.proposal, receipt):
+            self.enter(self.s.step, prefix=receipt)
+
+    def propose(self, proposal: Proposal | None, prefix: str | None = None) -> bool:
+        """Show what was read for a one-tap "right?", keeping only answers still open; False when none are."""
+        if proposal is None:
+            return False
+        answers = {k: v for k, v in proposal.answers.items() if self.flow.has(k) and k not in self.s.answers}
+        if not answers:
+            return False
+        self.s.proposal = {"text": proposal.text, "answers": answers}
+        self.s.seq += 1
+        self.ask(self.flow.step(self.s.step), prefix)
+        return True
+
+    def settle_proposal(self, accepted: bool) -> None:
+        """"Right": the read facts become answers and are not asked again. "Change": ask as usual."""
+        proposal, self.s.proposal = self.s.proposal or {}, None
+        if accepted:
+            for step_id, value in (proposal.get("answers") or {}).items():
+                self.s.answers[step_id] = value
+                self.out.effects.append(SaveAnswer(step_id, value))
+                if step_id not in self.s.known:
+                    self.s.known.append(step_id)
+            self.out.answered = t("nav.right", self.lang)
+            self.alerts()
+        else:
+            self.out.answered = t("nav.change", self.lang)
+        self.enter(self.first_open_from(self.s.step or self.flow.start), past_known=True)
 
     def reask_or_idle(self, quiet: bool = False) -> None:
         if self.s.status == ACTIVE and self.s.step:
@@ -246,13 +292,15 @@ class _Turn:
                     return branch.goto
         return self.flow.following(step.id)
 
-    def enter(self, step_id: str | None) -> None:
-        """Make `step_id` current (skipping steps whose `when` is false) and show it."""
+    def enter(self, step_id: str | None, prefix: str | None = None, past_known: bool = False) -> None:
+        """Make `step_id` current (skipping steps whose `when` is false, and with `past_known` the ones
+        answered from confirmed evidence: what is known is not asked again) and show it."""
         guard = 0
         while step_id is not None and guard <= len(self.flow.steps):
             guard += 1
             step = self.flow.step(step_id)
-            if step.when is not None and not holds(step.when, self.s.answers):
+            known = past_known and step_id in self.s.known and step_id in self.s.answers
+            if known or (step.when is not None and not holds(step.when, self.s.answers)):
                 step_id = self.next_of(step)
                 continue
             if isinstance(step, MessageStep):
@@ -270,7 +318,7 @@ class _Turn:
             self.s.failures = 0
             current = self.s.answers.get(step_id)
             self.s.selected = list(current) if isinstance(step, ChoicesStep) and isinstance(current, list) else []
-            self.ask(step)
+            self.ask(step, prefix)
             return
 
     def move_on(self) -> None:
@@ -283,7 +331,7 @@ class _Turn:
         if self.s.editing:
             target = self.first_open_from(target)
             self.s.editing = not isinstance(self.flow.step(target), SummaryStep) if target else False
-        self.enter(target)
+        self.enter(target, past_known=True)
 
     def current_step(self) -> Any:
         """The step the session stands at; only called while a question is open."""
@@ -342,8 +390,13 @@ class _Turn:
     # --- asking -----------------------------------------------------------------------------
 
     def ask(self, step: Any, prefix: str | None = None) -> None:
-        """Show the question of `step` with its buttons."""
+        """Show the question of `step` with its buttons (or the facts read from evidence, to confirm first)."""
         lang = self.lang
+        if self.s.proposal is not None:
+            text = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x)
+            buttons = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
+            self.out.replies.append(Reply(text=text, buttons=buttons, expects="confirm", seq=self.s.seq, kind="question"))
+            return
         lines = [prefix] if prefix else []
         lines.append(step.prompt.get(lang))
         buttons: list[Button] = []
@@ -444,6 +497,13 @@ class _Turn:
 
     def text(self, step: Any, raw: str) -> None:
         lang = self.lang
+        if self.s.proposal is not None:
+            picked = self.value_for_text(step, raw)
+            if picked in ("_accept", "_reject"):
+                self.settle_proposal(picked == "_accept")
+                return
+            # Answering the question instead of the proposal: the proposal is set aside.
+            self.s.proposal = None
         if not isinstance(step, (NumberStep, ChoicesStep)):
             # The number of a shown button works wherever a number is not itself the answer
             # (a multiple choice reads "1,3" as its options).
@@ -497,6 +557,8 @@ class _Turn:
                 terms += options[button.value].terms
             if isinstance(step, ConfirmStep) and button.value in ("yes", "no"):
                 terms += button_words(f"_{button.value}")
+            if button.value in ("_accept", "_reject"):
+                terms += button_words("_yes" if button.value == "_accept" else "_no")
             answers.append((button.value, terms))
             navigation.append((button.value, button_words(button.value)))
         # An option's own words come first: 不知道 is "not sure" where that is an option, else "skip".
@@ -580,19 +642,7 @@ class _Turn:
         if len(text) > 10000:
             self.retry(step, A.Rejected("error.too_long", {"length": len(text), "max": 10000}))
             return
-        data = text.encode("utf-8")
-        item = {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "kind": "text",
-            "mime": "text/plain",
-            "size": len(data),
-            "filename": None,
-            "caption": None,
-            "origin": None,
-            "received_at": (self.now).isoformat(),
-            "text": text,
-        }
-        self.files(step, FileInput(items=(item,)))
+        self.files(step, FileInput(items=(A.text_item(text, self.now),)))
 
     def files(self, step: Any, event: FileInput) -> None:
         target = step if isinstance(step, EvidenceStep) else None
@@ -601,11 +651,36 @@ class _Turn:
         if target is None:
             self.retry(step, A.Rejected("error.evidence_kind"))
             return
+        added, problem = self.keep_evidence(target, event.items)
+        have = self.s.answers.get(target.id) or []
+        if problem:
+            self.say(problem.text(self.lang), kind="error")
+        received = t("evidence.received" if step is target else "evidence.outside", self.lang, added=added, count=len(have))
+        if added and self.propose(event.proposal, received):
+            return
+        if step is target:
+            if not added:
+                self.ask(step)
+                return
+            self.out.replies.append(
+                Reply(
+                    text=received,
+                    buttons=(Button(t("nav.done", self.lang), "_done"),),
+                    expects="evidence",
+                    seq=self.s.seq,
+                    kind="ack",
+                )
+            )
+            return
+        self.ask(step, received if added else None)
+
+    def keep_evidence(self, target: EvidenceStep, items: tuple[dict[str, Any], ...]) -> tuple[int, A.Rejected | None]:
+        """Add the acceptable new items to the evidence answer: (how many were added, the first problem)."""
         have: list[dict[str, Any]] = list(self.s.answers.get(target.id) or [])
         known = {i["sha256"] for i in have}
         added = 0
         problem: A.Rejected | None = None
-        for item in event.items:
+        for item in items:
             reason = self.evidence_problem(target, item)
             if reason is None and item["sha256"] in known:
                 reason = A.Rejected("evidence.duplicate")
@@ -622,27 +697,7 @@ class _Turn:
         if added:
             self.s.answers[target.id] = have
             self.out.effects.append(SaveAnswer(target.id, have))
-        if step is target:
-            if problem:
-                self.say(problem.text(self.lang), kind="error")
-            if not added:
-                self.ask(step)
-                return
-            self.out.replies.append(
-                Reply(
-                    text=t("evidence.received", self.lang, added=added, count=len(have)),
-                    buttons=(Button(t("nav.done", self.lang), "_done"),),
-                    expects="evidence",
-                    seq=self.s.seq,
-                    kind="ack",
-                )
-            )
-            return
-        if problem:
-            self.say(problem.text(self.lang), kind="error")
-        if added:
-            self.say(t("evidence.outside", self.lang, count=len(have)))
-        self.ask(step)
+        return added, problem
 
     def evidence_problem(self, step: EvidenceStep, item: dict[str, Any]) -> A.Rejected | None:
         size = int(item.get("size") or 0)

@@ -16,6 +16,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.ok": {"zh": "✅ 全部正确，继续", "en": "✅ All correct, continue"},
     "nav.edit": {"zh": "✏️ 修改：{label}", "en": "✏️ Edit: {label}"},
     "nav.edit_list": {"zh": "✏️ 修改", "en": "✏️ Edit"},
+    "nav.right": {"zh": "✅ 对", "en": "✅ Right"},
+    "nav.change": {"zh": "✏️ 改一下", "en": "✏️ Change it"},
     "nav.to_summary": {"zh": "« 返回核对", "en": "« Back to the summary"},
     "nav.new": {"zh": "📝 开始投诉", "en": "📝 Start a complaint"},
     "nav.new_anyway": {"zh": "📝 开始新的投诉", "en": "📝 Start a new complaint"},
@@ -100,6 +102,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "evidence.outside": {
         "zh": "✅ 已把它保存为证据（共 {count} 份）。我们继续：",
         "en": "✅ Saved it as evidence ({count} in total). Let's carry on:",
+    },
+    "evidence.started": {
+        "zh": "✅ 收到 {count} 份证据，已保存，并为它开始了一个投诉。",
+        "en": "✅ Got {count} evidence item(s) and kept them; I've started a complaint for them.",
     },
     "evidence.no_case": {"zh": "要先开始一个投诉，我才能保存证据。发送 /new 开始。", "en": "Start a complaint first so I can keep your evidence: send /new."},
     "struggling": {

@@ -26,6 +26,10 @@ class SessionState:
     selected: list[str] = field(default_factory=list)
     alerts_shown: list[str] = field(default_factory=list)
     pending: dict[str, Any] | None = None
+    # Facts read from evidence awaiting the person's "right?" ({"text": ..., "answers": {...}}).
+    proposal: dict[str, Any] | None = None
+    # Steps answered from a confirmed proposal: the flow does not ask them again.
+    known: list[str] = field(default_factory=list)
     # The last question asked outside the flow (filed? reference? delete?), shown again after a restart.
     prompt: dict[str, Any] | None = None
 

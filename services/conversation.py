@@ -34,6 +34,7 @@ from engine.replies import (
 )
 from engine.regions import TIMEZONE
 from engine.state import SessionState
+from services.evidence_reading import read_typed
 from services.schedule import zone
 from services.texts import event_text, st
 from storage.protocols import EvidenceFileStore, NewEvidence, Store, StoreTx, User
@@ -226,6 +227,7 @@ class ConversationService:
         state = await self.state_of(user)
         state.pending = None
         state.prompt = None
+        event = read_typed(event, state, self.engine.evidence_step, now)
         outcome = self.engine.advance(state, event, now)
         replies = await self._persist(user, outcome, event, message_ids, now, who.platform)
         if any(isinstance(e, CompleteCase) for e in outcome.effects) and outcome.state.case_id is not None:
