@@ -17,7 +17,7 @@ from engine.events import Event, FileInput, Proposal, TextInput
 from engine.parsing import parse_phone_numbers
 from engine.reading import Findings, extract_from_text, findings_summary
 from engine.reading.summary import text as reading_text
-from engine.regions import PHONE_REGION, TIMEZONE, jurisdiction_of
+from engine.regions import NO_REGION, Region, Regions
 from engine.state import ACTIVE, SessionState
 from services.texts import st
 
@@ -26,17 +26,12 @@ MIN_STORY_CHARS = 6
 _VOICE = {"robot": "robot", "person": "live"}
 
 
-def region_for(state: SessionState) -> str:
-    """The phone region to read numbers in: the case's country, else the one the language suggests."""
-    return PHONE_REGION[jurisdiction_of(state.answers, "jurisdiction", state.lang)]
+def region_of(state: SessionState, regions: Regions) -> Region:
+    """The case's country (its phone region and clock), else the one the language suggests."""
+    return regions.for_answers(state.answers, "jurisdiction", state.lang) or NO_REGION
 
 
-def local_now(state: SessionState, now: datetime) -> datetime:
-    """Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them."""
-    return now.astimezone(ZoneInfo(TIMEZONE[jurisdiction_of(state.answers, "jurisdiction", state.lang)]))
-
-
-def read_typed(event: Event, state: SessionState, evidence_step: str | None, now: datetime) -> Event:
+def read_typed(event: Event, state: SessionState, evidence_step: str | None, regions: Regions, now: datetime) -> Event:
     """A typed story (no complaint open) or a pasted SMS (at the evidence question) as evidence with a
     proposal; any other event unchanged."""
     if not isinstance(event, TextInput) or evidence_step is None:
@@ -47,10 +42,12 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, now
         return event
     if not in_flow and (len(text) < MIN_STORY_CHARS or text.startswith("/")):
         return event
-    findings = extract_from_text(text, local_now(state, now), region_for(state))
+    region = region_of(state, regions)
+    # Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them.
+    findings = extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
     if not in_flow and findings.empty and findings.verdict.kind == "unknown":
         return event
-    return FileInput(items=(text_item(text, now),), proposal=proposal_of(findings, state.lang, region_for(state)))
+    return FileInput(items=(text_item(text, now),), proposal=proposal_of(findings, state.lang, region.phone_region))
 
 
 def proposal_of(findings: Findings, lang: str, region: str) -> Proposal | None:

@@ -9,7 +9,7 @@ from engine.events import FileInput, Proposal
 from engine.loader import load_flow
 from engine.replies import AddEvidence, SaveAnswer, StartCase
 from engine.state import ACTIVE
-from tests.engine.helpers import FixedAdvisor, Talk, item, said
+from tests.engine.helpers import FixedAdvisor, Talk, item, said, shipped_regions
 
 FLOW = load_flow(Path(__file__).resolve().parents[2] / "flows.yaml")
 NUMBER = {"raw": "400 820 1234", "number": "+864008201234", "kind": "shared_cost", "region": "CN", "display": "400 820 1234"}
@@ -20,7 +20,7 @@ READ = Proposal(
 
 
 def talk() -> Talk:
-    return Talk(Engine(FLOW, FixedAdvisor()), "zh")
+    return Talk(Engine(FLOW, FixedAdvisor(), regions=shipped_regions()), "zh")
 
 
 def test_a_screenshot_with_no_complaint_open_starts_one_keeps_it_and_asks_the_first_question_in_one_message() -> None:

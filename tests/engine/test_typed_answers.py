@@ -8,7 +8,7 @@ import pytest
 
 from engine.engine import Engine
 from engine.loader import load_flow
-from tests.engine.helpers import FixedAdvisor, Talk
+from tests.engine.helpers import FixedAdvisor, Talk, shipped_regions
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = load_flow(ROOT / "flows.yaml")
@@ -16,7 +16,7 @@ FLOW = load_flow(ROOT / "flows.yaml")
 
 def at(step_id: str, lang: str = "zh", **answers: object) -> Talk:
     """A conversation standing at `step_id` with `answers` already given."""
-    talk = Talk(Engine(FLOW, FixedAdvisor()), lang)
+    talk = Talk(Engine(FLOW, FixedAdvisor(), regions=shipped_regions()), lang)
     talk.cmd("new")
     talk.state.answers.update({"jurisdiction": "CN", "issue_type": "robocall", **answers})
     talk.state.step = step_id
@@ -103,7 +103,7 @@ def test_typed_words_for_multiple_choice_and_for_yes_or_no() -> None:
 
 def full_cn_robocall(lang: str = "zh") -> Talk:
     """Every question of the CN robocall path answered by typing, as a person would."""
-    talk = Talk(Engine(FLOW, FixedAdvisor()), lang)
+    talk = Talk(Engine(FLOW, FixedAdvisor(), regions=shipped_regions()), lang)
     talk.cmd("new")
     for typed in [
         "中国", "推销电话", "138 0013 8000, 95555", "139 1234 5678", "移动", "某某贷款公司的理财产品推销",
