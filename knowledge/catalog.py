@@ -474,6 +474,14 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
             yield from sourced((*loc, "how", h), f"how[{h}]", how, ch.unverified)
             if how.value is None and how.note is None:
                 yield (*loc, "how", h), "a way to reach the channel needs a value or a note"
+            if (
+                how.value is not None and _URL.match(how.value) and not (how.unverified or ch.unverified)
+                and not any(sources[s].reliability == "official" for s in how.sources if s in sources)
+            ):
+                yield (*loc, "how", h), (
+                    f"the web address {how.value!r} is shown in every draft: give it an official source "
+                    "or mark it `unverified: true`"
+                )
             if how.operator is not None and how.operator not in ch.operators:
                 yield (*loc, "how", h, "operator"), f"operator {how.operator!r} is not listed under operators"
         for f, fmt in enumerate(ch.sms_formats):
