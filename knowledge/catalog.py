@@ -37,6 +37,7 @@ Trigger = Literal[
     "outside_calling_hours",
     "quiet_hours_keyword",
     "dnc_registered_long_enough",
+    "dnc_texts_registered_long_enough",
     "tps_registered_long_enough",
     "robot_without_consent",
 ]
@@ -44,6 +45,8 @@ TRIGGER_PARAMS: dict[str, frozenset[str]] = {
     "outside_calling_hours": frozenset({"start_hour", "end_hour"}),
     "quiet_hours_keyword": frozenset({"start_hour", "end_hour"}),
     "dnc_registered_long_enough": frozenset({"days"}),
+    # in_force: the day the rule began, as YYYYMMDD (params are whole numbers)
+    "dnc_texts_registered_long_enough": frozenset({"days", "in_force"}),
     "tps_registered_long_enough": frozenset({"days"}),
 }
 SMS_PLACEHOLDERS = frozenset({"number", "text"})
