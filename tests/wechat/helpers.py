@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import sqlite3
 import time
 from contextlib import AsyncExitStack
@@ -36,6 +37,9 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeC
 ACCOUNT = "gh_test_account"
 FAST_API = ApiPolicy(attempts=3, backoff=0.02, max_backoff=0.05, timeout=5.0)
 FAST_SEND = SendPolicy(busy_attempts=2, busy_backoff=0.02, retry_every=0.2)
+
+
+_MSG_IDS = itertools.count(int(time.time()))
 
 
 def signature(*parts: str) -> str:
@@ -119,7 +123,7 @@ class Phone:
         self.openid = openid
         self.aes = aes
         self.crypto = WeChatCrypto(TOKEN, AES_KEY, endpoint.api.app_id)
-        self.msg_id = int(time.time() * 1000) * 1000
+        self.msg_id = next(_MSG_IDS) * 1_000_000  # MsgIds are unique across people, as WeChat's are
         self.create_time = 1_790_000_000
         self.seen: list[tuple[float, str]] = []  # passive replies, with when they came
         self.seen_index = 0
