@@ -36,7 +36,7 @@ async def test_inside_the_window_the_reminder_is_a_custom_message_with_its_optio
     case_id = await ask_for_a_reminder_tomorrow(wechat, phone)
     await a_day_later(wechat)
     await phone.expect(f"#{case_id}")
-    assert [i["id"] for i in phone.last_menu()][0] == f"-|_filed:{case_id}"
+    assert phone.last_menu()[0]["id"] == f"-|_filed:{case_id}"
     assert ways(wechat, case_id) == ["custom"]
     assert wechat.api.calls.get(TEMPLATE) is None
 
