@@ -127,6 +127,7 @@ class Phone:
         self.create_time = 1_790_000_000
         self.seen: list[tuple[float, str]] = []  # passive replies, with when they came
         self.seen_index = 0
+        self.session: aiohttp.ClientSession | None = None  # shared by many phones in the benchmark
 
     # --- building and posting pushes --------------------------------------------------------
 
@@ -158,9 +159,12 @@ class Phone:
         if query is None or body is None:
             query, body = self.signed_query(xml)
         started = time.monotonic()
-        async with aiohttp.ClientSession() as session, session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
-            text = await resp.text()
-            status = resp.status
+        if self.session is not None:
+            async with self.session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
+                text, status = await resp.text(), resp.status
+        else:
+            async with aiohttp.ClientSession() as session, session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
+                text, status = await resp.text(), resp.status
         passive = self.read_passive(query, text) if status == 200 and text != "success" else None
         if passive is not None:
             self.seen.append((started, passive))  # before any custom message of this push
@@ -209,9 +213,10 @@ class Phone:
                 if contains in everything[index]:
                     self.seen_index = index + 1
                     return everything[index]
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise AssertionError(f"nothing containing {contains!r}; new: {everything[self.seen_index:]!r}")
-            await asyncio.sleep(0.01)
+            await self.endpoint.api.wait_new(self.openid, min(left, 0.05))
 
     def _ordered(self) -> list[str]:
         events = [(at, text) for at, text in self.seen]
