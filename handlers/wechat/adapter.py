@@ -179,7 +179,7 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
-        if self.sender.held.of(openid):
+        if self.sender.held.has(openid):
             # Held messages are older than this answer: they go first, so no passive reply.
             self.no_passive(job)
             await job.answered.wait()

@@ -95,6 +95,7 @@ class WeChatBot:
         )
         self.outbox = WeChatOutbox(self.sender, self.api, options.reminder_template_id, self.adapter.lang_of)
         app.outboxes.register(PLATFORM, self.outbox)
+        app.service.erase_hooks.append(self.journal.erase_person)
         app.service.erase_hooks.append(self.erase_person)
 
     async def erase_person(self, user_id: int, case_id: int) -> None:

@@ -6,7 +6,6 @@ replies plus the custom messages the fake WeChat API accepted, in the order they
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import itertools
 import sqlite3
