@@ -32,6 +32,7 @@ from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event
 from handlers.telegram.journal import UpdateJournal
 from handlers.wechat.api import TooBig, WeChatApi, WeChatError
 from handlers.wechat.push import Push
+from handlers.wechat.inbox import JournalWriter
 from handlers.wechat.render import Outgoing, one_text, render_all
 from handlers.wechat.send import WeChatSender
 from handlers.wechat.texts import unsupported_text, wt
@@ -80,6 +81,7 @@ class WeChatAdapter:
         self.journal = journal
         self.max_download_bytes = max_download_bytes
         self.answer_within = answer_within
+        self.inbox = JournalWriter(service.store, service.clock, PLATFORM)
         self._queues: dict[str, collections.deque[Job]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._inflight: dict[str, Job] = {}
@@ -98,8 +100,7 @@ class WeChatAdapter:
             return job
         if await self.service.store.is_processed(PLATFORM, push.key):
             return None
-        async with self.service.store.transaction() as tx:
-            await tx.journal_updates(PLATFORM, [InboundUpdate(push.journal_id, push.openid, push.to_payload())], self.now())
+        await self.inbox.record(InboundUpdate(push.journal_id, push.openid, push.to_payload()))
         if push.key in self._inflight:  # a retry that came in while this one was being journaled
             return self._inflight[push.key]
         job = Job(push, asyncio.get_running_loop().create_future())
