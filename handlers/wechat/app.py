@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
+import aiohttp
 from aiohttp import web
 
 from app.bootstrap import App, DefinitionError, build_app, setup_logging
@@ -177,7 +178,7 @@ class WeChatBot:
             return
         try:
             await self.api.create_menu(custom_menu())
-        except (TimeoutError, WeChatError, OSError) as exc:
+        except (TimeoutError, WeChatError, OSError, aiohttp.ClientError) as exc:
             log.warning("menu/create failed: %s", exc)
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.fakewechat import Fault
 from tests.wechat.helpers import Endpoint, Phone
 
@@ -79,3 +81,16 @@ async def until_held(endpoint: Endpoint, count: int, timeout: float = 5.0) -> No
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"not {count} held")
         await asyncio.sleep(0.02)
+
+
+async def test_a_failing_menu_create_does_not_stop_the_start_and_logs_no_token(
+    endpoint: Endpoint, caplog: pytest.LogCaptureFixture
+) -> None:
+    endpoint.api.fail("/cgi-bin/menu/create", Fault(status=503, times=10))
+    await endpoint.start()
+    phone = Phone(endpoint)
+    await start_case(phone)
+    assert endpoint.api.menus == []
+    assert "menu/create failed" in caplog.text
+    assert "access_token" not in caplog.text and "tok_" not in caplog.text
+    assert phone.openid not in caplog.text
