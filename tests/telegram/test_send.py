@@ -58,7 +58,8 @@ async def test_messages_to_one_chat_are_spaced_by_the_per_chat_limit(runner: Bot
     assert await bot.outbox.deliver(str(CHAT), [Reply(f"提醒 {i}") for i in range(4)])
     times = [c.time for c in runner.server.calls_to("sendMessage")]
     gaps = [b - a for a, b in pairwise(times)]
-    assert len(times) == 4 and min(gaps) >= 0.085, gaps
+    # The first request also opens the connection, so its arrival may lag its slot: judge the later gaps.
+    assert len(times) == 4 and min(gaps[1:]) >= 0.085 and times[-1] - times[0] >= 0.25, gaps
 
 
 async def test_the_overall_limit_holds_across_chats(runner: BotRunner) -> None:
@@ -68,7 +69,9 @@ async def test_the_overall_limit_holds_across_chats(runner: BotRunner) -> None:
         runner.server.user(chat)
         assert await bot.outbox.deliver(str(chat), [Reply("提醒")])
     times = [c.time for c in runner.server.calls_to("sendMessage")]
-    assert times[-1] - times[0] >= 3 * 0.05 * 0.9
+    # Slots are 0.05 s apart; the first request also opens the connection, so its arrival may lag the
+    # slot it got. Unlimited, the four would arrive within a few milliseconds.
+    assert times[-1] - times[0] >= 2 * 0.05
 
 
 async def test_a_long_reply_is_split_on_lines_with_the_keyboard_on_the_last_piece(bot: BotRunner) -> None:
