@@ -46,7 +46,9 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "wechat"
 MEDIA_KINDS = {"image": None, "voice": "audio", "video": "video", "shortvideo": "video", "file": None}
-TEXT_EXPECTS = frozenset({"text", "number", "phone", "datetime"})
+# Questions a voice message's recognised text can answer (typed answers work for choices too);
+# at the evidence question, or with no question on screen, the recording itself is the point.
+SPOKEN_EXPECTS = frozenset({"text", "number", "phone", "datetime", "choice", "choices", "confirm"})
 # The custom menu's keys (menu.py) as the commands they stand for.
 MENU_KEYS = {"NEW": "new", "CASES": "cases", "HELP": "help"}
 MAX_SHOWN = 10_000
@@ -195,7 +197,7 @@ class WeChatAdapter:
                 await self.settle(push)
                 return
             await self.apply(job, event)
-        elif msg_type == "voice" and (message.recognition or "").strip() and await self.expects_text(openid):
+        elif msg_type == "voice" and (message.recognition or "").strip() and await self.answers_by_voice(openid):
             await self.apply(job, TextInput(str(message.recognition).strip()))
         elif msg_type in MEDIA_KINDS or (msg_type == "unknown" and fields.get("MsgType") == "file" and fields.get("MediaId")):
             await self.media(job, fields, MEDIA_KINDS.get(msg_type) if msg_type != "unknown" else None)
@@ -276,9 +278,9 @@ class WeChatAdapter:
         questions = await self.service.current_question(self.who(openid))
         return questions[-1] if questions else None
 
-    async def expects_text(self, openid: str) -> bool:
+    async def answers_by_voice(self, openid: str) -> bool:
         shown = await self.shown(openid)
-        return shown is not None and shown.expects in TEXT_EXPECTS
+        return shown is not None and shown.expects in SPOKEN_EXPECTS
 
     async def text_event(self, openid: str, content: str, menu_id: Any) -> Event | list[Reply]:
         """A menu tap as the button it stands for; a number or an option's words as that option."""
