@@ -29,7 +29,7 @@ from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.replies import Reply
 from handlers.kit.buttons import decode_button
 from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event
-from handlers.telegram.journal import UpdateJournal
+from handlers.kit.journal import UpdateJournal
 from handlers.wechat.api import TooBig, WeChatApi, WeChatError
 from handlers.wechat.push import Push
 from handlers.wechat.inbox import JournalWriter
@@ -150,16 +150,18 @@ class WeChatAdapter:
             while queue:
                 job = queue[0]
                 try:
-                    await self.handle(job)
-                except Exception:
-                    log.exception("push failed")
-                    await self.apologise(job)
+                    # Forgotten by the journal once handled, even after an apology; kept if cancelled.
+                    with self.journal.handling(job.push):
+                        try:
+                            await self.handle(job)
+                        except Exception:
+                            log.exception("push failed")
+                            await self.apologise(job)
                 finally:
                     queue.popleft()
                     self._inflight.pop(job.push.key, None)
                     if not job.first.done():
                         job.first.set_result(None)
-                    self.journal.release([job.push.journal_id])
         finally:
             self._queues.pop(openid, None)
             self._workers.pop(openid, None)

@@ -22,7 +22,7 @@ from aiohttp import web
 from app.bootstrap import App, DefinitionError, build_app, setup_logging
 from app.settings import Settings, load_settings
 from handlers.kit.evidence import MB, evidence_limit
-from handlers.telegram.journal import UpdateJournal
+from handlers.kit.journal import UpdateJournal
 from handlers.wechat.adapter import PLATFORM, WeChatAdapter
 from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
 from handlers.wechat.held import HeldMessages
