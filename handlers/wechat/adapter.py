@@ -61,6 +61,7 @@ class Job:
     push: Push
     first: asyncio.Future[str | None]
     answered: asyncio.Event = field(default_factory=asyncio.Event)
+    replayed: bool = False
 
 
 class WeChatAdapter:
@@ -130,7 +131,7 @@ class WeChatAdapter:
             except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
                 log.warning("a journaled push could not be read back: %s", type(exc).__name__)
         for push in sorted(pushes, key=lambda p: p.arrived_ns):
-            job = Job(push, asyncio.get_running_loop().create_future())
+            job = Job(push, asyncio.get_running_loop().create_future(), replayed=True)
             job.first.set_result(None)
             job.answered.set()
             self._enqueue(job)
@@ -184,6 +185,8 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
+        if job.replayed and await self.service.store.is_processed(PLATFORM, push.key):
+            return  # handled before the stop; only its journal row was left
         if self.sender.held.has(openid):
             # Held messages are older than this answer: they go first, so no passive reply.
             self.no_passive(job)
