@@ -16,7 +16,7 @@ from engine.i18n import t
 from engine.model import ChoiceStep, ChoicesStep, DateTimeStep, NumberStep, Option, PhoneStep, TextStep
 from engine.parsing import parse_phone_numbers, parse_when
 from engine.parsing.datetimes import TimeProblem
-from engine.regions import PHONE_REGION, TIMEZONE, jurisdiction_of
+from engine.regions import NO_REGION, Regions
 from engine.validators import VALIDATORS
 
 
@@ -144,11 +144,11 @@ def parse_choices_text(step: ChoicesStep, raw: str, lang: str) -> list[str] | No
     return None
 
 
-def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str) -> Accepted | Rejected:
+def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str, regions: Regions) -> Accepted | Rejected:
     if looks_garbled(raw):
         return Rejected("error.not_text")
-    region = PHONE_REGION[jurisdiction_of(answers, step.region_from, lang)]
-    numbers, problems = parse_phone_numbers(raw, region)
+    region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
+    numbers, problems = parse_phone_numbers(raw, region.phone_region)
     if problems:
         first = problems[0]
         return Rejected("error.phone_problem", {"raw": first.raw[:40], "reason": t(f"phone.{first.reason}", lang)})
@@ -167,12 +167,12 @@ def phones_label(values: list[dict[str, Any]]) -> str:
 
 
 def datetime_answer(
-    step: DateTimeStep, raw: str, answers: dict[str, Any], lang: str, now: datetime
+    step: DateTimeStep, raw: str, answers: dict[str, Any], lang: str, now: datetime, regions: Regions
 ) -> Accepted | Rejected:
     if looks_garbled(raw):
         return Rejected("error.not_text")
-    tz = TIMEZONE[jurisdiction_of(answers, step.region_from, lang)]
-    parsed = parse_when(clean_text(raw)[:200], now, tz, lang)
+    region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
+    parsed = parse_when(clean_text(raw)[:200], now, region.timezone, lang, date_order=region.date_order)
     if isinstance(parsed, TimeProblem):
         if parsed.reason == "future" and step.allow_future:
             return Rejected("error.time_unreadable")
