@@ -16,15 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
-from engine.answers import small_number
-from engine.engine import Engine, describe_answers, human_size
+from engine.engine import Engine
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
-from engine.i18n import t
 from engine.replies import (
     AddEvidence,
     Button,
     CompleteCase,
-    DeleteAnswer,
     Outcome,
     RecordEvent,
     Reply,
@@ -33,8 +30,10 @@ from engine.replies import (
     StartCase,
 )
 from engine.state import SessionState
-from services.texts import event_text, st
+from services.commands import Commands
+from services.evidence_reading import read_typed
 from services.outbox import reply_to_row, wall_clock
+from services.texts import st
 from storage.protocols import EvidenceFileStore, NewEvidence, SessionConflict, Store, StoreTx, User
 
 log = logging.getLogger(__name__)
@@ -116,6 +115,20 @@ class _AlreadyApplied(Exception):
 CaseHook = Callable[[Context, int], Awaitable[list[Reply]]]
 
 
+def last_prompt(replies: list[Reply]) -> dict[str, Any] | None:
+    """The last question among `replies` as JSON for the session, so it can be shown again."""
+    asking = [r for r in replies if r.buttons or r.expects]
+    if not asking:
+        return None
+    reply = asking[-1]
+    return {"text": reply.text, "buttons": [[b.label, b.value] for b in reply.buttons], "expects": reply.expects}
+
+
+def reply_of(prompt: dict[str, Any]) -> Reply:
+    buttons = tuple(Button(str(label), str(value)) for label, value in prompt.get("buttons") or [])
+    return Reply(str(prompt.get("text") or ""), buttons, expects=prompt.get("expects"))
+
+
 class ConversationService:
     """Applies events to one person's conversation, durably and in order."""
 
@@ -126,6 +139,7 @@ class ConversationService:
         engine: Engine,
         drafter: Drafter,
         clock: Callable[[], datetime] = utcnow,
+        commands: Commands | None = None,
     ) -> None:
         self.store = store
         self.files = files
@@ -133,16 +147,8 @@ class ConversationService:
         self.drafter = drafter
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
-        self.commands: dict[str, CommandHandler] = {
-            "cases": self._cases,
-            "case": self._case,
-            "delete": self._delete,
-        }
-        self.buttons: dict[str, CommandHandler] = {
-            "_cases": self._cases,
-            "_delete": self._delete_confirmed,
-            "_keepcase": self._delete_declined,
-        }
+        # The commands and buttons answered here rather than by the engine (services/commands.py).
+        self.commands = commands if commands is not None else Commands()
         # Extension points for features built on the conversation (follow-up, export, rules):
         # a text typed while `state.pending["kind"]` is set goes to pending_handlers[kind], and
         # each case_ready hook may add replies once a case is finished.
@@ -251,10 +257,13 @@ class ConversationService:
         return state
 
     async def current_question(self, who: Who) -> list[Reply]:
-        """The question a person is on, for a local chat that starts again after a restart."""
+        """The question a person is on, for a local chat that starts again after a restart: an
+        unanswered question asked outside the flow first, then the flow's own."""
         async with self.serialized(who):
             user = await self.user_for(who)
-            return self.engine.current_question(await self.state_of(user))
+            state = await self.state_of(user)
+            asked = [reply_of(state.prompt)] if state.prompt else []
+            return asked + self.engine.current_question(state)
 
     async def _handle(self, who: Who, event: Event, message_ids: list[int | str]) -> Result:
         if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
@@ -270,14 +279,40 @@ class ConversationService:
                 handler, arg = self.pending_handlers[pending["kind"]], event.text
         if handler is not None:
             replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
+            await self._remember_prompt(user, replies, now)
             return await self.settle(who, message_ids, replies)
         state, version = await self.versioned_state(user)
-        if state.pending is not None:
-            state.pending = None
+        state.pending = None
+        state.prompt = None
+        event = read_typed(event, state, self.engine.evidence_step, self.engine.regions, now)
         outcome = self.engine.advance(state, event, now)
         replies, outbox = await self._persist(user, who, outcome, event, message_ids, now, version)
         queued = who.platform in self.outbox_platforms
         return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued)
+
+    async def _remember_prompt(self, user: User, replies: list[Reply], now: datetime) -> None:
+        """Keep the last question asked outside the flow (filed? reference? delete?), to ask it again
+        after a restart; an answer without a question forgets it."""
+        prompt = last_prompt(replies)
+        state = await self.state_of(user)
+        if state.prompt == prompt:
+            return
+        state.prompt = prompt
+        async with self.store.transaction() as tx:
+            await tx.save_session(user.id, state.to_dict(), now)
+
+    async def set_language(self, who: Who, lang: str) -> None:
+        """The person's language, decided by the adapter (the local chat reads it from the first message)."""
+        async with self.serialized(who):
+            user = await self.user_for(who)
+            if user.lang != lang:
+                async with self.store.transaction() as tx:
+                    await tx.set_user_lang(user.id, lang)
+
+    async def is_new_person(self, who: Who) -> bool:
+        """True for a person with no conversation and no case yet."""
+        user = await self.user_for(who)
+        return await self.store.load_session(user.id) is None and not await self.store.list_cases(user.id)
 
     async def versioned_state(self, user: User) -> tuple[SessionState, int]:
         """The person's state and the version it was read at, for a save that must not overwrite a newer one."""
@@ -295,12 +330,11 @@ class ConversationService:
             await tx.save_session(user.id, state.to_dict(), now)
 
     def _service_handler(self, event: Event) -> tuple[CommandHandler | None, str]:
-        if isinstance(event, Command) and event.name.lower() in self.commands:
-            return self.commands[event.name.lower()], event.arg.strip()
+        if isinstance(event, Command):
+            return self.commands.handler(event.name.lower()), event.arg.strip()
         if isinstance(event, ButtonPress):
             name, _, arg = event.value.partition(":")
-            if name in self.buttons:
-                return self.buttons[name], arg
+            return self.commands.button(name), arg
         return None, ""
 
     async def _persist(
@@ -338,15 +372,12 @@ class ConversationService:
                     await tx.save_answer(state.case_id, effect.step_id, effect.value, now)
                     if effect.step_id in CASE_COLUMNS:
                         await tx.update_case(state.case_id, now, **{CASE_COLUMNS[effect.step_id]: effect.value})
-                elif isinstance(effect, DeleteAnswer):
-                    await tx.delete_answer(state.case_id, effect.step_id)
                 elif isinstance(effect, AddEvidence):
                     await self._add_evidence_row(tx, state.case_id, effect.item, now)
                 elif isinstance(effect, RecordEvent):
                     await tx.add_event(state.case_id, effect.kind, effect.data, now)
                 elif isinstance(effect, CompleteCase):
                     finished = await self._complete(tx, state, now)
-            await tx.save_session(user.id, state.to_dict(), now, expected_version=version)
             replies = list(outcome.replies)
             if finished is not None and state.case_id is not None:
                 replies += [
@@ -354,8 +385,13 @@ class ConversationService:
                     Reply(st("draft.saved", state.lang, id=state.case_id), kind="info"),
                 ]
                 ctx = Context(user, state.lang, "", now, self, event)
+                hooked: list[Reply] = []
                 for hook in self.case_ready_hooks:
-                    replies += await hook(ctx, state.case_id)
+                    hooked += await hook(ctx, state.case_id)
+                # The question a hook adds (filed yet?) is asked again after a restart.
+                state.prompt = last_prompt(hooked)
+                replies += hooked
+            await tx.save_session(user.id, state.to_dict(), now, expected_version=version)
             outbox = await self._enqueue(tx, who, replies)
         return replies, outbox
 
@@ -405,105 +441,3 @@ class ConversationService:
             source = str(item.get("source") or "")
             if item.get("temporary") and source and source not in (keep or set()):
                 await self.files.discard_temp(Path(source))
-
-    # --- service commands -------------------------------------------------------------------
-
-    async def owned_case(self, ctx: Context) -> tuple[int | None, list[Reply]]:
-        """The case id named in ctx.arg if it is this person's; else a friendly refusal."""
-        text = ctx.arg.strip().lstrip("#")
-        case_id = small_number(text)
-        if case_id is None:
-            return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))] if text else []
-        if await self.store.get_case(case_id, ctx.user.id) is None:
-            return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))]
-        return case_id, []
-
-    async def _cases(self, ctx: Context) -> list[Reply]:
-        cases = await self.store.list_cases(ctx.user.id)
-        if not cases:
-            return [Reply(st("cases.none", ctx.lang), (Button(t("nav.new", ctx.lang), "_new"),))]
-        issue_labels = self._issue_labels(ctx.lang)
-        lines = [st("cases.header", ctx.lang)]
-        for case in cases[:50]:
-            lines.append(
-                st(
-                    "cases.line",
-                    ctx.lang,
-                    id=case.id,
-                    date=case.created_at.strftime("%Y-%m-%d"),
-                    issue=issue_labels.get(case.issue_type or "", "—"),
-                    status=st(f"status.{case.status}", ctx.lang),
-                )
-            )
-        lines.append(st("cases.hint", ctx.lang, id=cases[0].id))
-        return [Reply("\n".join(lines))]
-
-    def _channel_label(self, lang: str) -> Callable[[str], str]:
-        advisor = self.engine.advisor
-        return (lambda value: advisor.label(value, lang)) if advisor else (lambda value: value)
-
-    def _issue_labels(self, lang: str) -> dict[str, str]:
-        step = self.engine.flow.step("issue_type") if self.engine.flow.has("issue_type") else None
-        return {o.value: o.label.get(lang) for o in getattr(step, "options", [])}
-
-    async def _case(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("case.usage", ctx.lang))]
-        case = await self.store.get_case(case_id, ctx.user.id)
-        assert case is not None
-        answers = await self.store.case_answers(case_id)
-        evidence = await self.store.case_evidence(case_id)
-        events = await self.store.case_events(case_id)
-        lines = [
-            st("case.header", ctx.lang, id=case.id, status=st(f"status.{case.status}", ctx.lang), date=case.created_at.strftime("%Y-%m-%d %H:%M")),
-            "",
-            st("case.answers", ctx.lang),
-            *describe_answers(self.engine, answers, ctx.lang),
-            "",
-            st("case.evidence", ctx.lang, count=len(evidence)),
-        ]
-        for n, item in enumerate(evidence, 1):
-            lines.append(
-                st("case.evidence_line", ctx.lang, n=n, kind=st(f"kind.{item.kind}", ctx.lang), size=human_size(item.size), sha=item.sha256)
-            )
-        lines += ["", st("case.timeline", ctx.lang)]
-        label = self._channel_label(ctx.lang)
-        lines += [f"{e.at.strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
-        replies = [Reply("\n".join(lines))]
-        replies.append(Reply(st("case.draft", ctx.lang) + "\n\n" + case.draft if case.draft else st("case.no_draft", ctx.lang)))
-        return replies
-
-    async def _delete(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("delete.usage", ctx.lang))]
-        return [
-            Reply(
-                st("delete.confirm", ctx.lang, id=case_id),
-                (Button(st("delete.yes", ctx.lang), f"_delete:{case_id}"), Button(st("delete.no", ctx.lang), "_keepcase")),
-                expects="confirm",
-            )
-        ]
-
-    async def _delete_confirmed(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("delete.usage", ctx.lang))]
-        state = await self.state_of(ctx.user)
-        async with self.store.transaction() as tx:
-            orphaned = await tx.delete_case(case_id)
-            # Replies still queued may quote the case; the answer to this erase is queued after it.
-            await tx.forget_chat_outbox(ctx.user.platform, ctx.user.external_id)
-            if state.case_id == case_id:
-                await tx.save_session(ctx.user.id, SessionState(lang=state.lang).to_dict(), ctx.now)
-        for rel_path in orphaned:
-            await self.files.remove(rel_path)
-        for hook in self.erase_hooks:
-            await hook(ctx.user.id, case_id)
-        await self.store.scrub()
-        log.info("case erased with %d file(s)", len(orphaned))
-        return [Reply(st("delete.done", ctx.lang, id=case_id))]
-
-    async def _delete_declined(self, ctx: Context) -> list[Reply]:
-        return [Reply(st("delete.kept", ctx.lang))]
