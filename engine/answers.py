@@ -61,7 +61,8 @@ def looks_garbled(text: str) -> bool:
 
 def text_answer(step: TextStep, raw: str) -> Accepted | Rejected:
     text = raw.strip()
-    if looks_garbled(text):
+    if looks_garbled(text) or (text and all(unicodedata.category(ch).startswith("C") for ch in text)):
+        # Control or format characters alone (a stray \x01\x02) are no answer to keep.
         return Rejected("error.not_text")
     if not text:
         return Rejected("error.empty")
@@ -81,6 +82,11 @@ def text_answer(step: TextStep, raw: str) -> Accepted | Rejected:
 _NUMBER = re.compile(r"^[^\d\-]*(-?\d+(?:\.\d+)?)\s*[^\d]*$")
 
 
+def plain_number(value: float) -> str:
+    """A limit as people write it: 100,000,000 rather than 1e+08."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
     text = clean_text(raw).replace(",", "").replace(" ", "")
     match = _NUMBER.match(text)
@@ -90,9 +96,9 @@ def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
     if step.integer and not number.is_integer():
         return Rejected("error.integer")
     if step.min is not None and number < step.min:
-        return Rejected("error.number_min", {"min": f"{step.min:g}"})
+        return Rejected("error.number_min", {"min": plain_number(step.min)})
     if step.max is not None and number > step.max:
-        return Rejected("error.number_max", {"max": f"{step.max:g}"})
+        return Rejected("error.number_max", {"max": plain_number(step.max)})
     value: float | int = int(number) if number.is_integer() else number
     return Accepted(value, f"{value:g}" if isinstance(value, float) else str(value))
 

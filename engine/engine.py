@@ -45,6 +45,11 @@ from engine.state import ACTIVE, DONE, PAUSED, SessionState
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+# What /lang understands; anything else is refused with the choices rather than switching.
+LANGUAGE_NAMES = {
+    **{k: "zh" for k in ("zh", "zh-cn", "zh-hans", "zh_cn", "cn", "中文", "汉语", "chinese", "简体中文")},
+    **{k: "en" for k in ("en", "en-us", "en-gb", "en_us", "english", "英文", "英语")},
+}
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
 # The summary shows at most this many lines of answers (plus its question and hint: 12 in all).
 SUMMARY_LINES = 10
@@ -184,8 +189,11 @@ class _Turn:
         elif name == "help":
             self.help()
         elif name == "lang":
-            wanted = arg.lower()[:2] if arg else ""
-            self.s.lang = wanted if wanted in ("zh", "en") else ("en" if self.lang == "zh" else "zh")
+            wanted = LANGUAGE_NAMES.get(arg.strip().lower()) if arg.strip() else ("en" if self.lang == "zh" else "zh")
+            if wanted is None:
+                self.say(t("lang_unknown", self.lang, name=arg.strip()[:20]), kind="error")
+                return
+            self.s.lang = wanted
             self.out.effects.append(SetLanguage(self.s.lang))
             self.say(t("lang_switched", self.lang))
             self.reask_or_idle()

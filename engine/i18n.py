@@ -142,6 +142,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "There is no command /{name}. Available commands:\n{commands}",
     },
     "lang_switched": {"zh": "已切换为中文。", "en": "Switched to English."},
+    "lang_unknown": {
+        "zh": "没有“{name}”这种语言。可以选：/lang zh（中文）或 /lang en（English）。",
+        "en": "I don't speak “{name}”. Choose /lang zh (中文) or /lang en (English).",
+    },
     "restarted": {"zh": "从头再来一遍，你之前的回答都还在，可以点「保留原答案」。", "en": "Starting over from the first question — your answers are kept; tap \"Keep my answer\" to reuse one."},
     "summary.skipped": {"zh": "（已跳过）", "en": "(skipped)"},
     "summary.items": {"zh": "{count} 份", "en": "{count} item(s)"},
