@@ -5,6 +5,7 @@ One function per step type; each returns `Accepted` (value + how to show it) or 
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -193,3 +194,19 @@ def time_label(iso: str) -> str:
     if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
         return moment.strftime("%Y-%m-%d")
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def text_item(text: str, now: datetime) -> dict[str, Any]:
+    """A pasted message (an SMS, a story) as an evidence item: hashed like a file, kept as text."""
+    data = text.encode("utf-8")
+    return {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "kind": "text",
+        "mime": "text/plain",
+        "size": len(data),
+        "filename": None,
+        "caption": None,
+        "origin": None,
+        "received_at": now.isoformat(),
+        "text": text,
+    }

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Collection, Protocol, TextIO
+from urllib.parse import unquote, urlparse
 
 from engine.engine import human_size
-from engine.events import ButtonPress, Command, Event, FileInput
-from engine.i18n import t
+from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.i18n import render, t
 from engine.model import EvidenceStep
 from engine.replies import Reply
 from handlers.kit.text import BUTTON_EXPECTS, button_for_text, command_or_text
@@ -49,6 +51,8 @@ class ConsoleChat:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     last: Reply | None = None
     lang: str = "zh"
+    # No --lang given: a new person's first typed words decide the language.
+    guess_lang: bool = False
     outbox: OutboxSender = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +64,7 @@ class ConsoleChat:
         self.emit([reply])
 
     def emit(self, replies: list[Reply]) -> None:
+        replies = [self.with_file_hint(r) for r in replies]
         for reply in replies:
             if self.json_mode:
                 self.out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
@@ -84,10 +89,17 @@ class ConsoleChat:
         self.out.write("> ")
         self.out.flush()
 
+    def with_file_hint(self, reply: Reply) -> Reply:
+        """Where evidence is asked for, say how files get into a terminal (/file or a dragged path)."""
+        if reply.expects != "evidence":
+            return reply
+        return replace(reply, text=reply.text + "\n" + console_text("file_hint", self.lang))
+
     async def greet(self) -> None:
         """On start: replies the last run never printed; else the current question, or a welcome."""
         user = await self.service.user_for(self.who)
         self.lang = user.lang
+        self.guess_lang = self.guess_lang and await self.service.is_new_person(self.who)
         if await self.outbox.resume(self.who.external_id):
             return
         replies = await self.service.current_question(self.who)
@@ -100,11 +112,25 @@ class ConsoleChat:
         event = await self.parse(raw.rstrip("\r\n"))
         if event is None:
             return
+        if isinstance(event, TextInput) and self.guess_lang:
+            await self.decide_language(event.text)
         if isinstance(event, ConsoleProblem):
             user = await self.service.user_for(self.who)
             self.emit([event.reply(user.lang)])
             return
         await self.handle(event)
+        if isinstance(event, Command) and event.name.lower() == "help":
+            self.emit([Reply(console_text("help", self.lang))])
+
+    async def decide_language(self, text: str) -> None:
+        """Without --lang, a new person's first words choose the language: Chinese typed, Chinese answered."""
+        lang = script_of(text)
+        if lang is None:
+            return
+        self.guess_lang = False
+        if lang != self.lang:
+            await self.service.set_language(self.who, lang)
+            self.lang = lang
 
     async def handle(self, event: Event) -> None:
         """Apply the event, then print its replies from the outbox (only this chat's own: another
@@ -134,6 +160,8 @@ class ConsoleChat:
                     return self.text_event(str(data["text"]))
         if text == "/file" or text.startswith(("/file ", "/file\t")):
             return await self.file_event(text[5:].strip())
+        if looks_like_path(text):
+            return await self.file_event(text)
         if not self.json_mode and self.last is not None and self.last.expects in BUTTON_EXPECTS:
             button = self.button_named(text)
             if button is not None:
@@ -148,7 +176,7 @@ class ConsoleChat:
         return button_for_text(self.last.buttons, text)
 
     async def file_event(self, raw_path: str) -> Event | ConsoleProblem:
-        raw_path = raw_path.strip().strip("'\"")
+        raw_path = unquote_path(raw_path)
         if not raw_path:
             return ConsoleProblem("请在 /file 后写文件路径，例如 /file ~/截图.png", "Add a path after /file, e.g. /file ~/screenshot.png")
         shown = raw_path if len(raw_path) <= 80 else raw_path[:77] + "…"
@@ -181,6 +209,58 @@ class ConsoleChat:
         return int(step.max_size_mb * 1024 * 1024) if step else None
 
 
+CONSOLE_TEXTS = {
+    "file_hint": {
+        "zh": "（本地聊天：发送 /file 文件路径，或把文件拖进这个窗口后按回车。）",
+        "en": "(Local chat: send /file PATH, or drag the file into this window and press Enter.)",
+    },
+    "help": {
+        "zh": "本地聊天：/file 路径 添加证据文件（也可以直接粘贴或拖入文件路径）。",
+        "en": "Local chat: /file PATH attaches an evidence file (or paste / drag the file's path in).",
+    },
+}
+
+
+def console_text(key: str, lang: str) -> str:
+    return render(CONSOLE_TEXTS, key, lang)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def script_of(text: str) -> str | None:
+    """The language a text is written in, as far as its script tells: zh, en, or None (digits only)."""
+    if _CJK.search(text):
+        return "zh"
+    if _LATIN.search(text):
+        return "en"
+    return None
+
+
+def unquote_path(raw: str) -> str:
+    """A path as a terminal pastes or drags it: quoted, as a file:// URL, or with backslash-escaped spaces."""
+    text = raw.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    if text.startswith("file://"):
+        parsed = urlparse(text)
+        return unquote(parsed.path)
+    return re.sub(r"\\(.)", r"\1", text) if "\\" in text else text
+
+
+def looks_like_path(text: str) -> bool:
+    """A line that is only a file path, pasted or dragged in (/a/b.png, ~/x.png, file://..., quoted)."""
+    candidate = unquote_path(text)
+    if "\n" in candidate or not candidate:
+        return False
+    if candidate != text.strip() or candidate.startswith(("~/", "./", "../")):
+        return True
+    head = candidate.split(" ", 1)[0]
+    # "/new" is a command; "/home/me/shot.png" (a second slash in its first word) is a path.
+    return candidate.startswith("/") and "/" in head[1:]
+
+
 @dataclass
 class ConsoleOutbox:
     """Delivers due reminders to the person in this terminal (the only one the chat serves)."""
@@ -210,15 +290,17 @@ async def run_console(
     json_mode: bool,
     stdin: TextIO | None = None,
     background: Background | None = None,
+    guess_lang: bool = False,
 ) -> None:
-    """Read lines until end of input; each line is one event. With `background`, reminders show up too."""
+    """Read lines until end of input; each line is one event. With `background`, reminders show up too.
+    With `guess_lang`, a new person's first typed words choose the language."""
     stream = stdin or sys.stdin
     for text_stream in (stream, sys.stdout):
         # Bytes that are not valid in the terminal's encoding become U+FFFD instead of ending the chat.
         reconfigure = getattr(text_stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    chat = ConsoleChat(service, who, json_mode)
+    chat = ConsoleChat(service, who, json_mode, guess_lang=guess_lang)
     await chat.greet()
     if background is not None:
         user = await service.user_for(who)

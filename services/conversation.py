@@ -20,6 +20,7 @@ from engine.engine import Engine
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.replies import (
     AddEvidence,
+    Button,
     CompleteCase,
     Outcome,
     RecordEvent,
@@ -30,6 +31,7 @@ from engine.replies import (
 )
 from engine.state import SessionState
 from services.commands import Commands
+from services.evidence_reading import read_typed
 from services.outbox import reply_to_row, wall_clock
 from services.texts import st
 from storage.protocols import EvidenceFileStore, NewEvidence, SessionConflict, Store, StoreTx, User
@@ -111,6 +113,20 @@ class _AlreadyApplied(Exception):
 
 
 CaseHook = Callable[[Context, int], Awaitable[list[Reply]]]
+
+
+def last_prompt(replies: list[Reply]) -> dict[str, Any] | None:
+    """The last question among `replies` as JSON for the session, so it can be shown again."""
+    asking = [r for r in replies if r.buttons or r.expects]
+    if not asking:
+        return None
+    reply = asking[-1]
+    return {"text": reply.text, "buttons": [[b.label, b.value] for b in reply.buttons], "expects": reply.expects}
+
+
+def reply_of(prompt: dict[str, Any]) -> Reply:
+    buttons = tuple(Button(str(label), str(value)) for label, value in prompt.get("buttons") or [])
+    return Reply(str(prompt.get("text") or ""), buttons, expects=prompt.get("expects"))
 
 
 class ConversationService:
@@ -241,10 +257,13 @@ class ConversationService:
         return state
 
     async def current_question(self, who: Who) -> list[Reply]:
-        """The question a person is on, for a local chat that starts again after a restart."""
+        """The question a person is on, for a local chat that starts again after a restart: an
+        unanswered question asked outside the flow first, then the flow's own."""
         async with self.serialized(who):
             user = await self.user_for(who)
-            return self.engine.current_question(await self.state_of(user))
+            state = await self.state_of(user)
+            asked = [reply_of(state.prompt)] if state.prompt else []
+            return asked + self.engine.current_question(state)
 
     async def _handle(self, who: Who, event: Event, message_ids: list[int | str]) -> Result:
         if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
@@ -260,14 +279,40 @@ class ConversationService:
                 handler, arg = self.pending_handlers[pending["kind"]], event.text
         if handler is not None:
             replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
+            await self._remember_prompt(user, replies, now)
             return await self.settle(who, message_ids, replies)
         state, version = await self.versioned_state(user)
-        if state.pending is not None:
-            state.pending = None
+        state.pending = None
+        state.prompt = None
+        event = read_typed(event, state, self.engine.evidence_step, self.engine.regions, now)
         outcome = self.engine.advance(state, event, now)
         replies, outbox = await self._persist(user, who, outcome, event, message_ids, now, version)
         queued = who.platform in self.outbox_platforms
         return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued)
+
+    async def _remember_prompt(self, user: User, replies: list[Reply], now: datetime) -> None:
+        """Keep the last question asked outside the flow (filed? reference? delete?), to ask it again
+        after a restart; an answer without a question forgets it."""
+        prompt = last_prompt(replies)
+        state = await self.state_of(user)
+        if state.prompt == prompt:
+            return
+        state.prompt = prompt
+        async with self.store.transaction() as tx:
+            await tx.save_session(user.id, state.to_dict(), now)
+
+    async def set_language(self, who: Who, lang: str) -> None:
+        """The person's language, decided by the adapter (the local chat reads it from the first message)."""
+        async with self.serialized(who):
+            user = await self.user_for(who)
+            if user.lang != lang:
+                async with self.store.transaction() as tx:
+                    await tx.set_user_lang(user.id, lang)
+
+    async def is_new_person(self, who: Who) -> bool:
+        """True for a person with no conversation and no case yet."""
+        user = await self.user_for(who)
+        return await self.store.load_session(user.id) is None and not await self.store.list_cases(user.id)
 
     async def versioned_state(self, user: User) -> tuple[SessionState, int]:
         """The person's state and the version it was read at, for a save that must not overwrite a newer one."""
@@ -333,7 +378,6 @@ class ConversationService:
                     await tx.add_event(state.case_id, effect.kind, effect.data, now)
                 elif isinstance(effect, CompleteCase):
                     finished = await self._complete(tx, state, now)
-            await tx.save_session(user.id, state.to_dict(), now, expected_version=version)
             replies = list(outcome.replies)
             if finished is not None and state.case_id is not None:
                 replies += [
@@ -341,8 +385,13 @@ class ConversationService:
                     Reply(st("draft.saved", state.lang, id=state.case_id), kind="info"),
                 ]
                 ctx = Context(user, state.lang, "", now, self, event)
+                hooked: list[Reply] = []
                 for hook in self.case_ready_hooks:
-                    replies += await hook(ctx, state.case_id)
+                    hooked += await hook(ctx, state.case_id)
+                # The question a hook adds (filed yet?) is asked again after a restart.
+                state.prompt = last_prompt(hooked)
+                replies += hooked
+            await tx.save_session(user.id, state.to_dict(), now, expected_version=version)
             outbox = await self._enqueue(tx, who, replies)
         return replies, outbox
 
