@@ -254,7 +254,10 @@ class OutboxSender:
         self._wake.clear()
         if wait <= 0:
             return
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that lands as
+        # its timeout fires, and stop() then waits for ever (seen with a short idle_poll).
         try:
-            await asyncio.wait_for(self._wake.wait(), timeout=wait)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(wait):
+                await self._wake.wait()
+        except TimeoutError:
             pass
