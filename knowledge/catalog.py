@@ -37,6 +37,7 @@ Trigger = Literal[
     "outside_calling_hours",
     "quiet_hours_keyword",
     "dnc_registered_long_enough",
+    "dnc_texts_registered_long_enough",
     "tps_registered_long_enough",
     "robot_without_consent",
 ]
@@ -44,6 +45,8 @@ TRIGGER_PARAMS: dict[str, frozenset[str]] = {
     "outside_calling_hours": frozenset({"start_hour", "end_hour"}),
     "quiet_hours_keyword": frozenset({"start_hour", "end_hour"}),
     "dnc_registered_long_enough": frozenset({"days"}),
+    # in_force: the day the rule began, as YYYYMMDD (params are whole numbers)
+    "dnc_texts_registered_long_enough": frozenset({"days", "in_force"}),
     "tps_registered_long_enough": frozenset({"days"}),
 }
 SMS_PLACEHOLDERS = frozenset({"number", "text"})
@@ -474,6 +477,14 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
             yield from sourced((*loc, "how", h), f"how[{h}]", how, ch.unverified)
             if how.value is None and how.note is None:
                 yield (*loc, "how", h), "a way to reach the channel needs a value or a note"
+            if (
+                how.value is not None and _URL.match(how.value) and not (how.unverified or ch.unverified)
+                and not any(sources[s].reliability == "official" for s in how.sources if s in sources)
+            ):
+                yield (*loc, "how", h), (
+                    f"the web address {how.value!r} is shown in every draft: give it an official source "
+                    "or mark it `unverified: true`"
+                )
             if how.operator is not None and how.operator not in ch.operators:
                 yield (*loc, "how", h, "operator"), f"operator {how.operator!r} is not listed under operators"
         for f, fmt in enumerate(ch.sms_formats):

@@ -182,6 +182,20 @@ def _dnc_registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction) -> 
     return _registered_long_enough(rule, facts, jur, "dnc")
 
 
+def _dnc_texts_registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
+    """Marketing texts to a number on the registry, counted only from the day the rule took effect."""
+    if _issue(facts) not in SMS_ISSUES:
+        return False
+    if answer(facts, "relationship") in ("customer", "consented") and not said_yes(facts, "opted_out"):
+        return False
+    contact = _last_contact(facts, jur.tz)
+    in_force = rule.params["in_force"]
+    start = date(in_force // 10000, in_force // 100 % 100, in_force % 100)
+    if contact is None or contact.astimezone(jur.tz).date() < start:
+        return False
+    return _registered_long_enough(rule, facts, jur, "dnc")
+
+
 def _tps_registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
     """TPS covers live calls only, and not callers the person told they do not object."""
     if _issue(facts) not in CALL_ISSUES or answer(facts, "voice_kind") == "robot":
@@ -208,6 +222,7 @@ TRIGGERS: dict[str, Callable[[Rule, Facts, Jurisdiction], bool]] = {
     "outside_calling_hours": _outside_calling_hours,
     "quiet_hours_keyword": _quiet_hours_keyword,
     "dnc_registered_long_enough": _dnc_registered_long_enough,
+    "dnc_texts_registered_long_enough": _dnc_texts_registered_long_enough,
     "tps_registered_long_enough": _tps_registered_long_enough,
     "robot_without_consent": _robot_without_consent,
 }

@@ -85,6 +85,10 @@ class OutboxPolicy:
     max_retry: float = 300.0
     hold: float = 120.0
     idle_poll: float = 30.0
+    # Several processes on one database: a row this fresh belongs to the process that queued it (it
+    # drains it right after its commit, or redraws the question instead); other processes' loops
+    # and a starting process leave it alone, so they never send it a second time. 0: one process.
+    settle: float = 0.0
 
     def retry_after(self, attempts: int) -> float:
         return min(self.max_retry, self.first_retry * 2 ** max(0, attempts - 1))
@@ -117,18 +121,21 @@ class OutboxSender:
             self._locks[chat_id] = lock
         return lock
 
-    async def drain(self, chat_id: str, ids: Collection[int] | None = None) -> int:
+    async def drain(self, chat_id: str, ids: Collection[int] | None = None, *, settled: bool = False) -> int:
         """Send the chat's due replies (of `ids` only, if given) in order; returns how many went out.
 
-        Never raises for a failed send: the row waits for its retry and the background loop sends it.
+        `settled`: only rows due for `policy.settle` seconds already (what another process queued
+        just now is its own to send). Never raises for a failed send: the row waits for its retry
+        and the background loop sends it.
         """
         chat_id = str(chat_id)
         sent = 0
         async with self._lock(chat_id):
             now = self.clock()
+            due = now - timedelta(seconds=self.policy.settle) if settled else now
             async with self.store.transaction() as tx:
                 rows = await tx.claim_outbox(
-                    self.platform, chat_id, now, now + timedelta(seconds=self.policy.hold), ids
+                    self.platform, chat_id, due, now + timedelta(seconds=self.policy.hold), ids
                 )
             for index, row in enumerate(rows):
                 failure = await self._send_one(chat_id, row)
@@ -139,6 +146,20 @@ class OutboxSender:
                     await tx.outbox_sent([row.id])
                 sent += failure
         return sent
+
+    async def drain_after_event(self, chat_id: str, ids: Collection[int] | None) -> int:
+        """After an event: send what it queued (`ids`) and what else of the chat is due.
+
+        One process: the whole chat's queue. Several (`policy.settle` > 0): this event's rows, or,
+        for an event that queued none (a redelivered update), only rows settled long enough to be
+        nobody else's; another process's fresh rows are its own to send or to discard (a question
+        it redraws in place would otherwise arrive a second time).
+        """
+        if self.policy.settle <= 0:
+            return await self.drain(chat_id)
+        if ids:
+            return await self.drain(chat_id, ids)
+        return await self.drain(chat_id, settled=True)
 
     async def discard(self, ids: Sequence[int]) -> None:
         """The adapter showed these replies another way (a redrawn question): nothing left to send."""
@@ -201,10 +222,11 @@ class OutboxSender:
 
     async def run_once(self, chat_id: str | None = None) -> int:
         """Send every chat's due replies (or one chat's); returns how many went out."""
-        chats = [chat_id] if chat_id is not None else await self.store.outbox_due(self.platform, self.clock())
+        settled = self.clock() - timedelta(seconds=self.policy.settle)
+        chats = [chat_id] if chat_id is not None else await self.store.outbox_due(self.platform, settled)
         sent = 0
         for chat in chats:
-            sent += await self.drain(chat)
+            sent += await self.drain(chat, settled=True)
         return sent
 
     async def _run(self, chat_id: str | None) -> None:
@@ -222,7 +244,7 @@ class OutboxSender:
         due = await self.store.next_outbox_due(self.platform)
         wait = self.policy.idle_poll
         if due is not None:
-            wait = min(wait, max(0.0, (due - self.clock()).total_seconds()))
+            wait = min(wait, max(0.0, (due - self.clock()).total_seconds() + self.policy.settle))
         self._wake.clear()
         if wait <= 0:
             return

@@ -111,12 +111,11 @@ class TelegramAdapter:
         if result is not None and not result.queued:
             await self.sender.send_replies(chat_id, result.replies)
             return
-        await self.outbox.drain(str(chat_id))
+        await self.outbox.drain_after_event(str(chat_id), result.outbox if result is not None else None)
 
     async def settle(self, chat_id: int, who: Who, update_ids: list[int], text: str) -> None:
         """A refusal is these updates' whole answer: queue it and record them as processed, then send it."""
-        await self.service.settle(who, update_ids, [Reply(text, kind="error")])
-        await self.deliver(chat_id)
+        await self.deliver(chat_id, await self.service.settle(who, update_ids, [Reply(text, kind="error")]))
 
     async def send_reply(self, chat: str, reply: Reply) -> None:
         """The outbox's `send` for Telegram: one reply (in pieces if long, then its files).

@@ -55,6 +55,8 @@ POLL_INTERVAL = 0.05
 # long, and every process looks for rows left unhandled (by a killed process) this often.
 SHARED_CLAIM_LEASE = timedelta(seconds=30)
 SHARED_SWEEP_EVERY = 20.0
+# ... and a reply another process queued less than this long ago is that process's to send.
+SHARED_OUTBOX_SETTLE = 5.0
 
 def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
     """Telegram's command menu, generated from the command registry."""
@@ -149,7 +151,10 @@ class TelegramBot:
         )
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
-        self.reply_outbox = OutboxSender(app.store, PLATFORM, self._send_reply, options.outbox)
+        policy = options.outbox
+        if app.settings.database_url is not None and policy.settle == 0:
+            policy = replace(policy, settle=SHARED_OUTBOX_SETTLE)
+        self.reply_outbox = OutboxSender(app.store, PLATFORM, self._send_reply, policy)
         app.service.outbox_platforms.add(PLATFORM)
         self.adapter = TelegramAdapter(
             app.service,

@@ -1,8 +1,9 @@
 """OCR of evidence images on this machine: RapidOCR on onnxruntime, its models inside the wheel (no download).
 
-Reading is CPU-bound (~1 s per phone screenshot here), so it runs off the event loop in a small, bounded
-thread pool (onnxruntime releases the GIL); each worker thread owns one model. Images of one chat are read
-one at a time, in the order they came; every read has a time limit. A file that is not an image, is empty
+Reading is CPU-bound (~1 s per phone screenshot on a quiet 2-core machine) and needs a few hundred MB
+while it runs, so it happens off the event loop in a small, bounded pool of child processes, each owning
+one model. Images of one chat are read one at a time, in the order they came; every read has a time
+limit, enforced by ending the worker process. A file that is not an image, is empty
 or truncated, or is absurdly large gives a result with a `status` saying so, never an exception: the
 evidence is kept either way and the bot just asks (issue 13, "Bad input").
 """
@@ -12,11 +13,14 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import logging
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -83,20 +87,25 @@ def _release_freed_memory() -> None:
 
 
 class ImageReader:
-    """Reads images through a bounded worker pool, one image at a time per chat, each with a time limit."""
+    """Reads images in a bounded pool of child processes, one image at a time per chat, each with a time limit.
+
+    Each worker process holds one model (~130 MB) and the detector's working memory (~250 MB per
+    screenshot), so neither counts against the bot's own process; a read that runs past the limit is
+    ended by killing its worker, which is started afresh for the next image.
+    """
 
     def __init__(
         self,
         *,
         workers: int = 1,
         timeout_s: float = 30.0,
+        startup_timeout_s: float = 120.0,
         engine_factory: Callable[[], OcrEngine] = rapidocr_engine,
     ) -> None:
-        self._workers = workers
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
         self._timeout_s = timeout_s
-        self._engine_factory = engine_factory
-        self._local = threading.local()
+        self._workers = [_Worker(engine_factory, startup_timeout_s) for _ in range(workers)]
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
         self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def read(self, path: str | Path, chat_key: str) -> OcrResult:
@@ -109,52 +118,43 @@ class ImageReader:
             self._release_chat(chat_key)
 
     async def warm_up(self) -> None:
-        """Load the model now rather than on the first screenshot (each worker thread holds its own)."""
+        """Start every worker and load its model now rather than on the first screenshot."""
         loop = asyncio.get_running_loop()
-        futures = [loop.run_in_executor(self._pool, self._engine) for _ in range(self._workers)]
-        await asyncio.gather(*futures)
+        await asyncio.gather(*(loop.run_in_executor(self._threads, worker.ensure_started) for worker in self._workers))
 
     def close(self) -> None:
-        """Stop the workers (a read still running finishes in the background)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the worker processes."""
+        for worker in self._workers:
+            worker.stop()
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def _read_now(self, path: Path) -> OcrResult:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for worker in self._workers:
+                self._idle.put_nowait(worker)
+        worker = await self._idle.get()
         loop = asyncio.get_running_loop()
-        started = time.perf_counter()
-        future = loop.run_in_executor(self._pool, self._read_blocking, path)
         try:
-            result = await asyncio.wait_for(future, self._timeout_s)
-        except TimeoutError:
-            # The worker thread cannot be interrupted; it finishes this image and the pool stays bounded.
-            log.warning("OCR timed out after %.0f s", self._timeout_s)
-            return OcrResult("timeout", elapsed_ms=(time.perf_counter() - started) * 1000)
-        return result
-
-    def _read_blocking(self, path: Path) -> OcrResult:
-        started = time.perf_counter()
-        try:
-            image = load_for_ocr(path)
-        except _TooLarge:
-            return OcrResult("too_large")
-        except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError, SyntaxError):
-            return OcrResult("unreadable")
-        try:
-            raw, _ = self._engine()(image.image)
-        except Exception:  # a model failure must not lose the evidence or reach the person as a trace
-            log.exception("OCR failed")
-            return OcrResult("failed", width=image.width, height=image.height)
+            try:
+                await loop.run_in_executor(self._threads, worker.ensure_started)
+            except (OSError, EOFError, RuntimeError):
+                log.exception("OCR worker did not start")
+                worker.stop()
+                return OcrResult("failed")
+            started = time.perf_counter()
+            try:
+                return await asyncio.wait_for(loop.run_in_executor(self._threads, worker.roundtrip, path), self._timeout_s)
+            except TimeoutError:
+                log.warning("OCR timed out after %.0f s; restarting its worker", self._timeout_s)
+                worker.stop()
+                return OcrResult("timeout", elapsed_ms=(time.perf_counter() - started) * 1000)
+            except (OSError, EOFError):  # the worker died (e.g. the model crashed the process)
+                log.warning("OCR worker ended unexpectedly; restarting it")
+                worker.stop()
+                return OcrResult("failed")
         finally:
-            _release_freed_memory()
-        lines = tuple(_line(item, image.scale) for item in raw or ())
-        elapsed = (time.perf_counter() - started) * 1000
-        return OcrResult("ok", lines, image.width, image.height, elapsed)
-
-    def _engine(self) -> OcrEngine:
-        engine: OcrEngine | None = getattr(self._local, "engine", None)
-        if engine is None:
-            engine = self._engine_factory()
-            self._local.engine = engine
-        return engine
+            self._idle.put_nowait(worker)
 
     def _acquire_chat(self, chat_key: str) -> asyncio.Lock:
         lock, users = self._chat_locks.get(chat_key, (asyncio.Lock(), 0))
@@ -167,6 +167,86 @@ class ImageReader:
             del self._chat_locks[chat_key]
         else:
             self._chat_locks[chat_key] = (lock, users - 1)
+
+
+class _Worker:
+    """One child process with one model, spoken to over a pipe: a path in, an `OcrResult` out."""
+
+    def __init__(self, factory: Callable[[], OcrEngine], startup_timeout_s: float) -> None:
+        self._factory = factory
+        self._startup_timeout_s = startup_timeout_s
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        """Start the process and wait until its model is loaded (not counted in a read's time limit)."""
+        with self._lock:
+            if self._process is not None and self._process.is_alive() and self._conn is not None:
+                return
+            self._close()
+            context = multiprocessing.get_context("spawn")
+            parent, child = context.Pipe()
+            process = context.Process(target=_serve, args=(child, self._factory), daemon=True, name="ocr-worker")
+            process.start()
+            child.close()
+            self._process, self._conn = process, parent
+            if not parent.poll(self._startup_timeout_s) or parent.recv() != "ready":
+                self._close()
+                raise RuntimeError("OCR worker did not start in time")
+
+    def roundtrip(self, path: Path) -> OcrResult:
+        conn = self._conn
+        if conn is None:
+            raise EOFError("worker stopped")
+        conn.send(str(path))
+        result: OcrResult = conn.recv()
+        return result
+
+    def stop(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+
+def _serve(conn: Connection, factory: Callable[[], OcrEngine]) -> None:
+    """The worker process: load the model once, then read one path at a time until the pipe closes."""
+    engine = factory()
+    conn.send("ready")
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(read_image(engine, Path(path)))
+
+
+def read_image(engine: OcrEngine, path: Path) -> OcrResult:
+    """OCR one file with a loaded model; any unreadable file becomes a status, never an exception."""
+    started = time.perf_counter()
+    try:
+        image = load_for_ocr(path)
+    except _TooLarge:
+        return OcrResult("too_large")
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError, SyntaxError):
+        return OcrResult("unreadable")
+    try:
+        raw, _ = engine(image.image)
+    except Exception:  # a model failure must not lose the evidence or reach the person as a trace
+        log.exception("OCR failed")
+        return OcrResult("failed", width=image.width, height=image.height)
+    finally:
+        _release_freed_memory()
+    lines = tuple(_line(item, image.scale) for item in raw or ())
+    elapsed = (time.perf_counter() - started) * 1000
+    return OcrResult("ok", lines, image.width, image.height, elapsed)
 
 
 @dataclass(frozen=True)

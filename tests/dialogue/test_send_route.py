@@ -55,3 +55,15 @@ def test_the_draft_ends_with_the_channels_route(
         assert deadline.what.get(lang) in route
     if CATALOG.channel(channel).follow_up:
         assert CATALOG.channel(channel).follow_up.get(lang) in route
+
+
+def test_rules_command_marks_secondary_sources_and_never_shows_weak_ones(data_dir: Path) -> None:
+    bot = ConsoleBot(data_dir, lang="zh")
+    shown = "\n".join(m["text"] for m in bot.send("/rules CN"))
+    shown += "\n".join(m["text"] for m in bot.send("/rules US"))
+    assert bot.close() == 0
+    assert "https://flk.npc.gov.cn/" in shown  # official
+    assert "非官方来源" in shown and "http://www.tmtdoc.com/news/d15521.html" in shown  # secondary, marked
+    for source in CATALOG.sources:
+        if source.reliability == "weak":
+            assert source.url not in shown, source.url

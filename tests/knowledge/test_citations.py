@@ -150,3 +150,15 @@ def test_each_possible_breach_is_its_own_line_with_or_without_a_url(catalog, lan
         cited = ((f"（来源：{breach.source}）" if lang == "zh" else f" (source: {breach.source})")
                  if breach.source else "")
         assert f"- {breach.text[lang]}{cited}" in lines
+
+
+def test_a_web_address_without_an_official_source_must_be_flagged(tmp_path: Path):
+    anchor = "  - id: uk_ico\n"
+    old = "        sources: [uk_ico_contact, uk_which_tool, uk_ico_blog]"
+    text = replace_once(SHIPPED, old, "        sources: [uk_which_tool, uk_ico_blog]", after=anchor)
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "value: https://ico.org.uk", after=anchor) - 1)
+    assert any("the web address 'https://ico.org.uk' is shown in every draft" in p for p in found), found
+    flagged = replace_once(text, "        sources: [uk_which_tool, uk_ico_blog]",
+                           "        unverified: true\n        sources: [uk_which_tool, uk_ico_blog]", after=anchor)
+    assert check_catalog_file(write_copy(tmp_path, flagged)) == []

@@ -247,3 +247,21 @@ def test_rules_text_lists_every_rule_with_its_sources(catalog, jurisdiction, lan
                 assert all((secondary in line) is (source.reliability == "secondary") for line in shown)
     assert catalog.texts.not_legal_advice.get(lang) in text
     assert "None" not in text
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({}, True),
+        ({"relationship": "customer"}, False),
+        ({"relationship": "customer", "opted_out": "yes"}, True),
+        ({"dnc_registered_at": "2026-11-01"}, False),  # registered less than 31 days before the text
+        ({"dnc_registered_at": None}, False),  # no registration date: the 31 days cannot be counted
+        ({"last_contact_at": "2024-03-25T10:00:00-04:00", "dnc_registered_at": "2020-01-01"}, False),  # before the rule
+        ({"issue_type": "robocall"}, False),  # calls have their own rule
+    ],
+)
+def test_us_do_not_call_covers_marketing_texts_from_26_march_2024(catalog, facts, expected):
+    base = {"issue_type": "spam_sms", "relationship": "never", "dnc_registered": "yes",
+            "dnc_registered_at": "2025-01-01", "last_contact_at": "2026-11-20T10:00:00-05:00"}
+    assert ("us_dnc_covers_texts" in breach_ids(catalog, {**base, **facts}, "US")) is expected

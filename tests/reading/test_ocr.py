@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from bench.screenshots import NOW, render_call_log, render_sms
 from engine.reading import findings_summary
 from services.reading import ImageReader, read_evidence
 from services.reading.ocr import MAX_OCR_PIXELS, load_for_ocr
+from tests.reading import standins
 
 
 @pytest.fixture(scope="module")
@@ -49,69 +49,43 @@ async def test_sms_screenshot_sent_as_scaled_jpeg_gives_sender_text_and_time(rea
         assert message.text.replace(" ", "") == row.text.replace(" ", "")
 
 
-class StandIn:
-    """A model that returns fixed lines, optionally waiting for a signal first; records overlap."""
-
-    def __init__(
-        self,
-        lines: list[tuple[str, list[list[float]]]] | None = None,
-        gate: threading.Event | None = None,
-        barrier: threading.Barrier | None = None,
-    ) -> None:
-        self.lines = lines or []
-        self.gate = gate
-        self.barrier = barrier
-        self.active = 0
-        self.most_active = 0
-        self.seen_sizes: list[tuple[int, int]] = []
-        self._lock = threading.Lock()
-
-    def __call__(self, image: Any, **kwargs: Any) -> tuple[list[Any] | None, Any]:
-        with self._lock:
-            self.active += 1
-            self.most_active = max(self.most_active, self.active)
-        self.seen_sizes.append(image.size)
-        try:
-            if self.gate is not None:
-                self.gate.wait(5)
-            elif self.barrier is not None:
-                self.barrier.wait(5)  # both reads must be inside the model at once, or this breaks
-            else:
-                time.sleep(0.05)
-            return [[box, text, 0.99] for text, box in self.lines], None
-        finally:
-            with self._lock:
-                self.active -= 1
-
-
 def _png(path: Path, size: tuple[int, int] = (100, 200)) -> Path:
     Image.new("RGB", size, "white").save(path)
     return path
+
+
+def _span(result: Any) -> tuple[float, float]:
+    started, ended = result.lines[0].text.split()
+    return float(started), float(ended)
+
+
+@pytest.fixture(scope="module")
+def stand_in_reader() -> Any:
+    reader = ImageReader(engine_factory=standins.one_number)
+    yield reader
+    reader.close()
 
 
 @pytest.mark.parametrize(
     ("name", "content"),
     [("empty.png", b""), ("notes.png", b"just some text, not an image\n"), ("random.jpg", bytes(range(256)) * 40)],
 )
-async def test_not_an_image_or_empty_file_is_unreadable_not_an_error(tmp_path: Path, name: str, content: bytes) -> None:
+async def test_not_an_image_or_empty_file_is_unreadable_not_an_error(
+    stand_in_reader: ImageReader, tmp_path: Path, name: str, content: bytes
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    reader = ImageReader(engine_factory=StandIn)
-    result = await reader.read(path, "chat")
-    assert result.status == "unreadable"
-    found = await read_evidence(reader, path, now=NOW, region="CN", chat_key="chat")
+    assert (await stand_in_reader.read(path, "chat")).status == "unreadable"
+    found = await read_evidence(stand_in_reader, path, now=NOW, region="CN", chat_key="chat")
     assert found.problem == "unreadable"
     assert "打不开" in findings_summary(found, "zh")
-    reader.close()
 
 
-async def test_truncated_image_is_unreadable(tmp_path: Path) -> None:
+async def test_truncated_image_is_unreadable(stand_in_reader: ImageReader, tmp_path: Path) -> None:
     whole = render_call_log("ios_recents", seed=2).encoded(jpeg_quality=80)
     path = tmp_path / "cut.jpg"
     path.write_bytes(whole[: len(whole) // 2])
-    reader = ImageReader(engine_factory=StandIn)
-    assert (await reader.read(path, "chat")).status == "unreadable"
-    reader.close()
+    assert (await stand_in_reader.read(path, "chat")).status == "unreadable"
 
 
 def test_fifty_megapixel_photo_is_downscaled_before_ocr(tmp_path: Path) -> None:
@@ -123,65 +97,53 @@ def test_fifty_megapixel_photo_is_downscaled_before_ocr(tmp_path: Path) -> None:
     assert prepared.scale > 3
 
 
-async def test_boxes_come_back_in_the_pixels_of_the_file_sent(tmp_path: Path) -> None:
-    path = _png(tmp_path / "big.png", (4000, 3000))
-    stand_in = StandIn([("138 0013 8000", [[10, 10], [110, 10], [110, 30], [10, 30]])])
-    reader = ImageReader(engine_factory=lambda: stand_in)
-    result = await reader.read(path, "chat")
-    reader.close()
-    [line] = result.lines
-    scale = 4000 / stand_in.seen_sizes[0][0]
-    assert (line.x0, line.x1) == pytest.approx((10 * scale, 110 * scale))
+async def test_boxes_come_back_in_the_pixels_of_the_file_sent(stand_in_reader: ImageReader, tmp_path: Path) -> None:
+    result = await stand_in_reader.read(_png(tmp_path / "big.png", (4000, 3000)), "chat")
+    number, size = result.lines
+    width = int(size.text.split()[1].split("x")[0])
+    assert width < 4000
+    assert (number.x0, number.x1) == pytest.approx((10 * 4000 / width, 110 * 4000 / width))
     assert result.width == 4000
 
 
-async def test_slow_read_times_out_and_the_next_one_still_works(tmp_path: Path) -> None:
-    gate = threading.Event()
-    stand_in = StandIn(gate=gate)
-    reader = ImageReader(timeout_s=0.2, engine_factory=lambda: stand_in)
+async def test_slow_read_times_out_and_the_next_one_gets_a_fresh_worker(tmp_path: Path) -> None:
     path = _png(tmp_path / "a.png")
-    assert (await reader.read(path, "chat")).status == "timeout"
-    gate.set()
-    assert (await reader.read(path, "chat")).status == "ok"
-    reader.close()
+    slow = ImageReader(timeout_s=1.0, engine_factory=standins.sleepy)
+    await slow.warm_up()
+    started = time.perf_counter()
+    assert (await slow.read(path, "chat")).status == "timeout"
+    assert time.perf_counter() - started < 30
+    assert (await slow.read(path, "chat")).status == "timeout"  # a new worker, which again takes too long
+    slow.close()
 
 
 async def test_reading_runs_off_the_event_loop(tmp_path: Path) -> None:
-    gate = threading.Event()
-    reader = ImageReader(engine_factory=lambda: StandIn(gate=gate))
+    reader = ImageReader(engine_factory=standins.clock)
+    await reader.warm_up()
     read = asyncio.create_task(reader.read(_png(tmp_path / "a.png"), "chat"))
-    started = time.perf_counter()
-    await asyncio.sleep(0.05)  # the loop keeps running while the model works
-    assert time.perf_counter() - started < 1
-    assert not read.done()
-    gate.set()
+    ticks = 0
+    while not read.done():
+        await asyncio.sleep(0.05)  # the loop keeps running while the model works
+        ticks += 1
     assert (await read).status == "ok"
+    assert ticks >= 5
     reader.close()
 
 
 async def test_one_image_at_a_time_per_chat_but_chats_in_parallel(tmp_path: Path) -> None:
     path = _png(tmp_path / "a.png")
-    same = StandIn()
-    reader = ImageReader(workers=2, engine_factory=lambda: same)
-    await asyncio.gather(*(reader.read(path, "chat-1") for _ in range(4)))
-    assert same.most_active == 1
-    both = StandIn(barrier=threading.Barrier(2))
-    reader2 = ImageReader(workers=2, engine_factory=lambda: both)
-    results = await asyncio.gather(reader2.read(path, "chat-1"), reader2.read(path, "chat-2"))
-    assert [r.status for r in results] == ["ok", "ok"]
-    assert both.most_active == 2
-    assert reader2._chat_locks == {}
+    reader = ImageReader(workers=2, engine_factory=standins.clock)
+    await reader.warm_up()
+    same = sorted(map(_span, await asyncio.gather(reader.read(path, "chat-1"), reader.read(path, "chat-1"))))
+    assert same[0][1] <= same[1][0]  # the second began after the first ended
+    first, second = map(_span, await asyncio.gather(reader.read(path, "chat-1"), reader.read(path, "chat-2")))
+    assert first[0] < second[1] and second[0] < first[1]  # they overlapped
+    assert reader._chat_locks == {}
     reader.close()
-    reader2.close()
 
 
 async def test_model_failure_is_reported_not_raised(tmp_path: Path) -> None:
-    def broken() -> Any:
-        def run(image: Any, **kwargs: Any) -> Any:
-            raise RuntimeError("onnx session died")
-        return run
-
-    reader = ImageReader(engine_factory=broken)
+    reader = ImageReader(engine_factory=standins.broken)
     found = await read_evidence(reader, _png(tmp_path / "a.png"), now=datetime(2026, 12, 1, tzinfo=NOW.tzinfo),
                                 region="CN", chat_key="chat")
     assert found.problem == "failed"
