@@ -20,6 +20,7 @@ from services.channel_advice import CatalogAdvisor
 from services.complaint_drafter import CatalogDrafter
 from knowledge.catalog import Catalog, CatalogError, load_catalog
 from knowledge.regions import regions_from
+from services.reading import ImageReader
 from services.conversation import ConversationService, utcnow
 from services.delivery import Outboxes
 from services.commands import Commands, command_list
@@ -73,6 +74,8 @@ class App:
 
     async def close(self) -> None:
         await self.stop_background()
+        if self.service.image_reader is not None:
+            self.service.image_reader.close()
         await self.store.close()
 
 
@@ -139,6 +142,9 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
     commands = Commands()
     engine = Engine(flow, CatalogAdvisor(catalog), commands_help=commands.help_text, regions=regions_from(catalog))
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock, commands=commands)
+    if settings.ocr_enabled:
+        # The model loads in the worker thread on the first screenshot, not at start-up.
+        service.image_reader = ImageReader()
     export_dir = settings.data_dir / "exports"
 
     async def erase_exports(user_id: int, case_id: int) -> None:

@@ -32,6 +32,8 @@ class Settings:
     wechat_encoding_aes_key: str | None = None
     wechat_api_base_url: str = "https://api.weixin.qq.com"
     wechat_reminder_template_id: str | None = None
+    # Screenshots are read (OCR) for facts to propose; "0" keeps them unread.
+    ocr_enabled: bool = True
 
     @property
     def secrets(self) -> list[str]:
@@ -82,6 +84,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         wechat_encoding_aes_key=_optional(env, "WECHAT_ENCODING_AES_KEY"),
         wechat_api_base_url=(env.get("WECHAT_API_BASE_URL") or "https://api.weixin.qq.com").strip().rstrip("/"),
         wechat_reminder_template_id=_optional(env, "WECHAT_REMINDER_TEMPLATE_ID"),
+        ocr_enabled=(env.get("OCR") or "1").strip().lower() not in ("0", "no", "off", "false"),
     )
 
 
