@@ -40,7 +40,9 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
+from engine.regions import jurisdiction_of, zone_is_certain, zone_of_call
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
+from engine.when_text import is_day_only, zone_name
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
@@ -438,7 +440,11 @@ class _Turn:
         elif isinstance(step, PhoneStep):
             self.accept(step, A.phone_answer(step, raw, self.s.answers, lang))
         elif isinstance(step, DateTimeStep):
-            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now))
+            result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.s.timezone)
+            if isinstance(result, A.Accepted):
+                # Said back at once, so a misreading is caught at its step rather than in the letter.
+                self.say(self.time_echo(step, result), kind="info")
+            self.accept(step, result)
         elif isinstance(step, ChoicesStep):
             picked = A.parse_choices_text(step, raw, lang)
             if picked is None and A.clean_text(raw).lower() in DONE_WORDS:
@@ -455,6 +461,17 @@ class _Turn:
                 self.retry(step, A.Rejected("error.choice"))
             else:
                 self.button(step, value)
+
+    def time_echo(self, step: DateTimeStep, result: A.Accepted) -> str:
+        """"Noted: Friday 20 November 2026, 14:30", naming the zone where a country has several and the
+        called person's is not known."""
+        lang = self.lang
+        jurisdiction = jurisdiction_of(self.s.answers, step.region_from, lang)
+        text = t("time.noted", lang, when=result.label)
+        if not is_day_only(result.value) and not zone_is_certain(jurisdiction, self.s.answers, self.s.timezone):
+            zone = zone_of_call(jurisdiction, self.s.answers, self.s.timezone)
+            text += "\n" + t("time.zone_assumed", lang, zone=zone_name(zone, lang))
+        return text
 
     def value_for_text(self, step: Any, raw: str) -> str | None:
         """Typed text at a button step: the button it names (by number or label)."""
@@ -658,7 +675,7 @@ class _Turn:
         if isinstance(step, PhoneStep):
             return A.phones_label(value)
         if isinstance(step, DateTimeStep):
-            return A.time_label(value)
+            return A.time_label(value, lang)
         if isinstance(step, EvidenceStep):
             return t("summary.items", lang, count=len(value))
         if isinstance(step, ChannelStep) and self.engine.advisor:

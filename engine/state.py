@@ -24,6 +24,8 @@ class SessionState:
     selected: list[str] = field(default_factory=list)
     alerts_shown: list[str] = field(default_factory=list)
     pending: dict[str, Any] | None = None
+    # The person's /timezone, set from their profile on every load, for reading the time of a call.
+    timezone: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as they are (not copied): the store encodes them to JSON at once."""

@@ -12,7 +12,8 @@ import phonenumbers
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from knowledge.catalog import Catalog, Channel, DraftKind, Jurisdiction, SmsFormat
-from knowledge.facts import answer, is_fraud, operator_at_fault, parse_when, period_of, said_yes
+from engine.when_text import day_text, describe_when
+from knowledge.facts import answer, clock_known, is_fraud, operator_at_fault, parse_when, period_of, said_yes
 from knowledge.rules import possible_breaches
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -191,14 +192,18 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
         "callers": [_display(p) for p in answer(facts, "caller_numbers") or []],
         "called": _display(called[0]) if called else None,
         "company": answer(facts, "company"),
-        "last_contact": _when(last_contact, jur, lang) if last_contact else None,
+        "last_contact": _moment_or_day(answer(facts, "last_contact_at"), last_contact, jur, lang),
         "since": _day_or_period(answer(facts, "since"), jur, lang),
         "frequency": answer(facts, "frequency"),
         "relationship": answer(facts, "relationship"),
         "opted_out": said_yes(facts, "opted_out"),
         "opted_out_at": _day_or_period(answer(facts, "opted_out_at"), jur, lang),
         "opted_out_in_period": period_of(answer(facts, "opted_out_at")) is not None,
-        "contact_after_opt_out": bool(opted_out_at and last_contact and last_contact > opted_out_at),
+        "contact_after_opt_out": answer(facts, "contact_after_opt_out") == "yes"
+        or (
+            answer(facts, "contact_after_opt_out") is None
+            and bool(opted_out_at and last_contact and last_contact > opted_out_at)
+        ),
         "voice_kind": answer(facts, "voice_kind") if answer(facts, "voice_kind") != "unknown" else None,
         "content": answer(facts, "content"),
         "money_lost": said_yes(facts, "money_lost"),
@@ -256,6 +261,15 @@ def _day_or_period(value: Any, jur: Jurisdiction, lang: str) -> str | None:
     return f"{MONTHS_EN[month - 1]} {year}" if month else str(year)
 
 
+def _moment_or_day(value: Any, moment: datetime | None, jur: Jurisdiction, lang: str) -> str | None:
+    """A moment with its clock and zone; a day as a day, "time not given" (never a made-up 00:00)."""
+    if moment is None:
+        return None
+    if not clock_known(value):
+        return describe_when(value, lang)
+    return _when(moment, jur, lang)
+
+
 def _date(moment: datetime | None, jur: Jurisdiction, lang: str) -> str | None:
     if moment is None:
         return None
@@ -272,8 +286,8 @@ def _when(moment: datetime, jur: Jurisdiction, lang: str) -> str:
     clock = f"{local.hour:02d}:{local.minute:02d}"
     label = jur.time_label.get(lang)
     if lang == "zh":
-        return f"{_date(local, jur, lang)} {clock}（{label}，{_offset(local)}）"
-    return f"{_date(local, jur, lang)}, {clock} ({label}, {_offset(local)})"
+        return f"{day_text(local, lang)}{clock}（{label}，{_offset(local)}）"
+    return f"{day_text(local, lang)}, {clock} ({label}, {_offset(local)})"
 
 
 def _money(amount: Any, jur: Jurisdiction, lang: str) -> str:

@@ -56,6 +56,7 @@ async def answer_until_evidence(service: ConversationService, who: Who) -> None:
         ButtonPress("never"),
         ButtonPress("yes"),
         TextInput("2026-11-01 09:00"),
+        ButtonPress("yes"),
         ButtonPress("robot"),
         TextInput("您好，这里是XX贷款，您有一笔额度待领取"),
         ButtonPress("time"),

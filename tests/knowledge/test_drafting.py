@@ -94,8 +94,8 @@ def make_input(answers, evidence=EVIDENCE, previous=None) -> DraftInput:
 @pytest.mark.parametrize(
     ("lang", "when", "since", "opted"),
     [
-        ("zh", "2026年11月26日 15:00（北京时间，UTC+08:00）", "2026年11月1日", "2026年11月10日"),
-        ("en", "26 November 2026, 15:00 (Beijing time, UTC+08:00)", "1 November 2026", "10 November 2026"),
+        ("zh", "2026年11月26日（周四）15:00（北京时间，UTC+08:00）", "2026年11月1日", "2026年11月10日"),
+        ("en", "Thursday 26 November 2026, 15:00 (Beijing time, UTC+08:00)", "1 November 2026", "10 November 2026"),
     ],
 )
 def test_written_draft_contains_every_fact(catalog, lang, when, since, opted):
@@ -148,7 +148,7 @@ def test_uk_draft_shows_uk_time_across_summer_time(catalog):
 def test_cn_draft_converts_to_beijing_time(catalog):
     facts = {"issue_type": "robocall", "last_contact_at": "2026-11-26T07:00:00Z"}
     draft = render_draft(catalog, make_input(facts, evidence=[]), "cn_12321", "zh", kind="written")
-    assert "2026年11月26日 15:00（北京时间，UTC+08:00）" in draft.text
+    assert "2026年11月26日（周四）15:00（北京时间，UTC+08:00）" in draft.text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
