@@ -16,8 +16,8 @@ from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.i18n import t
 from engine.model import (
     ChannelStep,
-    ChoiceStep,
     ChoicesStep,
+    ChoiceStep,
     ConfirmStep,
     DateTimeStep,
     EndStep,
@@ -29,6 +29,7 @@ from engine.model import (
     SummaryStep,
     TextStep,
 )
+from engine.regions import jurisdiction_of, zone_is_certain, zone_of_call
 from engine.replies import (
     AddEvidence,
     Button,
@@ -40,7 +41,6 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
-from engine.regions import jurisdiction_of, zone_is_certain, zone_of_call
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
 from engine.when_text import is_day_only, zone_name
 
