@@ -1,4 +1,4 @@
-"""Entry point: `python bot.py [console|telegram|check]` — the local chat when no Telegram token is set."""
+"""Entry point: `python bot.py [console|telegram|wechat|check]` — the local chat when no Telegram token is set."""
 from __future__ import annotations
 
 import argparse
@@ -22,6 +22,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     telegram.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
     telegram.add_argument("--listen", default="127.0.0.1", help="address to listen on in webhook mode")
     telegram.add_argument("--port", type=int, default=8443, help="port to listen on in webhook mode")
+    wechat = sub.add_parser("wechat", help="serve a WeChat official account's push endpoint (needs WECHAT_TOKEN)")
+    wechat.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    wechat.add_argument("--port", type=int, default=8080, help="port to listen on")
+    wechat.add_argument("--path", default="/wechat", help="URL path WeChat pushes to")
     check = sub.add_parser("check", help="check flows.yaml and channels.yaml and exit")
     check.add_argument("--flows", type=Path, help="flow file to check (default: flows.yaml)")
     check.add_argument("--channels", type=Path, help="channel file to check (default: channels.yaml)")
@@ -78,8 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return run_check(args)
     command = args.command or ("telegram" if load_settings().telegram_token else "console")
+    if command == "wechat":
+        from handlers.wechat.app import run_wechat
+
+        return run_wechat(args)
     if command == "telegram":
-        from handlers.telegram import run_telegram
+        from handlers.telegram.app import run_telegram
 
         return run_telegram(args)
     if args.command is None:

@@ -23,11 +23,24 @@ class Settings:
     cjk_font_path: Path | None = None
     reminder_rate_per_second: float = 20.0
     database_url: str | None = None
+    wechat_token: str | None = None
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = None
+    wechat_encoding_aes_key: str | None = None
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_reminder_template_id: str | None = None
 
     @property
     def secrets(self) -> list[str]:
-        """What logs must never show: the bot token, the webhook secret, the database password."""
-        found = [self.telegram_token, self.telegram_webhook_secret, *_url_passwords(self.database_url)]
+        """What logs must never show: bot tokens and secrets, the database password."""
+        found = [
+            self.telegram_token,
+            self.telegram_webhook_secret,
+            *_url_passwords(self.database_url),
+            self.wechat_token,
+            self.wechat_app_secret,
+            self.wechat_encoding_aes_key,
+        ]
         return [s for s in found if s]
 
 
@@ -59,7 +72,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         reminder_rate_per_second=_positive_or_none(env, "REMINDER_RATE_PER_SECOND") or 20.0,
         cjk_font_path=Path(env["CJK_FONT_PATH"].strip()).expanduser() if (env.get("CJK_FONT_PATH") or "").strip() else None,
         database_url=database_url,
+        wechat_token=_optional(env, "WECHAT_TOKEN"),
+        wechat_app_id=_optional(env, "WECHAT_APP_ID"),
+        wechat_app_secret=_optional(env, "WECHAT_APP_SECRET"),
+        wechat_encoding_aes_key=_optional(env, "WECHAT_ENCODING_AES_KEY"),
+        wechat_api_base_url=(env.get("WECHAT_API_BASE_URL") or "https://api.weixin.qq.com").strip().rstrip("/"),
+        wechat_reminder_template_id=_optional(env, "WECHAT_REMINDER_TEMPLATE_ID"),
     )
+
+
+def _optional(env: dict[str, str], name: str) -> str | None:
+    """An optional text setting; blank counts as unset."""
+    return (env.get(name) or "").strip() or None
 
 
 def _url_passwords(url: str | None) -> list[str]:

@@ -34,8 +34,8 @@ from telegram.ext import (  # noqa: E402
 
 from app.bootstrap import build_app, setup_logging  # noqa: E402
 from app.settings import Settings, load_settings  # noqa: E402
-from handlers.telegram import ALLOWED_UPDATES, POLL_INTERVAL, TelegramBot, TelegramOptions  # noqa: E402
-from handlers.telegram_send import SendPolicy  # noqa: E402
+from handlers.telegram.app import ALLOWED_UPDATES, POLL_INTERVAL, TelegramBot, TelegramOptions  # noqa: E402
+from handlers.telegram.send import SendPolicy  # noqa: E402
 
 # The scripted people give dates like "2026-11-20 14:30"; a fixed "now" keeps them in the past on any day.
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone(timedelta(hours=8)))

@@ -37,7 +37,7 @@ if __package__ in (None, ""):
 
 from bench.common import cpu_model  # noqa: E402
 from bench.telegram_people import Mailboxes, Person, Timing, script_for  # noqa: E402
-from handlers.telegram import POLL_INTERVAL, TelegramOptions  # noqa: E402
+from handlers.telegram.app import POLL_INTERVAL, TelegramOptions  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.choice_match import pick
 from engine.i18n import t
 from engine.model import (
     ChoicesStep,
@@ -105,15 +106,12 @@ def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
 
 
 def match_option(options: list[Option], raw: str, lang: str) -> Option | None:
-    """An option named by its number, label (either language) or value."""
-    text = clean_text(raw).lower()
-    number = small_number(text)
+    """An option named by its number, label or synonym (either language) or value."""
+    number = small_number(clean_text(raw))
     if number is not None and 1 <= number <= len(options):
         return options[number - 1]
-    for option in options:
-        if text in (option.value.lower(), option.label.zh.lower(), option.label.en.lower()):
-            return option
-    return None
+    value = pick([(o.value, o.terms) for o in options], raw)
+    return next((o for o in options if o.value == value), None)
 
 
 def choice_answer(step: ChoiceStep, raw: str, lang: str) -> Accepted | Rejected:
@@ -138,17 +136,21 @@ def choices_label(step: ChoicesStep, values: list[str], lang: str) -> str:
     return "、".join(labels.get(v, v) for v in values) if lang == "zh" else ", ".join(labels.get(v, v) for v in values)
 
 
+# Coarse first ("wasted time, stress" keeps its words together), then at every space too ("1 3").
+_CHOICES_SPLITS = (
+    re.compile(r"[,，、;；/]+|和|以及|还有|\band\b|\bor\b"),
+    re.compile(r"[,，、;；/\s]+|和|以及|还有|\band\b|\bor\b"),
+)
+
+
 def parse_choices_text(step: ChoicesStep, raw: str, lang: str) -> list[str] | None:
     """'1,3' or 'Stress, Sleep' typed instead of tapping: the values, or None if any part is unknown."""
-    parts = [p for p in re.split(r"[,，、;；\s]+", clean_text(raw)) if p]
-    values: list[str] = []
-    for part in parts:
-        option = match_option(step.options, part, lang)
-        if option is None:
-            return None
-        if option.value not in values:
-            values.append(option.value)
-    return values or None
+    for splitter in _CHOICES_SPLITS:
+        parts = [p.strip() for p in splitter.split(clean_text(raw)) if p.strip()]
+        options = [match_option(step.options, part, lang) for part in parts]
+        if parts and all(o is not None for o in options):
+            return list(dict.fromkeys(o.value for o in options if o is not None))
+    return None
 
 
 def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str) -> Accepted | Rejected:

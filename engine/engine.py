@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from engine import answers as A
+from engine.choice_match import pick
 from engine.conditions import holds
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
-from engine.i18n import t
+from engine.i18n import button_words, t
 from engine.model import (
     ChannelStep,
     ChoicesStep,
@@ -273,7 +274,7 @@ class _Turn:
 
     def move_on(self) -> None:
         """After an answer: record history, show alerts, go to the next step (or back to the summary)."""
-        current = self.flow.step(self.s.step)
+        current = self.current_step()
         if not self.s.history or self.s.history[-1] != current.id:
             self.s.history.append(current.id)
         self.alerts()
@@ -282,6 +283,12 @@ class _Turn:
             target = self.first_open_from(target)
             self.s.editing = not isinstance(self.flow.step(target), SummaryStep) if target else False
         self.enter(target)
+
+    def current_step(self) -> Any:
+        """The step the session stands at; only called while a question is open."""
+        if self.s.step is None:
+            raise RuntimeError("no open step")
+        return self.flow.step(self.s.step)
 
     def first_open_from(self, step_id: str | None) -> str | None:
         """While editing: the first step on the path that still needs an answer, or the summary."""
@@ -304,7 +311,7 @@ class _Turn:
             return
         if not self.s.history:
             self.say(t("back_first", self.lang))
-            self.ask(self.flow.step(self.s.step))
+            self.ask(self.current_step())
             return
         previous = self.s.history.pop()
         self.s.editing = False
@@ -377,7 +384,8 @@ class _Turn:
                 lines.append(f"{i}. {option.label} — {option.why}")
             buttons = [Button(o.label, o.value) for o in options]
         else:
-            expects = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}[type(step)]
+            kinds: dict[type, str] = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}
+            expects = kinds[type(step)]
             lines.append(t("hint.nav", lang))
         current = self.s.answers.get(step.id)
         if step.id in self.s.answers and not isinstance(step, (SummaryStep, EvidenceStep, ChoicesStep)):
@@ -433,6 +441,14 @@ class _Turn:
 
     def text(self, step: Any, raw: str) -> None:
         lang = self.lang
+        if not isinstance(step, (NumberStep, ChoicesStep)):
+            # The number of a shown button works wherever a number is not itself the answer
+            # (a multiple choice reads "1,3" as its options).
+            shown = self.shown_buttons(step)
+            number = A.small_number(A.clean_text(raw))
+            if number is not None and 1 <= number <= len(shown):
+                self.button_or_navigation(step, shown[number - 1].value)
+                return
         if isinstance(step, TextStep):
             self.accept(step, A.text_answer(step, raw))
         elif isinstance(step, NumberStep):
@@ -460,7 +476,16 @@ class _Turn:
             if value is None:
                 self.retry(step, A.Rejected("error.choice"))
             else:
-                self.button(step, value)
+                self.button_or_navigation(step, value)
+
+    def button_or_navigation(self, step: Any, value: str) -> None:
+        if not self.navigation(value):
+            self.button(step, value)
+
+    def shown_buttons(self, step: Any) -> tuple[Button, ...]:
+        """The buttons under the question as it is shown now (their numbers are what people type)."""
+        replies = [r for r in self.preview(step) if r.buttons]
+        return replies[-1].buttons if replies else ()
 
     def time_echo(self, step: DateTimeStep, result: A.Accepted) -> str:
         """"Noted: Friday 20 November 2026, 14:30", naming the zone where a country has several and the
@@ -474,22 +499,20 @@ class _Turn:
         return text
 
     def value_for_text(self, step: Any, raw: str) -> str | None:
-        """Typed text at a button step: the button it names (by number or label)."""
-        cleaned = A.clean_text(raw).lower()
-        replies = [r for r in self.preview(step) if r.buttons]
-        buttons = replies[-1].buttons if replies else ()
-        number = A.small_number(cleaned)
-        if number is not None and 1 <= number <= len(buttons):
-            return buttons[number - 1].value
-        for button in buttons:
-            if cleaned in (button.label.lower(), button.value.lower()):
-                return button.value
-        if isinstance(step, ConfirmStep):
-            if cleaned in ("y", "yes", "是", "对", "确认", "是的"):
-                return "yes"
-            if cleaned in ("n", "no", "否", "不", "不是"):
-                return "no"
-        return None
+        """Typed text at a button step: the shown button it names by label, synonym or a near spelling."""
+        options = {o.value: o for o in getattr(step, "options", [])}
+        answers: list[tuple[str, list[str]]] = []
+        navigation: list[tuple[str, tuple[str, ...]]] = []
+        for button in self.shown_buttons(step):
+            terms = [button.label, button.value]
+            if button.value in options:
+                terms += options[button.value].terms
+            if isinstance(step, ConfirmStep) and button.value in ("yes", "no"):
+                terms += button_words(f"_{button.value}")
+            answers.append((button.value, terms))
+            navigation.append((button.value, button_words(button.value)))
+        # An option's own words come first: 不知道 is "not sure" where that is an option, else "skip".
+        return pick(answers, raw) or pick(navigation, raw)
 
     def preview(self, step: Any) -> list[Reply]:
         probe = Outcome(state=self.s)

@@ -171,6 +171,25 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# What people type instead of tapping a button that is the same at every step (matched like options).
+BUTTON_WORDS: dict[str, tuple[str, ...]] = {
+    "_back": ("上一步", "返回", "后退", "back", "go back", "previous"),
+    "_skip": ("跳过", "不知道", "略过", "skip", "pass", "dont know"),
+    "_keep": ("保留", "不变", "不用改", "keep", "keep it", "same", "同上"),
+    "_done": ("完成", "好了", "没有了", "结束", "发完了", "done", "finish", "finished", "thats all"),
+    "_ok": ("对", "没错", "正确", "都对", "全部正确", "没问题", "继续", "ok", "okay", "correct", "all correct", "looks good"),
+    "_edit_list": ("修改", "改", "改一下", "要改", "有错", "edit", "change", "fix"),
+    "_yes": ("是", "对", "是的", "没错", "确认", "属实", "好", "好的", "y", "yes", "yeah", "yep", "true", "confirm"),
+    "_no": ("否", "不", "不是", "不对", "需要修改", "修改", "n", "no", "nope", "not true", "change"),
+    "_help": ("帮助", "help"),
+}
+
+
+def button_words(value: str) -> tuple[str, ...]:
+    """Typed words that mean the button `value` wherever it is shown."""
+    return BUTTON_WORDS.get(value, ())
+
+
 def t(key: str, lang: str, **values: Any) -> str:
     """The text for `key` in `lang` (falling back to English), with `values` filled in."""
     return render(TEXTS, key, lang, **values)

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from pydantic import ValidationError
 
+from engine.choice_match import normalise
 from engine.conditions import referenced_answers
 from engine.model import (
     EVIDENCE_KINDS,
@@ -26,7 +27,7 @@ from engine.model import (
     TextStep,
 )
 from engine.validators import VALIDATORS
-from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, pydantic_problems
+from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, pydantic_problems, read_source
 
 
 class FlowError(Exception):
@@ -47,14 +48,10 @@ def load_flow(path: str | Path) -> Flow:
 
 def check_flow_file(path: str | Path) -> tuple[Flow | None, list[SourceProblem]]:
     """Parse, validate and cross-check a flow file; returns the flow (if usable) and all problems."""
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [SourceProblem(name, 1, 1, "file not found")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [SourceProblem(name, 1, 1, f"cannot read the file: {exc}")]
-    return check_flow_text(text, name)
+    text, problems = read_source(path)
+    if text is None:
+        return None, problems
+    return check_flow_text(text, str(path))
 
 
 def check_flow_text(text: str, name: str) -> tuple[Flow | None, list[SourceProblem]]:
@@ -214,6 +211,8 @@ def _limits(step: Any, i: int, doc: MarkedDocument) -> Iterator[SourceProblem]:
                 counts[option.value] = 1
             if option.value.startswith("_"):
                 yield doc.problem_at(base + ("options", o, "value"), "option values may not start with '_' (reserved for navigation)")
+    if isinstance(step, (ChoiceStep, ChoicesStep)):
+        yield from _synonym_problems(step, base, doc)
     if isinstance(step, ChoiceStep) and step.default_by_lang:
         values = {o.value for o in step.options}
         for lang, value in step.default_by_lang.items():
@@ -229,3 +228,26 @@ def _limits(step: Any, i: int, doc: MarkedDocument) -> Iterator[SourceProblem]:
         for k, kind in enumerate(step.accept):
             if kind not in EVIDENCE_KINDS:
                 yield doc.problem_at(base + ("accept", k), f"unknown evidence kind '{kind}' (known: {', '.join(EVIDENCE_KINDS)})")
+
+
+def _synonym_problems(step: Any, base: tuple[Any, ...], doc: MarkedDocument) -> Iterator[SourceProblem]:
+    """A typed word must name one option only, and never be a bare number (numbers pick buttons)."""
+    owner: dict[str, str] = {}
+    for option in step.options:
+        for term in (option.value, option.label.zh, option.label.en):
+            owner.setdefault(normalise(term), option.value)
+    for o, option in enumerate(step.options):
+        if option.synonyms is None:
+            continue
+        for lang in LANGS:
+            for k, word in enumerate(getattr(option.synonyms, lang)):
+                path = base + ("options", o, "synonyms", lang, k)
+                folded = normalise(word)
+                if not folded:
+                    yield doc.problem_at(path, f"synonym '{word}' is only spaces or punctuation")
+                elif folded.isascii() and folded.isdigit():
+                    yield doc.problem_at(path, f"synonym '{word}' is a number; typed numbers pick the button with that number")
+                elif owner.setdefault(folded, option.value) != option.value:
+                    yield doc.problem_at(
+                        path, f"synonym '{word}' of option '{option.value}' also names option '{owner[folded]}'"
+                    )

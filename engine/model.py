@@ -77,10 +77,24 @@ class Branch(Strict):
 Next = Union[str, list[Branch], None]
 
 
+class Synonyms(Strict):
+    """Other ways people type an option (移动 for 中国移动, "every day" for daily), per language."""
+
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
 class Option(Strict):
     # Short enough to fit in Telegram's 64-byte button data with the question's number.
     value: str = Field(min_length=1, max_length=40)
     label: LocalText
+    synonyms: Synonyms | None = None
+
+    @property
+    def terms(self) -> list[str]:
+        """Everything that names this option when typed: value, both labels, every synonym."""
+        extra = [*self.synonyms.zh, *self.synonyms.en] if self.synonyms else []
+        return [self.value, self.label.zh, self.label.en, *extra]
 
 
 class StepBase(Strict):

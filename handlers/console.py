@@ -15,14 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Collection, Protocol, TextIO
 
-from engine.answers import small_number
-from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.events import ButtonPress, Command, Event, FileInput
 from engine.replies import Reply
+from handlers.kit.text import BUTTON_EXPECTS, button_for_text, command_or_text
 from services.conversation import ConversationService, Who
 from services.delivery import Outboxes
 from services.evidence_intake import file_item
 
-BUTTON_EXPECTS = {"choice", "choices", "confirm", "evidence", None}
 
 
 @dataclass
@@ -105,7 +104,7 @@ class ConsoleChat:
                     return await self.file_event(str(data["file"]))
                 if "text" in data:
                     return self.text_event(str(data["text"]))
-        if text.startswith("/file"):
+        if text == "/file" or text.startswith(("/file ", "/file\t")):
             return await self.file_event(text[5:].strip())
         if not self.json_mode and self.last is not None and self.last.expects in BUTTON_EXPECTS:
             button = self.button_named(text)
@@ -114,22 +113,11 @@ class ConsoleChat:
         return self.text_event(raw)
 
     def text_event(self, raw: str) -> Event:
-        text = raw.strip()
-        if text.startswith("/") and len(text) > 1 and not text.startswith("//"):
-            name, _, arg = text[1:].partition(" ")
-            return Command(name.split("@", 1)[0], arg)
-        return TextInput(raw)
+        return command_or_text(raw)
 
     def button_named(self, text: str) -> str | None:
         assert self.last is not None
-        buttons = self.last.buttons
-        number = small_number(text)
-        if number is not None and 1 <= number <= len(buttons):
-            return buttons[number - 1].value
-        for button in buttons:
-            if text.lower() == button.label.lower():
-                return button.value
-        return None
+        return button_for_text(self.last.buttons, text)
 
     async def file_event(self, raw_path: str) -> Event | ConsoleProblem:
         raw_path = raw_path.strip().strip("'\"")

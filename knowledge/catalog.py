@@ -1,7 +1,7 @@
 """Complaint-channel catalogue: typed models of channels.yaml, its loader and its line-accurate checker.
 
-The file is composed with PyYAML first so every node keeps its mark; pydantic error locations and the
-semantic checks are then mapped back to `file:line:col` (the same approach as flows.yaml).
+The file is read by engine/yamlmarks.py, the reader flows.yaml uses too, so every value keeps its mark;
+pydantic error locations and the semantic checks are then mapped back to `file:line:col`.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.yamlmarks import position_of
+from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, read_source
 
 IssueType = Literal["robocall", "spam_sms", "data_leak", "fraud", "rude_service", "other"]
 ChannelKind = Literal["operator", "regulator", "consumer", "police", "company", "reporting"]
@@ -161,8 +160,8 @@ class Channel(Fact):
         generic = [f for f in self.sms_formats if f.operator is None]
         if operator in self.operators:
             own = [f for f in self.sms_formats if f.operator == operator]
-            return (own or generic or [None])[0]
-        return (generic or [None])[0]
+            return next(iter(own or generic), None)
+        return next(iter(generic), None)
 
     def reason(self, key: str) -> Text:
         return self.reasons.get(key) or self.reasons["default"]
@@ -212,6 +211,7 @@ class Texts(_Model):
     not_legal_advice: Text
     rules_heading: Text
     source: Text
+    secondary_source: Text
     checked: Text
 
 
@@ -288,122 +288,46 @@ def check_catalog_file(path: str | Path) -> list[str]:
     return _check(Path(path))[0]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps, so dates reach pydantic as text and errors keep their node."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
 Loc = tuple[str | int, ...]
-
-
-def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> str:
-    line, col = position_of(text, exc.position)
-    return f"{name}:{line}:{col}: the file contains a character YAML does not allow (U+{exc.character:04X})"
 
 
 def _check(path: Path) -> tuple[list[str], Catalog | None]:
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"{name}:1:1: cannot read the catalogue: {exc}"], None
-
-    try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:
-        return [_reader_problem(name, text, exc)], None
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return [f"{name}:1:1: the catalogue is empty"], None
-        duplicate_keys = list(_duplicate_keys(root))
-        data = loader.construct_document(root)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return [f"{name}:{line}:{col}: YAML syntax error: {exc.problem or exc}"], None
-    except yaml.reader.ReaderError as exc:
-        return [_reader_problem(name, text, exc)], None
-    except yaml.YAMLError as exc:
-        return [f"{name}:1:1: YAML error: {' '.join(str(exc).split())}"], None
-    finally:
-        loader.dispose()
-
-    problems: list[tuple[int, int, str]] = [
-        (node.start_mark.line + 1, node.start_mark.column + 1, f"duplicate key {node.value!r}")
-        for node in duplicate_keys
-    ]
+    text, read_problems = read_source(path)
+    if text is None:
+        return [str(p) for p in read_problems], None
+    doc, problems = load_marked(text, name, timestamps=False)
+    if doc is None:
+        return _format(problems), None
+    data = doc.data
     if not isinstance(data, dict):
-        problems.append((1, 1, "the catalogue must be a mapping with version, texts, sources, jurisdictions, channels"))
-        return _format(name, problems), None
+        problems.append(doc.problem_at((), "the catalogue must be a mapping with version, texts, sources, jurisdictions, channels"))
+        return _format(problems), None
 
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(_schema_problem(root, data, error))
-        return _format(name, problems), None
+            problems.append(_schema_problem(doc, error))
+        return _format(problems), None
 
     for loc, message in _semantic_problems(catalog):
-        node, _, _ = _locate(root, loc)
-        problems.append((node.start_mark.line + 1, node.start_mark.column + 1, f"{_path_text(data, loc)}: {message}"))
-    return _format(name, problems), (None if problems else catalog)
+        problems.append(doc.problem_at(loc, f"{_path_text(data, loc)}: {message}"))
+    return _format(problems), (None if problems else catalog)
 
 
-def _format(name: str, problems: list[tuple[int, int, str]]) -> list[str]:
-    return [f"{name}:{line}:{col}: {message}" for line, col, message in sorted(problems)]
+def _format(problems: list[SourceProblem]) -> list[str]:
+    return [str(p) for p in sorted(problems, key=SourceProblem.sort_key)]
 
 
-def _duplicate_keys(node: Node) -> Iterable[ScalarNode]:
-    """PyYAML keeps the last of two equal keys silently; a catalogue with both is almost always a mistake."""
-    if isinstance(node, MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if isinstance(key, ScalarNode):
-                if key.value in seen:
-                    yield key
-                seen.add(key.value)
-            yield from _duplicate_keys(value)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            yield from _duplicate_keys(item)
-
-
-def _locate(root: Node, loc: Loc) -> tuple[Node, ScalarNode | None, bool]:
-    """Follow a pydantic-style location through the node tree: (deepest node, its key node, fully found)."""
-    node, key_node = root, None
-    for part in loc:
-        if isinstance(node, MappingNode) and isinstance(part, str):
-            for key, value in node.value:
-                if isinstance(key, ScalarNode) and key.value == part:
-                    node, key_node = value, key
-                    break
-            else:
-                return node, key_node, False
-        elif isinstance(node, SequenceNode) and isinstance(part, int):
-            if not 0 <= part < len(node.value):
-                return node, key_node, False
-            node, key_node = node.value[part], None
-        # Other parts are pydantic's union or validator tags: they name no node of their own.
-    return node, key_node, True
-
-
-def _schema_problem(root: Node, data: Any, error: Any) -> tuple[int, int, str]:
+def _schema_problem(doc: MarkedDocument, error: Any) -> SourceProblem:
     loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-    node, key_node, _ = _locate(root, loc)
-    where = _path_text(data, loc)
+    where = _path_text(doc.data, loc)
     if error["type"] == "missing":
-        message = f"{_path_text(data, loc[:-1])}: missing required field {loc[-1]!r}"
-    elif error["type"] == "extra_forbidden":
-        node = key_node or node
-        message = f"{where}: unknown field {loc[-1]!r}"
-    else:
-        message = f"{where}: {error['msg']}"
-    return node.start_mark.line + 1, node.start_mark.column + 1, message
+        return doc.problem_at(loc[:-1], f"{_path_text(doc.data, loc[:-1])}: missing required field {loc[-1]!r}")
+    if error["type"] == "extra_forbidden":
+        return doc.problem_at(loc, f"{where}: unknown field {loc[-1]!r}", key=True)
+    return doc.problem_at(loc, f"{where}: {error['msg']}")
 
 
 def _path_text(data: Any, loc: Loc) -> str:
@@ -451,13 +375,20 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
     source_ids = {s.id for s in catalog.sources}
     used_sources: set[str] = set()
 
-    def sourced(loc: Loc, what: str, fact: Fact) -> Iterable[tuple[Loc, str]]:
+    sources = {s.id: s for s in catalog.sources}
+
+    def sourced(loc: Loc, what: str, fact: Fact, flagged: bool = False) -> Iterable[tuple[Loc, str]]:
         if not fact.sources:
             yield loc, f"{what} has no source"
         for k, source_id in enumerate(fact.sources):
             used_sources.add(source_id)
             if source_id not in source_ids:
                 yield (*loc, "sources", k), f"unknown source {source_id!r}"
+        known = [sources[s] for s in fact.sources if s in sources]
+        if known and all(s.reliability == "weak" for s in known) and not (fact.unverified or flagged):
+            yield (*loc, "sources"), (
+                f"{what} rests only on weak sources: add an official or secondary source, or mark it `unverified: true`"
+            )
 
     def channel_ref(loc: Loc, target: str, home: Channel) -> Iterable[tuple[Loc, str]]:
         if target not in channels:
@@ -467,10 +398,15 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
         elif channels[target].jurisdiction != home.jurisdiction:
             yield loc, f"channel {target!r} belongs to another jurisdiction"
 
+    official_hosts = {_host(s.url) for s in catalog.sources if s.reliability == "official"}
     for j, jur in enumerate(catalog.jurisdictions):
         for r, rule in enumerate(jur.rules):
             loc: Loc = ("jurisdictions", j, "rules", r)
             yield from sourced(loc, f"rule {rule.id!r}", rule)
+            for field, wording in (("breach", rule.breach), ("title", rule.title)):
+                for url in _URL.findall(" ".join(wording.as_dict().values()) if wording else ""):
+                    if _host(url) not in official_hosts:
+                        yield (*loc, field), f"a letter would show {url!r}, which is not the address of an official source"
             if rule.triggers and rule.breach is None:
                 yield loc, f"rule {rule.id!r} has triggers but no breach text"
             for trigger in rule.triggers:
@@ -485,18 +421,22 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
         if ch.jurisdiction not in codes:
             yield (*loc, "jurisdiction"), f"unknown jurisdiction {ch.jurisdiction!r}"
         yield from sourced(loc, f"channel {ch.id!r}", ch)
+        for where, shown in _letter_texts(ch):
+            for url in _URL.findall(shown):
+                if _host(url) not in official_hosts:
+                    yield (*loc, *where), f"a letter would show {url!r}, which is not the address of an official source"
         if "default" not in ch.reasons:
             yield (*loc, "reasons"), "reasons need a 'default' entry"
         for k, target in enumerate(ch.next):
             yield from channel_ref((*loc, "next", k), target, ch)
         for h, how in enumerate(ch.how):
-            yield from sourced((*loc, "how", h), f"how[{h}]", how)
+            yield from sourced((*loc, "how", h), f"how[{h}]", how, ch.unverified)
             if how.value is None and how.note is None:
                 yield (*loc, "how", h), "a way to reach the channel needs a value or a note"
             if how.operator is not None and how.operator not in ch.operators:
                 yield (*loc, "how", h, "operator"), f"operator {how.operator!r} is not listed under operators"
         for f, fmt in enumerate(ch.sms_formats):
-            yield from sourced((*loc, "sms_formats", f), f"sms_formats[{f}]", fmt)
+            yield from sourced((*loc, "sms_formats", f), f"sms_formats[{f}]", fmt, ch.unverified)
             for key in ("pattern", "followup_pattern"):
                 pattern = getattr(fmt, key)
                 if pattern is None:
@@ -511,19 +451,42 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
         if "sms" in ch.draft_kinds and not ch.sms_formats:
             yield (*loc, "draft_kinds"), "an sms draft needs sms_formats"
         for p, pre in enumerate(ch.prerequisites):
-            yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre)
+            yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre, ch.unverified)
             if pre.channel is not None:
                 yield from channel_ref((*loc, "prerequisites", p, "channel"), pre.channel, ch)
             if pre.after == "complaint" and pre.channel is None:
                 yield (*loc, "prerequisites", p), "a prerequisite after a complaint must name the channel"
         for d, deadline in enumerate(ch.deadlines):
-            yield from sourced((*loc, "deadlines", d), f"deadline {deadline.id!r}", deadline)
+            yield from sourced((*loc, "deadlines", d), f"deadline {deadline.id!r}", deadline, ch.unverified)
             for k, target in enumerate(deadline.escalate_to):
                 yield from channel_ref((*loc, "deadlines", d, "escalate_to", k), target, ch)
 
     for s, src in enumerate(catalog.sources):
         if src.id not in used_sources:
             yield ("sources", s), f"source {src.id!r} is never used"
+
+
+_URL = re.compile(r"https?://[^\s\"'）)，。、]+")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+def _letter_texts(channel: Channel) -> Iterable[tuple[Loc, str]]:
+    """Every text of a channel that drafts and their send-it section may show, with where it sits."""
+    for h, how in enumerate(channel.how):
+        if how.note is not None:
+            yield ("how", h, "note"), " ".join(how.note.as_dict().values())
+    for f, fmt in enumerate(channel.sms_formats):
+        if fmt.note is not None:
+            yield ("sms_formats", f, "note"), " ".join(fmt.note.as_dict().values())
+    for n, need in enumerate(channel.needs):
+        yield ("needs", n), " ".join(need.as_dict().values())
+    for d, deadline in enumerate(channel.deadlines):
+        yield ("deadlines", d, "what"), " ".join(deadline.what.as_dict().values())
+    if channel.follow_up is not None:
+        yield ("follow_up",), " ".join(channel.follow_up.as_dict().values())
 
 
 def _duplicates(items: Iterable[tuple[Loc, str]]) -> Iterable[tuple[Loc, str]]:

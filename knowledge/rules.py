@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from typing import Callable
 
 from knowledge.catalog import Catalog, Jurisdiction, Rule
+from knowledge.citations import letter_url, shown_sources
 from knowledge.facts import Facts, answer, clock_known, parse_when, said_yes
 
 CALL_ISSUES = frozenset({"robocall"})
@@ -20,12 +21,12 @@ OPT_OUT_ISSUES = frozenset({"robocall", "spam_sms", "data_leak", "other"})
 class Breach:
     rule_id: str
     text: dict[str, str]
-    source: str
+    source: str | None  # an official URL only; without one the letter cites the law by name and article
     unverified: bool = False
 
 
 def possible_breaches(catalog: Catalog, facts: Facts, jurisdiction: str) -> list[Breach]:
-    """Rules of the jurisdiction whose triggers match the facts, in catalogue order, each with its source."""
+    """Rules of the jurisdiction whose triggers match the facts, in catalogue order, each with its official URL."""
     jur = catalog.jurisdiction(jurisdiction)
     found: list[Breach] = []
     for rule in jur.rules:
@@ -35,12 +36,12 @@ def possible_breaches(catalog: Catalog, facts: Facts, jurisdiction: str) -> list
         if rule.unverified:
             marker = catalog.texts.to_be_confirmed
             text = {"zh": f"{text['zh']}（{marker.zh}）", "en": f"{text['en']} ({marker.en})"}
-        found.append(Breach(rule.id, text, catalog.source(rule.sources[0]).url, rule.unverified))
+        found.append(Breach(rule.id, text, letter_url(catalog, rule.sources), rule.unverified))
     return found
 
 
 def rules_text(catalog: Catalog, jurisdiction: str, lang: str) -> str:
-    """Plain-words summary of the jurisdiction's rules for a /rules command, with sources and caveats."""
+    """Plain-words summary of the jurisdiction's rules for a /rules command, with sources (never weak ones) and caveats."""
     jur = catalog.jurisdiction(jurisdiction)
     texts = catalog.texts
     lines = [texts.rules_heading.get(lang).format(jurisdiction=jur.name.get(lang)), ""]
@@ -50,9 +51,10 @@ def rules_text(catalog: Catalog, jurisdiction: str, lang: str) -> str:
             title += f"（{texts.to_be_confirmed.zh}）" if lang == "zh" else f" ({texts.to_be_confirmed.en})"
         lines.append(f"{number}. {title}")
         lines.append(rule.text.get(lang))
-        for source_id in rule.sources:
-            source = catalog.source(source_id)
+        for source in shown_sources(catalog, rule.sources):
             checked = f"{texts.checked.get(lang)} {source.checked.isoformat()}"
+            if source.reliability == "secondary":
+                checked = f"{texts.secondary_source.get(lang)}, {checked}" if lang == "en" else f"{texts.secondary_source.zh}，{checked}"
             if lang == "zh":
                 lines.append(f"{texts.source.zh}：{source.url}（{checked}）")
             else:

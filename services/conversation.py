@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,6 +136,12 @@ class ConversationService:
         # Called with (user id, case id) after /delete, so every feature can erase what it made.
         self.erase_hooks: list[Callable[[int, int], Awaitable[None]]] = []
 
+    @asynccontextmanager
+    async def serialized(self, who: Who) -> AsyncIterator[None]:
+        """One event of this person at a time: in this process (a lock), and across processes (the store's)."""
+        async with self.lock_for(who), self.store.serialized(who.platform, who.external_id):
+            yield
+
     def lock_for(self, who: Who) -> asyncio.Lock:
         key = (who.platform, who.external_id)
         lock = self._locks.get(key)
@@ -157,13 +165,13 @@ class ConversationService:
         if isinstance(event, TextInput) and "\x00" in event.text:
             # NUL is never meant, and PostgreSQL text columns refuse it (a pasted SMS may carry one).
             event = TextInput(event.text.replace("\x00", ""))
-        async with self.lock_for(who):
-            try:
+        try:
+            async with self.serialized(who):
                 return await self._handle(who, event, ids)
-            except Exception:
-                log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
-                await self._discard_temporaries(event)
-                return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")])
+        except Exception:
+            log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
+            await self._discard_temporaries(event)
+            return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")])
 
     async def user_for(self, who: Who) -> User:
         return await self.store.get_or_create_user(who.platform, who.external_id, lang_from_code(who.lang_code), self.clock())
@@ -177,7 +185,7 @@ class ConversationService:
 
     async def current_question(self, who: Who) -> list[Reply]:
         """The question a person is on, for a local chat that starts again after a restart."""
-        async with self.lock_for(who):
+        async with self.serialized(who):
             user = await self.user_for(who)
             return self.engine.current_question(await self.state_of(user))
 

@@ -9,8 +9,12 @@ from engine.replies import Reply
 class Outbox(Protocol):
     """Implemented by each adapter: send replies to a person it knows by their platform id."""
 
-    async def deliver(self, external_id: str, replies: list[Reply]) -> bool:
-        """True when delivered; False when the person can't be reached (blocked the bot, unknown chat)."""
+    async def deliver(self, external_id: str, replies: list[Reply]) -> bool | str:
+        """True when delivered; False when the person can't be reached (blocked the bot, unknown chat).
+
+        A platform with more than one way to reach a person (WeChat) names the way it took instead
+        of True; the case's timeline records it.
+        """
         ...
 
 

@@ -168,7 +168,7 @@ def _sms_number(phone: Mapping[str, Any], jurisdiction: str) -> str:
         except phonenumbers.NumberParseException:
             return number
         region = "GB" if jurisdiction == "UK" else jurisdiction
-        if phonenumbers.region_code_for_country_code(parsed.country_code) == region:
+        if phonenumbers.region_code_for_country_code(parsed.country_code or 0) == region:
             national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
             return re.sub(r"\D", "", national)
         return number
@@ -433,7 +433,7 @@ def _previous(catalog: Catalog, draft_input: DraftInput, jur: Jurisdiction, lang
 
 def _channel_name(channel: Channel, own_operator: Any, lang: str) -> str:
     """The person's own operator by name and hotline, rather than the list of all four."""
-    operator = channel.operators.get(own_operator) if isinstance(own_operator, str) else None
+    operator = next((o for key, o in channel.operators.items() if key == own_operator), None)
     if operator is None:
         return channel.name.get(lang)
     hotline = next((h.value for h in channel.how if h.operator == own_operator and h.type == "phone"), None)

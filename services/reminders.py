@@ -220,7 +220,10 @@ class ReminderScheduler:
         async with self.store.transaction() as tx:
             if delivered:
                 if await tx.finish_reminder(row.id, "sent", done):
-                    await tx.add_event(row.case_id, "reminder_sent", {"reminder": row.id, "kind": row.kind}, done)
+                    data: dict[str, object] = {"reminder": row.id, "kind": row.kind}
+                    if isinstance(delivered, str):
+                        data["via"] = delivered
+                    await tx.add_event(row.case_id, "reminder_sent", data, done)
             else:
                 await tx.finish_reminder(row.id, "failed", done)
         if not delivered:

@@ -63,6 +63,9 @@ SERVICE_TEXTS: dict[str, dict[str, str]] = {
     "event.waiting": {"zh": "等待{channel}答复", "en": "waiting for {channel} to reply"},
     "event.file_reminder": {"zh": "设定提醒：明天提交", "en": "reminder to file set for tomorrow"},
     "event.reminder_sent": {"zh": "发送了跟进提醒", "en": "follow-up reminder sent"},
+    "via.custom": {"zh": "微信消息", "en": "as a WeChat message"},
+    "via.template": {"zh": "微信模板通知，全文待你下次发消息时显示", "en": "as a WeChat notice; shown in full when you next write"},
+    "via.held": {"zh": "待你下次发消息时显示", "en": "shown when you next write"},
     "event.snoozed": {"zh": "提醒推迟 {days} 天", "en": "reminder put off by {days} day(s)"},
     "event.resolved": {"zh": "已解决", "en": "resolved"},
     "event.unsatisfied": {"zh": "已答复，但不满意", "en": "replied, not satisfied"},
@@ -168,4 +171,8 @@ def event_text(kind: str, data: Mapping[str, Any], lang: str, channel_name: Call
         "reference": data.get("reference") or "—",
         "days": data.get("days") or "?",
     }
-    return render(SERVICE_TEXTS, key, lang, **values)
+    text = render(SERVICE_TEXTS, key, lang, **values)
+    via = data.get("via")
+    if via and f"via.{via}" in SERVICE_TEXTS:
+        text += " · " + render(SERVICE_TEXTS, f"via.{via}", lang)
+    return text

@@ -19,31 +19,46 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-from storage.codec import decode_json
+from storage.codec import decode_json, utc
 from storage.migrate import load_migrations
 from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_migrations
 from storage.postgres_sql import ROWS, Params, reminder_scope
 from storage.lifecycle import OpenCloseStore
 from storage.postgres_tx import PostgresTx
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
 from storage.rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     JOURNAL_COLUMNS,
+    OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     USER_COLUMNS,
 )
 
+# Advisory lock keys of the (int, int) form, whose key space is apart from the single-bigint form
+# the migrations use: the first number says what is locked ("pers"), the second is a hash.
+PERSON_LOCK_CLASS = 0x70657273
 # The tables whose rows a case erase deletes or rewrites (delete_case, the session saved with it, and
 # the person's journaled updates).
-ERASED_TABLES = ("cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal")
+ERASED_TABLES = (
+    "cases", "answers", "evidence", "case_events", "reminders", "sessions", "update_journal", "outbox",
+)
+
+
+@dataclass
+class _EventScope:
+    """What serialized() tracks for its task: a savepoint open now, a VACUUM owed after commit."""
+
+    writing: bool = False
+    scrub: bool = False
 
 
 class PostgresStore(OpenCloseStore):
@@ -66,6 +81,8 @@ class PostgresStore(OpenCloseStore):
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
         self._tx_conns: dict[asyncio.Task[Any], asyncpg.Connection] = {}
+        # Tasks inside serialized(): their transaction() blocks are savepoints of the event's transaction.
+        self._events: dict[asyncio.Task[Any], _EventScope] = {}
 
     def __repr__(self) -> str:
         # The URL may carry a password; it never goes into a repr, a log line or a traceback.
@@ -109,6 +126,11 @@ class PostgresStore(OpenCloseStore):
         from removing the rows (the next autovacuum will). Where erasure must reach the disk,
         run the server on encrypted storage and keep backups and archives short-lived.
         """
+        task = asyncio.current_task()
+        if task is not None and task in self._events:
+            # VACUUM can only remove rows whose delete is committed: it runs when the event commits.
+            self._events[task].scrub = True
+            return
         async with self._require_pool().acquire() as conn:
             # VACUUM cannot run inside a transaction block; a pooled connection outside one is idle.
             await conn.execute(f"VACUUM (INDEX_CLEANUP ON) {', '.join(ERASED_TABLES)}")
@@ -130,11 +152,51 @@ class PostgresStore(OpenCloseStore):
         return await self._require_pool().fetch(sql, *args)
 
     @asynccontextmanager
+    async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:
+        """One person's event, one at a time across every process sharing the database.
+
+        The block runs in one transaction that first takes `pg_advisory_xact_lock` on the
+        person's key, so an event of the same person in another process (a webhook redelivered
+        to a second process, say) waits until this one commits, then sees what it wrote. The
+        lock goes with the transaction: at commit, at rollback, and when a killed process's
+        connection drops. Inside the block, reads go through this transaction and each
+        `transaction()` is a savepoint of it: the event commits whole, or not at all.
+        """
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("serialized() must run inside an asyncio task")
+        if task in self._tx_conns:
+            raise RuntimeError("a transaction is already open in this task")
+        scope = _EventScope()
+        async with self._require_pool().acquire() as conn:
+            self._tx_conns[task] = conn
+            self._events[task] = scope
+            try:
+                async with conn.transaction():
+                    await conn.execute(
+                        "SELECT pg_advisory_xact_lock($1, hashtext($2))", PERSON_LOCK_CLASS, f"{platform}:{key}"
+                    )
+                    yield
+            finally:
+                del self._tx_conns[task]
+                del self._events[task]
+        if scope.scrub:
+            await self.scrub()
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresTx]:
-        """One atomic unit of writes: commit when the block exits, roll back if it raises."""
+        """One atomic unit of writes: commit when the block exits, roll back if it raises.
+
+        Inside serialized() it is a savepoint: it rolls back alone, and commits with the event.
+        """
         task = asyncio.current_task()
         if task is None:
             raise RuntimeError("a transaction must run inside an asyncio task")
+        scope = self._events.get(task)
+        if scope is not None and not scope.writing:
+            async with self._savepoint(self._tx_conns[task], scope) as tx:
+                yield tx
+            return
         if task in self._tx_conns:
             raise RuntimeError("a transaction is already open in this task; use its tx object")
         async with self._require_pool().acquire() as conn:
@@ -148,6 +210,17 @@ class PostgresStore(OpenCloseStore):
             finally:
                 tx.finish()
                 del self._tx_conns[task]
+
+    @asynccontextmanager
+    async def _savepoint(self, conn: asyncpg.Connection, scope: _EventScope) -> AsyncIterator[PostgresTx]:
+        tx = PostgresTx(conn)
+        scope.writing = True
+        try:
+            async with conn.transaction():
+                yield tx
+        finally:
+            tx.finish()
+            scope.writing = False
 
     async def get_or_create_user(
         self, platform: str, external_id: str, lang: str, at: datetime
@@ -181,6 +254,11 @@ class PostgresStore(OpenCloseStore):
         """The user's saved conversation state, or None."""
         rows = await self._fetch("SELECT state FROM sessions WHERE user_id = $1", user_id)
         return decode_json(rows[0][0]) if rows else None
+
+    async def load_session_version(self, user_id: int) -> tuple[dict[str, Any] | None, int]:
+        """The saved state with its version (0 when there is none)."""
+        rows = await self._fetch("SELECT state, version FROM sessions WHERE user_id = $1", user_id)
+        return (decode_json(rows[0][0]), int(rows[0][1])) if rows else (None, 0)
 
     async def list_cases(self, user_id: int) -> list[CaseRow]:
         """The user's cases, newest first."""
@@ -233,6 +311,27 @@ class PostgresStore(OpenCloseStore):
             platform,
         )
         return [ROWS.journaled(row) for row in rows]
+
+    async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
+        """Every queued reply of the chat, in order, whether due or not."""
+        rows = await self._fetch(
+            f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE platform = $1 AND chat_id = $2 ORDER BY id",
+            platform, str(chat_id),
+        )
+        return [ROWS.outbox(row) for row in rows]
+
+    async def outbox_due(self, platform: str, now: datetime) -> list[str]:
+        """The chats of the platform with a row due at `now`."""
+        rows = await self._fetch(
+            "SELECT DISTINCT chat_id FROM outbox WHERE platform = $1 AND due_at <= $2 ORDER BY chat_id",
+            platform, utc(now),
+        )
+        return [row[0] for row in rows]
+
+    async def next_outbox_due(self, platform: str) -> datetime | None:
+        """When the platform's earliest queued row falls due."""
+        rows = await self._fetch("SELECT min(due_at) FROM outbox WHERE platform = $1", platform)
+        return ROWS.optional_time(rows[0][0]) if rows else None
 
     async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
         """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""

@@ -19,9 +19,19 @@ import asyncpg
 from storage.codec import encode_json, utc
 from storage.lifecycle import FinishableTx
 from storage.postgres_sql import ROWS, Params, reminder_scope, rows_affected
-from storage.protocols import InboundUpdate, JournaledUpdate, NewEvidence, NewReminder, ReminderRow, User
+from storage.protocols import (
+    InboundUpdate,
+    JournaledUpdate,
+    NewEvidence,
+    NewReminder,
+    OutboxRow,
+    ReminderRow,
+    SessionConflict,
+    User,
+)
 from storage.rows import (
     JOURNAL_COLUMNS,
+    OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
@@ -36,8 +46,17 @@ _INSERT_USER = (
 )
 _SELECT_USER = f"SELECT {USER_COLUMNS} FROM users WHERE platform = $1 AND external_id = $2"
 _SAVE_SESSION = (
-    "INSERT INTO sessions (user_id, state, updated_at) VALUES ($1, $2, $3) "
-    "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+    "INSERT INTO sessions (user_id, state, updated_at, version) VALUES ($1, $2, $3, 1) "
+    "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, "
+    "version = sessions.version + 1"
+)
+# A save that read version N: insert when there was no row (N = 0), else update only if still N.
+# At READ COMMITTED a concurrent save holds the row lock; this one waits, then checks the version
+# again on the row as committed, so of two saves from version N only the first succeeds.
+_SAVE_FIRST_SESSION = _SAVE_SESSION + " WHERE sessions.version = 0 RETURNING version"
+_SAVE_SESSION_VERSION = (
+    "UPDATE sessions SET state = $2, updated_at = $3, version = version + 1 "
+    "WHERE user_id = $1 AND version = $4 RETURNING version"
 )
 _SAVE_ANSWER = (
     "INSERT INTO answers (case_id, step_id, value, answered_at) VALUES ($1, $2, $3, $4) "
@@ -100,11 +119,21 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
         if not await self._count("UPDATE users SET timezone = $1 WHERE id = $2", tz, user_id):
             raise LookupError(f"no user {user_id}")
 
-    async def save_session(self, user_id: int, state: dict[str, Any], at: datetime) -> None:
-        """Replace the user's conversation state."""
-        stamp = utc(at)
+    async def save_session(
+        self, user_id: int, state: dict[str, Any], at: datetime, expected_version: int | None = None
+    ) -> int:
+        """Replace the user's conversation state; with `expected_version`, only if nobody saved since."""
+        args = (user_id, encode_json(state), utc(at))
         with _parent_must_exist("user", user_id):
-            await self._conn.execute(_SAVE_SESSION, user_id, encode_json(state), stamp)
+            if expected_version is None:
+                version = await self._conn.fetchval(_SAVE_SESSION + " RETURNING version", *args)
+            elif expected_version == 0:
+                version = await self._conn.fetchval(_SAVE_FIRST_SESSION, *args)
+            else:
+                version = await self._conn.fetchval(_SAVE_SESSION_VERSION, *args, expected_version)
+        if version is None:
+            raise SessionConflict(f"session of user {user_id} changed since version {expected_version}")
+        return int(version)
 
     async def delete_session(self, user_id: int) -> None:
         """Forget the user's conversation state (no error if there is none)."""
@@ -376,3 +405,68 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
             "WHERE id = $2 AND status IN ('sent', 'claimed')",
             utc(at), reminder_id,
         ) == 1
+
+    async def enqueue_replies(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime
+    ) -> list[int]:
+        """Queue replies for a chat, due at once; returns their ids in order."""
+        if not replies:
+            return []
+        rows = await self._conn.fetch(
+            "INSERT INTO outbox (platform, chat_id, reply, created_at, due_at) "
+            "SELECT $1, $2, r.reply::json, $4, $4 FROM unnest($3::text[]) WITH ORDINALITY AS r (reply, n) "
+            "ORDER BY r.n RETURNING id",
+            platform, str(chat_id), [encode_json(r) for r in replies], utc(at),
+        )
+        return sorted(row[0] for row in rows)
+
+    async def claim_outbox(
+        self,
+        platform: str,
+        chat_id: str,
+        now: datetime,
+        hold_until: datetime,
+        ids: Collection[int] | None = None,
+    ) -> list[OutboxRow]:
+        """Take the chat's due rows in order up to the first that is not due; hold them until `hold_until`.
+
+        Two processes claiming at once: the second waits for the first's row locks, then finds the
+        rows no longer due (PostgreSQL checks due_at again on the committed row), so none is sent twice.
+        """
+        p = Params()
+        key = f"platform = {p(platform)} AND chat_id = {p(str(chat_id))}"
+        stamp = p(utc(now))
+        sql = (
+            f"UPDATE outbox SET due_at = {p(utc(hold_until))}, attempts = attempts + 1 "
+            f"WHERE {key} AND due_at <= {stamp} AND id < coalesce(("
+            f"SELECT min(id) FROM outbox WHERE {key} AND due_at > {stamp}), 9223372036854775807)"
+        )
+        if ids is not None:
+            if not ids:
+                return []
+            sql += f" AND id = ANY({p(sorted(set(ids)))}::bigint[])"
+        rows = await self._conn.fetch(f"{sql} RETURNING {OUTBOX_COLUMNS}", *p.values)
+        return sorted((ROWS.outbox(row) for row in rows), key=lambda r: r.id)
+
+    async def outbox_sent(self, ids: Collection[int]) -> int:
+        """Sent (or given up): the rows go."""
+        if not ids:
+            return 0
+        return await self._count("DELETE FROM outbox WHERE id = ANY($1::bigint[])", sorted(set(ids)))
+
+    async def defer_outbox(self, ids: Collection[int], due_at: datetime) -> int:
+        """Try these rows again at `due_at`."""
+        if not ids:
+            return 0
+        return await self._count(
+            "UPDATE outbox SET due_at = $1 WHERE id = ANY($2::bigint[])", utc(due_at), sorted(set(ids))
+        )
+
+    async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
+        """Make every held or deferred row of the platform (or one chat) due now."""
+        p = Params()
+        stamp = p(utc(now))
+        sql = f"UPDATE outbox SET due_at = {stamp} WHERE platform = {p(platform)} AND due_at > {stamp}"
+        if chat_id is not None:
+            sql += f" AND chat_id = {p(str(chat_id))}"
+        return await self._count(sql, *p.values)

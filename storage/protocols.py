@@ -14,6 +14,12 @@ Contract notes that the type signatures cannot say:
   Transactions never nest; opening one inside another in the same task raises RuntimeError.
 - The update journal keeps an update from `journal_updates` until it is forgotten or pruned;
   journaling an update that is already there changes nothing (its attempts count stays).
+- Every `save_session` raises the session's version by one; with `expected_version` it saves only
+  if the stored version is still that one (no row counts as version 0), else raises
+  SessionConflict and the transaction must end (it rolls back).
+- The outbox gives a chat's replies back in the order they were queued: `claim_outbox` takes due
+  rows from the oldest on and stops before the first that is not due, so a reply waiting for its
+  retry holds back the ones after it.
 """
 
 from __future__ import annotations
@@ -186,6 +192,23 @@ class JournaledUpdate:
     attempts: int
 
 
+class SessionConflict(Exception):
+    """The session was saved by someone else since it was read: the save is refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A reply waiting to be sent: `reply` is its JSON object, `due_at` when it may be tried next."""
+
+    id: int
+    platform: str
+    chat_id: str
+    reply: dict[str, Any]
+    created_at: datetime
+    due_at: datetime
+    attempts: int
+
+
 class StoreTx(Protocol):
     """The writes, all inside one transaction opened by `Store.transaction()`."""
 
@@ -197,7 +220,11 @@ class StoreTx(Protocol):
 
     async def set_user_timezone(self, user_id: int, tz: str | None) -> None: ...
 
-    async def save_session(self, user_id: int, state: dict[str, Any], at: datetime) -> None: ...
+    async def save_session(
+        self, user_id: int, state: dict[str, Any], at: datetime, expected_version: int | None = None
+    ) -> int:
+        """Replace the state; returns the new version (raises SessionConflict, see the notes above)."""
+        ...
 
     async def delete_session(self, user_id: int) -> None: ...
 
@@ -241,11 +268,45 @@ class StoreTx(Protocol):
 
     async def prune_journal(self, before: datetime) -> int: ...
 
+    async def enqueue_replies(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime
+    ) -> list[int]:
+        """Queue replies for a chat, due at once; returns their ids in order."""
+        ...
+
+    async def claim_outbox(
+        self,
+        platform: str,
+        chat_id: str,
+        now: datetime,
+        hold_until: datetime,
+        ids: Collection[int] | None = None,
+    ) -> list[OutboxRow]:
+        """Take the chat's due rows (of `ids` only, if given) in order, hold them until `hold_until`
+        and count an attempt on each; stops before the chat's first row that is not due."""
+        ...
+
+    async def outbox_sent(self, ids: Collection[int]) -> int:
+        """Sent (or given up): the rows go."""
+        ...
+
+    async def defer_outbox(self, ids: Collection[int], due_at: datetime) -> int:
+        """Try these rows again at `due_at` (a failed send, or rows given back unsent)."""
+        ...
+
+    async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
+        """At a start: make every held or deferred row of the platform (or chat) due now."""
+        ...
+
 
 class Store(Protocol):
     """Reads, a few self-contained user writes, and the door to a write transaction."""
 
     def transaction(self) -> AbstractAsyncContextManager[StoreTx]: ...
+
+    def serialized(self, platform: str, key: str) -> AbstractAsyncContextManager[None]:
+        """Around one event of one person: the same person's events of every process wait for it."""
+        ...
 
     async def get_or_create_user(
         self, platform: str, external_id: str, lang: str, at: datetime
@@ -258,6 +319,10 @@ class Store(Protocol):
     async def set_user_timezone(self, user_id: int, tz: str | None) -> None: ...
 
     async def load_session(self, user_id: int) -> dict[str, Any] | None: ...
+
+    async def load_session_version(self, user_id: int) -> tuple[dict[str, Any] | None, int]:
+        """The saved state with its version (0 when there is none)."""
+        ...
 
     async def list_cases(self, user_id: int) -> list[CaseRow]: ...
 
@@ -272,6 +337,18 @@ class Store(Protocol):
     async def is_processed(self, platform: str, update_id: int | str) -> bool: ...
 
     async def journaled_updates(self, platform: str) -> list[JournaledUpdate]: ...
+
+    async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
+        """Every queued reply of the chat, in order, whether due or not."""
+        ...
+
+    async def outbox_due(self, platform: str, now: datetime) -> list[str]:
+        """The chats of the platform with a row due at `now`."""
+        ...
+
+    async def next_outbox_due(self, platform: str) -> datetime | None:
+        """When the platform's earliest queued row falls due."""
+        ...
 
     async def scrub(self) -> None:
         """After /delete: leave no copy of the erased rows in the store's files (journals included)."""

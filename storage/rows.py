@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.codec import decode_json
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
 
 USER_COLUMNS = "id, platform, external_id, lang, timezone"
 CASE_COLUMNS = (
@@ -31,6 +31,7 @@ REMINDER_COLUMNS = (
     "claimed_at, sent_at, closed_at"
 )
 JOURNAL_COLUMNS = "update_id, chat_id, payload, received_at, attempts"
+OUTBOX_COLUMNS = "id, platform, chat_id, reply, created_at, due_at, attempts"
 
 # Columns `update_case` may change; the rest belong to storage (ids, created/updated times).
 UPDATABLE_CASE_COLUMNS = frozenset(
@@ -139,5 +140,18 @@ class RowDecoder:
             chat_id=chat_id,
             payload=decode_json(payload),
             received_at=self.time(received_at),
+            attempts=attempts,
+        )
+
+    def outbox(self, row: Sequence[Any]) -> OutboxRow:
+        """Decode a row selected with OUTBOX_COLUMNS."""
+        id_, platform, chat_id, reply, created_at, due_at, attempts = row
+        return OutboxRow(
+            id=id_,
+            platform=platform,
+            chat_id=chat_id,
+            reply=decode_json(reply),
+            created_at=self.time(created_at),
+            due_at=self.time(due_at),
             attempts=attempts,
         )

@@ -24,21 +24,23 @@ from typing import Any
 
 import aiosqlite
 
-from storage.codec import decode_json, decode_optional_time
+from storage.codec import decode_json, decode_optional_time, encode_time
 from storage.lifecycle import OpenCloseStore
 from storage.migrate import DEFAULT_MIGRATIONS_DIR, apply_migrations, load_migrations
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, ReminderRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
 from storage.sqlite_rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     JOURNAL_COLUMNS,
+    OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     USER_COLUMNS,
     case_from_row,
     event_from_row,
     evidence_from_row,
     journaled_from_row,
+    outbox_from_row,
     reminder_from_row,
     user_from_row,
 )
@@ -148,6 +150,15 @@ class SqliteStore(OpenCloseStore):
         return list(await self._read_conn().execute_fetchall(sql, params))
 
     @asynccontextmanager
+    async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:
+        """One person's event: nothing to take here, as SQLite serves one process.
+
+        That process serializes a person's events itself (ConversationService.lock_for); several
+        processes need PostgreSQL, whose store takes a lock in the database.
+        """
+        yield
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:
         """One atomic unit of writes: commit when the block exits, roll back if it raises."""
         if self._owns_transaction():
@@ -210,6 +221,11 @@ class SqliteStore(OpenCloseStore):
         rows = await self._fetch("SELECT state FROM sessions WHERE user_id = ?", (user_id,))
         return decode_json(rows[0][0]) if rows else None
 
+    async def load_session_version(self, user_id: int) -> tuple[dict[str, Any] | None, int]:
+        """The saved state with its version (0 when there is none)."""
+        rows = await self._fetch("SELECT state, version FROM sessions WHERE user_id = ?", (user_id,))
+        return (decode_json(rows[0][0]), int(rows[0][1])) if rows else (None, 0)
+
     async def list_cases(self, user_id: int) -> list[CaseRow]:
         """The user's cases, newest first."""
         rows = await self._fetch(
@@ -263,6 +279,27 @@ class SqliteStore(OpenCloseStore):
             (platform,),
         )
         return [journaled_from_row(row) for row in rows]
+
+    async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
+        """Every queued reply of the chat, in order, whether due or not."""
+        rows = await self._fetch(
+            f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE platform = ? AND chat_id = ? ORDER BY id",
+            (platform, str(chat_id)),
+        )
+        return [outbox_from_row(row) for row in rows]
+
+    async def outbox_due(self, platform: str, now: datetime) -> list[str]:
+        """The chats of the platform with a row due at `now`."""
+        rows = await self._fetch(
+            "SELECT DISTINCT chat_id FROM outbox WHERE platform = ? AND due_at <= ? ORDER BY chat_id",
+            (platform, encode_time(now)),
+        )
+        return [row[0] for row in rows]
+
+    async def next_outbox_due(self, platform: str) -> datetime | None:
+        """When the platform's earliest queued row falls due."""
+        rows = await self._fetch("SELECT min(due_at) FROM outbox WHERE platform = ?", (platform,))
+        return decode_optional_time(rows[0][0]) if rows else None
 
     async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
         """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""

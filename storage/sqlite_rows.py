@@ -8,6 +8,7 @@ from storage.rows import (
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     JOURNAL_COLUMNS,
+    OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
@@ -20,6 +21,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "EVIDENCE_COLUMNS",
     "JOURNAL_COLUMNS",
+    "OUTBOX_COLUMNS",
     "REMINDER_COLUMNS",
     "TIME_CASE_COLUMNS",
     "UPDATABLE_CASE_COLUMNS",
@@ -28,6 +30,7 @@ __all__ = [
     "event_from_row",
     "evidence_from_row",
     "journaled_from_row",
+    "outbox_from_row",
     "reminder_from_row",
     "user_from_row",
 ]
@@ -40,3 +43,4 @@ evidence_from_row = _ROWS.evidence
 event_from_row = _ROWS.event
 reminder_from_row = _ROWS.reminder
 journaled_from_row = _ROWS.journaled
+outbox_from_row = _ROWS.outbox

@@ -19,15 +19,26 @@ import aiosqlite
 
 from storage.codec import encode_json, encode_time
 from storage.lifecycle import FinishableTx
-from storage.protocols import InboundUpdate, JournaledUpdate, NewEvidence, NewReminder, ReminderRow, User
+from storage.protocols import (
+    InboundUpdate,
+    JournaledUpdate,
+    NewEvidence,
+    NewReminder,
+    OutboxRow,
+    ReminderRow,
+    SessionConflict,
+    User,
+)
 from storage.rows import check_finished_state, check_sha256
 from storage.sqlite_rows import (
     JOURNAL_COLUMNS,
+    OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
     USER_COLUMNS,
     journaled_from_row,
+    outbox_from_row,
     reminder_from_row,
     user_from_row,
 )
@@ -38,8 +49,15 @@ _INSERT_USER = (
 )
 _SELECT_USER = f"SELECT {USER_COLUMNS} FROM users WHERE platform = ? AND external_id = ?"
 _SAVE_SESSION = (
-    "INSERT INTO sessions (user_id, state, updated_at) VALUES (?, ?, ?) "
-    "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+    "INSERT INTO sessions (user_id, state, updated_at, version) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, "
+    "version = sessions.version + 1"
+)
+# A save that read version N: insert when there was no row (N = 0), else update only if still N.
+_SAVE_FIRST_SESSION = _SAVE_SESSION + " WHERE sessions.version = 0 RETURNING version"
+_SAVE_SESSION_VERSION = (
+    "UPDATE sessions SET state = ?, updated_at = ?, version = version + 1 "
+    "WHERE user_id = ? AND version = ? RETURNING version"
 )
 _SAVE_ANSWER = (
     "INSERT INTO answers (case_id, step_id, value, answered_at) VALUES (?, ?, ?, ?) "
@@ -104,10 +122,26 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
         if cursor.rowcount == 0:
             raise LookupError(f"no user {user_id}")
 
-    async def save_session(self, user_id: int, state: dict[str, Any], at: datetime) -> None:
-        """Replace the user's conversation state."""
+    async def save_session(
+        self, user_id: int, state: dict[str, Any], at: datetime, expected_version: int | None = None
+    ) -> int:
+        """Replace the user's conversation state; with `expected_version`, only if nobody saved since."""
+        text, stamp = encode_json(state), encode_time(at)
         with _parent_must_exist("user", user_id):
-            await self._execute(_SAVE_SESSION, (user_id, encode_json(state), encode_time(at)))
+            if expected_version is None:
+                rows = await self._conn.execute_fetchall(
+                    _SAVE_SESSION + " RETURNING version", (user_id, text, stamp)
+                )
+            elif expected_version == 0:
+                rows = await self._conn.execute_fetchall(_SAVE_FIRST_SESSION, (user_id, text, stamp))
+            else:
+                rows = await self._conn.execute_fetchall(
+                    _SAVE_SESSION_VERSION, (text, stamp, user_id, expected_version)
+                )
+        saved = list(rows)
+        if not saved:
+            raise SessionConflict(f"session of user {user_id} changed since version {expected_version}")
+        return int(saved[0][0])
 
     async def delete_session(self, user_id: int) -> None:
         """Forget the user's conversation state (no error if there is none)."""
@@ -404,3 +438,75 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             (encode_time(at), reminder_id),
         )
         return cursor.rowcount == 1
+
+    async def enqueue_replies(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime
+    ) -> list[int]:
+        """Queue replies for a chat, due at once; returns their ids in order."""
+        stamp = encode_time(at)
+        ids = []
+        for reply in replies:
+            cursor = await self._execute(
+                "INSERT INTO outbox (platform, chat_id, reply, created_at, due_at) VALUES (?, ?, ?, ?, ?)",
+                (platform, str(chat_id), encode_json(reply), stamp, stamp),
+            )
+            assert cursor.lastrowid is not None
+            ids.append(cursor.lastrowid)
+        return ids
+
+    async def claim_outbox(
+        self,
+        platform: str,
+        chat_id: str,
+        now: datetime,
+        hold_until: datetime,
+        ids: Collection[int] | None = None,
+    ) -> list[OutboxRow]:
+        """Take the chat's due rows in order up to the first that is not due; hold them until `hold_until`."""
+        stamp = encode_time(now)
+        sql = (
+            "UPDATE outbox SET due_at = ?, attempts = attempts + 1 "
+            "WHERE platform = ? AND chat_id = ? AND due_at <= ? AND id < coalesce(("
+            "SELECT min(id) FROM outbox WHERE platform = ? AND chat_id = ? AND due_at > ?), 9223372036854775807)"
+        )
+        params: list[Any] = [encode_time(hold_until), platform, str(chat_id), stamp, platform, str(chat_id), stamp]
+        if ids is not None:
+            wanted = sorted(set(ids))
+            if not wanted:
+                return []
+            sql += f" AND id IN ({', '.join('?' * len(wanted))})"
+            params += wanted
+        rows = await self._conn.execute_fetchall(f"{sql} RETURNING {OUTBOX_COLUMNS}", params)
+        return sorted((outbox_from_row(row) for row in rows), key=lambda r: r.id)
+
+    async def outbox_sent(self, ids: Collection[int]) -> int:
+        """Sent (or given up): the rows go."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        cursor = await self._execute(
+            f"DELETE FROM outbox WHERE id IN ({', '.join('?' * len(wanted))})", wanted
+        )
+        return cursor.rowcount
+
+    async def defer_outbox(self, ids: Collection[int], due_at: datetime) -> int:
+        """Try these rows again at `due_at`."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        cursor = await self._execute(
+            f"UPDATE outbox SET due_at = ? WHERE id IN ({', '.join('?' * len(wanted))})",
+            (encode_time(due_at), *wanted),
+        )
+        return cursor.rowcount
+
+    async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
+        """Make every held or deferred row of the platform (or one chat) due now."""
+        stamp = encode_time(now)
+        sql = "UPDATE outbox SET due_at = ? WHERE platform = ? AND due_at > ?"
+        params: list[Any] = [stamp, platform, stamp]
+        if chat_id is not None:
+            sql += " AND chat_id = ?"
+            params.append(str(chat_id))
+        cursor = await self._execute(sql, params)
+        return cursor.rowcount

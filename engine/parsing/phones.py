@@ -316,7 +316,7 @@ def _read_spoofable(written: str, region: str) -> PhoneNumber | None:
         written,
         phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
         "unknown",
-        _region_or_none(phonenumbers.region_code_for_country_code(parsed.country_code)),
+        _region_or_none(phonenumbers.region_code_for_country_code(parsed.country_code or 0)),
         phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL),
     )
 

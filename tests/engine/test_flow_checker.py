@@ -127,3 +127,35 @@ def test_the_bot_refuses_to_start_with_a_broken_flow_and_says_where(tmp_path: Pa
     assert result.returncode == 1
     assert f"{path}:8:11: unknown type 'finale'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+CHOICE = """flow: {id: t}
+steps:
+  - id: operator
+    type: choice
+    label: {zh: 运营商, en: Operator}
+    prompt: {zh: 哪家, en: Which one}
+    options:
+      - {value: mobile, label: {zh: 中国移动, en: China Mobile}, synonyms: {zh: [移动], en: [mobile]}}
+      - {value: unicom, label: {zh: 中国联通, en: China Unicom}, synonyms: {zh: [联通], en: [unicom]}}
+  - id: done
+    type: end
+    prompt: {zh: 完, en: Done}
+"""
+
+
+def test_synonyms_are_valid_when_each_names_one_option() -> None:
+    assert problems(CHOICE) == []
+
+
+def test_a_synonym_shared_by_two_options_is_reported_where_it_is_written() -> None:
+    broken = CHOICE.replace("zh: [联通]", "zh: [联通, ＭＯＢＩＬＥ]")
+    found = problems(broken)
+    assert len(found) == 1, found
+    assert found[0].startswith("f.yaml:9:") and "synonym 'ＭＯＢＩＬＥ' of option 'unicom' also names option 'mobile'" in found[0]
+
+
+def test_a_synonym_equal_to_another_options_label_or_a_bare_number_is_reported() -> None:
+    found = problems(CHOICE.replace("zh: [联通]", "zh: [联通, 中国移动, ２]"))
+    assert any("synonym '中国移动' of option 'unicom' also names option 'mobile'" in p for p in found), found
+    assert any("synonym '２' is a number" in p for p in found), found

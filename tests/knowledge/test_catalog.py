@@ -77,9 +77,7 @@ def test_every_channel_rule_and_fact_has_a_source_url_and_checked_date(catalog):
 
 
 def test_unconfirmed_research_facts_ship_as_unverified(catalog):
-    _, mediation = catalog.find_deadline("cn_12315_mediation_end")
-    assert mediation.unverified
-    for deadline_id in ("cn_12321_forward", "cn_12321_company_reply", "cn_12321_user_feedback"):
+    for deadline_id in ("cn_12321_forward", "cn_12321_company_reply", "cn_12321_user_feedback", "cn_12315_report_verify"):
         assert catalog.find_deadline(deadline_id)[1].unverified
     assert not catalog.find_deadline("cn_operator_reply")[1].unverified
     assert not catalog.find_deadline("cn_12300_accept")[1].unverified
@@ -89,8 +87,57 @@ def test_unconfirmed_research_facts_ship_as_unverified(catalog):
     assert not rules["cn_consumer_consent"].unverified
     unicom = catalog.channel("cn_operator").sms_format_for("china_unicom")
     assert unicom is not None and unicom.unverified
-    web_12315 = [h for h in catalog.channel("cn_12315").how if h.type == "web"]
-    assert web_12315 and all(h.unverified for h in web_12315)
+    # The audit found no official page for 12321's web form and SMS format, nor for the 12300 phone line.
+    assert all(h.unverified for h in catalog.channel("cn_12321").how)
+    assert catalog.channel("cn_12321").sms_format_for(None).unverified
+    assert all(h.unverified for h in catalog.channel("cn_12300").how if h.type == "phone")
+
+
+def test_audit_confirmed_facts_drop_their_flags(catalog):
+    """catalogue-audit.md confirmed these against official pages: they are no longer 'to be confirmed'."""
+    rules = {r.id: r for j in catalog.jurisdictions for r in j.rules}
+    assert not catalog.find_deadline("cn_12315_mediation_end")[1].unverified
+    assert not rules["cn_civil_code_privacy"].unverified
+    assert not rules["uk_told_to_stop"].unverified and "21(1)(a)" in rules["uk_told_to_stop"].text.en
+    assert not rules["uk_marketing_texts"].unverified and "22" in rules["uk_marketing_texts"].text.en
+    assert not rules["uk_pecr_fines"].unverified and "5 February 2026" in rules["uk_pecr_fines"].text.en
+    operator = catalog.channel("cn_operator")
+    assert [h for h in operator.how if h.value == "10099" and not h.unverified]
+    assert [h for h in operator.how if h.value == "KTFSR" and h.operator == "china_telecom" and not h.unverified]
+    assert [h for h in catalog.channel("uk_ico").how if h.value == "0303 123 1113" and not h.unverified]
+    assert [h for h in catalog.channel("uk_report_fraud").how if h.value == "101" and not h.unverified]
+    assert not catalog.channel("uk_159").unverified
+    assert [h for h in catalog.channel("cn_12315").how if h.type == "web" and not h.unverified]
+
+
+def test_audit_corrections(catalog):
+    rules = {r.id: r for j in catalog.jurisdictions for r in j.rules}
+    # 12300: an unsatisfactory answer is enough; the 15 days are for an operator that did not answer.
+    for text in (catalog.channel("cn_operator").summary, catalog.channel("cn_operator").reason("operator_at_fault"),
+                 catalog.channel("cn_12300").reason("default")):
+        assert "satisf" in text.en and "15 days" in text.en
+    assert "第十条" in catalog.channel("cn_12300").summary.zh
+    # US: written consent for marketing texts; the two damages provisions; texts under the DNC rules.
+    assert "written consent" in rules["us_autodialed_texts"].text.en and "oral or written" not in rules["us_autodialed_texts"].text.en
+    assert "§227(b)(3)" in rules["us_tcpa_damages"].text.en and "§227(c)(5)" in rules["us_tcpa_damages"].text.en
+    assert "26 March 2024" in rules["us_dnc_covers_texts"].text.en
+    assert "10 business days" in rules["us_consent_revocation"].text.en and "11 April 2025" in rules["us_consent_revocation"].text.en
+    assert "existing business relationship" in rules["us_calling_hours"].text.en
+    # UK: an attempted call counts (DUAA s.110).
+    assert "section 110" in rules["uk_attempted_calls"].text.en
+    # China: the missing facts.
+    for rule_id in ("cn_12381_warning", "cn_antifraud_law_13", "cn_antifraud_law_30", "cn_pipl_rights_refused",
+                    "cn_pipl_no_unlawful_handling", "cn_pipl_penalties", "cn_pipl_damages"):
+        assert rule_id in rules
+
+
+def test_the_vacated_one_to_one_consent_rule_is_never_cited_as_law(catalog):
+    for jurisdiction in catalog.jurisdictions:
+        for rule in jurisdiction.rules:
+            if rule.id == "us_one_to_one_vacated":
+                assert "vacated" in rule.text.en and rule.breach is None and not rule.triggers
+                continue
+            assert "one-to-one" not in (rule.text.en + (rule.breach.en if rule.breach else "")).lower()
 
 
 def test_deadlines_are_data_for_reminders(catalog):
@@ -189,7 +236,7 @@ def test_fact_without_source_reports_the_fact_line(tmp_path):
 
 def test_rule_with_empty_sources_is_reported(tmp_path):
     anchor = "      - id: cn_ad_law_43"
-    text = replace_once(SHIPPED, "        sources: [cn_adlaw_43]", "        sources: []", after=anchor)
+    text = replace_once(SHIPPED, "        sources: [cn_law_db, cn_laws_lawrefbook]", "        sources: []", after=anchor)
     path = write_copy(tmp_path, text)
     problems = check_catalog_file(path)
     assert any("rule 'cn_ad_law_43' has no source" in p for p in problems), problems

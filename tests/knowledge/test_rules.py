@@ -186,16 +186,26 @@ def test_life_insurance_quiet_hours_are_flagged_as_unverified(catalog, company, 
         assert "待核实" in found[0].text["zh"] and "to be confirmed" in found[0].text["en"]
 
 
-def test_breaches_carry_a_source_url_and_hedged_wording(catalog):
+def test_breaches_carry_only_an_official_url_and_hedged_wording(catalog):
     facts = {"issue_type": "robocall", "voice_kind": "robot", "relationship": "never", "opted_out": "yes"}
     for jurisdiction in ("CN", "US", "UK"):
         breaches = possible_breaches(catalog, facts, jurisdiction)
         assert breaches, jurisdiction
         rules = {r.id: r for r in catalog.rules_for(jurisdiction)}
         for breach in breaches:
-            assert breach.source in catalog.source_urls(rules[breach.rule_id].sources)
+            official = [catalog.source(s).url for s in rules[breach.rule_id].sources
+                        if catalog.source(s).reliability == "official"]
+            assert breach.source == (official[0] if official else None)
             assert "may" in breach.text["en"]
             assert "可能" in breach.text["zh"]
+
+
+def test_a_rule_without_an_official_source_is_cited_by_name_only(catalog):
+    """The call-centre notice rests on a secondary source: its breach carries no URL, its text names the notice."""
+    facts = {"issue_type": "robocall", "relationship": "never"}
+    breach = next(b for b in possible_breaches(catalog, facts, "CN") if b.rule_id == "cn_call_centre_notice")
+    assert breach.source is None
+    assert "关于加强呼叫中心业务管理的通知" in breach.text["zh"]
 
 
 def test_no_facts_no_breaches(catalog):
@@ -208,11 +218,19 @@ def test_no_facts_no_breaches(catalog):
 def test_rules_text_lists_every_rule_with_its_sources(catalog, jurisdiction, lang):
     text = rules_text(catalog, jurisdiction, lang)
     marker = catalog.texts.to_be_confirmed.get(lang)
+    secondary = catalog.texts.secondary_source.get(lang)
+    lines = text.splitlines()
     for rule in catalog.rules_for(jurisdiction):
-        title_line = next(line for line in text.splitlines() if rule.title.get(lang) in line)
+        title_line = next(line for line in lines if rule.title.get(lang) in line)
         assert (marker in title_line) is rule.unverified
         assert rule.text.get(lang) in text
-        for url in catalog.source_urls(rule.sources):
-            assert url in text
+        for source_id in rule.sources:
+            source = catalog.source(source_id)
+            shown = [line for line in lines if source.url in line]
+            if source.reliability == "weak":
+                assert not shown, source.url
+            else:
+                assert shown, source.url
+                assert all((secondary in line) is (source.reliability == "secondary") for line in shown)
     assert catalog.texts.not_legal_advice.get(lang) in text
     assert "None" not in text

@@ -137,7 +137,7 @@ async def test_in_process_debug_logs_of_a_whole_complaint_hold_no_number_and_no_
         await person.say(f"/case {case_id}")
         await person.say(f"/delete {case_id}")
         await person.send(ButtonPress(f"_delete:{case_id}"))
-        logging.getLogger("handlers.telegram").debug("getUpdates via https://api.telegram.org/bot%s/getUpdates", TOKEN)
+        logging.getLogger("handlers.telegram.app").debug("getUpdates via https://api.telegram.org/bot%s/getUpdates", TOKEN)
     finally:
         await app.close()
     assert any(r.levelno == logging.DEBUG for r in caplog.records)

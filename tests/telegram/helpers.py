@@ -11,8 +11,8 @@ from typing import Any
 
 from app.bootstrap import App, build_app
 from app.settings import load_settings
-from handlers.telegram import TelegramBot, TelegramOptions, Webhook
-from handlers.telegram_send import SendPolicy
+from handlers.telegram.app import TelegramBot, TelegramOptions, Webhook
+from handlers.telegram.send import SendPolicy
 from tests.fakebotapi import FakeBotApi, SentMessage
 
 CN = timezone(timedelta(hours=8))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.settings import load_settings
-from handlers.telegram import serve
+from handlers.telegram.app import serve
 from tests.fakebotapi import FakeBotApi
 from tests.telegram.helpers import CHAT, next_message
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 
-from handlers.telegram_http import AiohttpRequest
+from handlers.telegram.http import AiohttpRequest
 
 TOKEN = "123:abc"
 ME = {"id": 1, "is_bot": True, "first_name": "bot", "username": "bot"}

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from handlers.telegram import Webhook
-from handlers.telegram_adapter import TelegramAdapter
+from handlers.telegram.app import Webhook
+from handlers.telegram.adapter import TelegramAdapter
 from storage import InboundUpdate, SqliteStore
 from tests.fakebotapi import FakeBotApi
 from tests.telegram.helpers import CHAT, FIXED_NOW, BotRunner, next_message, tiny_png

@@ -6,15 +6,13 @@ from hypothesis import strategies as st
 
 from engine.events import ButtonPress, Command, TextInput
 from engine.replies import Button
-from handlers.telegram_intake import command_or_text
-from handlers.telegram_render import (
+from handlers.kit.buttons import decode_button, encode_button
+from handlers.kit.split import split_text, tg_len
+from handlers.kit.text import command_or_text
+from handlers.telegram.render import (
     MAX_TEXT,
     answered_text,
-    decode_button,
-    encode_button,
     keyboard,
-    split_text,
-    tg_len,
 )
 
 
@@ -59,7 +57,7 @@ def test_short_labels_go_two_to_a_row_long_ones_one_and_navigation_last() -> Non
 def test_long_text_is_split_on_line_boundaries_and_nothing_is_lost() -> None:
     lines = [f"第 {i} 行：" + "投诉内容" * 30 for i in range(100)]
     text = "\n".join(lines)
-    pieces = split_text(text)
+    pieces = split_text(text, MAX_TEXT)
     assert len(pieces) > 1
     assert all(tg_len(p) <= MAX_TEXT for p in pieces)
     assert "\n".join(pieces) == text
@@ -68,7 +66,7 @@ def test_long_text_is_split_on_line_boundaries_and_nothing_is_lost() -> None:
 
 def test_a_single_over_long_line_is_cut_without_breaking_emoji() -> None:
     text = "😀" * 3000  # 6000 UTF-16 units
-    pieces = split_text(text)
+    pieces = split_text(text, MAX_TEXT)
     assert [tg_len(p) for p in pieces] == [4096, 6000 - 4096]
     assert "".join(pieces) == text
 

@@ -8,7 +8,7 @@ import pytest
 from telegram.error import NetworkError
 
 from engine.replies import Button, Reply
-from handlers.telegram_send import SendPolicy, TokenBucket
+from handlers.telegram.send import SendPolicy, TokenBucket
 from services.conversation import Context
 from tests.telegram.helpers import CHAT, FAST_SEND, TINY_PDF, BotRunner, next_message
 
@@ -68,7 +68,9 @@ async def test_the_overall_limit_holds_across_chats(runner: BotRunner) -> None:
         runner.server.user(chat)
         assert await bot.outbox.deliver(str(chat), [Reply("提醒")])
     times = [c.time for c in runner.server.calls_to("sendMessage")]
-    assert times[-1] - times[0] >= 3 * 0.05 * 0.9
+    # Slots are 0.05 s apart; the first request also opens the connection, so its arrival may lag the
+    # slot it got. Unlimited, the four would arrive within a few milliseconds.
+    assert times[-1] - times[0] >= 2 * 0.05
 
 
 async def test_a_long_reply_is_split_on_lines_with_the_keyboard_on_the_last_piece(bot: BotRunner) -> None:

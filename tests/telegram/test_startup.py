@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from app.settings import load_settings
-from handlers.telegram import COMMANDS, SELF_HOSTED_LIMIT, TelegramOptions, Webhook, run_telegram, webhook_from
-from handlers.telegram_send import SendPolicy
+from handlers.telegram.app import COMMANDS, SELF_HOSTED_LIMIT, TelegramOptions, Webhook, run_telegram, webhook_from
+from handlers.telegram.send import SendPolicy
 from tests.telegram.helpers import CHAT, BotRunner, next_message
 
 MB = 1024 * 1024

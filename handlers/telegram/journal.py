@@ -6,7 +6,7 @@ one, an album photo inside its window, or a file being downloaded would vanish w
 hard crash (SIGKILL, OOM, power). With the journal:
 
 - **record** — a fetched batch is written in one transaction before PTB can confirm it (see
-  telegram_inbox.py for where); a failed write raises, so the batch stays unconfirmed and is fetched
+  inbox.py for where); a failed write raises, so the batch stays unconfirmed and is fetched
   again: a lost write never becomes a lost update.
 - **forget** — an update is forgotten once its handling finished, normally or with an error the error
   handler answered; album photos only once their album was handled. Forgetting late is harmless (a

@@ -23,7 +23,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBUserWarning
 
 from engine.replies import Reply
-from handlers.telegram_render import callback_text, reply_keyboard, split_text
+from handlers.kit.split import split_text
+from handlers.telegram.render import MAX_TEXT, callback_text, reply_keyboard
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -192,7 +193,7 @@ class TelegramSender:
         unsent: list[Path] = []
         async with self._lock(chat_id):
             for reply in replies:
-                pieces = split_text(reply.text)
+                pieces = split_text(reply.text, MAX_TEXT)
                 markup = reply_keyboard(reply)
                 for i, piece in enumerate(pieces):
                     await self.send_text(chat_id, piece, markup if i == len(pieces) - 1 else None)

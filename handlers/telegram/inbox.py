@@ -1,4 +1,4 @@
-"""Where updates enter PTB, journaled before Telegram may consider them delivered (see telegram_journal.py).
+"""Where updates enter PTB, journaled before Telegram may consider them delivered (see journal.py).
 
 Long polling: Telegram drops an update once a getUpdates asks for a higher offset, and PTB's Updater
 asks for it in the call after the one that fetched the update. `JournalingBot` writes each fetched
@@ -24,7 +24,7 @@ from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from handlers.telegram_journal import UpdateJournal
+from handlers.telegram.journal import UpdateJournal
 
 
 class JournalWriteFailed(TelegramError):

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.telegram_intake import FileRef
-from handlers.telegram_order import ChatLocks
+from handlers.telegram.intake import FileRef
+from handlers.telegram.order import ChatLocks
 from services.conversation import Who
 
 

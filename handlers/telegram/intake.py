@@ -24,8 +24,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 
 from engine.engine import human_size
-from engine.events import Command, Event, TextInput
-from handlers.telegram_send import TelegramSender, reason
+from handlers.telegram.send import TelegramSender, reason
 from services.evidence_intake import file_item
 from storage.files import EvidenceFiles
 
@@ -56,17 +55,6 @@ class Refusal:
 
     reason: str
     size: int | None = None
-
-
-def command_or_text(raw: str) -> Event:
-    """"/name@bot arg" as a Command; anything else as typed text."""
-    text = raw.strip()
-    if text.startswith("/") and len(text) > 1 and not text.startswith("//"):
-        head, _, arg = text[1:].partition(" ")
-        name = head.split("@", 1)[0]
-        if name:
-            return Command(name, arg.strip())
-    return TextInput(raw)
 
 
 def _name(first: str | None, last: str | None, username: str | None) -> str:

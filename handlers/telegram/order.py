@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from handlers.telegram_journal import UpdateJournal
+from handlers.telegram.journal import UpdateJournal
 
 
 class ChatLocks:
@@ -45,7 +45,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     Update tasks are started in arrival order and asyncio.Lock wakes waiters first-come
     first-served, so each chat sees its updates in the order Telegram delivered them. Once an
-    update's handling is over, the journal forgets it (telegram_journal.py).
+    update's handling is over, the journal forgets it (journal.py).
     """
 
     def __init__(self, max_concurrent_updates: int, locks: ChatLocks, journal: UpdateJournal) -> None:

@@ -3,7 +3,7 @@
 The Application only moves updates: handlers in telegram_adapter turn them into engine events,
 the conversation lives in the engine and the database (no ConversationHandler, no JobQueue, no
 PTB persistence), so the bot can be stopped and started at any point. Updates themselves are
-journaled from their arrival until they are handled (telegram_journal.py), so even a hard crash
+journaled from their arrival until they are handled (journal.py), so even a hard crash
 loses none: what was in flight is replayed at the next start.
 """
 from __future__ import annotations
@@ -28,21 +28,21 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from app.bootstrap import App, DefinitionError, build_app, setup_logging
 from app.logsafe import install_redaction
 from app.settings import Settings, load_settings
-from engine.model import EvidenceStep, Flow
-from handlers.telegram_adapter import PLATFORM, TelegramAdapter
-from handlers.telegram_http import AiohttpRequest
-from handlers.telegram_inbox import JournalingBot, JournalingQueue
-from handlers.telegram_intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
-from handlers.telegram_journal import Replay, UpdateJournal
-from handlers.telegram_order import ChatLocks, PerChatUpdateProcessor
-from handlers.telegram_send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+from engine.model import Flow
+from handlers.kit.evidence import MB, evidence_limit
+from handlers.telegram.adapter import PLATFORM, TelegramAdapter
+from handlers.telegram.http import AiohttpRequest
+from handlers.telegram.inbox import JournalingBot, JournalingQueue
+from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
+from handlers.telegram.journal import Replay, UpdateJournal
+from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
+from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 
 log = logging.getLogger(__name__)
 
 PUBLIC_API = "https://api.telegram.org"
 SELF_HOSTED_LIMIT = 2000 * 1024 * 1024  # what a local Bot API server will hand out
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-MB = 1024 * 1024
 # A short pause between long polls lets a burst of updates arrive in one getUpdates instead of one
 # call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
 POLL_INTERVAL = 0.05
@@ -68,12 +68,6 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 
 def bot_commands(lang: str) -> list[BotCommand]:
     return [BotCommand(name, zh if lang == "zh" else en) for name, zh, en in COMMANDS]
-
-
-def evidence_limit(flow: Flow | None) -> int | None:
-    """The largest file the flow accepts as evidence; no point downloading anything bigger."""
-    step = next((s for s in flow.steps if isinstance(s, EvidenceStep)), None) if flow else None
-    return int(step.max_size_mb * MB) if step else None
 
 
 @dataclass(frozen=True)

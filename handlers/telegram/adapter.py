@@ -19,22 +19,23 @@ from telegram.ext import ContextTypes
 from engine.engine import human_size
 from engine.events import ButtonPress, FileInput
 from engine.replies import Reply
-from handlers.telegram_albums import AlbumCollector, AlbumPart, Spawn
-from handlers.telegram_intake import (
+from handlers.kit.buttons import decode_button
+from handlers.kit.text import command_or_text
+from handlers.telegram.albums import AlbumCollector, AlbumPart, Spawn
+from handlers.telegram.intake import (
     Downloader,
     FileRef,
     Refusal,
-    command_or_text,
     file_ref,
     forwarded_text_item,
     is_notice,
     unsupported_kind,
 )
-from handlers.telegram_journal import UpdateJournal
-from handlers.telegram_order import ChatLocks
-from handlers.telegram_render import MAX_TEXT, answered_text, button_label, decode_button, reply_keyboard, tg_len
-from handlers.telegram_send import TelegramSender
-from handlers.telegram_texts import tt, unsupported_text
+from handlers.telegram.journal import UpdateJournal
+from handlers.telegram.order import ChatLocks
+from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
+from handlers.telegram.send import TelegramSender
+from handlers.telegram.texts import tt, unsupported_text
 from services.conversation import ConversationService, Result, Who, lang_from_code
 from services.texts import st
 

@@ -1,0 +1,371 @@
+"""The WeChat adapter proper: pushes in, engine events through the service, replies out.
+
+WeChat waits 5 seconds for the answer to a push, then pushes it again (three times in all).
+So each push is journaled and queued for its person, and the HTTP handler waits at most
+`answer_within` seconds for the first message of the answer: plain text that is ready in time
+goes back as the passive reply, everything else (menus, later messages, anything after a slow
+step) goes out through the customer-service API once the HTTP answer is given, in order. Media
+are downloaded only after the HTTP answer ("success" at once).
+
+Each push is applied once: the service records its MsgId (events: sender + CreateTime) as
+processed in the transaction of its effects; a retry that arrives while the push is in hand
+waits for the same answer, and one that arrives later is answered "success" and changes nothing.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+
+from engine.engine import human_size
+from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.replies import Reply
+from handlers.kit.buttons import decode_button
+from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event
+from handlers.telegram.journal import UpdateJournal
+from handlers.wechat.api import TooBig, WeChatApi, WeChatError
+from handlers.wechat.push import Push
+from handlers.wechat.render import Outgoing, one_text, render_all
+from handlers.wechat.send import WeChatSender
+from handlers.wechat.texts import unsupported_text, wt
+from services.conversation import ConversationService, Who
+from services.evidence_intake import file_item
+from services.texts import st
+from storage.files import EvidenceFiles
+from storage.protocols import InboundUpdate
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "wechat"
+MEDIA_KINDS = {"image": None, "voice": "audio", "video": "video", "shortvideo": "video", "file": None}
+TEXT_EXPECTS = frozenset({"text", "number", "phone", "datetime"})
+# The custom menu's keys (menu.py) as the commands they stand for.
+MENU_KEYS = {"NEW": "new", "CASES": "cases", "HELP": "help"}
+MAX_SHOWN = 10_000
+
+
+@dataclass
+class Job:
+    """One push being handled; `first` is the passive reply's text (None: answer "success")."""
+
+    push: Push
+    first: asyncio.Future[str | None]
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class WeChatAdapter:
+    """Queues pushes per person, applies them through the service, and answers."""
+
+    def __init__(
+        self,
+        service: ConversationService,
+        sender: WeChatSender,
+        api: WeChatApi | None,
+        files: EvidenceFiles,
+        journal: UpdateJournal,
+        max_download_bytes: int,
+        answer_within: float = 4.0,
+    ) -> None:
+        self.service = service
+        self.sender = sender
+        self.api = api
+        self.files = files
+        self.journal = journal
+        self.max_download_bytes = max_download_bytes
+        self.answer_within = answer_within
+        self._queues: dict[str, collections.deque[Job]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._inflight: dict[str, Job] = {}
+        # The question last shown to each person, so "2" or an option's words answer it.
+        self._shown: collections.OrderedDict[str, Reply] = collections.OrderedDict()
+
+    def now(self) -> datetime:
+        return self.service.clock()
+
+    # --- accepting pushes -------------------------------------------------------------------
+
+    async def accept(self, push: Push) -> Job | None:
+        """Journal and queue a push (or join the copy in hand); None when it was applied already."""
+        job = self._inflight.get(push.key)
+        if job is not None:
+            return job
+        if await self.service.store.is_processed(PLATFORM, push.key):
+            return None
+        async with self.service.store.transaction() as tx:
+            await tx.journal_updates(PLATFORM, [InboundUpdate(push.journal_id, push.openid, push.to_payload())], self.now())
+        if push.key in self._inflight:  # a retry that came in while this one was being journaled
+            return self._inflight[push.key]
+        job = Job(push, asyncio.get_running_loop().create_future())
+        self._enqueue(job)
+        return job
+
+    async def first_message(self, job: Job, received: float) -> str | None:
+        """The passive reply if it is ready within `answer_within` of `received`; None otherwise."""
+        remaining = self.answer_within - (time.monotonic() - received)
+        if not job.first.done() and remaining > 0:
+            try:
+                await asyncio.wait_for(asyncio.shield(job.first), remaining)
+            except TimeoutError:
+                pass
+        if not job.first.done():
+            job.first.set_result(None)
+        return job.first.result()
+
+    def replay(self, payloads: list[dict[str, Any]]) -> int:
+        """Queue pushes an earlier run accepted but did not finish, in the order they arrived."""
+        pushes = []
+        for payload in payloads:
+            try:
+                pushes.append(Push.from_payload(payload))
+            except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
+                log.warning("a journaled push could not be read back: %s", type(exc).__name__)
+        for push in sorted(pushes, key=lambda p: p.arrived_ns):
+            job = Job(push, asyncio.get_running_loop().create_future())
+            job.first.set_result(None)
+            job.answered.set()
+            self._enqueue(job)
+        return len(pushes)
+
+    def _enqueue(self, job: Job) -> None:
+        openid = job.push.openid
+        self._inflight[job.push.key] = job
+        self._queues.setdefault(openid, collections.deque()).append(job)
+        if openid not in self._workers:
+            self._workers[openid] = asyncio.create_task(self._work(openid), name="wechat-person")
+
+    async def _work(self, openid: str) -> None:
+        """One person's pushes, one after another in arrival order."""
+        queue = self._queues[openid]
+        try:
+            while queue:
+                job = queue[0]
+                try:
+                    await self.handle(job)
+                except Exception:
+                    log.exception("push failed")
+                    await self.apologise(job)
+                finally:
+                    queue.popleft()
+                    self._inflight.pop(job.push.key, None)
+                    if not job.first.done():
+                        job.first.set_result(None)
+                    self.journal.release([job.push.journal_id])
+        finally:
+            self._queues.pop(openid, None)
+            self._workers.pop(openid, None)
+
+    async def drain(self) -> None:
+        """Wait until every queued push is handled (shutdown, tests)."""
+        while self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+
+    # --- handling one push ------------------------------------------------------------------
+
+    def who(self, openid: str) -> Who:
+        return Who(PLATFORM, openid, "zh")
+
+    async def lang_of(self, openid: str) -> str:
+        try:
+            return (await self.service.user_for(self.who(openid))).lang
+        except Exception:  # noqa: BLE001 - a broken store must not stop an apology
+            return "zh"
+
+    async def handle(self, job: Job) -> None:
+        push, openid = job.push, job.push.openid
+        if self.sender.held.of(openid):
+            # Held messages are older than this answer: they go first, so no passive reply.
+            self.no_passive(job)
+            await job.answered.wait()
+            await self.sender.flush(openid)
+        message = push.message
+        msg_type = str(getattr(message, "type", "unknown"))
+        fields: dict[str, Any] = getattr(message, "_data", {}) or {}
+        if msg_type == "text":
+            event = await self.text_event(openid, str(message.content or ""), fields.get("bizmsgmenuid"))
+            if isinstance(event, list):
+                await self.answer(job, event)
+                await self.settle(push)
+                return
+            await self.apply(job, event)
+        elif msg_type == "voice" and (message.recognition or "").strip() and await self.expects_text(openid):
+            await self.apply(job, TextInput(str(message.recognition).strip()))
+        elif msg_type in MEDIA_KINDS or (msg_type == "unknown" and fields.get("MsgType") == "file" and fields.get("MediaId")):
+            await self.media(job, fields, MEDIA_KINDS.get(msg_type) if msg_type != "unknown" else None)
+        elif msg_type == "link":
+            await self.apply(job, FileInput((self.link_item(message),)))
+        elif msg_type == "event":
+            await self.on_event(job, message)
+        else:
+            lang = await self.lang_of(openid)
+            await self.answer(job, [Reply(unsupported_text("location" if msg_type == "location" else "other", lang))])
+            await self.settle(push)
+
+    def no_passive(self, job: Job) -> None:
+        if not job.first.done():
+            job.first.set_result(None)
+
+    async def apply(self, job: Job, event: Event) -> None:
+        """Hand one event to the service (applied once per push) and answer with its replies."""
+        who = self.who(job.push.openid)
+        result = await self.service.handle_full(who, event, [job.push.key])
+        if result.duplicate:
+            self.no_passive(job)
+            return
+        replies = list(result.replies)
+        if result.stale:
+            replies += await self.service.current_question(who)
+        await self.answer(job, replies)
+
+    async def answer(self, job: Job, replies: list[Reply]) -> None:
+        """The first plain text as the passive reply if still possible, the rest as custom messages."""
+        openid = job.push.openid
+        self.remember(openid, replies)
+        lang = await self.lang_of(openid)
+        if self.api is None:
+            # Passive replies only: everything in one text, options numbered.
+            text = one_text(replies, lang)
+            if text and not job.first.done():
+                job.first.set_result(text)
+            return
+        messages = render_all(replies, lang)
+        if messages and messages[0].text is not None and not job.first.done():
+            job.first.set_result(messages[0].text)
+            messages = messages[1:]
+        else:
+            self.no_passive(job)
+        await job.answered.wait()
+        if messages:
+            await self.send(openid, messages)
+
+    async def send(self, openid: str, messages: list[Outgoing]) -> None:
+        await self.sender.send(openid, messages)
+
+    async def apologise(self, job: Job) -> None:
+        try:
+            await self.answer(job, [Reply(st("error.sorry", await self.lang_of(job.push.openid)), kind="error")])
+        except Exception:  # noqa: BLE001 - nothing more can be done for this person now
+            log.warning("could not send the apology")
+
+    async def settle(self, push: Push) -> None:
+        """A push the service never saw (a refusal, an event) counts as processed too."""
+        async with self.service.store.transaction() as tx:
+            await tx.mark_processed(PLATFORM, push.key, self.now())
+
+    # --- text, menus, numbers ---------------------------------------------------------------
+
+    def remember(self, openid: str, replies: list[Reply]) -> None:
+        for reply in replies:
+            if reply.buttons or reply.kind == "question":
+                self._shown[openid] = reply
+                self._shown.move_to_end(openid)
+        while len(self._shown) > MAX_SHOWN:
+            self._shown.popitem(last=False)
+
+    async def shown(self, openid: str) -> Reply | None:
+        """The question on screen; after a restart, the current question of the conversation."""
+        if openid in self._shown:
+            return self._shown[openid]
+        questions = await self.service.current_question(self.who(openid))
+        return questions[-1] if questions else None
+
+    async def expects_text(self, openid: str) -> bool:
+        shown = await self.shown(openid)
+        return shown is not None and shown.expects in TEXT_EXPECTS
+
+    async def text_event(self, openid: str, content: str, menu_id: Any) -> Event | list[Reply]:
+        """A menu tap as the button it stands for; a number or an option's words as that option."""
+        if menu_id:
+            press = decode_button(str(menu_id))
+            if press is not None:
+                return press
+            lang = await self.lang_of(openid)
+            return [Reply(wt("stale_menu", lang)), *await self.service.current_question(self.who(openid))]
+        shown = await self.shown(openid)
+        if shown is not None and shown.buttons and shown.expects in BUTTON_EXPECTS:
+            value = button_for_text(shown.buttons, content)
+            if value is not None:
+                return ButtonPress(value, shown.seq)
+        return typed_event(content)
+
+    # --- evidence ---------------------------------------------------------------------------
+
+    def link_item(self, message: Any) -> dict[str, Any]:
+        """A shared link or forwarded article as one text evidence item (title, summary, address)."""
+        parts = [str(p).strip() for p in (message.title, message.description, message.url) if p and str(p).strip()]
+        text = "\n".join(parts)
+        data = text.encode("utf-8")
+        return {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "kind": "forward",
+            "mime": "text/plain",
+            "size": len(data),
+            "filename": None,
+            "caption": None,
+            "origin": {"type": "link", "url": message.url},
+            "received_at": self.now().isoformat(),
+            "text": text,
+        }
+
+    async def media(self, job: Job, fields: dict[str, Any], kind_hint: str | None) -> None:
+        """Answer "success" at once, then download, hash and hand the file to the service."""
+        self.no_passive(job)
+        await job.answered.wait()
+        push = job.push
+        if await self.service.store.is_processed(PLATFORM, push.key):
+            return
+        lang = await self.lang_of(push.openid)
+        if self.api is None:
+            await self.answer(job, [Reply(wt("download_failed", lang))])
+            await self.settle(push)
+            return
+        tmp = self.files.new_temp_path()
+        try:
+            mime = await self.api.download(str(fields.get("MediaId")), tmp, self.max_download_bytes)
+            caption = str(fields.get("Recognition") or "").strip() or None
+            item = await file_item(
+                tmp,
+                received_at=self.now(),
+                filename=fields.get("FileName") or fields.get("Title"),
+                mime_hint=mime,
+                caption=caption,
+                temporary=True,
+                kind_hint=kind_hint,
+            )
+        except TooBig:
+            await self.files.discard_temp(tmp)
+            await self.answer(job, [Reply(wt("too_big", lang, max=human_size(self.max_download_bytes)))])
+            await self.settle(push)
+            return
+        except (TimeoutError, WeChatError, OSError, aiohttp.ClientError) as exc:
+            await self.files.discard_temp(tmp)
+            log.warning("media download failed: %s", type(exc).__name__)
+            await self.answer(job, [Reply(wt("download_failed", lang))])
+            await self.settle(push)
+            return
+        except BaseException:
+            await self.files.discard_temp(tmp)
+            raise
+        await self.apply(job, FileInput((item,)))
+
+    # --- events -----------------------------------------------------------------------------
+
+    async def on_event(self, job: Job, message: Any) -> None:
+        event = str(getattr(message, "event", "")).lower()
+        command: Command | None = None
+        if event in ("subscribe", "subscribe_scan"):
+            command = Command("start")
+        elif event == "click":
+            name = MENU_KEYS.get(str(getattr(message, "key", "") or ""))
+            command = Command(name) if name else None
+        if command is None:
+            self.no_passive(job)
+            await self.settle(job.push)
+            return
+        await self.apply(job, command)

@@ -1,0 +1,221 @@
+"""The WeChat bot: the aiohttp push endpoint, start-up (replay, held messages, menu) and `run_wechat`.
+
+GET on the path is WeChat's URL check (echo `echostr` when signed); POST takes pushes. A request
+that fails the signature check gets 403 and changes nothing. Pushes the last run accepted but did
+not finish are replayed from the journal before the endpoint opens.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from app.bootstrap import App, DefinitionError, build_app, setup_logging
+from app.settings import Settings, load_settings
+from handlers.kit.evidence import MB, evidence_limit
+from handlers.telegram.journal import UpdateJournal
+from handlers.wechat.adapter import PLATFORM, WeChatAdapter
+from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
+from handlers.wechat.held import HeldMessages
+from handlers.wechat.outbox import WeChatOutbox
+from handlers.wechat.push import MAX_BODY, PushCodec, Refused
+from handlers.wechat.send import SendPolicy, WeChatSender
+from handlers.wechat.texts import wt
+
+log = logging.getLogger(__name__)
+
+SUCCESS = "success"  # WeChat's "received, nothing to say now"
+
+
+def custom_menu(lang: str = "zh") -> dict[str, object]:
+    """新投诉 / 我的投诉 / 帮助 as click buttons; their keys come back in click events (adapter.MENU_KEYS)."""
+    keys = (("menu_new", "NEW"), ("menu_cases", "CASES"), ("menu_help", "HELP"))
+    return {"button": [{"type": "click", "name": wt(text, lang), "key": key} for text, key in keys]}
+
+
+@dataclass(frozen=True)
+class WeChatOptions:
+    """How the adapter runs; from_settings() for production, tests shorten the timings."""
+
+    token: str
+    app_id: str | None = None
+    app_secret: str | None = None
+    aes_key: str | None = None
+    api_base_url: str = "https://api.weixin.qq.com"
+    reminder_template_id: str | None = None
+    answer_within: float = 4.0
+    max_download_bytes: int = 20 * MB
+    api: ApiPolicy = field(default_factory=ApiPolicy)
+    send: SendPolicy = field(default_factory=SendPolicy)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, app: App | None = None, **overrides: object) -> WeChatOptions:
+        if not settings.wechat_token:
+            raise ValueError("WECHAT_TOKEN is not set")
+        limit = evidence_limit(app.flow if app else None) or 20 * MB
+        values: dict[str, object] = {
+            "token": settings.wechat_token,
+            "app_id": settings.wechat_app_id,
+            "app_secret": settings.wechat_app_secret,
+            "aes_key": settings.wechat_encoding_aes_key,
+            "api_base_url": settings.wechat_api_base_url,
+            "reminder_template_id": settings.wechat_reminder_template_id,
+            "max_download_bytes": limit,
+            **overrides,
+        }
+        return cls(**values)  # type: ignore[arg-type]
+
+
+class WeChatBot:
+    """The push endpoint wired to the conversation service of `app`."""
+
+    def __init__(self, app: App, options: WeChatOptions) -> None:
+        self.app = app
+        self.options = options
+        self.codec = PushCodec(options.token, options.aes_key, options.app_id)
+        credentials = options.app_id and options.app_secret
+        self.api = (
+            WeChatApi(options.api_base_url, options.app_id or "", options.app_secret or "", options.api)
+            if credentials
+            else None
+        )
+        self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
+        self.held = HeldMessages(app.store, app.service.clock)
+        self.sender = WeChatSender(self.api or _NoApi(), self.held, options.send)  # type: ignore[arg-type]
+        self.adapter = WeChatAdapter(
+            app.service, self.sender, self.api, app.files, self.journal, options.max_download_bytes, options.answer_within
+        )
+        self.outbox = WeChatOutbox(self.sender, self.api, options.reminder_template_id, self.adapter.lang_of)
+        app.outboxes.register(PLATFORM, self.outbox)
+        app.service.erase_hooks.append(self.erase_person)
+
+    async def erase_person(self, user_id: int, case_id: int) -> None:
+        user = await self.app.store.get_user(user_id)
+        if user is not None and user.platform == PLATFORM:
+            await self.held.erase(user.external_id)
+
+    # --- HTTP -------------------------------------------------------------------------------
+
+    def web_app(self, path: str = "/wechat") -> web.Application:
+        application = web.Application(client_max_size=MAX_BODY)
+        application.router.add_get(path, self.on_get)
+        application.router.add_post(path, self.on_post)
+        return application
+
+    async def on_get(self, request: web.Request) -> web.Response:
+        try:
+            return web.Response(text=self.codec.echo(request.query))
+        except Refused:
+            return web.Response(status=403, text="forbidden")
+
+    async def on_post(self, request: web.Request) -> web.Response:
+        received = time.monotonic()
+        try:
+            push = self.codec.read(request.query, await request.read())
+        except Refused as exc:
+            status = 403 if "signature" in str(exc) or "AES" in str(exc) else 400
+            log.info("push refused: %s", exc)
+            return web.Response(status=status, text="refused")
+        except web.HTTPException:
+            raise
+        job = await self.adapter.accept(push)
+        if job is None:
+            return web.Response(text=SUCCESS)
+        try:
+            text = await self.adapter.first_message(job, received)
+            if text is None:
+                return web.Response(text=SUCCESS)
+            return web.Response(text=self.codec.reply(request.query, push, text), content_type="application/xml")
+        finally:
+            job.answered.set()
+
+    # --- start and stop ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[WeChatBot]:
+        """Ready to take pushes for the block: API client up, held messages loaded, last run's pushes replayed."""
+        if self.api is not None:
+            await self.api.start()
+        try:
+            await self.held.open()
+            replay = await self.journal.open()
+            replayed = self.adapter.replay(replay.payloads)
+            if replayed:
+                log.info("replaying %d push(es) accepted before the last stop", replayed)
+            self.sender.start()
+            await self.create_menu()
+            yield self
+        finally:
+            await self.adapter.drain()
+            await self.sender.stop()
+            await self.journal.close()
+            if self.api is not None:
+                await self.api.close()
+
+    async def create_menu(self) -> None:
+        """The custom menu, when the account's credentials allow it; a refusal is logged, not fatal."""
+        if self.api is None:
+            return
+        try:
+            await self.api.create_menu(custom_menu())
+        except (TimeoutError, WeChatError, OSError) as exc:
+            log.warning("menu/create failed: %s", exc)
+
+
+class _NoApi:
+    """Without WECHAT_APP_ID/SECRET only passive replies work; a custom message is held."""
+
+    async def send_custom(self, openid: str, message: object) -> None:
+        raise WeChatError(45015, "no credentials for custom messages")
+
+
+async def serve(settings: Settings, host: str, port: int, path: str) -> int:
+    """Run until SIGINT/SIGTERM; returns the process exit code."""
+    try:
+        app = await build_app(settings)
+    except DefinitionError as exc:
+        print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        bot = WeChatBot(app, WeChatOptions.from_settings(settings, app))
+        async with bot.running():
+            runner = web.AppRunner(bot.web_app(path), access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, host, port).start()
+            await app.start_background()
+            print(f"WeChat endpoint at http://{host}:{port}{path}; Ctrl+C stops it.", file=sys.stderr, flush=True)
+            try:
+                await stop.wait()
+            finally:
+                await app.stop_background()
+                await runner.cleanup()
+    finally:
+        await app.close()
+    return 0
+
+
+def run_wechat(args: argparse.Namespace) -> int:
+    """`python bot.py wechat [--host 127.0.0.1] [--port 8080] [--path /wechat]`."""
+    settings = load_settings()
+    if not settings.wechat_token:
+        print("WECHAT_TOKEN is not set; use the Token you entered in the WeChat admin console.", file=sys.stderr)
+        return 2
+    setup_logging(settings)
+    path = "/" + str(args.path or "/wechat").strip("/")
+    try:
+        return asyncio.run(serve(settings, args.host, args.port, path))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,101 @@
+"""Typed answers at choice questions of the shipped flows.yaml: synonyms, short forms, near spellings,
+negations and button numbers (issue 13)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.engine import Engine
+from engine.loader import load_flow
+from tests.engine.helpers import FixedAdvisor, Talk
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOW = load_flow(ROOT / "flows.yaml")
+
+
+def at(step_id: str, lang: str = "zh", **answers: object) -> Talk:
+    """A conversation standing at `step_id` with `answers` already given."""
+    talk = Talk(Engine(FLOW, FixedAdvisor()), lang)
+    talk.cmd("new")
+    talk.state.answers.update({"jurisdiction": "CN", "issue_type": "robocall", **answers})
+    talk.state.step = step_id
+    return talk
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "value"),
+    [
+        ("jurisdiction", "中国", "CN"),
+        ("jurisdiction", "大陆", "CN"),
+        ("jurisdiction", "ＣＨＩＮＡ。", "CN"),
+        ("jurisdiction", "usa", "US"),
+        ("jurisdiction", "Britain", "UK"),
+        ("own_operator", "移动", "china_mobile"),
+        ("own_operator", "移动公司", "china_mobile"),
+        ("own_operator", "我是移动的", "china_mobile"),
+        ("own_operator", "中国移懂", "china_mobile"),
+        ("own_operator", "chna mobile", "china_mobile"),
+        ("own_operator", "不知道", "unknown"),
+        ("frequency", "几乎天天", "daily"),
+        ("frequency", "每天都打", "daily"),
+        ("frequency", "一天好几次", "several_per_day"),
+        ("frequency", "每周一次", "weekly"),
+        ("frequency", "Every day!", "daily"),
+        ("relationship", "没有", "never"),
+        ("relationship", "从来没有", "never"),
+        ("relationship", "我不是他们的客户", "never"),
+        ("relationship", "I'm not a customer", "never"),
+        ("relationship", "I am a customer", "customer"),
+        ("opted_out", "回复过TD", "yes"),
+        ("opted_out", "没退订", "no"),
+        ("voice_kind", "先机器人后真人", "both"),
+        ("voice_kind", "没接", "unknown"),
+        ("issue_type", "诈骗电话", "fraud"),
+        ("issue_type", "推销电话", "robocall"),
+    ],
+)
+def test_a_typed_synonym_answers_the_choice(step: str, typed: str, value: str) -> None:
+    talk = at(step)
+    talk.text(typed)
+    assert talk.state.answers.get(step) == value, talk.last and [r.text for r in talk.last.replies]
+    assert talk.state.step != step
+
+
+@pytest.mark.parametrize(("step", "typed"), [("frequency", "不是每天"), ("relationship", "banana"), ("own_operator", "联动")])
+def test_an_unclear_or_negated_answer_is_asked_again_not_guessed(step: str, typed: str) -> None:
+    talk = at(step)
+    out = talk.text(typed)
+    assert step not in talk.state.answers and talk.state.step == step
+    assert "请点选" in out.replies[0].text
+
+
+def test_the_number_of_a_visible_button_works_at_a_choice_and_a_phone_question() -> None:
+    talk = at("own_operator")
+    talk.text("２")  # full-width, as Chinese keyboards type it
+    assert talk.state.answers["own_operator"] == "china_unicom"
+    assert talk.state.step == "company"
+    buttons = [b.value for b in talk.question.buttons]
+    talk.text(str(buttons.index("_skip") + 1))
+    assert talk.state.answers["company"] is None and talk.state.step == "last_contact_at"
+    back = [b.value for b in talk.question.buttons].index("_back") + 1
+    talk.text(str(back))
+    assert talk.state.step == "company"
+
+
+def test_a_number_is_the_answer_where_the_question_asks_for_one() -> None:
+    talk = at("amount_lost", issue_type="fraud", money_lost="yes")
+    talk.text("1")
+    assert talk.state.answers["amount_lost"] == 1
+
+
+def test_typed_words_for_multiple_choice_and_for_yes_or_no() -> None:
+    talk = at("harm")
+    talk.text("浪费时间和影响睡眠")
+    assert talk.state.answers["harm"] == ["time", "sleep"]
+    english = at("harm", lang="en")
+    english.text("wasted time, stress")
+    assert english.state.answers["harm"] == ["time", "stress"]
+    confirm = at("truth_confirmed")
+    confirm.text("属实")
+    assert confirm.state.answers["truth_confirmed"] == "yes"

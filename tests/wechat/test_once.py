@@ -1,0 +1,96 @@
+"""Exactly once: WeChat's retries of a push, and a push accepted by a process that then died."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fakewechat import Fault
+from tests.telegram.helpers import tiny_png
+from tests.telegram.test_startup import free_port
+from tests.wechat.helpers import Endpoint, Phone
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def journaled(endpoint: Endpoint) -> list[tuple[str]]:
+    return endpoint.rows("select chat_id from update_journal where platform = 'wechat'")
+
+
+async def until(check: object, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():  # type: ignore[operator]
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def test_wechats_retries_of_a_push_change_nothing(wechat: Endpoint, phone: Phone) -> None:
+    await phone.text("/new")
+    await phone.expect("你在哪里")
+    xml = phone.xml("text", {"Content": "1"})
+    # The customer-service API is slow, so WeChat's retries come while the push is in hand.
+    wechat.api.fail("/cgi-bin/message/custom/send", Fault(delay=0.6))
+    answers = await asyncio.gather(phone.post(xml), phone.post(xml))
+    await phone.expect("发生了什么")
+    answers.append(await phone.post(xml))  # and once it was handled
+    assert all(a.status == 200 for a in answers)
+    await asyncio.sleep(0.3)
+    assert sum("发生了什么" in t for t in phone.inbox()) == 1
+    assert wechat.rows("select count(*) from answers") == [(1,)]
+    assert wechat.rows("select count(*) from processed_updates where platform = 'wechat'") == [(2,)]
+
+
+async def test_a_retried_event_is_known_by_its_sender_and_time(wechat: Endpoint, phone: Phone) -> None:
+    xml = phone.xml("event", {"Event": "CLICK", "EventKey": "NEW"}, event=True)
+    await phone.post(xml)
+    await phone.expect("你在哪里")
+    await phone.post(xml)
+    await asyncio.sleep(0.3)
+    assert sum("你在哪里" in t for t in phone.inbox()) == 1
+    assert wechat.rows("select count(*) from cases") == [(1,)]
+
+
+async def test_a_push_accepted_by_a_process_that_was_killed_is_handled_after_the_restart(endpoint: Endpoint) -> None:
+    await endpoint.start()
+    phone = Phone(endpoint)
+    await phone.text("/new")
+    await phone.expect("你在哪里")
+    await endpoint.stop()
+
+    port = free_port()
+    env = {**os.environ, **endpoint.settings_env, "PYTHONUNBUFFERED": "1"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "bot.py", "wechat", "--port", str(port), "--path", "/wx", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    shot = tiny_png(7)
+    try:
+        assert proc.stderr is not None
+        ready = await asyncio.wait_for(proc.stderr.readline(), 30)
+        assert b"WeChat endpoint at" in ready, ready
+        endpoint.url = f"http://127.0.0.1:{port}/wx"
+        endpoint.api.fail("/cgi-bin/media/get", Fault(delay=30))  # the download never ends in this process
+        media_id = endpoint.api.add_media(shot, "image/png")
+        xml = phone.xml("image", {"MediaId": media_id, "PicUrl": "http://mmbiz.example/pic"})
+        answer = await phone.post(xml)
+        assert (answer.status, answer.body) == (200, "success")
+        await until(lambda: endpoint.api.calls.get("/cgi-bin/media/get"))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        await proc.communicate()
+
+    assert journaled(endpoint) == [(phone.openid,)], "accepted, not handled: still in the journal"
+    assert endpoint.rows("select count(*) from evidence") == [(0,)]
+    await endpoint.start()
+    await phone.expect("保存为证据")
+    assert endpoint.rows("select sha256 from evidence") == [(hashlib.sha256(shot).hexdigest(),)]
+    await until(lambda: not journaled(endpoint))
+    again = await phone.post(xml)  # WeChat's own retry, late
+    assert again.body == "success"
+    await asyncio.sleep(0.3)
+    assert endpoint.rows("select count(*) from evidence") == [(1,)]
+    assert sum("保存为证据" in t for t in phone.inbox()) == 1
