@@ -66,6 +66,17 @@ def _has_company(facts: Facts) -> bool:
     return answer(facts, "company") is not None
 
 
+def _leak_source_named(facts: Facts) -> bool:
+    """A data-leak case names a company: the caller's, or the one the person suspects leaked the data."""
+    return _has_company(facts) or answer(facts, "leak_company") is not None
+
+
+def _leak_is_sensitive(facts: Facts) -> bool:
+    """ID or financial data in the wrong hands is a fraud risk, so the police are offered (issue 10)."""
+    known = answer(facts, "leak_known") or []
+    return "id_number" in known or "bank" in known
+
+
 def _customer_not_yet_opted_out(facts: Facts) -> bool:
     """They deal with the company and have not yet told it to stop: telling it is the step that counts first."""
     return _has_company(facts) and answer(facts, "relationship") in RELATED and not said_yes(facts, "opted_out")
@@ -92,7 +103,9 @@ def _plan_cn(catalog: Catalog, facts: Facts) -> Plan:
 
     if issue == "data_leak":
         plan = [("cn_12321", "data_leak")]
-        if _has_company(facts):
+        if _leak_is_sensitive(facts):
+            plan.append(("cn_police", "data_leak_sensitive"))
+        if _leak_source_named(facts):
             plan += [("cn_company", "data_source"), ("cn_12315", "company_marketing")]
         return plan
 
@@ -120,7 +133,9 @@ def _plan_us(catalog: Catalog, facts: Facts) -> Plan:
         return [("us_company", "rude")]
 
     if issue == "data_leak":
-        plan = [("us_company", "data_source")] if _has_company(facts) else []
+        plan = [("us_company", "data_source")] if _leak_source_named(facts) else []
+        if _leak_is_sensitive(facts):
+            plan.append(("us_police", "data_leak_sensitive"))
         return plan + [("us_ftc_dnc", _dnc_reason(facts)), ("us_fcc", "default")]
 
     if issue == "spam_sms":
@@ -162,8 +177,14 @@ def _plan_uk(catalog: Catalog, facts: Facts) -> Plan:
         return [("uk_company", "rude"), ("uk_ombudsman", "default")]
 
     if issue == "data_leak":
-        plan = [("uk_company", "data_source")] if _has_company(facts) else []
-        return plan + [("uk_ico", "data_leak")]
+        # The ICO expects the organisation to be asked first, then takes the complaint within 3 months of its answer.
+        if _leak_source_named(facts):
+            plan = [("uk_company", "data_leak_first"), ("uk_ico", "data_leak_after_company")]
+        else:
+            plan = [("uk_ico", "data_leak")]
+        if _leak_is_sensitive(facts):
+            plan.append(("uk_report_fraud", "data_leak_sensitive"))
+        return plan
 
     if issue == "spam_sms":
         plan = [("uk_7726", "spam_sms"), ("uk_ico", "spam_sms")]

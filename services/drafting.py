@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from knowledge.catalog import Catalog, Channel, DraftKind, Jurisdiction, SmsFormat
 from engine.when_text import day_text, describe_when
 from knowledge.facts import answer, clock_known, is_fraud, operator_at_fault, parse_when, period_of, said_yes
+from knowledge.citations import rule_citation
 from knowledge.rules import possible_breaches
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -236,6 +237,7 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
         "harm": list(answer(facts, "harm") or []),
         "harm_detail": _formal(answer(facts, "harm_detail")),
         "leak": _leak(facts) if issue == "data_leak" else None,
+        "laws": _laws(catalog, jur.code, "fraud" if fraud else issue, lang),
         "fraud_contact": answer(facts, "fraud_contact"),
         "fraud_asked": list(answer(facts, "fraud_asked") or []),
         "fraud_actions": list(answer(facts, "fraud_actions") or []),
@@ -280,6 +282,25 @@ def _formal(value: Any) -> str | None:
     )
     text = " ".join(kept.split())
     return text or None
+
+
+# Laws a letter of this kind cites by name and article, whatever the answers: the catalogue's wording and
+# official URL (issue 10: fraud cites the Anti-Telecom Fraud Law, a data leak the PIPL).
+CITED_LAWS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("CN", "fraud"): ("cn_antifraud_law_30",),
+    ("CN", "data_leak"): ("cn_pipl_no_unlawful_handling", "cn_pipl_penalties", "cn_pipl_damages"),
+}
+
+
+def _laws(catalog: Catalog, jurisdiction: str, case_kind: str, lang: str) -> list[dict[str, Any]]:
+    laws = []
+    for rule_id in CITED_LAWS.get((jurisdiction, case_kind), ()):
+        try:
+            citation = rule_citation(catalog, rule_id, lang)
+        except KeyError:
+            continue
+        laws.append({"text": citation.text, "url": citation.url, "unverified": citation.unverified})
+    return laws
 
 
 def _timeline(facts: Mapping[str, Any], jur: Jurisdiction, lang: str) -> list[dict[str, Any]]:

@@ -125,7 +125,7 @@ def test_fraud_draft_asks_to_investigate_and_recover_money(catalog, lang):
     assert amount in draft.text
     if lang == "zh":
         assert "报案材料" in draft.text and "立案侦查" in draft.text and "追回损失" in draft.text and "公安" in draft.text
-        assert "反电信网络诈骗法》第二条" in draft.text and "96110" in draft.text
+        assert "反电信网络诈骗法》第三十条" in draft.text and "96110" in draft.text
         for marketing in ("从未成为对方的客户", "通话内容或推销的产品", "频率"):
             assert marketing not in draft.text
     else:
