@@ -188,7 +188,7 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
     own_operator = answer(facts, "own_operator")
     operator_key = operator_at_fault(catalog, {**facts, "jurisdiction": jur.code})
     evidence = draft_input.evidence or answer(facts, "evidence") or []
-    called = answer(facts, "called_number") or []
+    called = answer(facts, "called_number") or answer(facts, "called_number_for_channel") or []
     amount = answer(facts, "amount_lost") if said_yes(facts, "money_lost") else None
     impersonation = answer(facts, "impersonation")
 
@@ -228,6 +228,7 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
             answer(facts, "contact_after_opt_out") is None
             and bool(opted_out_at and last_contact and last_contact > opted_out_at)
         ),
+        "call_minutes": _minutes(answer(facts, "call_minutes"), lang),
         "voice_kind": answer(facts, "voice_kind") if answer(facts, "voice_kind") != "unknown" else None,
         "content": _formal(answer(facts, "content")),
         "money_lost": said_yes(facts, "money_lost"),
@@ -317,6 +318,16 @@ def _timeline(facts: Mapping[str, Any], jur: Jurisdiction, lang: str) -> list[di
     if all(moment is not None for moment, _, _ in dated):
         dated.sort(key=lambda item: (item[0], item[1]))
     return [event for _, _, event in dated]
+
+
+def _minutes(value: Any, lang: str) -> str | None:
+    """A call length as answered: "约 2 分钟" / "about 2 minutes"; a zero is a call not picked up."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value == 0:
+        return "未接通" if lang == "zh" else "not answered"
+    shown = f"{value:g}"
+    return f"约 {shown} 分钟" if lang == "zh" else f"about {shown} minute{'' if value == 1 else 's'}"
 
 
 def _leak(facts: Mapping[str, Any]) -> dict[str, Any]:
