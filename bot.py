@@ -1,4 +1,4 @@
-"""Entry point: `python bot.py [console|telegram|wechat|check]` — the local chat when no Telegram token is set."""
+"""Entry point: `python bot.py [console|telegram|wechat|check|diagram]` — the local chat when no Telegram token is set."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +29,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     check = sub.add_parser("check", help="check flows.yaml and channels.yaml and exit")
     check.add_argument("--flows", type=Path, help="flow file to check (default: flows.yaml)")
     check.add_argument("--channels", type=Path, help="channel file to check (default: channels.yaml)")
+    diagram = sub.add_parser("diagram", help="print flows.yaml as a Mermaid flowchart")
+    diagram.add_argument("--flows", type=Path, help="flow file to draw (default: flows.yaml)")
     return parser.parse_args(argv)
 
 
@@ -56,9 +58,23 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_diagram(args: argparse.Namespace) -> int:
+    from engine.diagram import mermaid
+    from engine.loader import check_flow_file
+
+    flow, problems = check_flow_file(args.flows or load_settings().flows_path)
+    if flow is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print(mermaid(flow), end="")
+    return 0
+
+
 async def run_console_mode(args: argparse.Namespace) -> int:
     from app.bootstrap import DefinitionError, build_app, setup_logging
     from handlers.console import run_console
+    from storage.shared_dir import DataDirNotShared
     from services.conversation import Who
 
     settings = load_settings()
@@ -67,6 +83,9 @@ async def run_console_mode(args: argparse.Namespace) -> int:
         app = await build_app(settings)
     except DefinitionError as exc:
         print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+        return 1
+    except DataDirNotShared as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
         return 1
     lang = args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
     who = Who("console", args.user or getpass.getuser(), lang)
@@ -81,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "check":
         return run_check(args)
+    if args.command == "diagram":
+        return run_diagram(args)
     command = args.command or ("telegram" if load_settings().telegram_token else "console")
     if command == "wechat":
         from handlers.wechat.app import run_wechat

@@ -24,7 +24,7 @@ from engine.model import (
 )
 from engine.parsing import parse_phone_numbers, parse_when
 from engine.parsing.datetimes import TimeProblem
-from engine.regions import DATE_ORDER, PHONE_REGION, jurisdiction_of, zone_of_call
+from engine.regions import NO_REGION, Regions, zone_of_call
 from engine.validators import VALIDATORS
 from engine.when_text import describe_when
 
@@ -153,11 +153,11 @@ def parse_choices_text(step: ChoicesStep, raw: str, lang: str) -> list[str] | No
     return None
 
 
-def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str) -> Accepted | Rejected:
+def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str, regions: Regions) -> Accepted | Rejected:
     if looks_garbled(raw):
         return Rejected("error.not_text")
-    region = PHONE_REGION[jurisdiction_of(answers, step.region_from, lang)]
-    numbers, problems = parse_phone_numbers(raw, region)
+    region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
+    numbers, problems = parse_phone_numbers(raw, region.phone_region)
     if problems:
         first = problems[0]
         return Rejected("error.phone_problem", {"raw": first.raw[:40], "reason": t(f"phone.{first.reason}", lang)})
@@ -176,14 +176,20 @@ def phones_label(values: list[dict[str, Any]]) -> str:
 
 
 def datetime_answer(
-    step: DateTimeStep, raw: str, answers: dict[str, Any], lang: str, now: datetime, person_zone: str | None = None
+    step: DateTimeStep,
+    raw: str,
+    answers: dict[str, Any],
+    lang: str,
+    now: datetime,
+    regions: Regions,
+    person_zone: str | None = None,
 ) -> Accepted | Rejected:
     """The time read in the called person's zone, with the day and month in the jurisdiction's order."""
     if looks_garbled(raw):
         return Rejected("error.not_text")
-    jurisdiction = jurisdiction_of(answers, step.region_from, lang)
-    tz = zone_of_call(jurisdiction, answers, person_zone)
-    parsed = parse_when(clean_text(raw)[:200], now, tz, lang, DATE_ORDER[jurisdiction])
+    region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
+    tz = zone_of_call(region, answers, person_zone)
+    parsed = parse_when(clean_text(raw)[:200], now, tz, lang, date_order=region.date_order)
     if isinstance(parsed, TimeProblem):
         if parsed.reason == "future" and step.allow_future:
             return Rejected("error.time_unreadable")

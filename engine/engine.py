@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from engine import answers as A
 from engine.choice_match import pick
@@ -30,7 +30,6 @@ from engine.model import (
     SummaryStep,
     TextStep,
 )
-from engine.regions import jurisdiction_of, zone_is_certain, zone_of_call
 from engine.replies import (
     AddEvidence,
     Button,
@@ -42,6 +41,7 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
+from engine.regions import NO_REGION, Regions, zone_is_certain, zone_of_call
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
 from engine.when_text import is_day_only, zone_name
 
@@ -49,6 +49,11 @@ from engine.when_text import is_day_only, zone_name
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
 DONE_WORDS = {"done", "finish", "finished", "完成", "好了", "没有了", "結束", "结束", "ok"}
+
+
+def _engine_commands_help(lang: str) -> str:
+    """Without an application around it, /help lists the engine's own commands."""
+    return t("help.header", lang) + "\n" + " ".join(f"/{name}" for name in ENGINE_COMMANDS)
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,19 @@ class ChannelAdvisor(Protocol):
 class Engine:
     """Advances one person's conversation by one event."""
 
-    def __init__(self, flow: Flow, advisor: ChannelAdvisor | None = None) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        advisor: ChannelAdvisor | None = None,
+        commands_help: Callable[[str], str] | None = None,
+        regions: Regions | None = None,
+    ) -> None:
         self.flow = flow
         self.advisor = advisor
+        # The countries, from channels.yaml: phone region, time zone and date order of each.
+        self.regions = regions or Regions()
+        # The command list /help shows, in a language; the application's registry supplies it.
+        self.commands_help = commands_help or _engine_commands_help
         self.evidence_step = next((s.id for s in flow.steps if isinstance(s, EvidenceStep)), None)
 
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
@@ -183,7 +198,7 @@ class _Turn:
             else:
                 self.begin_case()
         else:
-            listing = t("help.general", self.lang).split("\n", 1)[1]
+            listing = self.engine.commands_help(self.lang).split("\n", 1)[-1]
             self.say(t("unknown_command", self.lang, name=name[:30], commands=listing))
             self.reask_or_idle(quiet=True)
 
@@ -420,10 +435,10 @@ class _Turn:
         if self.s.status == ACTIVE and self.s.step:
             step = self.flow.step(self.s.step)
             about = step.help.get(self.lang) if step.help else t(f"help.{step.type}", self.lang)
-            self.say(t("help.step", self.lang, text=about) + "\n\n" + t("help.general", self.lang))
+            self.say(t("help.step", self.lang, text=about) + "\n\n" + self.engine.commands_help(self.lang))
             self.ask(step)
         else:
-            self.say(t("help.general", self.lang))
+            self.say(self.engine.commands_help(self.lang))
 
     # --- answers ----------------------------------------------------------------------------
 
@@ -454,9 +469,9 @@ class _Turn:
         elif isinstance(step, NumberStep):
             self.accept(step, A.number_answer(step, raw))
         elif isinstance(step, PhoneStep):
-            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang))
+            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
         elif isinstance(step, DateTimeStep):
-            result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.s.timezone)
+            result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions, self.s.timezone)
             if isinstance(result, A.Accepted):
                 # Said back at once, so a misreading is caught at its step rather than in the letter.
                 self.say(self.time_echo(step, result), kind="info")
@@ -491,10 +506,10 @@ class _Turn:
         """"Noted: Friday 20 November 2026, 14:30", naming the zone where a country has several and the
         called person's is not known."""
         lang = self.lang
-        jurisdiction = jurisdiction_of(self.s.answers, step.region_from, lang)
+        region = self.engine.regions.for_answers(self.s.answers, step.region_from, lang) or NO_REGION
         text = t("time.noted", lang, when=result.label)
-        if not is_day_only(result.value) and not zone_is_certain(jurisdiction, self.s.answers, self.s.timezone):
-            zone = zone_of_call(jurisdiction, self.s.answers, self.s.timezone)
+        if not is_day_only(result.value) and not zone_is_certain(region, self.s.answers, self.s.timezone):
+            zone = zone_of_call(region, self.s.answers, self.s.timezone)
             text += "\n" + t("time.zone_assumed", lang, zone=zone_name(zone, lang))
         return text
 

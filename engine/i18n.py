@@ -144,10 +144,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "summary.items": {"zh": "{count} 份", "en": "{count} item(s)"},
     "summary.tap_edit": {"zh": "如需修改，点对应的「修改」按钮。", "en": "To change anything, tap its Edit button."},
     "channel.none": {"zh": "暂时没有适合的投诉渠道资料。", "en": "No complaint channel information is available yet."},
-    "help.general": {
-        "zh": "命令：\n/new 开始新的投诉\n/cases 我的投诉\n/case 编号 查看投诉详情\n/filed 编号 登记已提交的投诉\n/export 编号 导出证据包（PDF+ZIP）\n/rules 相关法规\n/timezone 设置时区\n/back 上一步 · /skip 跳过 · /restart 从头开始\n/cancel 暂停（回答会保存）\n/lang 切换语言 中文/English\n/delete 编号 删除投诉及其文件\n/help 帮助",
-        "en": "Commands:\n/new start a new complaint\n/cases my cases\n/case ID show a case\n/filed ID record that you filed it\n/export ID evidence pack (PDF + ZIP)\n/rules the rules that apply\n/timezone set your time zone\n/back go back · /skip skip · /restart start over\n/cancel pause (answers are kept)\n/lang switch language 中文/English\n/delete ID erase a case and its files\n/help this help",
-    },
+    "help.header": {"zh": "命令：", "en": "Commands:"},
     "help.step": {"zh": "关于这一题：{text}", "en": "About this question: {text}"},
     "help.text": {"zh": "用几句话描述即可。", "en": "A few words or sentences are enough."},
     "help.number": {"zh": "发送一个数字。", "en": "Send a number."},

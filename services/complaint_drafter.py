@@ -8,6 +8,7 @@ from typing import Any
 from knowledge.catalog import Catalog
 from services.conversation import DraftText
 from services.drafting import DraftInput, available_kinds, letter_lang, render_draft, render_gist
+from services.send_route import route_section
 
 
 class CatalogDrafter:
@@ -33,4 +34,5 @@ class CatalogDrafter:
             heading = f"【{draft.title}】" if letter == "zh" else f"— {draft.title} —"
             target = f"\n→ {draft.to}" if draft.to else ""
             parts.append(f"{heading}{target}\n{draft.text}")
+        parts.append(route_section(self.catalog, channel_id, answers, case_id, lang))  # where and how to send it
         return DraftText(title=drafts[0].title, text="\n\n".join(parts))

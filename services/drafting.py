@@ -75,9 +75,10 @@ _env = Environment(
 
 
 def letter_lang(catalog: Catalog, channel_id: str) -> str:
-    """The language a channel reads: Chinese for bodies in mainland China, English in the US and the UK,
-    whatever language the person chats in (issue 10)."""
-    return "zh" if catalog.channel(channel_id).jurisdiction == "CN" else "en"
+    """The language a channel reads, whatever language the person chats in (issue 10): its country's own
+    (the language that country is the default for in channels.yaml, Chinese for mainland China), else English."""
+    jurisdiction = catalog.jurisdiction(catalog.channel(channel_id).jurisdiction)
+    return next((lang for lang in jurisdiction.default_for if lang in LANGS), "en")
 
 
 def available_kinds(catalog: Catalog, draft_input: DraftInput, channel_id: str) -> list[DraftKind]:
@@ -146,7 +147,7 @@ def _sms(catalog: Catalog, channel: Channel, answers: Mapping[str, Any]) -> _Sms
         return None
     callers = answer(answers, "caller_numbers") or []
     values = {
-        "number": _sms_number(callers[0], channel.jurisdiction) if callers else None,
+        "number": _sms_number(callers[0], catalog.jurisdiction(channel.jurisdiction).region) if callers else None,
         "text": (answer(answers, "content") or "").strip() or None,
     }
     needed = set(re.findall(r"\{(\w+)\}", fmt.pattern + (fmt.followup_pattern or "")))
@@ -160,7 +161,7 @@ def _sms(catalog: Catalog, channel: Channel, answers: Mapping[str, Any]) -> _Sms
     return _Sms(fmt, body, followup)
 
 
-def _sms_number(phone: Mapping[str, Any], jurisdiction: str) -> str:
+def _sms_number(phone: Mapping[str, Any], region: str) -> str:
     """The sender as dialled at home: national digits for domestic numbers, E.164 for foreign ones."""
     number = str(phone.get("number") or phone.get("raw") or "").strip()
     if number.startswith("+"):
@@ -168,7 +169,6 @@ def _sms_number(phone: Mapping[str, Any], jurisdiction: str) -> str:
             parsed = phonenumbers.parse(number)
         except phonenumbers.NumberParseException:
             return number
-        region = "GB" if jurisdiction == "UK" else jurisdiction
         if phonenumbers.region_code_for_country_code(parsed.country_code or 0) == region:
             national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
             return re.sub(r"\D", "", national)

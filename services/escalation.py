@@ -25,6 +25,7 @@ from services.drafting import (
     render_gist,
 )
 from services.followup_texts import ft
+from services.send_route import route_section
 from storage.protocols import CaseRow, EvidenceRow
 
 
@@ -102,6 +103,7 @@ def escalation_draft(
         heading = f"【{draft.title}】" if letter == "zh" else f"— {draft.title} —"
         target_line = f"\n→ {draft.to}" if draft.to else ""
         parts.append(f"{heading}{target_line}\n{draft.text}")
+    parts.append(route_section(catalog, target, answers, case.id, lang))  # where and how to send it
     return "\n\n".join(parts)
 
 

@@ -37,6 +37,18 @@ SERVICE_TEXTS: dict[str, dict[str, str]] = {
         "zh": "抱歉，出了点问题，你的回答没有丢失。请再发一次，或发送 /start。",
         "en": "Sorry, something went wrong on my side — nothing you sent is lost. Please try again, or send /start.",
     },
+    "session.moved_on": {
+        "zh": "这个回答没有保存：你在另一个窗口已经回答了这个问题，对话已经往下走了。现在的问题是：",
+        "en": "That answer was not saved: this question was already answered in another window, and the conversation has moved on. Here is where it is now:",
+    },
+    "gave_up.update": {
+        "zh": "抱歉，你发来的{what}我没能保存（处理时多次出错）。请再发一次。",
+        "en": "Sorry, I could not keep the {what} you sent (handling it failed several times). Please send it again.",
+    },
+    "gave_up.file": {"zh": "文件", "en": "file"},
+    "gave_up.message": {"zh": "消息", "en": "message"},
+    "gave_up.button": {"zh": "按钮选择", "en": "button choice"},
+    "event.gave_up": {"zh": "一条消息处理失败，已请你重新发送", "en": "a message could not be handled; asked to resend it"},
     "status.draft": {"zh": "填写中", "en": "in progress"},
     "status.ready": {"zh": "待提交", "en": "ready to file"},
     "status.filed": {"zh": "已提交", "en": "filed"},

@@ -23,7 +23,6 @@ from dateparser.date import DateDataParser
 Precision = Literal["minute", "hour", "day", "month", "year"]
 PRECISIONS: tuple[Precision, ...] = ("minute", "hour", "day", "month", "year")
 TimeProblemReason = Literal["unreadable", "impossible", "future", "too_old"]
-DateOrder = Literal["MDY", "DMY"]
 
 # Clocks of phone and server differ a little, and "10:05" typed at 10:01 is no lie.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -64,19 +63,17 @@ class TimeProblem:
     reason: TimeProblemReason
 
 
-def parse_when(
-    text: str, now: datetime, tz: str, lang: str, date_order: DateOrder | None = None
-) -> ParsedTime | TimeProblem:
+def parse_when(text: str, now: datetime, tz: str, lang: str, *, date_order: str | None = None) -> ParsedTime | TimeProblem:
     """Read when something happened, relative to the aware `now`, as local time in `tz`; never raises on `text`.
 
-    `date_order` says how "11/20" or "20.11" is read where the person is: month first in China and the US,
-    day first in the UK; without it, day first only in a European zone.
+    `date_order` (DMY, MDY, YMD: the country's, from channels.yaml) says how 01/11/2026 reads, and whether a
+    year-less "11/20" or "11.20" is month first (China, the US) or "20/11" day first (the UK).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone).replace(tzinfo=None)
-    order: DateOrder = date_order or ("DMY" if tz.startswith("Europe/") else "MDY")
+    order = date_order or ("MDY" if tz.startswith(("America/", "US/")) else "DMY")
     try:
         reading = _read(text, local_now, tz, lang, order)
     except Exception:  # noqa: BLE001 - the parsers raise all sorts on odd text; the person can simply retry
@@ -92,7 +89,7 @@ def parse_when(
     return ParsedTime(at, precision)
 
 
-def _read(text: str, local_now: datetime, tz: str, lang: str, order: DateOrder) -> _Reading | TimeProblem:
+def _read(text: str, local_now: datetime, tz: str, lang: str, order: str) -> _Reading | TimeProblem:
     cleaned = _clean(text)
     if not cleaned or len(cleaned) > MAX_INPUT_CHARS or not _could_be_a_time(cleaned):
         return TimeProblem("unreadable")
@@ -164,14 +161,15 @@ _DOTTED_CLOCK = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(\s*(?:am|pm|a\.m\.|p\.
 _NUMERIC_MONTH_DAY = re.compile(r"(?<![\d./-])(\d{1,2})[./](\d{1,2})(?![\d./-])")
 
 
-def _spell_numeric_month_day(text: str, order: DateOrder) -> str | None:
+def _spell_numeric_month_day(text: str, order: str) -> str | None:
     """A year-less numeric date spelled out so no parser can read it as a clock (11.20 → 11:20) or a year
     (11/20 → 2020); None when it names no real day. Chinese answers get 11月20日, others "20 november"."""
     match = _NUMERIC_MONTH_DAY.search(text)
     if match is None:
         return text
     first, second = int(match[1]), int(match[2])
-    month, day = (first, second) if order == "MDY" else (second, first)
+    # Only day-first countries put the day first without a year; year-first ones write 11/20 month first.
+    month, day = (second, first) if order == "DMY" else (first, second)
     if not _is_date(_ANY_LEAP_YEAR, month, day):
         return None
     spelled = f"{month}月{day}日" if _CJK.search(text) else f"{day} {MONTHS_BY_NUMBER[month - 1]}"
@@ -310,7 +308,7 @@ def _precision_of(width: timedelta) -> Precision | None:
 _MINUTE_GIVEN = re.compile(r"\d\s*:\s*\d{2}|minute|\bmins?\b|分|半|刻")
 
 
-def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str, order: DateOrder) -> _Reading | None:
+def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str, order: str) -> _Reading | None:
     """dateparser's reading, with its period turned into a precision; None for a week."""
     languages = ["zh", "en"] if _CJK.search(text) or lang.lower().startswith("zh") else ["en"]
     settings = {

@@ -16,24 +16,27 @@ hard crash (SIGKILL, OOM, power). With the journal:
   per update.
 - **replay** — at start-up the rows still here are fed to the Application again, in update order.
   Each replay counts an attempt; an update replayed `max_replays` times whose handling still never
-  finished (it kills the process, say) is given up: forgotten and marked processed, so a
-  redelivery is skipped too, and logged by id only.
+  finished (it kills the process, say) is given up: the person is told what was not kept and asked
+  to send it again (and the case's timeline records it), then it is forgotten and marked processed,
+  so a redelivery is skipped too, and logged by id only.
 
 Rows older than `retention` are pruned at start-up and daily, together with the processed-update
 ids (`prune_processed`): a replay is only harmless while the ids of applied updates are kept at
 least as long as the journal rows, and pruning both with one cutoff in one transaction keeps that.
 
-Run one process per bot: start-up takes every row of the platform, so of several processes
-receiving updates at once (webhooks behind a load balancer, sharing PostgreSQL) a starting one
-would replay the others' in-flight updates. A copy handled after the original is skipped by the
-processed-id check, but two copies handled at the same moment in two processes could both apply.
-(Long polling allows one poller per bot anyway.)
+Several processes (webhooks behind a load balancer, sharing PostgreSQL): a starting process claims
+the rows no other process claimed within `lease` (FOR UPDATE SKIP LOCKED), so processes starting at
+once replay each row once. It may also replay an update another live process is still handling;
+that is harmless, because the conversation service applies one person's events one at a time
+across processes (Store.serialized) and skips an id already applied. Every `sweep_every` seconds
+each process also claims the rows left unhandled for `stale_after` (a killed process's, when it is
+not restarted), so no update waits for a restart that may never come.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -42,7 +45,7 @@ from typing import Any
 
 from telegram import Update
 
-from storage.protocols import InboundUpdate, Store
+from storage.protocols import InboundUpdate, JournaledUpdate, Store
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,9 @@ class UpdateJournal:
         linger: float = 0.2,
         max_replays: int = 3,
         retention: timedelta = timedelta(days=7),
+        lease: timedelta = timedelta(0),
+        sweep_every: float | None = None,
+        stale_after: timedelta = timedelta(minutes=1),
     ) -> None:
         self.store = store
         self.clock = clock
@@ -88,10 +94,17 @@ class UpdateJournal:
         self.linger = linger
         self.max_replays = max_replays
         self.retention = retention
+        self.lease = lease
+        self.sweep_every = sweep_every
+        self.stale_after = stale_after
+        # Where swept updates go (TelegramBot.requeue); set before open().
+        self.on_stale: Callable[[Replay], Awaitable[None]] | None = None
         self._held: set[int] = set()
         self._forgotten: set[int] = set()
         self._due = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        # Set by the adapter: tells the person about an update given up after `max_replays`.
+        self.on_give_up: Callable[[JournaledUpdate], Awaitable[None]] | None = None
 
     # --- start and end ----------------------------------------------------------------------
 
@@ -100,6 +113,8 @@ class UpdateJournal:
         await self.prune()
         replay = await self._claim()
         self._tasks = [asyncio.create_task(self._forgetting()), asyncio.create_task(self._pruning())]
+        if self.sweep_every is not None:
+            self._tasks.append(asyncio.create_task(self._sweeping(self.sweep_every)))
         return replay
 
     async def close(self) -> None:
@@ -112,18 +127,46 @@ class UpdateJournal:
         self._tasks = []
         await self.flush()
 
-    async def _claim(self) -> Replay:
-        """Count one more attempt for every row; give up those replayed `max_replays` times already."""
+    async def _sweeping(self, every: float) -> None:
+        """Several processes: take over the updates a killed process left, without waiting for its restart."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                replay = await self._claim(stale=True)
+                if replay.payloads and self.on_stale is not None:
+                    await self.on_stale(replay)
+            except Exception as exc:  # noqa: BLE001 - the next sweep tries again
+                log.warning("sweeping the update journal failed: %s", type(exc).__name__)
+
+    async def _claim(self, *, stale: bool = False) -> Replay:
+        """Count one more attempt for every unclaimed row (or, `stale`, every row long unhandled);
+        give up those replayed `max_replays` times already.
+
+        A given-up update is never dropped in silence: `on_give_up` tells its person what was not
+        kept (and records it) before the row goes.
+        """
+        now = self.clock()
+        received_before = now - self.stale_after if stale else None
         async with self.store.transaction() as tx:
-            rows = await tx.claim_journal(self.platform)
-            spent = [r.update_id for r in rows if r.attempts > self.max_replays]
-            if spent:
-                now = self.clock()
-                await tx.forget_updates(self.platform, spent)
-                for update_id in spent:
-                    await tx.mark_processed(self.platform, update_id, now)
-        for update_id in spent:
-            log.warning("gave up update %d: its handling did not finish in %d replays", update_id, self.max_replays)
+            rows = await tx.claim_journal(
+                self.platform,
+                now,
+                claimed_before=now - self.lease if self.lease else None,
+                received_before=received_before,
+            )
+        spent = [r for r in rows if r.attempts > self.max_replays]
+        for row in spent:
+            log.warning("gave up update %d: its handling did not finish in %d replays", row.update_id, self.max_replays)
+            if self.on_give_up is not None:
+                try:
+                    await self.on_give_up(row)
+                except Exception as exc:  # noqa: BLE001 - the update is given up all the same
+                    log.warning("could not tell the person about update %d: %s", row.update_id, type(exc).__name__)
+        if spent:
+            async with self.store.transaction() as tx:
+                await tx.forget_updates(self.platform, [r.update_id for r in spent])
+                for row in spent:
+                    await tx.mark_processed(self.platform, row.update_id, now)
         payloads = [r.payload for r in rows if r.attempts <= self.max_replays]
         if payloads:
             log.info("replaying %d update(s) that were not handled before the last stop", len(payloads))

@@ -114,7 +114,9 @@ def channels_for(catalog: Catalog, path: str, jurisdiction: str) -> list[str]:
 
 
 def letter_part(text: str, chat: str, jurisdiction: str) -> str:
-    """The text to send: everything after the gist, which comes first when the languages differ."""
+    """The text to send: everything after the gist, which comes first when the languages differ, and before
+    the route (how to send it, for the person, in their language)."""
+    text = text.split("\n==========\n")[0]
     letter_lang = "zh" if jurisdiction == "CN" else "en"
     if chat == letter_lang:
         return text

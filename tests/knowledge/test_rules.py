@@ -47,8 +47,38 @@ def test_opt_out_rules_follow_the_medium(catalog):
     sms = breach_ids(catalog, {**CN_CUSTOMER_CALL, "issue_type": "spam_sms", **went_on}, "CN")
     assert "cn_sms_rules_order31" not in call and "cn_sms_rules_order31" in sms
     assert "cn_online_trade_refusal" in sms
-    us_call = breach_ids(catalog, {**CN_CUSTOMER_CALL, **went_on}, "US")
+    us_call = breach_ids(catalog, {**CN_CUSTOMER_CALL, "opted_out": "yes", "opted_out_at": "2026-11-02"}, "US")
     assert "us_company_do_not_call" in us_call
+
+
+US_CUSTOMER_CALL = {"issue_type": "robocall", "relationship": "customer", "opted_out": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("opted_out_at", "last_contact_at", "expected"),
+    [
+        # Friday 13 Nov: the 10th business day is Monday 30 Nov (Thanksgiving, 26 Nov, is not one).
+        ("2026-11-13", "2026-11-30T10:00:00-05:00", False),
+        ("2026-11-13", "2026-12-01T10:00:00-05:00", True),
+        ("2026-11-20", "2026-11-25T10:00:00-05:00", False),
+        (None, "2026-11-30T10:00:00-05:00", False),  # no date for the request: the window cannot be counted
+        ("2026-11-13", None, False),
+    ],
+)
+def test_us_company_do_not_call_allows_ten_business_days(catalog, opted_out_at, last_contact_at, expected):
+    facts = {**US_CUSTOMER_CALL, "opted_out_at": opted_out_at, "last_contact_at": last_contact_at}
+    assert ("us_company_do_not_call" in breach_ids(catalog, facts, "US")) is expected
+
+
+@pytest.mark.parametrize(
+    ("relationship", "opted_out", "expected"),
+    [("never", "no", True), ("unsure", "no", True), ("customer", "no", False), ("consented", "no", False),
+     ("customer", "yes", True)],
+)
+def test_us_calling_hours_do_not_apply_to_invited_calls_or_customers(catalog, relationship, opted_out, expected):
+    facts = {"issue_type": "robocall", "relationship": relationship, "opted_out": opted_out,
+             "last_contact_at": "2026-11-20T22:30:00-05:00"}
+    assert ("us_calling_hours" in breach_ids(catalog, facts, "US")) is expected
 
 
 def test_fraud_is_not_read_as_an_opt_out_breach(catalog):
@@ -79,7 +109,7 @@ def test_commercial_contact_without_consent(catalog):
     ],
 )
 def test_us_calling_hours_use_the_local_time_of_the_call(catalog, when, expected):
-    facts = {"issue_type": "robocall", "relationship": "customer", "last_contact_at": when}
+    facts = {"issue_type": "robocall", "relationship": "never", "last_contact_at": when}
     assert ("us_calling_hours" in breach_ids(catalog, facts, "US")) is expected
 
 

@@ -111,13 +111,13 @@ YEARLESS_NUMERIC = [
 @pytest.mark.parametrize(("text", "tz", "order", "iso"), YEARLESS_NUMERIC)
 def test_a_numeric_day_and_month_follow_the_jurisdiction_order(text: str, tz: str, order: str, iso: str) -> None:
     now = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo(tz))
-    assert iso_of(parse_when(text, now, tz, "en", order)) == iso  # type: ignore[arg-type]
+    assert iso_of(parse_when(text, now, tz, "en", date_order=order)) == iso  # type: ignore[arg-type]
 
 
 def test_a_numeric_day_and_month_in_the_wrong_order_is_impossible_not_misread() -> None:
     london = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-    assert parse_when("11/20", london, "Europe/London", "en", "DMY") == TimeProblem("impossible")
-    assert parse_when("20/11", NOW_CN, SHANGHAI, "zh", "MDY") == TimeProblem("impossible")
+    assert parse_when("11/20", london, "Europe/London", "en", date_order="DMY") == TimeProblem("impossible")
+    assert parse_when("20/11", NOW_CN, SHANGHAI, "zh", date_order="MDY") == TimeProblem("impossible")
 
 
 DAYS_STAY_DAYS = [

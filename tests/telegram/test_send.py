@@ -58,7 +58,8 @@ async def test_messages_to_one_chat_are_spaced_by_the_per_chat_limit(runner: Bot
     assert await bot.outbox.deliver(str(CHAT), [Reply(f"提醒 {i}") for i in range(4)])
     times = [c.time for c in runner.server.calls_to("sendMessage")]
     gaps = [b - a for a, b in pairwise(times)]
-    assert len(times) == 4 and min(gaps) >= 0.085, gaps
+    # The first request also opens the connection, so its arrival may lag its slot: judge the later gaps.
+    assert len(times) == 4 and min(gaps[1:]) >= 0.085 and times[-1] - times[0] >= 0.25, gaps
 
 
 async def test_the_overall_limit_holds_across_chats(runner: BotRunner) -> None:
@@ -119,7 +120,7 @@ async def test_reply_files_are_uploaded_as_documents_and_oversize_ones_are_named
     async def export(ctx: Context) -> list[Reply]:
         return [Reply(f"投诉 #{ctx.arg} 已导出", attachments=(str(pdf), str(big)))]
 
-    bot.app.service.commands["export"] = export
+    bot.app.service.commands.with_handler("export", export)
     server = runner.server
     server.command(CHAT, "export", "1")
     await next_message(server, "投诉 #1 已导出")
