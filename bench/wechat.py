@@ -74,8 +74,8 @@ SCRIPT: list[tuple[str, str, str]] = [
     ("first", "", "你的姓名"),
     ("tap", "跳过 »", "联系电话"),
     ("tap", "跳过 »", "联系邮箱"),
-    ("tap", "跳过 »", "回复序号"),
-    ("say", "1", "真实、客观"),
+    ("tap", "跳过 »", "请核对一下"),
+    ("confirm", "✅", "真实、客观"),
     ("tap", "是的，内容属实", "投诉已保存"),
 ]
 
@@ -87,6 +87,9 @@ async def complain(phone: Phone, figures: Figures, seed: int) -> None:
             answer = await phone.event(what)
         elif how == "tap":
             item = next(i for i in phone.last_menu() if i["content"] == what)
+            answer = await phone.text(item["content"], item["id"])
+        elif how == "confirm":
+            item = next(i for i in phone.last_menu() if i["content"].startswith(what))
             answer = await phone.text(item["content"], item["id"])
         elif how == "first":
             item = phone.last_menu()[0]

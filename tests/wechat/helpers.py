@@ -37,7 +37,7 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeC
 ACCOUNT = "gh_test_account"
 FAST_API = ApiPolicy(attempts=3, backoff=0.02, max_backoff=0.05, timeout=5.0)
 FAST_SEND = SendPolicy(busy_attempts=2, busy_backoff=0.02)
-FAST_OUTBOX = OutboxPolicy(first_retry=0.05, max_retry=0.2, hold=5.0, idle_poll=0.2)
+FAST_OUTBOX = OutboxPolicy(first_retry=0.05, max_retry=0.2, hold=5.0)
 
 
 _MSG_IDS = itertools.count(int(time.time()))

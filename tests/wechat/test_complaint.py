@@ -65,8 +65,10 @@ async def test_a_whole_complaint_with_two_screenshots_a_voice_answer_and_menu_ta
     await phone.tap("跳过 »", "联系邮箱")
     await phone.tap("跳过 »")
     await phone.expect("请核对一下")
-    # The summary offers three choices (correct, change something, back): a menu, answered by a tap.
-    await phone.tap("✅ 全部正确，继续", "真实、客观")
+    # The summary offers its choices as a menu, answered by a tap.
+    confirm = next(i for i in phone.last_menu() if i["content"].startswith("✅"))
+    await phone.text(confirm["content"], confirm["id"])
+    await phone.expect("真实、客观")
     await phone.tap("是的，内容属实", "投诉已保存")
 
     (status, draft, jurisdiction, issue), = wechat.rows("select status, draft, jurisdiction, issue_type from cases")
