@@ -5,7 +5,6 @@ engine serves Telegram, the local chat and the tests (ARCHITECTURE.md).
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
@@ -13,6 +12,7 @@ from typing import Any, Callable, Protocol
 from engine import answers as A
 from engine.choice_match import pick
 from engine.conditions import holds
+from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.i18n import button_words, t
 from engine.model import (
@@ -587,19 +587,7 @@ class _Turn:
         if len(text) > 10000:
             self.retry(step, A.Rejected("error.too_long", {"length": len(text), "max": 10000}))
             return
-        data = text.encode("utf-8")
-        item = {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "kind": "text",
-            "mime": "text/plain",
-            "size": len(data),
-            "filename": None,
-            "caption": None,
-            "origin": None,
-            "received_at": (self.now).isoformat(),
-            "text": text,
-        }
-        self.files(step, FileInput(items=(item,)))
+        self.files(step, FileInput(items=(EvidenceItem.of_text(text, "text", self.now),)))
 
     def files(self, step: Any, event: FileInput) -> None:
         target = step if isinstance(step, EvidenceStep) else None
@@ -614,17 +602,16 @@ class _Turn:
         problem: A.Rejected | None = None
         for item in event.items:
             reason = self.evidence_problem(target, item)
-            if reason is None and item["sha256"] in known:
+            if reason is None and item.sha256 in known:
                 reason = A.Rejected("evidence.duplicate")
             if reason is None and len(have) >= target.max_items:
                 reason = A.Rejected("evidence.max", {"max": target.max_items})
             if reason is not None:
                 problem = problem or reason
                 continue
-            stored = {k: v for k, v in item.items() if k not in ("text", "source", "temporary")}
-            have.append(stored)
-            known.add(item["sha256"])
-            self.out.effects.append(AddEvidence(dict(item)))
+            have.append(item.answer())
+            known.add(item.sha256)
+            self.out.effects.append(AddEvidence(item))
             added += 1
         if added:
             self.s.answers[target.id] = have
@@ -651,11 +638,11 @@ class _Turn:
             self.say(t("evidence.outside", self.lang, count=len(have)))
         self.ask(step)
 
-    def evidence_problem(self, step: EvidenceStep, item: dict[str, Any]) -> A.Rejected | None:
-        size = int(item.get("size") or 0)
+    def evidence_problem(self, step: EvidenceStep, item: EvidenceItem) -> A.Rejected | None:
+        size = item.size
         if size <= 0:
             return A.Rejected("error.evidence_empty")
-        if item.get("kind") not in step.accept:
+        if item.kind not in step.accept:
             return A.Rejected("error.evidence_kind")
         limit = int(step.max_size_mb * 1024 * 1024)
         if size > limit:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from engine.evidence import EvidenceItem
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class ButtonPress:
 class FileInput:
     """One or more evidence items already hashed by the service (an album is one input)."""
 
-    items: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    items: tuple[EvidenceItem, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
