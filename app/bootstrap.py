@@ -103,7 +103,13 @@ async def open_store(settings: Settings) -> SqliteStore | PostgresStore:
     from storage.postgres import PostgresStore
 
     log.info("storage: PostgreSQL at %s", url_without_password(settings.database_url))
-    return await PostgresStore(settings.database_url).open()
+    store = await PostgresStore(settings.database_url).open()
+    try:
+        await store.check_shared_data_dir(settings.data_dir)
+    except BaseException:
+        await store.close()
+        raise
+    return store
 
 
 async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> App:

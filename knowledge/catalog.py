@@ -37,6 +37,7 @@ Trigger = Literal[
     "outside_calling_hours",
     "quiet_hours_keyword",
     "dnc_registered_long_enough",
+    "dnc_texts_registered_long_enough",
     "tps_registered_long_enough",
     "robot_without_consent",
 ]
@@ -44,6 +45,8 @@ TRIGGER_PARAMS: dict[str, frozenset[str]] = {
     "outside_calling_hours": frozenset({"start_hour", "end_hour"}),
     "quiet_hours_keyword": frozenset({"start_hour", "end_hour"}),
     "dnc_registered_long_enough": frozenset({"days"}),
+    # in_force: the day the rule began, as YYYYMMDD (params are whole numbers)
+    "dnc_texts_registered_long_enough": frozenset({"days", "in_force"}),
     "tps_registered_long_enough": frozenset({"days"}),
 }
 SMS_PLACEHOLDERS = frozenset({"number", "text"})
@@ -125,6 +128,24 @@ class Deadline(Fact):
     escalate_to: list[Id] = []
 
 
+class Attach(Fact):
+    """What the channel takes as evidence when it differs from "attach the evidence pack" (e.g. no uploads)."""
+
+    text: Text
+
+
+class Need(Text):
+    """Something the channel asks for. `fact` names the flows.yaml answer that supplies it, so the
+    conversation can ask for it before the draft when it is still unanswered, and only for this channel;
+    `issues` narrows it to the kinds of case it concerns (e.g. a call's length only for calls)."""
+
+    fact: Id | None = None
+    issues: list[IssueType] = []
+
+    def applies_to(self, issue: str | None) -> bool:
+        return not self.issues or issue in self.issues
+
+
 class Operator(_Model):
     name: Text
     aliases: list[NonEmpty] = Field(min_length=1)
@@ -140,12 +161,13 @@ class Channel(Fact):
     operators: dict[OperatorId, Operator] = {}
     how: list[How] = Field(min_length=1)
     sms_formats: list[SmsFormat] = []
-    needs: list[Text] = []
+    needs: list[Need] = []
     prerequisites: list[Prerequisite] = []
     deadlines: list[Deadline] = []
     draft_kinds: list[DraftKind] = Field(min_length=1)
     tracks_complaints: bool
     follow_up: Text | None = None
+    attach: Attach | None = None
     reasons: dict[Id, Text]
     next: list[Id] = []
 
@@ -162,6 +184,10 @@ class Channel(Fact):
             own = [f for f in self.sms_formats if f.operator == operator]
             return next(iter(own or generic), None)
         return next(iter(generic), None)
+
+    def needed_facts(self, issue: str | None) -> list[str]:
+        """The answers this channel needs for this kind of case, in the catalogue's order."""
+        return [n.fact for n in self.needs if n.fact is not None and n.applies_to(issue)]
 
     def reason(self, key: str) -> Text:
         return self.reasons.get(key) or self.reasons["default"]
@@ -451,6 +477,14 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
             yield from sourced((*loc, "how", h), f"how[{h}]", how, ch.unverified)
             if how.value is None and how.note is None:
                 yield (*loc, "how", h), "a way to reach the channel needs a value or a note"
+            if (
+                how.value is not None and _URL.match(how.value) and not (how.unverified or ch.unverified)
+                and not any(sources[s].reliability == "official" for s in how.sources if s in sources)
+            ):
+                yield (*loc, "how", h), (
+                    f"the web address {how.value!r} is shown in every draft: give it an official source "
+                    "or mark it `unverified: true`"
+                )
             if how.operator is not None and how.operator not in ch.operators:
                 yield (*loc, "how", h, "operator"), f"operator {how.operator!r} is not listed under operators"
         for f, fmt in enumerate(ch.sms_formats):
@@ -468,6 +502,8 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
                 yield (*loc, "sms_formats", f, "operator"), f"operator {fmt.operator!r} is not listed under operators"
         if "sms" in ch.draft_kinds and not ch.sms_formats:
             yield (*loc, "draft_kinds"), "an sms draft needs sms_formats"
+        if ch.attach is not None:
+            yield from sourced((*loc, "attach"), "attach", ch.attach, ch.unverified)
         for p, pre in enumerate(ch.prerequisites):
             yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre, ch.unverified)
             if pre.channel is not None:
@@ -505,6 +541,8 @@ def _letter_texts(channel: Channel) -> Iterable[tuple[Loc, str]]:
         yield ("deadlines", d, "what"), " ".join(deadline.what.as_dict().values())
     if channel.follow_up is not None:
         yield ("follow_up",), " ".join(channel.follow_up.as_dict().values())
+    if channel.attach is not None:
+        yield ("attach", "text"), " ".join(channel.attach.text.as_dict().values())
 
 
 def _jurisdiction_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:

@@ -9,6 +9,7 @@ from engine.engine import describe_answers, human_size
 from engine.i18n import t
 from engine.replies import Button, Reply
 from engine.state import SessionState
+from services.schedule import zone
 from services.texts import event_text, st
 
 if TYPE_CHECKING:
@@ -71,8 +72,17 @@ async def show_case(ctx: Context) -> list[Reply]:
     answers = await store.case_answers(case_id)
     evidence = await store.case_evidence(case_id)
     events = await store.case_events(case_id)
+    # Times on the person's clock: their /timezone, else their case's country.
+    region = ctx.service.engine.regions.by_code.get(case.jurisdiction or "")
+    tz = zone(ctx.user.timezone, region.timezone if region else "UTC")
     lines = [
-        st("case.header", ctx.lang, id=case.id, status=st(f"status.{case.status}", ctx.lang), date=case.created_at.strftime("%Y-%m-%d %H:%M")),
+        st(
+            "case.header",
+            ctx.lang,
+            id=case.id,
+            status=st(f"status.{case.status}", ctx.lang),
+            date=case.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        ),
         "",
         st("case.answers", ctx.lang),
         *describe_answers(ctx.service.engine, answers, ctx.lang),
@@ -85,7 +95,8 @@ async def show_case(ctx: Context) -> list[Reply]:
         )
     lines += ["", st("case.timeline", ctx.lang)]
     label = _channel_label(ctx)
-    lines += [f"{e.at.strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
+    lines += [f"{e.at.astimezone(tz).strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
+    lines.append(st("case.tz", ctx.lang, tz=str(tz)))
     replies = [Reply("\n".join(lines))]
     replies.append(Reply(st("case.draft", ctx.lang) + "\n\n" + case.draft if case.draft else st("case.no_draft", ctx.lang)))
     return replies
@@ -113,6 +124,8 @@ async def delete_confirmed(ctx: Context) -> list[Reply]:
     state = await service.state_of(ctx.user)
     async with service.store.transaction() as tx:
         orphaned = await tx.delete_case(case_id)
+        # Replies still queued may quote the case; the answer to this erase is queued after it.
+        await tx.forget_chat_outbox(ctx.user.platform, ctx.user.external_id)
         if state.case_id == case_id:
             await tx.save_session(ctx.user.id, SessionState(lang=state.lang).to_dict(), ctx.now)
     for rel_path in orphaned:

@@ -237,7 +237,18 @@ class StoreTx(Protocol):
         self, platform: str, chat_id: str, up_to: int | None = None
     ) -> int: ...
 
-    async def claim_journal(self, platform: str) -> list[JournaledUpdate]: ...
+    async def claim_journal(
+        self,
+        platform: str,
+        at: datetime | None = None,
+        *,
+        claimed_before: datetime | None = None,
+        received_before: datetime | None = None,
+    ) -> list[JournaledUpdate]:
+        """Count a replay for the platform's rows and stamp them claimed `at`; with `claimed_before`,
+        only rows never claimed or claimed before it; with `received_before`, only rows received
+        before it. A row another transaction is claiming is skipped."""
+        ...
 
     async def prune_journal(self, before: datetime) -> int: ...
 
@@ -269,6 +280,10 @@ class StoreTx(Protocol):
 
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
         """At a start: make every held or deferred row of the platform (or chat) due now."""
+        ...
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """/delete: drop every reply still queued for the chat (they may quote the erased case)."""
         ...
 
 

@@ -293,11 +293,28 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
         cursor = await self._execute(sql, params)
         return cursor.rowcount
 
-    async def claim_journal(self, platform: str) -> list[JournaledUpdate]:
-        """Count one more replay for every journaled update of the platform; return them in update order."""
+    async def claim_journal(
+        self,
+        platform: str,
+        at: datetime | None = None,
+        *,
+        claimed_before: datetime | None = None,
+        received_before: datetime | None = None,
+    ) -> list[JournaledUpdate]:
+        """Count one more replay for the platform's unclaimed rows and stamp them; return them in update order."""
+        stamp = "claimed_at" if at is None else "?"
+        params: tuple[Any, ...] = (platform,) if at is None else (encode_time(at), platform)
+        condition = "platform = ?"
+        if claimed_before is not None:
+            condition += " AND (claimed_at IS NULL OR claimed_at < ?)"
+            params += (encode_time(claimed_before),)
+        if received_before is not None:
+            condition += " AND received_at < ?"
+            params += (encode_time(received_before),)
         rows = await self._conn.execute_fetchall(
-            f"UPDATE update_journal SET attempts = attempts + 1 WHERE platform = ? RETURNING {JOURNAL_COLUMNS}",
-            (platform,),
+            f"UPDATE update_journal SET attempts = attempts + 1, claimed_at = {stamp} WHERE {condition} "
+            f"RETURNING {JOURNAL_COLUMNS}",
+            params,
         )
         return sorted((journaled_from_row(row) for row in rows), key=lambda u: u.update_id)
 
@@ -497,4 +514,11 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             sql += " AND chat_id = ?"
             params.append(str(chat_id))
         cursor = await self._execute(sql, params)
+        return cursor.rowcount
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        cursor = await self._execute(
+            "DELETE FROM outbox WHERE platform = ? AND chat_id = ?", (platform, str(chat_id))
+        )
         return cursor.rowcount

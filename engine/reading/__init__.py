@@ -3,6 +3,7 @@
 from engine.reading.extract import TextLine, extract_from_lines, extract_from_text
 from engine.reading.findings import Call, Findings, Message, NumberSeen, Verdict, When
 from engine.reading.fraud import classify
+from engine.reading.proposal import proposed_answers
 from engine.reading.summary import findings_summary
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "extract_from_lines",
     "extract_from_text",
     "findings_summary",
+    "proposed_answers",
 ]

@@ -140,7 +140,7 @@ def extract_from_text(text: str, now: datetime, region: str) -> Findings:
     return Findings(
         source="text",
         layout=layout,
-        numbers=tuple(NumberSeen(number=n.number, display=n.display, kind=n.kind) for n in numbers),
+        numbers=tuple(NumberSeen(number=n.number, display=n.display, kind=n.kind, region=n.region) for n in numbers),
         messages=messages,
         companies=signatures,
         links=links,
@@ -201,10 +201,13 @@ def _blank(text: str, stamps: Iterable[Stamp]) -> str:
 
 
 def _is_body(text: str) -> bool:
-    """A line of message text rather than a list row: long, mostly words."""
+    """A line of message text rather than a list row: long, mostly words (times, tags, durations aside)."""
+    if _SIGNATURE.search(text):
+        return True
+    text = _strip_meta(text)
     cjk = len(_CJK.findall(text))
     words = len(re.findall(r"[A-Za-z]{2,}", text))
-    return cjk >= 10 or words >= 6 or bool(_SIGNATURE.search(text)) or (cjk >= 6 and bool(re.search(r"[，。！？,.!?]", text)))
+    return cjk >= 10 or words >= 6 or (cjk >= 6 and bool(re.search(r"[，。！？,.!?]", text)))
 
 
 def _is_day_header(row: list[TextLine]) -> Stamp | None:
@@ -235,10 +238,26 @@ def _call_log(rows: list[list[TextLine]], entries: list[int], now: datetime, reg
                 next_section = header
                 continue
             own_rows.append(row)
-        text = " ".join(line.text for row in own_rows for line in row).replace(number.raw, " ", 1)
-        calls.append(_call(number, text, section, now))
+        calls.extend(_entry_calls(number, own_rows, section, now))
         section = next_section or section
     return _findings_from_calls(calls)
+
+
+def _entry_calls(number: PhoneNumber, rows: list[list[TextLine]], section: Stamp | None, now: datetime) -> list[Call]:
+    """The calls of one entry: usually one; on a number's detail page, one per row that names a time."""
+    texts = [" ".join(line.text for line in row) for row in rows]
+    texts[0] = texts[0].replace(number.raw, " ", 1)
+    timed = [i for i, text in enumerate(texts) if i > 0 and any(s.clock for s in scan(_strip_numbers(text)))]
+    if len(timed) < 2:
+        return [_call(number, " ".join(texts), section, now)]
+    header = " ".join(texts[: timed[0]])
+    calls = [_call(number, texts[i], section, now) for i in timed]
+    tag, marked = _TAG.search(header), _MARKED.search(header)
+    return [
+        replace(call, tag=call.tag or (tag.group(0) if tag else None),
+                marked_by=call.marked_by or (int(marked.group(1) or marked.group(2)) if marked else None))
+        for call in calls
+    ]
 
 
 def _call(number: PhoneNumber, text: str, section: Stamp | None, now: datetime) -> Call:
@@ -260,6 +279,7 @@ def _call(number: PhoneNumber, text: str, section: Stamp | None, now: datetime) 
         number=number.number,
         display=number.display,
         kind=number.kind,
+        region=number.region,
         when=when,
         missed=missed,
         duration_s=None if missed else _duration(text),
@@ -289,7 +309,7 @@ def _duration(text: str) -> int | None:
 def _findings_from_calls(calls: list[Call]) -> Findings:
     seen: dict[str, NumberSeen] = {}
     for call in calls:
-        prior = seen.get(call.number) or NumberSeen(call.number, call.display, call.kind)
+        prior = seen.get(call.number) or NumberSeen(call.number, call.display, call.kind, call.region)
         whens = [w for w in (prior.first, prior.last, call.when) if w is not None]
         seen[call.number] = replace(
             prior,
@@ -323,23 +343,31 @@ def _verdict_from_tags(calls: list[Call]) -> Verdict:
 
 
 def _sms_screen(rows: list[list[TextLine]], now: datetime, region: str) -> Findings:
-    """An SMS thread or notification: the sender at the top, then messages separated by time stamps."""
+    """An SMS thread or notification: the sender at the top, then messages separated by time stamps.
+
+    Above the sender only a time is taken (a notification's "信息 14:32"); the first row is the status
+    bar, whose clock is the time of the screenshot, not of a message.
+    """
     sender: PhoneNumber | None = None
     bodies: list[tuple[When | None, list[str]]] = []
     current: When | None = None
-    for row in rows:
+    for index, row in enumerate(rows):
         text = " ".join(line.text for line in row).strip()
         if sender is None and not _is_body(text):
             found = _row_number(row, region)
             if found is not None:
                 sender = found
                 continue
-        stamps = scan(text)
-        if stamps and not _is_body(text) and not _blank(text, stamps).strip(" ·|-:："):
-            current = resolve(stamps[0].day, stamps[0].clock, now)
+            stamp = _pure_stamp(_without_ui_words(text)) if index > 0 else None
+            if stamp is not None:
+                current = resolve(stamp.day, stamp.clock, now)
+            continue
+        stamp = None if _is_body(text) else _pure_stamp(text)
+        if stamp is not None:
+            current = resolve(stamp.day, stamp.clock, now)
             bodies.append((current, []))
             continue
-        if _UI_WORDS.match(text) or len(text) < 2 or (sender is None and not bodies and not _is_body(text)):
+        if _UI_WORDS.match(text) or len(text) < 2:
             continue
         if not bodies:
             bodies.append((current, []))
@@ -360,7 +388,7 @@ def _sms_screen(rows: list[list[TextLine]], now: datetime, region: str) -> Findi
             when=when,
         ))
     all_text = "\n".join(m.text for m in messages)
-    numbers = (NumberSeen(sender.number, sender.display, sender.kind),) if sender else ()
+    numbers = (NumberSeen(sender.number, sender.display, sender.kind, sender.region),) if sender else ()
     return Findings(
         source="screenshot",
         layout="sms",
@@ -371,6 +399,18 @@ def _sms_screen(rows: list[list[TextLine]], now: datetime, region: str) -> Findi
         times=tuple(m.when for m in messages if m.when is not None),
         verdict=classify(all_text) if all_text else Verdict("unknown"),
     )
+
+
+def _pure_stamp(text: str) -> Stamp | None:
+    """The first time stamp of a text that holds nothing else ("11月28日 14:32", "昨天 09:15")."""
+    stamps = scan(text)
+    if stamps and not _blank(text, stamps).strip(" ·|-:："):
+        return stamps[0]
+    return None
+
+
+def _without_ui_words(text: str) -> str:
+    return " ".join(word for word in text.split() if not _UI_WORDS.match(word))
 
 
 def _signatures(text: str) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ class Call:
     number: str
     display: str
     kind: PhoneKind
+    region: str | None = None
     when: When | None = None
     missed: bool | None = None
     duration_s: int | None = None
@@ -63,6 +64,7 @@ class NumberSeen:
     number: str
     display: str
     kind: PhoneKind
+    region: str | None = None
     calls: int = 0
     missed: int = 0
     answered: int = 0

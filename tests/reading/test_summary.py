@@ -28,3 +28,19 @@ def test_nothing_found_and_unreadable_say_so_without_a_question() -> None:
     assert "没有从中读到" in findings_summary(Findings(source="screenshot"), "zh")
     unreadable = findings_summary(Findings(source="screenshot", problem="unreadable"), "en")
     assert "could not open" in unreadable and "?" not in unreadable
+
+
+def test_proposed_answers_hold_only_what_was_read() -> None:
+    from engine.reading import proposed_answers
+
+    story = extract_from_text("刚才又接到 400-820-1234 的机器人推销电话，这周第三次了，我回复了TD", NOW, "CN")
+    proposal = proposed_answers(story)
+    assert proposal["caller_numbers"] == [
+        {"raw": "400 820 1234", "number": "+864008201234", "kind": "shared_cost", "region": "CN", "display": "400 820 1234"}
+    ]
+    assert proposal["last_contact_at"] == "2026-12-01T15:00:00+08:00"
+    assert proposal["voice_kind"] == "robot"
+    assert proposal["opted_out"] == "yes"
+    assert set(proposal) == {"caller_numbers", "last_contact_at", "voice_kind", "opted_out"}
+    sms = proposed_answers(extract_from_text("【某某商城】双11全场5折，点击 t.cn/abc，回复TD退订", NOW, "CN"))
+    assert sms == {"content": "【某某商城】双11全场5折，点击 t.cn/abc，回复TD退订", "company": "某某商城"}
