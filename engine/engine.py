@@ -240,7 +240,7 @@ class _Turn:
 
     def not_in_flow(self, event: Event) -> None:
         if isinstance(event, FileInput) and self.engine.evidence_step:
-            self.begin_from_evidence(event)
+            self.begin_from_evidence(event, self.engine.evidence_step)
             return
         if isinstance(event, FileInput):
             self.say(t("evidence.no_case", self.lang), (Button(t("nav.new", self.lang), "_new"),))
@@ -251,26 +251,26 @@ class _Turn:
         buttons.append(Button(t("nav.cases", self.lang), "_cases"))
         self.say(t("idle", self.lang), tuple(buttons))
 
-    def begin_from_evidence(self, event: FileInput) -> None:
+    def begin_from_evidence(self, event: FileInput, evidence_step: str) -> None:
         """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
         and asks the first open question, or proposes what was read from it (issue 13)."""
         self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
         self.out.effects.append(StartCase())
-        target = self.flow.step(self.engine.evidence_step)
+        target = self.flow.step(evidence_step)
         added, problem = self.keep_evidence(target, event.items)
         if problem is not None:
             self.say(problem.text(self.lang), kind="error")
         receipt = t("evidence.started", self.lang, count=added) if added else None
-        self.s.step = self.first_open_from(self.flow.start)
+        first_open = self.s.step = self.first_open_from(self.flow.start)
         if not self.propose(event.proposal, receipt):
-            self.enter(self.s.step, prefix=receipt)
+            self.enter(first_open, prefix=receipt)
 
     def propose(self, proposal: Proposal | None, prefix: str | None = None) -> bool:
         """Show what was read for a one-tap "right?", keeping only answers still open; False when none are."""
         if proposal is None:
             return False
         answers = {k: v for k, v in proposal.answers.items() if self.flow.has(k) and k not in self.s.answers}
-        if not answers:
+        if not answers or self.s.step is None:
             return False
         self.s.proposal = {"text": proposal.text, "answers": answers}
         self.s.seq += 1
@@ -411,8 +411,8 @@ class _Turn:
         lang = self.lang
         if self.s.proposal is not None:
             text = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x)
-            buttons = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
-            self.out.replies.append(Reply(text=text, buttons=buttons, expects="confirm", seq=self.s.seq, kind="question"))
+            confirm = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
+            self.out.replies.append(Reply(text=text, buttons=confirm, expects="confirm", seq=self.s.seq, kind="question"))
             return
         lines = [prefix] if prefix else []
         lines.append(step.prompt.get(lang))
@@ -538,10 +538,10 @@ class _Turn:
         elif isinstance(step, DateTimeStep):
             self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions))
         elif isinstance(step, ChoicesStep):
-            picked = A.parse_choices_text(step, raw, lang)
-            if picked is None and A.clean_text(raw).lower() in DONE_WORDS:
-                picked = list(self.s.selected)
-            self.accept(step, A.choices_answer(step, picked, lang) if picked is not None else A.Rejected("error.choice"))
+            chosen = A.parse_choices_text(step, raw, lang)
+            if chosen is None and A.clean_text(raw).lower() in DONE_WORDS:
+                chosen = list(self.s.selected)
+            self.accept(step, A.choices_answer(step, chosen, lang) if chosen is not None else A.Rejected("error.choice"))
         elif isinstance(step, EvidenceStep):
             if A.clean_text(raw).lower() in DONE_WORDS:
                 self.evidence_done(step)
