@@ -20,6 +20,9 @@ class Settings:
     reminder_time_scale: float
     telegram_webhook_secret: str | None = None
     telegram_max_file_mb: float | None = None
+    # Library loggers (aiosqlite, asyncpg, PTB, httpx, aiohttp …) log whole SQL parameters and updates at
+    # DEBUG: they stay at WARNING unless LOG_LIBRARIES=1 asks for them too.
+    log_libraries: bool = False
     cjk_font_path: Path | None = None
     reminder_rate_per_second: float = 20.0
     database_url: str | None = None
@@ -29,6 +32,8 @@ class Settings:
     wechat_encoding_aes_key: str | None = None
     wechat_api_base_url: str = "https://api.weixin.qq.com"
     wechat_reminder_template_id: str | None = None
+    # Screenshots are read (OCR) for facts to propose; "0" keeps them unread.
+    ocr_enabled: bool = True
 
     @property
     def secrets(self) -> list[str]:
@@ -66,6 +71,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         telegram_token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
         telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
         log_level=(env.get("LOG_LEVEL") or "WARNING").upper(),
+        log_libraries=(env.get("LOG_LIBRARIES") or "").strip().lower() in ("1", "true", "yes", "on"),
         reminder_time_scale=time_scale,
         telegram_webhook_secret=(env.get("TELEGRAM_WEBHOOK_SECRET") or "").strip() or None,
         telegram_max_file_mb=max_file_mb,
@@ -78,6 +84,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         wechat_encoding_aes_key=_optional(env, "WECHAT_ENCODING_AES_KEY"),
         wechat_api_base_url=(env.get("WECHAT_API_BASE_URL") or "https://api.weixin.qq.com").strip().rstrip("/"),
         wechat_reminder_template_id=_optional(env, "WECHAT_REMINDER_TEMPLATE_ID"),
+        ocr_enabled=(env.get("OCR") or "1").strip().lower() not in ("0", "no", "off", "false"),
     )
 
 

@@ -17,8 +17,8 @@ from engine.events import ButtonPress, Command, Event, FileInput, Proposal, Text
 from engine.i18n import button_words, t
 from engine.model import (
     ChannelStep,
-    ChoiceStep,
     ChoicesStep,
+    ChoiceStep,
     ConfirmStep,
     DateTimeStep,
     EndStep,
@@ -41,11 +41,17 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
-from engine.regions import Regions
+from engine.regions import NO_REGION, Regions, zone_is_certain, zone_of_call
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
+from engine.when_text import is_day_only, zone_name
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+# What /lang understands; anything else is refused with the choices rather than switching.
+LANGUAGE_NAMES = {
+    **{k: "zh" for k in ("zh", "zh-cn", "zh-hans", "zh_cn", "cn", "中文", "汉语", "chinese", "简体中文")},
+    **{k: "en" for k in ("en", "en-us", "en-gb", "en_us", "english", "英文", "英语")},
+}
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
 # The summary shows at most this many lines of answers (plus its question and hint: 12 in all).
 SUMMARY_LINES = 10
@@ -185,8 +191,11 @@ class _Turn:
         elif name == "help":
             self.help()
         elif name == "lang":
-            wanted = arg.lower()[:2] if arg else ""
-            self.s.lang = wanted if wanted in ("zh", "en") else ("en" if self.lang == "zh" else "zh")
+            wanted = LANGUAGE_NAMES.get(arg.strip().lower()) if arg.strip() else ("en" if self.lang == "zh" else "zh")
+            if wanted is None:
+                self.say(t("lang_unknown", self.lang, name=arg.strip()[:20]), kind="error")
+                return
+            self.s.lang = wanted
             self.out.effects.append(SetLanguage(self.s.lang))
             self.say(t("lang_switched", self.lang))
             self.reask_or_idle()
@@ -536,7 +545,11 @@ class _Turn:
         elif isinstance(step, PhoneStep):
             self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
         elif isinstance(step, DateTimeStep):
-            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions))
+            result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions, self.s.timezone)
+            if isinstance(result, A.Accepted):
+                # Said back at once, so a misreading is caught at its step rather than in the letter.
+                self.say(self.time_echo(step, result), kind="info")
+            self.accept(step, result)
         elif isinstance(step, ChoicesStep):
             chosen = A.parse_choices_text(step, raw, lang)
             if chosen is None and A.clean_text(raw).lower() in DONE_WORDS:
@@ -562,6 +575,17 @@ class _Turn:
         """The buttons under the question as it is shown now (their numbers are what people type)."""
         replies = [r for r in self.preview(step) if r.buttons]
         return replies[-1].buttons if replies else ()
+
+    def time_echo(self, step: DateTimeStep, result: A.Accepted) -> str:
+        """"Noted: Friday 20 November 2026, 14:30", naming the zone where a country has several and the
+        called person's is not known."""
+        lang = self.lang
+        region = self.engine.regions.for_answers(self.s.answers, step.region_from, lang) or NO_REGION
+        text = t("time.noted", lang, when=result.label)
+        if not is_day_only(result.value) and not zone_is_certain(region, self.s.answers, self.s.timezone):
+            zone = zone_of_call(region, self.s.answers, self.s.timezone)
+            text += "\n" + t("time.zone_assumed", lang, zone=zone_name(zone, lang))
+        return text
 
     def value_for_text(self, step: Any, raw: str) -> str | None:
         """Typed text at a button step: the shown button it names by label, synonym or a near spelling."""
@@ -783,7 +807,7 @@ class _Turn:
         if isinstance(step, PhoneStep):
             return A.phones_label(value)
         if isinstance(step, DateTimeStep):
-            return A.time_label(value)
+            return A.time_label(value, lang)
         if isinstance(step, EvidenceStep):
             return t("summary.items", lang, count=len(value))
         if isinstance(step, ChannelStep) and self.engine.advisor:

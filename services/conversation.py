@@ -32,8 +32,9 @@ from engine.replies import (
 )
 from engine.state import SessionState
 from services.commands import Commands
-from services.evidence_reading import read_typed
+from services.evidence_reading import read_images, read_typed
 from services.outbox import reply_to_row, wall_clock
+from services.reading import ImageReader
 from services.texts import st
 from storage.protocols import EvidenceFileStore, NewEvidence, SessionConflict, Store, StoredFile, StoreTx, User
 
@@ -144,6 +145,8 @@ class ConversationService:
     ) -> None:
         self.store = store
         self.files = files
+        # Reads screenshots for facts to propose (services/reading); None: images are kept unread.
+        self.image_reader: ImageReader | None = None
         self.engine = engine
         self.drafter = drafter
         self.clock = clock
@@ -191,6 +194,9 @@ class ConversationService:
             # NUL is never meant, and PostgreSQL text columns refuse it (a pasted SMS may carry one).
             event = TextInput(event.text.replace("\x00", ""))
         try:
+            if self.image_reader is not None and isinstance(event, FileInput):
+                # OCR (~1 s) runs before the person's lock, so other chats and the store are not held up.
+                event = await self._read_images(who, event)
             async with self.serialized(who):
                 try:
                     return await self._handle(who, event, ids)
@@ -205,6 +211,17 @@ class ConversationService:
             log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
             await self._discard_temporaries(event)
             return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")], queued=False)
+
+    async def _read_images(self, who: Who, event: FileInput) -> Event:
+        """The event with what its screenshots show proposed; unchanged when reading fails (kept unread)."""
+        assert self.image_reader is not None
+        try:
+            state = await self.state_of(await self.user_for(who))
+            chat_key = f"{who.platform}:{who.external_id}"
+            return await read_images(event, state, self.engine.regions, self.image_reader, chat_key, self.clock())
+        except Exception:
+            log.exception("reading a screenshot on %s failed; it is kept unread", who.platform)
+            return event
 
     async def _moved_on(self, who: Who, message_ids: list[int | str]) -> Result:
         """The conversation was saved elsewhere since this event read it: say so and show where it is now."""
@@ -255,6 +272,7 @@ class ConversationService:
         state = SessionState.from_dict(await self.store.load_session(user.id))
         if not state.lang or state.lang != user.lang:
             state.lang = user.lang
+        state.timezone = user.timezone
         return state
 
     async def current_question(self, who: Who) -> list[Reply]:

@@ -3,27 +3,28 @@
 A pasted SMS or a sentence that tells the story becomes a text evidence item with a `Proposal` of the
 answers it shows (numbers, the latest time, the SMS text and its 【signature】, robot or person, an
 opt-out, and what kind of case it looks like); the engine asks the person to confirm them in one tap.
-Reading text is pure and fast, so it runs here on the event loop; screenshots are read by the OCR
-service (services/reading, off the event loop) where it is wired in.
+Reading text is pure and fast, so it runs on the event loop; screenshots are OCR'd by services/reading
+in its worker pool, off the event loop, before the person's turn takes the per-chat lock.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.events import Event, FileInput, Proposal, TextInput
 from engine.evidence import EvidenceItem
-from engine.parsing import parse_phone_numbers
 from engine.reading import Findings, extract_from_text, findings_summary
+from engine.reading.proposal import proposed_answers
 from engine.reading.summary import text as reading_text
 from engine.regions import NO_REGION, Region, Regions
 from engine.state import ACTIVE, SessionState
+from services.reading import ImageReader, read_evidence
 from services.texts import st
 
 # Shorter than this, a typed line at no open complaint is a greeting, not a story.
 MIN_STORY_CHARS = 6
-_VOICE = {"robot": "robot", "person": "live"}
 
 
 def region_of(state: SessionState, regions: Regions) -> Region:
@@ -47,12 +48,12 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, reg
     findings = extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
     if not in_flow and findings.empty and findings.verdict.kind == "unknown":
         return event
-    return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal_of(findings, state.lang, region.phone_region))
+    return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal_of(findings, state.lang))
 
 
-def proposal_of(findings: Findings, lang: str, region: str) -> Proposal | None:
+def proposal_of(findings: Findings, lang: str) -> Proposal | None:
     """The answers the findings show, with the message that states them; None when they show none."""
-    answers = answers_of(findings, region)
+    answers = answers_of(findings)
     if not answers:
         return None
     if findings.empty:
@@ -61,8 +62,9 @@ def proposal_of(findings: Findings, lang: str, region: str) -> Proposal | None:
     return Proposal(findings_summary(findings, lang), answers)
 
 
-def answers_of(findings: Findings, region: str) -> dict[str, Any]:
-    """Flow answers in the engine's stored shapes, only from what the source showed."""
+def answers_of(findings: Findings) -> dict[str, Any]:
+    """Flow answers in the engine's stored shapes, only from what the source showed: the facts
+    (engine.reading.proposal) and the kind of case the source plainly is."""
     answers: dict[str, Any] = {}
     if findings.verdict.kind == "fraud":
         answers["issue_type"] = "fraud"
@@ -70,24 +72,24 @@ def answers_of(findings: Findings, region: str) -> dict[str, Any]:
         answers["issue_type"] = "robocall"
     elif findings.layout == "sms" and findings.verdict.kind == "spam":
         answers["issue_type"] = "spam_sms"
-    phones = []
-    for seen in sorted(findings.numbers, key=lambda n: -n.calls)[:5]:
-        parsed, _ = parse_phone_numbers(seen.number, region)
-        phones += [p.to_dict() | {"display": seen.display} for p in parsed[:1]]
-    if phones:
-        answers["caller_numbers"] = phones
-    moments = sorted(
-        [w for n in findings.numbers for w in (n.first, n.last) if w is not None] + list(findings.times),
-        key=lambda w: w.at,
-    )
-    if moments:
-        answers["last_contact_at"] = moments[-1].at.isoformat()
-    if findings.caller:
-        answers["voice_kind"] = _VOICE[findings.caller]
-    if findings.opted_out:
-        answers["opted_out"] = "yes"
-    if findings.messages:
-        answers["content"] = "\n".join(m.text for m in findings.messages)[:2000]
-    if findings.companies:
-        answers["company"] = findings.companies[0][:200]
-    return answers
+    return answers | proposed_answers(findings)
+
+
+async def read_images(
+    event: Event, state: SessionState, regions: Regions, reader: ImageReader, chat_key: str, now: datetime
+) -> Event:
+    """Screenshots OCR'd off the event loop (the reader's worker pool): the first one that shows facts
+    brings a proposal. An image that cannot be read is still kept; the bot then just asks."""
+    if not isinstance(event, FileInput) or event.proposal is not None:
+        return event
+    region = region_of(state, regions)
+    local = now.astimezone(ZoneInfo(region.timezone))
+    for item in event.items:
+        if item.kind != "image" or not item.source:
+            continue
+        findings = await read_evidence(reader, item.source, now=local, region=region.phone_region, chat_key=chat_key)
+        if findings.problem is None and not findings.empty:
+            proposal = proposal_of(findings, state.lang)
+            if proposal is not None:
+                return replace(event, proposal=proposal)
+    return event

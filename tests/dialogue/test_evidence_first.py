@@ -43,3 +43,24 @@ def test_a_story_before_new_is_kept_as_text_evidence_and_its_facts_proposed_for_
 def test_a_greeting_is_not_a_story(bot: ConsoleBot) -> None:
     assert "/new" in texts(bot.send("你好"))
     bot.close()
+
+
+def test_a_call_log_screenshot_before_new_is_read_and_its_numbers_proposed_for_one_tap(
+    bot: ConsoleBot, data_dir: Path, tmp_path: Path
+) -> None:
+    from bench.screenshots import render_call_log
+
+    screen = render_call_log("call_detail", 0)
+    shot = tmp_path / "通话记录.png"
+    shot.write_bytes(screen.encoded())
+    messages = bot.file(shot)
+    assert len(messages) <= 2
+    proposal = last_question(messages)
+    assert "收到 1 份证据" in proposal["text"] and "从截图读到" in proposal["text"], proposal["text"]
+    assert [b["value"] for b in proposal["buttons"]] == ["_accept", "_reject"]
+    assert "你在哪里" in last_question(bot.tap("_accept"))["text"]
+    bot.close()
+    with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
+        answers = dict(conn.execute("select step_id, value from answers"))
+    assert any(number.lstrip("+") in answers["caller_numbers"] for number in screen.numbers), (answers, screen.numbers)
+    assert answers["issue_type"] == '"robocall"' and "last_contact_at" in answers
