@@ -13,13 +13,13 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.engine import Engine  # noqa: E402
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput  # noqa: E402
+from engine.evidence import EvidenceItem  # noqa: E402
 from engine.loader import load_flow  # noqa: E402
 from engine.replies import Outcome, StartCase  # noqa: E402
 from engine.state import DONE, SessionState  # noqa: E402
@@ -32,11 +32,8 @@ NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 FIRST_CHANNEL = "<first channel offered>"
 
 
-def evidence(n: int) -> dict[str, Any]:
-    return {
-        "sha256": f"{n:064x}", "kind": "image", "mime": "image/png", "size": 150_000 + n, "filename": f"shot-{n}.png",
-        "caption": None, "origin": None, "received_at": NOW.isoformat(),
-    }
+def evidence(n: int) -> EvidenceItem:
+    return EvidenceItem(f"{n:064x}", "image", "image/png", 150_000 + n, NOW.isoformat(), filename=f"shot-{n}.png")
 
 
 # A mainland-China robocall complaint, answered the way people do: taps, typed numbers and dates.

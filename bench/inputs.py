@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -88,7 +88,7 @@ async def first_input(name: str, state: SessionState, engine: Engine, reader: Im
     screen = render_sms("thread", 2) if name == "uk_sms" else render_call_log("android_list", 0)
     shot = folder / f"{name}.png"
     shot.write_bytes(screen.encoded())
-    item = fake_item(99) | {"source": str(shot)}
+    item = replace(fake_item(99), source=str(shot))
     event = FileInput(items=(item,))
     return await read_images(event, state, engine.regions, reader, name, NOW)
 

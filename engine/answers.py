@@ -5,7 +5,6 @@ One function per step type; each returns `Accepted` (value + how to show it) or 
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -210,19 +209,3 @@ def datetime_answer(
 def time_label(iso: str, lang: str = "en") -> str:
     """A stored time for people, with its weekday: a day without a time says so, a month or a year as such."""
     return describe_when(iso, lang)
-
-
-def text_item(text: str, now: datetime) -> dict[str, Any]:
-    """A pasted message (an SMS, a story) as an evidence item: hashed like a file, kept as text."""
-    data = text.encode("utf-8")
-    return {
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "kind": "text",
-        "mime": "text/plain",
-        "size": len(data),
-        "filename": None,
-        "caption": None,
-        "origin": None,
-        "received_at": now.isoformat(),
-        "text": text,
-    }

@@ -12,6 +12,7 @@ from typing import Any, Callable, Protocol
 from engine import answers as A
 from engine.choice_match import pick
 from engine.conditions import holds
+from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
 from engine.i18n import button_words, t
 from engine.model import (
@@ -682,7 +683,7 @@ class _Turn:
         if len(text) > 10000:
             self.retry(step, A.Rejected("error.too_long", {"length": len(text), "max": 10000}))
             return
-        self.files(step, FileInput(items=(A.text_item(text, self.now),)))
+        self.files(step, FileInput(items=(EvidenceItem.of_text(text, "text", self.now),)))
 
     def files(self, step: Any, event: FileInput) -> None:
         target = step if isinstance(step, EvidenceStep) else None
@@ -714,7 +715,7 @@ class _Turn:
             return
         self.ask(step, received if added else None)
 
-    def keep_evidence(self, target: EvidenceStep, items: tuple[dict[str, Any], ...]) -> tuple[int, A.Rejected | None]:
+    def keep_evidence(self, target: EvidenceStep, items: tuple[EvidenceItem, ...]) -> tuple[int, A.Rejected | None]:
         """Add the acceptable new items to the evidence answer: (how many were added, the first problem)."""
         have: list[dict[str, Any]] = list(self.s.answers.get(target.id) or [])
         known = {i["sha256"] for i in have}
@@ -722,28 +723,27 @@ class _Turn:
         problem: A.Rejected | None = None
         for item in items:
             reason = self.evidence_problem(target, item)
-            if reason is None and item["sha256"] in known:
+            if reason is None and item.sha256 in known:
                 reason = A.Rejected("evidence.duplicate")
             if reason is None and len(have) >= target.max_items:
                 reason = A.Rejected("evidence.max", {"max": target.max_items})
             if reason is not None:
                 problem = problem or reason
                 continue
-            stored = {k: v for k, v in item.items() if k not in ("text", "source", "temporary")}
-            have.append(stored)
-            known.add(item["sha256"])
-            self.out.effects.append(AddEvidence(dict(item)))
+            have.append(item.answer())
+            known.add(item.sha256)
+            self.out.effects.append(AddEvidence(item))
             added += 1
         if added:
             self.s.answers[target.id] = have
             self.out.effects.append(SaveAnswer(target.id, have))
         return added, problem
 
-    def evidence_problem(self, step: EvidenceStep, item: dict[str, Any]) -> A.Rejected | None:
-        size = int(item.get("size") or 0)
+    def evidence_problem(self, step: EvidenceStep, item: EvidenceItem) -> A.Rejected | None:
+        size = item.size
         if size <= 0:
             return A.Rejected("error.evidence_empty")
-        if item.get("kind") not in step.accept:
+        if item.kind not in step.accept:
             return A.Rejected("error.evidence_kind")
         limit = int(step.max_size_mb * 1024 * 1024)
         if size > limit:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.evidence import EvidenceItem
+
 
 @dataclass(frozen=True)
 class TextInput:
@@ -35,7 +37,7 @@ class FileInput:
     """One or more evidence items already hashed by the service (an album is one input), with what the
     service read from them, if anything."""
 
-    items: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    items: tuple[EvidenceItem, ...] = field(default_factory=tuple)
     proposal: Proposal | None = None
 
 

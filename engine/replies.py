@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.evidence import EvidenceItem
 from engine.state import SessionState
 
 
@@ -49,7 +50,7 @@ class SaveAnswer:
 
 @dataclass(frozen=True)
 class AddEvidence:
-    item: dict[str, Any]
+    item: EvidenceItem
 
 
 @dataclass(frozen=True)

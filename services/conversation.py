@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from engine.engine import Engine
+from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.replies import (
     AddEvidence,
@@ -35,7 +36,7 @@ from services.evidence_reading import read_images, read_typed
 from services.outbox import reply_to_row, wall_clock
 from services.reading import ImageReader
 from services.texts import st
-from storage.protocols import EvidenceFileStore, NewEvidence, SessionConflict, Store, StoreTx, User
+from storage.protocols import EvidenceFileStore, NewEvidence, SessionConflict, Store, StoredFile, StoreTx, User
 
 log = logging.getLogger(__name__)
 
@@ -372,7 +373,7 @@ class ConversationService:
         """
         state = outcome.state
         kept = await self._store_evidence_files(outcome)
-        await self._discard_temporaries(event, keep={str(i.get("source")) for i in kept})
+        await self._discard_temporaries(event, keep={item.source for item, _ in kept.values() if item.source})
         finished: DraftText | None = None
         async with self.store.transaction() as tx:
             for message_id in message_ids:
@@ -391,7 +392,7 @@ class ConversationService:
                     if effect.step_id in CASE_COLUMNS:
                         await tx.update_case(state.case_id, now, **{CASE_COLUMNS[effect.step_id]: effect.value})
                 elif isinstance(effect, AddEvidence):
-                    await self._add_evidence_row(tx, state.case_id, effect.item, now)
+                    await self._add_evidence_row(tx, state.case_id, effect.item, kept[id(effect.item)][1], now)
                 elif isinstance(effect, RecordEvent):
                     await tx.add_event(state.case_id, effect.kind, effect.data, now)
                 elif isinstance(effect, CompleteCase):
@@ -415,40 +416,42 @@ class ConversationService:
 
     async def _complete(self, tx: StoreTx, state: SessionState, now: datetime) -> DraftText:
         assert state.case_id is not None
-        evidence = [dict(i) for i in state.answers.get("evidence") or []]
+        step = self.engine.evidence_step
+        evidence = [dict(i) for i in (state.answers.get(step) if step else None) or []]
         draft = self.drafter.draft(state.case_id, dict(state.answers), evidence, now, state.lang)
         await tx.update_case(state.case_id, now, status="ready", draft=draft.text)
         await tx.add_event(state.case_id, "ready", {"channel": state.answers.get("channel")}, now)
         return draft
 
-    async def _store_evidence_files(self, outcome: Outcome) -> list[dict[str, Any]]:
-        """Move accepted evidence bytes into the content-addressed store before the transaction."""
-        kept = []
+    async def _store_evidence_files(self, outcome: Outcome) -> dict[int, tuple[EvidenceItem, StoredFile]]:
+        """Move accepted evidence bytes into the content-addressed store before the transaction (by item id)."""
+        kept: dict[int, tuple[EvidenceItem, StoredFile]] = {}
         for effect in outcome.effects:
             if not isinstance(effect, AddEvidence):
                 continue
             item = effect.item
-            if "text" in item:
-                stored = await self.files.put_bytes(str(item["text"]).encode("utf-8"))
-            elif item.get("temporary"):
-                stored = await self.files.adopt_temp(Path(item["source"]))
+            if item.text is not None:
+                stored = await self.files.put_bytes(item.text.encode("utf-8"))
+            elif item.temporary and item.source:
+                # Hashed once, when the adapter examined the download (services/evidence_intake.py).
+                stored = await self.files.adopt_temp(Path(item.source), item.sha256, item.size)
+            elif item.source:
+                stored = await self.files.put_file(Path(item.source))
             else:
-                stored = await self.files.put_file(Path(item["source"]))
-            item["stored_path"] = stored.rel_path
-            item["sha256"] = stored.sha256
-            kept.append(item)
+                raise ValueError("an evidence item without its bytes")
+            kept[id(item)] = (item, stored)
         return kept
 
-    async def _add_evidence_row(self, tx: StoreTx, case_id: int, item: dict[str, Any], now: datetime) -> None:
+    async def _add_evidence_row(self, tx: StoreTx, case_id: int, item: EvidenceItem, stored: StoredFile, now: datetime) -> None:
         record = NewEvidence(
-            sha256=item["sha256"],
-            kind=item["kind"],
-            mime=item.get("mime") or "application/octet-stream",
-            size=int(item["size"]),
-            stored_path=item["stored_path"],
-            filename=item.get("filename"),
-            caption=item.get("caption"),
-            origin=item.get("origin"),
+            sha256=stored.sha256,
+            kind=item.kind,
+            mime=item.mime,
+            size=stored.size,
+            stored_path=stored.rel_path,
+            filename=item.filename,
+            caption=item.caption,
+            origin=dict(item.origin) if item.origin is not None else None,
         )
         await tx.add_evidence(case_id, record, now)
 
@@ -456,6 +459,5 @@ class ConversationService:
         if not isinstance(event, FileInput):
             return
         for item in event.items:
-            source = str(item.get("source") or "")
-            if item.get("temporary") and source and source not in (keep or set()):
-                await self.files.discard_temp(Path(source))
+            if item.temporary and item.source and item.source not in (keep or set()):
+                await self.files.discard_temp(Path(item.source))

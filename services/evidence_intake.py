@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from engine.evidence import EvidenceItem
 from typing import Any
 
 _SIGNATURES: list[tuple[bytes, int, str, str]] = [
@@ -103,21 +105,21 @@ async def file_item(
     origin: dict[str, Any] | None = None,
     temporary: bool = False,
     kind_hint: str | None = None,
-) -> dict[str, Any]:
-    """An evidence item for the engine; `source` says where the bytes are until the case keeps them."""
+) -> EvidenceItem:
+    """An evidence item for the engine, hashed here once; `source` says where the bytes are until the case keeps them."""
     facts = await examine(path, mime_hint)
     kind = facts.kind
     if kind_hint and kind != "unknown" and kind_hint in ("audio", "video") and kind in ("audio", "video"):
         kind = kind_hint
-    return {
-        "sha256": facts.sha256,
-        "kind": kind,
-        "mime": facts.mime,
-        "size": facts.size,
-        "filename": filename,
-        "caption": caption,
-        "origin": origin,
-        "received_at": received_at.isoformat(),
-        "source": str(path),
-        "temporary": temporary,
-    }
+    return EvidenceItem(
+        sha256=facts.sha256,
+        kind=kind,
+        mime=facts.mime,
+        size=facts.size,
+        received_at=received_at.isoformat(),
+        filename=filename,
+        caption=caption,
+        origin=origin,
+        source=str(path),
+        temporary=temporary,
+    )

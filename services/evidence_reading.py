@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.answers import text_item
 from engine.events import Event, FileInput, Proposal, TextInput
+from engine.evidence import EvidenceItem
 from engine.reading import Findings, extract_from_text, findings_summary
 from engine.reading.proposal import proposed_answers
 from engine.reading.summary import text as reading_text
@@ -48,7 +48,7 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, reg
     findings = extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
     if not in_flow and findings.empty and findings.verdict.kind == "unknown":
         return event
-    return FileInput(items=(text_item(text, now),), proposal=proposal_of(findings, state.lang))
+    return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal_of(findings, state.lang))
 
 
 def proposal_of(findings: Findings, lang: str) -> Proposal | None:
@@ -85,9 +85,9 @@ async def read_images(
     region = region_of(state, regions)
     local = now.astimezone(ZoneInfo(region.timezone))
     for item in event.items:
-        if item.get("kind") != "image" or not item.get("source"):
+        if item.kind != "image" or not item.source:
             continue
-        findings = await read_evidence(reader, item["source"], now=local, region=region.phone_region, chat_key=chat_key)
+        findings = await read_evidence(reader, item.source, now=local, region=region.phone_region, chat_key=chat_key)
         if findings.problem is None and not findings.empty:
             proposal = proposal_of(findings, state.lang)
             if proposal is not None:

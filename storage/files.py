@@ -90,10 +90,14 @@ class EvidenceFiles:
                 removed += 1
         return removed
 
-    async def adopt_temp(self, tmp_path: Path) -> StoredFile:
-        """Hash a temp file from new_temp_path and move it into place, or drop it as a copy."""
+    async def adopt_temp(self, tmp_path: Path, sha256: str, size: int) -> StoredFile:
+        """Move a temp file from new_temp_path into place under the hash it was given, or drop it as a copy.
+
+        The adapter hashed it while examining it (services/evidence_intake.py): hashing again would
+        read a large recording twice.
+        """
         try:
-            return await asyncio.to_thread(self._adopt_temp_sync, self._own_temp(tmp_path))
+            return await asyncio.to_thread(self._adopt_temp_sync, self._own_temp(tmp_path), sha256, size)
         finally:
             self._in_use.discard(Path(tmp_path))
 
@@ -145,18 +149,15 @@ class EvidenceFiles:
             tmp.unlink(missing_ok=True)
             raise
 
-    def _adopt_temp_sync(self, tmp: Path) -> StoredFile:
-        digest = hashlib.sha256()
-        buffer = bytearray(self._chunk_size)
-        view = memoryview(buffer)
-        size = 0
+    def _adopt_temp_sync(self, tmp: Path, sha256: str, size: int) -> StoredFile:
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            raise ValueError("not a SHA-256 in hex")
         with tmp.open("rb+") as handle:
-            while n := handle.readinto(buffer):
-                digest.update(view[:n])
-                size += n
+            if os.fstat(handle.fileno()).st_size != size:
+                raise ValueError("the temp file is not the size it was examined at")
             # The adapter wrote it; make sure it is on disk before a row points at it.
             os.fsync(handle.fileno())
-        return self._place(tmp, digest.hexdigest(), size)
+        return self._place(tmp, sha256, size)
 
     def _place(self, tmp: Path, sha256: str, size: int) -> StoredFile:
         """Move a fully written temp file to its hash path, or drop it if that file exists."""

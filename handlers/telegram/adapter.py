@@ -25,6 +25,7 @@ from telegram.ext import ContextTypes
 
 from engine.engine import human_size
 from engine.events import ButtonPress, FileInput
+from engine.evidence import EvidenceItem
 from engine.replies import Reply
 from handlers.kit.buttons import decode_button
 from handlers.kit.text import command_or_text
@@ -215,7 +216,7 @@ class TelegramAdapter:
     async def handle_album(self, chat_id: int, who: Who, ids: list[int], parts: list[AlbumPart]) -> None:
         if await self.applied(ids[0]):
             return
-        items: list[dict[str, Any]] = []
+        items: list[EvidenceItem] = []
         refusals: list[Refusal] = []
         for part in parts:
             fetched = await self.downloader.fetch(part.ref, self.now())

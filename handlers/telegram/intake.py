@@ -6,7 +6,6 @@ discards it) together with the rest of the event.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ from telegram.error import BadRequest, TelegramError
 
 from engine.engine import human_size
 from handlers.telegram.send import TelegramSender, reason
+from engine.evidence import EvidenceItem
 from services.evidence_intake import file_item
 from storage.files import EvidenceFiles
 
@@ -86,23 +86,11 @@ def describe_origin(origin: MessageOrigin | None) -> dict[str, Any] | None:
     return found
 
 
-def forwarded_text_item(message: Message, received_at: datetime) -> dict[str, Any] | None:
+def forwarded_text_item(message: Message, received_at: datetime) -> EvidenceItem | None:
     """A forwarded text message as one evidence item (its text, original sender and date)."""
     if message.forward_origin is None or message.text is None or not message.text.strip():
         return None
-    text = message.text.strip()
-    data = text.encode("utf-8")
-    return {
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "kind": "forward",
-        "mime": "text/plain",
-        "size": len(data),
-        "filename": None,
-        "caption": None,
-        "origin": describe_origin(message.forward_origin),
-        "received_at": received_at.isoformat(),
-        "text": text,
-    }
+    return EvidenceItem.of_text(message.text.strip(), "forward", received_at, describe_origin(message.forward_origin))
 
 
 def _hint(mime: str | None) -> str | None:
@@ -166,7 +154,7 @@ class Downloader:
     def limit_text(self) -> str:
         return human_size(self.max_bytes)
 
-    async def fetch(self, ref: FileRef, received_at: datetime) -> dict[str, Any] | Refusal:
+    async def fetch(self, ref: FileRef, received_at: datetime) -> EvidenceItem | Refusal:
         """An evidence item whose bytes wait in a temp file, or why there is none."""
         if ref.size is not None and ref.size > self.max_bytes:
             return Refusal("too_big", ref.size)
@@ -184,8 +172,8 @@ class Downloader:
                     temporary=True,
                     kind_hint=ref.kind_hint,
                 )
-                if int(item["size"]) > self.max_bytes:
-                    refusal = Refusal("too_big", int(item["size"]))
+                if item.size > self.max_bytes:
+                    refusal = Refusal("too_big", item.size)
         except BaseException:
             await self.files.discard_temp(tmp)
             raise

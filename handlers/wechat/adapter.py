@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import hashlib
 import logging
 import time
 from contextlib import suppress
@@ -27,6 +26,7 @@ import aiohttp
 
 from engine.engine import human_size
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.evidence import EvidenceItem
 from engine.replies import Reply
 from handlers.kit.buttons import decode_button
 from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event
@@ -320,22 +320,10 @@ class WeChatAdapter:
 
     # --- evidence ---------------------------------------------------------------------------
 
-    def link_item(self, message: Any) -> dict[str, Any]:
+    def link_item(self, message: Any) -> EvidenceItem:
         """A shared link or forwarded article as one text evidence item (title, summary, address)."""
         parts = [str(p).strip() for p in (message.title, message.description, message.url) if p and str(p).strip()]
-        text = "\n".join(parts)
-        data = text.encode("utf-8")
-        return {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "kind": "forward",
-            "mime": "text/plain",
-            "size": len(data),
-            "filename": None,
-            "caption": None,
-            "origin": {"type": "link", "url": message.url},
-            "received_at": self.now().isoformat(),
-            "text": text,
-        }
+        return EvidenceItem.of_text("\n".join(parts), "forward", self.now(), {"type": "link", "url": message.url})
 
     async def media(self, job: Job, fields: dict[str, Any], kind_hint: str | None) -> None:
         """Answer "success" at once, then download, hash and hand the file to the service."""

@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.engine import ChannelOption, Engine
+from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.loader import check_flow_text
 from engine.replies import Outcome
@@ -80,9 +81,8 @@ class Talk:
 
 
 
-def item(sha: str = "a" * 64, kind: str = "image", size: int = 1000, **extra: Any) -> dict[str, Any]:
-    return {"sha256": sha, "kind": kind, "mime": "image/png", "size": size, "filename": "x.png",
-            "caption": None, "origin": None, "received_at": NOW.isoformat(), **extra}
+def item(sha: str = "a" * 64, kind: str = "image", size: int = 1000, **extra: Any) -> EvidenceItem:
+    return EvidenceItem(sha, kind, "image/png", size, NOW.isoformat(), **{"filename": "x.png", **extra})
 
 
 def said(out: Outcome) -> str:

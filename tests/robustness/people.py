@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import App
+from engine.evidence import EvidenceItem
 from engine.events import Command, Event
 from engine.replies import Reply
 from services.conversation import Who
@@ -60,9 +61,9 @@ class Person:
         return case_id, "\n".join(r.text for r in replies)
 
 
-def evidence_maker(items: list[dict[str, Any]]) -> EvidenceMaker:
+def evidence_maker(items: list[EvidenceItem]) -> EvidenceMaker:
     """The n-th evidence item to send (1-based); with fewer items the last one repeats harmlessly."""
-    return lambda n: dict(items[min(n, len(items)) - 1])
+    return lambda n: items[min(n, len(items)) - 1]
 
 
 def case_tables(db: sqlite3.Connection) -> list[str]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.engine import ENGINE_COMMANDS, Engine
+from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.model import EVIDENCE_KINDS, EndStep, EvidenceStep, MessageStep
 from engine.replies import Outcome, Reply, StartCase
@@ -74,23 +74,22 @@ texts = st.one_of(
 
 
 
-def evidence_items() -> st.SearchStrategy[dict[str, Any]]:
+def evidence_items() -> st.SearchStrategy[EvidenceItem]:
     shas = st.one_of(st.sampled_from([f"{n:064x}" for n in range(1, 6)]), st.text("0123456789abcdef", min_size=64, max_size=64))
     sizes = st.one_of(
         st.sampled_from([0, -1, 1, 20 * 1024 * 1024, 20 * 1024 * 1024 + 1, 10**12]),
         st.integers(min_value=-10, max_value=50 * 1024 * 1024),
     )
-    return st.fixed_dictionaries(
-        {
-            "sha256": shas,
-            "kind": st.sampled_from([*EVIDENCE_KINDS, "unknown", "exe", ""]),
-            "mime": st.sampled_from(["image/png", "application/pdf", "application/octet-stream", ""]),
-            "size": sizes,
-            "filename": st.one_of(st.none(), st.text(max_size=40)),
-            "caption": st.one_of(st.none(), st.text(max_size=40)),
-            "origin": st.one_of(st.none(), st.just({"sender": "someone", "date": NOW.isoformat()})),
-            "received_at": st.just(NOW.isoformat()),
-        }
+    return st.builds(
+        EvidenceItem,
+        sha256=shas,
+        kind=st.sampled_from([*EVIDENCE_KINDS, "unknown", "exe", ""]),
+        mime=st.sampled_from(["image/png", "application/pdf", "application/octet-stream", ""]),
+        size=sizes,
+        received_at=st.just(NOW.isoformat()),
+        filename=st.one_of(st.none(), st.text(max_size=40)),
+        caption=st.one_of(st.none(), st.text(max_size=40)),
+        origin=st.one_of(st.none(), st.just({"sender": "someone", "date": NOW.isoformat()})),
     )
 
 

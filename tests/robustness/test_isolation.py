@@ -122,7 +122,7 @@ async def test_evidence_sent_at_the_same_moment_lands_only_in_the_senders_case(a
     for n in range(8):
         a = await file_item(evidence_file(tmp_path / "a", f"{n}.png", f"alice {n}".encode()), received_at=NOW)
         m = await file_item(evidence_file(tmp_path / "m", f"{n}.png", f"mallory {n}".encode()), received_at=NOW)
-        rounds.append((a["sha256"], m["sha256"]))
+        rounds.append((a.sha256, m.sha256))
         await asyncio.gather(
             alice.send(FileInput(items=(a,))),
             mallory.send(FileInput(items=(m,))),

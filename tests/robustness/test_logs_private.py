@@ -19,6 +19,7 @@ from app.bootstrap import build_app, setup_logging
 from app.logsafe import RedactingFilter
 from app.settings import load_settings
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.evidence import EvidenceItem
 from engine.model import Flow
 from engine.replies import Button, Reply
 from services.conversation import Who
@@ -77,7 +78,7 @@ def as_line(event: Event) -> str | dict[str, Any]:
     if isinstance(event, ButtonPress):
         return {"button": event.value}
     if isinstance(event, FileInput):
-        return {"file": event.items[0]["source"]}
+        return {"file": event.items[0].source}
     if isinstance(event, Command):
         return f"/{event.name} {event.arg}".strip()
     assert isinstance(event, TextInput)
@@ -103,7 +104,7 @@ def logged_complaint(tmp_path: Path, flow: Flow, env: dict[str, str]) -> str:
         step_id = session_of(data_dir, who).get("step")
         if step_id is None:
             break
-        for event in answer(flow.step(step_id), last_question(as_replies(messages)), PLAN, lambda n: {"source": str(shot)}):
+        for event in answer(flow.step(step_id), last_question(as_replies(messages)), PLAN, lambda n: EvidenceItem("0" * 64, "image", "image/png", 1, "", source=str(shot))):
             messages = bot.send(as_line(event))
     final = "\n".join(m["text"] for m in messages)
     assert session_of(data_dir, who).get("status") == "done", final

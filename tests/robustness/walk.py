@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
 from engine.engine import Engine
+from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.model import (
     ChannelStep,
@@ -52,21 +53,12 @@ TEXT_ANSWERS = {
     "contact_email": "jane@example.com",
 }
 
-EvidenceMaker = Callable[[int], dict[str, Any]]
+EvidenceMaker = Callable[[int], EvidenceItem]
 
 
-def fake_item(n: int) -> dict[str, Any]:
+def fake_item(n: int) -> EvidenceItem:
     """An evidence item as the service would hand it to the engine (the bytes are not needed there)."""
-    return {
-        "sha256": f"{n:064x}",
-        "kind": "image",
-        "mime": "image/png",
-        "size": 1000 + n,
-        "filename": f"shot-{n}.png",
-        "caption": None,
-        "origin": None,
-        "received_at": NOW.isoformat(),
-    }
+    return EvidenceItem(f"{n:064x}", "image", "image/png", 1000 + n, NOW.isoformat(), filename=f"shot-{n}.png")
 
 
 def first_option(reply: Reply | None) -> str:

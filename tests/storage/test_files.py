@@ -150,9 +150,10 @@ async def test_a_downloaded_temp_file_is_adopted_into_place(files: EvidenceFiles
     assert tmp.exists() and tmp.parent != files.root
     tmp.write_bytes(b"downloaded voice message")
 
-    stored = await files.adopt_temp(tmp)
+    sha = hashlib.sha256(b"downloaded voice message").hexdigest()
+    stored = await files.adopt_temp(tmp, sha, len(b"downloaded voice message"))
 
-    assert stored.sha256 == hashlib.sha256(b"downloaded voice message").hexdigest()
+    assert stored.sha256 == sha
     assert not tmp.exists()
     assert files.open_path(stored.rel_path).read_bytes() == b"downloaded voice message"
 
@@ -162,8 +163,16 @@ async def test_adopting_content_already_stored_drops_the_temp_copy(files: Eviden
     tmp = files.new_temp_path()
     tmp.write_bytes(b"dup")
 
-    assert await files.adopt_temp(tmp) == existing
+    assert await files.adopt_temp(tmp, existing.sha256, existing.size) == existing
     assert stored_files(files.root) == [files.open_path(existing.rel_path)]
+
+
+async def test_a_temp_file_that_changed_size_since_it_was_hashed_is_refused(files: EvidenceFiles) -> None:
+    tmp = files.new_temp_path()
+    tmp.write_bytes(b"downloaded, then appended to")
+    with pytest.raises(ValueError):
+        await files.adopt_temp(tmp, hashlib.sha256(b"downloaded").hexdigest(), len(b"downloaded"))
+    assert stored_files(files.root) == [tmp], "nothing filed under a hash its bytes do not have"
 
 
 async def test_temp_paths_are_unique(files: EvidenceFiles) -> None:
@@ -179,7 +188,7 @@ async def test_only_the_stores_own_temp_files_can_be_adopted_or_discarded(
 
     for path in (outsider, sneaky, files.root / "x.part"):
         with pytest.raises(ValueError):
-            await files.adopt_temp(path)
+            await files.adopt_temp(path, "0" * 64, 8)
         with pytest.raises(ValueError):
             await files.discard_temp(path)
     assert outsider.read_bytes() == b"not ours"
