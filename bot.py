@@ -1,4 +1,4 @@
-"""Entry point: `python bot.py [console|telegram|wechat|check]` — the local chat when no Telegram token is set."""
+"""Entry point: `python bot.py [console|telegram|wechat|check|diagram]` — the local chat when no Telegram token is set."""
 from __future__ import annotations
 
 import argparse
@@ -17,7 +17,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     console = sub.add_parser("console", help="chat locally in this terminal")
     console.add_argument("--json", action="store_true", help="one JSON object per line both ways (for scripts and tests)")
     console.add_argument("--user", default="local", help="who is chatting (keeps separate cases per name)")
-    console.add_argument("--lang", choices=("zh", "en"), help="language for a new user (default: from $LANG)")
+    console.add_argument("--lang", choices=("zh", "en"), help="language for a new user (default: the script of the first message, else $LANG)")
     telegram = sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     telegram.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
     telegram.add_argument("--listen", default="127.0.0.1", help="address to listen on in webhook mode")
@@ -29,6 +29,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     check = sub.add_parser("check", help="check flows.yaml and channels.yaml and exit")
     check.add_argument("--flows", type=Path, help="flow file to check (default: flows.yaml)")
     check.add_argument("--channels", type=Path, help="channel file to check (default: channels.yaml)")
+    diagram = sub.add_parser("diagram", help="print flows.yaml as a Mermaid flowchart")
+    diagram.add_argument("--flows", type=Path, help="flow file to draw (default: flows.yaml)")
     return parser.parse_args(argv)
 
 
@@ -56,9 +58,23 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_diagram(args: argparse.Namespace) -> int:
+    from engine.diagram import mermaid
+    from engine.loader import check_flow_file
+
+    flow, problems = check_flow_file(args.flows or load_settings().flows_path)
+    if flow is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print(mermaid(flow), end="")
+    return 0
+
+
 async def run_console_mode(args: argparse.Namespace) -> int:
     from app.bootstrap import DefinitionError, build_app, setup_logging
     from handlers.console import run_console
+    from storage.shared_dir import DataDirNotShared
     from services.conversation import Who
 
     settings = load_settings()
@@ -68,10 +84,14 @@ async def run_console_mode(args: argparse.Namespace) -> int:
     except DefinitionError as exc:
         print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
         return 1
+    except DataDirNotShared as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
+    # --lang decides; else $LANG until a new person's first typed words show their language.
     lang = args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
     who = Who("console", args.user or getpass.getuser(), lang)
     try:
-        await run_console(app.service, who, json_mode=args.json, background=app)
+        await run_console(app.service, who, json_mode=args.json, background=app, guess_lang=args.lang is None)
     finally:
         await app.close()
     return 0
@@ -81,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "check":
         return run_check(args)
+    if args.command == "diagram":
+        return run_diagram(args)
     command = args.command or ("telegram" if load_settings().telegram_token else "console")
     if command == "wechat":
         from handlers.wechat.app import run_wechat

@@ -17,12 +17,14 @@ from engine.model import Flow
 from services.channel_advice import CatalogAdvisor
 from services.complaint_drafter import CatalogDrafter
 from knowledge.catalog import Catalog, CatalogError, load_catalog
+from knowledge.regions import regions_from
 from services.conversation import ConversationService, utcnow
 from services.delivery import Outboxes
-from services.export import register_export, remove_exports
+from services.commands import Commands, command_list
+from services.export import EvidenceExporter, remove_exports
 from services.followup import FollowUp
 from services.reminders import ReminderScheduler, SchedulerConfig
-from services.rules_command import register_rules
+from services.rules_command import rules_command
 from services.schedule import TimeScale
 from storage.files import EvidenceFiles
 from storage.sqlite import SqliteStore
@@ -101,18 +103,23 @@ async def open_store(settings: Settings) -> SqliteStore | PostgresStore:
     from storage.postgres import PostgresStore
 
     log.info("storage: PostgreSQL at %s", url_without_password(settings.database_url))
-    return await PostgresStore(settings.database_url).open()
+    store = await PostgresStore(settings.database_url).open()
+    try:
+        await store.check_shared_data_dir(settings.data_dir)
+    except BaseException:
+        await store.close()
+        raise
+    return store
 
 
 async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> App:
     flow, catalog = load_definitions(settings)
     store = await open_store(settings)
     files = EvidenceFiles(settings.data_dir / "evidence")
-    engine = Engine(flow, CatalogAdvisor(catalog))
-    service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock)
-    register_rules(service, catalog)
+    commands = Commands()
+    engine = Engine(flow, CatalogAdvisor(catalog), commands_help=commands.help_text, regions=regions_from(catalog))
+    service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock, commands=commands)
     export_dir = settings.data_dir / "exports"
-    register_export(service, catalog, export_dir, settings.cjk_font_path)
 
     async def erase_exports(user_id: int, case_id: int) -> None:
         await asyncio.to_thread(remove_exports, export_dir, user_id, case_id)
@@ -120,6 +127,11 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
     service.erase_hooks.append(erase_exports)
     followup = FollowUp(service, store, catalog, TimeScale(settings.reminder_time_scale))
     followup.install()
+    commands.add(*command_list(
+        followup=followup,
+        export=EvidenceExporter(catalog, export_dir, settings.cjk_font_path),
+        rules=rules_command(catalog),
+    ))
     outboxes = Outboxes()
     config = SchedulerConfig(rate_per_second=settings.reminder_rate_per_second)
     scheduler = ReminderScheduler(store, outboxes, followup, clock, config)

@@ -25,6 +25,7 @@ from engine.replies import Outcome, StartCase  # noqa: E402
 from engine.state import DONE, SessionState  # noqa: E402
 from knowledge.catalog import load_catalog  # noqa: E402
 from services.channel_advice import CatalogAdvisor  # noqa: E402
+from knowledge.regions import regions_from  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
@@ -72,7 +73,8 @@ COMPLAINT: list[Event | str] = [
 
 
 def build_engine() -> Engine:
-    return Engine(load_flow(ROOT / "flows.yaml"), CatalogAdvisor(load_catalog(ROOT / "channels.yaml")))
+    catalog = load_catalog(ROOT / "channels.yaml")
+    return Engine(load_flow(ROOT / "flows.yaml"), CatalogAdvisor(catalog), regions=regions_from(catalog))
 
 
 def resolve(item: Event | str, last: Outcome | None) -> Event:

@@ -5,6 +5,7 @@ One function per step type; each returns `Accepted` (value + how to show it) or 
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from engine.i18n import t
 from engine.model import ChoiceStep, ChoicesStep, DateTimeStep, NumberStep, Option, PhoneStep, TextStep
 from engine.parsing import parse_phone_numbers, parse_when
 from engine.parsing.datetimes import TimeProblem
-from engine.regions import PHONE_REGION, TIMEZONE, jurisdiction_of
+from engine.regions import NO_REGION, Regions
 from engine.validators import VALIDATORS
 
 
@@ -144,11 +145,11 @@ def parse_choices_text(step: ChoicesStep, raw: str, lang: str) -> list[str] | No
     return None
 
 
-def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str) -> Accepted | Rejected:
+def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str, regions: Regions) -> Accepted | Rejected:
     if looks_garbled(raw):
         return Rejected("error.not_text")
-    region = PHONE_REGION[jurisdiction_of(answers, step.region_from, lang)]
-    numbers, problems = parse_phone_numbers(raw, region)
+    region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
+    numbers, problems = parse_phone_numbers(raw, region.phone_region)
     if problems:
         first = problems[0]
         return Rejected("error.phone_problem", {"raw": first.raw[:40], "reason": t(f"phone.{first.reason}", lang)})
@@ -167,12 +168,12 @@ def phones_label(values: list[dict[str, Any]]) -> str:
 
 
 def datetime_answer(
-    step: DateTimeStep, raw: str, answers: dict[str, Any], lang: str, now: datetime
+    step: DateTimeStep, raw: str, answers: dict[str, Any], lang: str, now: datetime, regions: Regions
 ) -> Accepted | Rejected:
     if looks_garbled(raw):
         return Rejected("error.not_text")
-    tz = TIMEZONE[jurisdiction_of(answers, step.region_from, lang)]
-    parsed = parse_when(clean_text(raw)[:200], now, tz, lang)
+    region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
+    parsed = parse_when(clean_text(raw)[:200], now, region.timezone, lang, date_order=region.date_order)
     if isinstance(parsed, TimeProblem):
         if parsed.reason == "future" and step.allow_future:
             return Rejected("error.time_unreadable")
@@ -193,3 +194,19 @@ def time_label(iso: str) -> str:
     if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
         return moment.strftime("%Y-%m-%d")
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def text_item(text: str, now: datetime) -> dict[str, Any]:
+    """A pasted message (an SMS, a story) as an evidence item: hashed like a file, kept as text."""
+    data = text.encode("utf-8")
+    return {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "kind": "text",
+        "mime": "text/plain",
+        "size": len(data),
+        "filename": None,
+        "caption": None,
+        "origin": None,
+        "received_at": now.isoformat(),
+        "text": text,
+    }

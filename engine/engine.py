@@ -5,15 +5,14 @@ engine serves Telegram, the local chat and the tests (ARCHITECTURE.md).
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from engine import answers as A
 from engine.choice_match import pick
 from engine.conditions import holds
-from engine.events import ButtonPress, Command, Event, FileInput, TextInput
+from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
 from engine.i18n import button_words, t
 from engine.model import (
     ChannelStep,
@@ -41,12 +40,20 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
+from engine.regions import Regions
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
+# The summary shows at most this many lines of answers (plus its question and hint: 12 in all).
+SUMMARY_LINES = 10
 DONE_WORDS = {"done", "finish", "finished", "完成", "好了", "没有了", "結束", "结束", "ok"}
+
+
+def _engine_commands_help(lang: str) -> str:
+    """Without an application around it, /help lists the engine's own commands."""
+    return t("help.header", lang) + "\n" + " ".join(f"/{name}" for name in ENGINE_COMMANDS)
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,19 @@ class ChannelAdvisor(Protocol):
 class Engine:
     """Advances one person's conversation by one event."""
 
-    def __init__(self, flow: Flow, advisor: ChannelAdvisor | None = None) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        advisor: ChannelAdvisor | None = None,
+        commands_help: Callable[[str], str] | None = None,
+        regions: Regions | None = None,
+    ) -> None:
         self.flow = flow
         self.advisor = advisor
+        # The countries, from channels.yaml: phone region, time zone and date order of each.
+        self.regions = regions or Regions()
+        # The command list /help shows, in a language; the application's registry supplies it.
+        self.commands_help = commands_help or _engine_commands_help
         self.evidence_step = next((s.id for s in flow.steps if isinstance(s, EvidenceStep)), None)
 
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
@@ -115,6 +132,9 @@ class _Turn:
                 self.say(t("stale", self.lang))
                 return
             if self.navigation(event.value):
+                return
+            if self.s.proposal is not None and event.value in ("_accept", "_reject"):
+                self.settle_proposal(event.value == "_accept")
                 return
         if self.s.status != ACTIVE or not self.s.step:
             self.not_in_flow(event)
@@ -181,7 +201,7 @@ class _Turn:
             else:
                 self.begin_case()
         else:
-            listing = t("help.general", self.lang).split("\n", 1)[1]
+            listing = self.engine.commands_help(self.lang).split("\n", 1)[-1]
             self.say(t("unknown_command", self.lang, name=name[:30], commands=listing))
             self.reask_or_idle(quiet=True)
 
@@ -218,6 +238,9 @@ class _Turn:
         self.enter(self.flow.start)
 
     def not_in_flow(self, event: Event) -> None:
+        if isinstance(event, FileInput) and self.engine.evidence_step:
+            self.begin_from_evidence(event)
+            return
         if isinstance(event, FileInput):
             self.say(t("evidence.no_case", self.lang), (Button(t("nav.new", self.lang), "_new"),))
             return
@@ -226,6 +249,47 @@ class _Turn:
             buttons.insert(0, Button(t("nav.continue", self.lang), "_continue"))
         buttons.append(Button(t("nav.cases", self.lang), "_cases"))
         self.say(t("idle", self.lang), tuple(buttons))
+
+    def begin_from_evidence(self, event: FileInput) -> None:
+        """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
+        and asks the first open question, or proposes what was read from it (issue 13)."""
+        self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
+        self.out.effects.append(StartCase())
+        target = self.flow.step(self.engine.evidence_step)
+        added, problem = self.keep_evidence(target, event.items)
+        if problem is not None:
+            self.say(problem.text(self.lang), kind="error")
+        receipt = t("evidence.started", self.lang, count=added) if added else None
+        self.s.step = self.first_open_from(self.flow.start)
+        if not self.propose(event.proposal, receipt):
+            self.enter(self.s.step, prefix=receipt)
+
+    def propose(self, proposal: Proposal | None, prefix: str | None = None) -> bool:
+        """Show what was read for a one-tap "right?", keeping only answers still open; False when none are."""
+        if proposal is None:
+            return False
+        answers = {k: v for k, v in proposal.answers.items() if self.flow.has(k) and k not in self.s.answers}
+        if not answers:
+            return False
+        self.s.proposal = {"text": proposal.text, "answers": answers}
+        self.s.seq += 1
+        self.ask(self.flow.step(self.s.step), prefix)
+        return True
+
+    def settle_proposal(self, accepted: bool) -> None:
+        """"Right": the read facts become answers and are not asked again. "Change": ask as usual."""
+        proposal, self.s.proposal = self.s.proposal or {}, None
+        if accepted:
+            for step_id, value in (proposal.get("answers") or {}).items():
+                self.s.answers[step_id] = value
+                self.out.effects.append(SaveAnswer(step_id, value))
+                if step_id not in self.s.known:
+                    self.s.known.append(step_id)
+            self.out.answered = t("nav.right", self.lang)
+            self.alerts()
+        else:
+            self.out.answered = t("nav.change", self.lang)
+        self.enter(self.first_open_from(self.s.step or self.flow.start), past_known=True)
 
     def reask_or_idle(self, quiet: bool = False) -> None:
         if self.s.status == ACTIVE and self.s.step:
@@ -244,13 +308,15 @@ class _Turn:
                     return branch.goto
         return self.flow.following(step.id)
 
-    def enter(self, step_id: str | None) -> None:
-        """Make `step_id` current (skipping steps whose `when` is false) and show it."""
+    def enter(self, step_id: str | None, prefix: str | None = None, past_known: bool = False) -> None:
+        """Make `step_id` current (skipping steps whose `when` is false, and with `past_known` the ones
+        answered from confirmed evidence: what is known is not asked again) and show it."""
         guard = 0
         while step_id is not None and guard <= len(self.flow.steps):
             guard += 1
             step = self.flow.step(step_id)
-            if step.when is not None and not holds(step.when, self.s.answers):
+            known = past_known and step_id in self.s.known and step_id in self.s.answers
+            if known or (step.when is not None and not holds(step.when, self.s.answers)):
                 step_id = self.next_of(step)
                 continue
             if isinstance(step, MessageStep):
@@ -264,10 +330,11 @@ class _Turn:
                 return
             self.s.step = step_id
             self.s.seq += 1
+            self.s.edit_list = False
             self.s.failures = 0
             current = self.s.answers.get(step_id)
             self.s.selected = list(current) if isinstance(step, ChoicesStep) and isinstance(current, list) else []
-            self.ask(step)
+            self.ask(step, prefix)
             return
 
     def move_on(self) -> None:
@@ -280,7 +347,7 @@ class _Turn:
         if self.s.editing:
             target = self.first_open_from(target)
             self.s.editing = not isinstance(self.flow.step(target), SummaryStep) if target else False
-        self.enter(target)
+        self.enter(target, past_known=True)
 
     def current_step(self) -> Any:
         """The step the session stands at; only called while a question is open."""
@@ -339,8 +406,13 @@ class _Turn:
     # --- asking -----------------------------------------------------------------------------
 
     def ask(self, step: Any, prefix: str | None = None) -> None:
-        """Show the question of `step` with its buttons."""
+        """Show the question of `step` with its buttons (or the facts read from evidence, to confirm first)."""
         lang = self.lang
+        if self.s.proposal is not None:
+            text = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x)
+            buttons = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
+            self.out.replies.append(Reply(text=text, buttons=buttons, expects="confirm", seq=self.s.seq, kind="question"))
+            return
         lines = [prefix] if prefix else []
         lines.append(step.prompt.get(lang))
         buttons: list[Button] = []
@@ -367,12 +439,14 @@ class _Turn:
             if have:
                 lines.append(t("hint.evidence_have", lang, count=have))
             buttons = [Button(t("nav.done", lang), "_done")]
+        elif isinstance(step, SummaryStep) and self.s.edit_list:
+            lines = [t("summary.pick_edit", lang)]
+            buttons = [Button(self.label_of(s), f"_edit:{s.id}") for s in self.path_answered()]
+            buttons.append(Button(t("nav.to_summary", lang), "_summary"))
         elif isinstance(step, SummaryStep):
-            lines.extend(self.summary_lines())
+            lines.extend(self.compact_summary())
             lines.append(t("summary.tap_edit", lang))
-            buttons = [Button(t("nav.ok", lang), "_ok")] + [
-                Button(t("nav.edit", lang, label=self.label_of(s)), f"_edit:{s.id}") for s in self.path_answered()
-            ]
+            buttons = [Button(t("nav.ok", lang), "_ok"), Button(t("nav.edit_list", lang), "_edit_list")]
         elif isinstance(step, ChannelStep):
             expects = "choice"
             options = self.engine.advisor.options(self.s.answers, lang) if self.engine.advisor else []
@@ -418,10 +492,10 @@ class _Turn:
         if self.s.status == ACTIVE and self.s.step:
             step = self.flow.step(self.s.step)
             about = step.help.get(self.lang) if step.help else t(f"help.{step.type}", self.lang)
-            self.say(t("help.step", self.lang, text=about) + "\n\n" + t("help.general", self.lang))
+            self.say(t("help.step", self.lang, text=about) + "\n\n" + self.engine.commands_help(self.lang))
             self.ask(step)
         else:
-            self.say(t("help.general", self.lang))
+            self.say(self.engine.commands_help(self.lang))
 
     # --- answers ----------------------------------------------------------------------------
 
@@ -439,6 +513,13 @@ class _Turn:
 
     def text(self, step: Any, raw: str) -> None:
         lang = self.lang
+        if self.s.proposal is not None:
+            picked = self.value_for_text(step, raw)
+            if picked in ("_accept", "_reject"):
+                self.settle_proposal(picked == "_accept")
+                return
+            # Answering the question instead of the proposal: the proposal is set aside.
+            self.s.proposal = None
         if not isinstance(step, (NumberStep, ChoicesStep)):
             # The number of a shown button works wherever a number is not itself the answer
             # (a multiple choice reads "1,3" as its options).
@@ -452,9 +533,9 @@ class _Turn:
         elif isinstance(step, NumberStep):
             self.accept(step, A.number_answer(step, raw))
         elif isinstance(step, PhoneStep):
-            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang))
+            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
         elif isinstance(step, DateTimeStep):
-            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now))
+            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions))
         elif isinstance(step, ChoicesStep):
             picked = A.parse_choices_text(step, raw, lang)
             if picked is None and A.clean_text(raw).lower() in DONE_WORDS:
@@ -492,6 +573,8 @@ class _Turn:
                 terms += options[button.value].terms
             if isinstance(step, ConfirmStep) and button.value in ("yes", "no"):
                 terms += button_words(f"_{button.value}")
+            if button.value in ("_accept", "_reject"):
+                terms += button_words("_yes" if button.value == "_accept" else "_no")
             answers.append((button.value, terms))
             navigation.append((button.value, button_words(button.value)))
         # An option's own words come first: 不知道 is "not sure" where that is an option, else "skip".
@@ -508,9 +591,13 @@ class _Turn:
             target = value.split(":", 1)[1]
             if target in {s.id for s in self.path_answered()}:
                 self.s.history.append(step.id)
-                self.s.editing = True
+                self.s.editing, self.s.edit_list = True, False
                 self.enter(target)
                 return
+        if value in ("_edit_list", "_summary") and isinstance(step, SummaryStep):
+            self.s.edit_list = value == "_edit_list"
+            self.ask(step)
+            return
         if isinstance(step, SummaryStep) and value == "_ok":
             self.out.answered = t("nav.ok", lang)
             self.move_on()
@@ -571,19 +658,7 @@ class _Turn:
         if len(text) > 10000:
             self.retry(step, A.Rejected("error.too_long", {"length": len(text), "max": 10000}))
             return
-        data = text.encode("utf-8")
-        item = {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "kind": "text",
-            "mime": "text/plain",
-            "size": len(data),
-            "filename": None,
-            "caption": None,
-            "origin": None,
-            "received_at": (self.now).isoformat(),
-            "text": text,
-        }
-        self.files(step, FileInput(items=(item,)))
+        self.files(step, FileInput(items=(A.text_item(text, self.now),)))
 
     def files(self, step: Any, event: FileInput) -> None:
         target = step if isinstance(step, EvidenceStep) else None
@@ -592,11 +667,36 @@ class _Turn:
         if target is None:
             self.retry(step, A.Rejected("error.evidence_kind"))
             return
+        added, problem = self.keep_evidence(target, event.items)
+        have = self.s.answers.get(target.id) or []
+        if problem:
+            self.say(problem.text(self.lang), kind="error")
+        received = t("evidence.received" if step is target else "evidence.outside", self.lang, added=added, count=len(have))
+        if added and self.propose(event.proposal, received):
+            return
+        if step is target:
+            if not added:
+                self.ask(step)
+                return
+            self.out.replies.append(
+                Reply(
+                    text=received,
+                    buttons=(Button(t("nav.done", self.lang), "_done"),),
+                    expects="evidence",
+                    seq=self.s.seq,
+                    kind="ack",
+                )
+            )
+            return
+        self.ask(step, received if added else None)
+
+    def keep_evidence(self, target: EvidenceStep, items: tuple[dict[str, Any], ...]) -> tuple[int, A.Rejected | None]:
+        """Add the acceptable new items to the evidence answer: (how many were added, the first problem)."""
         have: list[dict[str, Any]] = list(self.s.answers.get(target.id) or [])
         known = {i["sha256"] for i in have}
         added = 0
         problem: A.Rejected | None = None
-        for item in event.items:
+        for item in items:
             reason = self.evidence_problem(target, item)
             if reason is None and item["sha256"] in known:
                 reason = A.Rejected("evidence.duplicate")
@@ -613,27 +713,7 @@ class _Turn:
         if added:
             self.s.answers[target.id] = have
             self.out.effects.append(SaveAnswer(target.id, have))
-        if step is target:
-            if problem:
-                self.say(problem.text(self.lang), kind="error")
-            if not added:
-                self.ask(step)
-                return
-            self.out.replies.append(
-                Reply(
-                    text=t("evidence.received", self.lang, added=added, count=len(have)),
-                    buttons=(Button(t("nav.done", self.lang), "_done"),),
-                    expects="evidence",
-                    seq=self.s.seq,
-                    kind="ack",
-                )
-            )
-            return
-        if problem:
-            self.say(problem.text(self.lang), kind="error")
-        if added:
-            self.say(t("evidence.outside", self.lang, count=len(have)))
-        self.ask(step)
+        return added, problem
 
     def evidence_problem(self, step: EvidenceStep, item: dict[str, Any]) -> A.Rejected | None:
         size = int(item.get("size") or 0)
@@ -663,6 +743,28 @@ class _Turn:
                 found.append(step)
             step_id = self.next_of(step)
         return found
+
+    def compact_summary(self) -> list[str]:
+        """The answers packed a few to a line, skipped ones left out: at most SUMMARY_LINES lines."""
+        zh = self.lang == "zh"
+        width, cut, sep = (46, 22, "；") if zh else (96, 40, "; ")
+        items = []
+        for step in self.path_answered():
+            value = self.s.answers.get(step.id)
+            if value is None:
+                continue
+            shown = self.display(step, value)
+            shown = shown if len(shown) <= cut else shown[: cut - 1] + "…"
+            items.append(f"{self.label_of(step)}{'：' if zh else ': '}{shown}")
+        lines: list[str] = []
+        for item in items:
+            if lines and len(lines[-1]) + len(sep) + len(item) <= width:
+                lines[-1] += sep + item
+            else:
+                lines.append(item)
+        if len(lines) > SUMMARY_LINES:
+            lines = lines[: SUMMARY_LINES - 1] + [t("summary.more", self.lang, count=len(lines) - SUMMARY_LINES + 1)]
+        return ["• " + line for line in lines]
 
     def summary_lines(self) -> list[str]:
         return [f"• {self.label_of(s)}: {self.display(s, self.s.answers.get(s.id))}" for s in self.path_answered()]

@@ -19,10 +19,24 @@ class ButtonPress:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """Facts read from evidence (a screenshot, a pasted SMS, a story), for the person to confirm in one tap.
+
+    `text` says what was read ("从截图读到：… 对吗？"); `answers` are the flow answers it would give, in
+    the shapes the engine stores. Nothing is written until the person confirms (issue 13).
+    """
+
+    text: str
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class FileInput:
-    """One or more evidence items already hashed by the service (an album is one input)."""
+    """One or more evidence items already hashed by the service (an album is one input), with what the
+    service read from them, if anything."""
 
     items: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    proposal: Proposal | None = None
 
 
 @dataclass(frozen=True)

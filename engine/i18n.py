@@ -15,6 +15,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.cancel": {"zh": "暂停", "en": "Pause"},
     "nav.ok": {"zh": "✅ 全部正确，继续", "en": "✅ All correct, continue"},
     "nav.edit": {"zh": "✏️ 修改：{label}", "en": "✏️ Edit: {label}"},
+    "nav.edit_list": {"zh": "✏️ 修改", "en": "✏️ Edit"},
+    "nav.right": {"zh": "✅ 对", "en": "✅ Right"},
+    "nav.change": {"zh": "✏️ 改一下", "en": "✏️ Change it"},
+    "nav.to_summary": {"zh": "« 返回核对", "en": "« Back to the summary"},
     "nav.new": {"zh": "📝 开始投诉", "en": "📝 Start a complaint"},
     "nav.new_anyway": {"zh": "📝 开始新的投诉", "en": "📝 Start a new complaint"},
     "nav.continue": {"zh": "▶️ 继续未完成的投诉", "en": "▶️ Continue my complaint"},
@@ -99,6 +103,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "✅ 已把它保存为证据（共 {count} 份）。我们继续：",
         "en": "✅ Saved it as evidence ({count} in total). Let's carry on:",
     },
+    "evidence.started": {
+        "zh": "✅ 收到 {count} 份证据，已保存，并为它开始了一个投诉。",
+        "en": "✅ Got {count} evidence item(s) and kept them; I've started a complaint for them.",
+    },
     "evidence.no_case": {"zh": "要先开始一个投诉，我才能保存证据。发送 /new 开始。", "en": "Start a complaint first so I can keep your evidence: send /new."},
     "struggling": {
         "zh": "好像不太顺利。可以点「帮助」看示例，{skip}或发送 /cancel 暂停，之后随时回来。",
@@ -137,12 +145,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "restarted": {"zh": "从头再来一遍，你之前的回答都还在，可以点「保留原答案」。", "en": "Starting over from the first question — your answers are kept; tap \"Keep my answer\" to reuse one."},
     "summary.skipped": {"zh": "（已跳过）", "en": "(skipped)"},
     "summary.items": {"zh": "{count} 份", "en": "{count} item(s)"},
-    "summary.tap_edit": {"zh": "如需修改，点对应的「修改」按钮。", "en": "To change anything, tap its Edit button."},
+    "summary.tap_edit": {"zh": "有不对的地方，点「✏️ 修改」。", "en": "Anything wrong? Tap ✏️ Edit."},
+    "summary.pick_edit": {"zh": "要修改哪一项？改好后会回到核对页。", "en": "Which answer do you want to change? You'll come back to the summary after."},
+    "summary.more": {"zh": "……另有 {count} 行，点「✏️ 修改」可查看全部", "en": "… {count} more line(s): tap ✏️ Edit to see every answer"},
     "channel.none": {"zh": "暂时没有适合的投诉渠道资料。", "en": "No complaint channel information is available yet."},
-    "help.general": {
-        "zh": "命令：\n/new 开始新的投诉\n/cases 我的投诉\n/case 编号 查看投诉详情\n/filed 编号 登记已提交的投诉\n/export 编号 导出证据包（PDF+ZIP）\n/rules 相关法规\n/timezone 设置时区\n/back 上一步 · /skip 跳过 · /restart 从头开始\n/cancel 暂停（回答会保存）\n/lang 切换语言 中文/English\n/delete 编号 删除投诉及其文件\n/help 帮助",
-        "en": "Commands:\n/new start a new complaint\n/cases my cases\n/case ID show a case\n/filed ID record that you filed it\n/export ID evidence pack (PDF + ZIP)\n/rules the rules that apply\n/timezone set your time zone\n/back go back · /skip skip · /restart start over\n/cancel pause (answers are kept)\n/lang switch language 中文/English\n/delete ID erase a case and its files\n/help this help",
-    },
+    "help.header": {"zh": "命令：", "en": "Commands:"},
     "help.step": {"zh": "关于这一题：{text}", "en": "About this question: {text}"},
     "help.text": {"zh": "用几句话描述即可。", "en": "A few words or sentences are enough."},
     "help.number": {"zh": "发送一个数字。", "en": "Send a number."},
@@ -177,6 +184,7 @@ BUTTON_WORDS: dict[str, tuple[str, ...]] = {
     "_yes": ("是", "对", "是的", "没错", "确认", "属实", "好", "好的", "y", "yes", "yeah", "yep", "true", "confirm"),
     "_no": ("否", "不", "不是", "不对", "需要修改", "修改", "n", "no", "nope", "not true", "change"),
     "_help": ("帮助", "help"),
+    "_summary": ("核对", "返回核对", "摘要", "summary", "back to summary"),
 }
 
 

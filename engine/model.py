@@ -218,10 +218,6 @@ Step = Annotated[
     Field(discriminator="type"),
 ]
 
-STEP_TYPES = (
-    "message", "text", "number", "choice", "choices", "phone", "datetime",
-    "evidence", "confirm", "summary", "channel", "end",
-)
 EVIDENCE_KINDS = ("image", "pdf", "audio", "video", "text", "forward", "document")
 
 

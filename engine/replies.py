@@ -48,11 +48,6 @@ class SaveAnswer:
 
 
 @dataclass(frozen=True)
-class DeleteAnswer:
-    step_id: str
-
-
-@dataclass(frozen=True)
 class AddEvidence:
     item: dict[str, Any]
 
@@ -73,7 +68,7 @@ class SetLanguage:
     lang: str
 
 
-Effect = StartCase | SaveAnswer | DeleteAnswer | AddEvidence | CompleteCase | RecordEvent | SetLanguage
+Effect = StartCase | SaveAnswer | AddEvidence | CompleteCase | RecordEvent | SetLanguage
 
 
 @dataclass

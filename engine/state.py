@@ -21,9 +21,17 @@ class SessionState:
     seq: int = 0
     failures: int = 0
     editing: bool = False
+    # At the summary: showing the list of answers to pick one to edit, instead of the summary.
+    edit_list: bool = False
     selected: list[str] = field(default_factory=list)
     alerts_shown: list[str] = field(default_factory=list)
     pending: dict[str, Any] | None = None
+    # Facts read from evidence awaiting the person's "right?" ({"text": ..., "answers": {...}}).
+    proposal: dict[str, Any] | None = None
+    # Steps answered from a confirmed proposal: the flow does not ask them again.
+    known: list[str] = field(default_factory=list)
+    # The last question asked outside the flow (filed? reference? delete?), shown again after a restart.
+    prompt: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as they are (not copied): the store encodes them to JSON at once."""

@@ -37,6 +37,7 @@ Trigger = Literal[
     "outside_calling_hours",
     "quiet_hours_keyword",
     "dnc_registered_long_enough",
+    "dnc_texts_registered_long_enough",
     "tps_registered_long_enough",
     "robot_without_consent",
 ]
@@ -44,6 +45,8 @@ TRIGGER_PARAMS: dict[str, frozenset[str]] = {
     "outside_calling_hours": frozenset({"start_hour", "end_hour"}),
     "quiet_hours_keyword": frozenset({"start_hour", "end_hour"}),
     "dnc_registered_long_enough": frozenset({"days"}),
+    # in_force: the day the rule began, as YYYYMMDD (params are whole numbers)
+    "dnc_texts_registered_long_enough": frozenset({"days", "in_force"}),
     "tps_registered_long_enough": frozenset({"days"}),
 }
 SMS_PLACEHOLDERS = frozenset({"number", "text"})
@@ -125,6 +128,24 @@ class Deadline(Fact):
     escalate_to: list[Id] = []
 
 
+class Attach(Fact):
+    """What the channel takes as evidence when it differs from "attach the evidence pack" (e.g. no uploads)."""
+
+    text: Text
+
+
+class Need(Text):
+    """Something the channel asks for. `fact` names the flows.yaml answer that supplies it, so the
+    conversation can ask for it before the draft when it is still unanswered, and only for this channel;
+    `issues` narrows it to the kinds of case it concerns (e.g. a call's length only for calls)."""
+
+    fact: Id | None = None
+    issues: list[IssueType] = []
+
+    def applies_to(self, issue: str | None) -> bool:
+        return not self.issues or issue in self.issues
+
+
 class Operator(_Model):
     name: Text
     aliases: list[NonEmpty] = Field(min_length=1)
@@ -140,12 +161,13 @@ class Channel(Fact):
     operators: dict[OperatorId, Operator] = {}
     how: list[How] = Field(min_length=1)
     sms_formats: list[SmsFormat] = []
-    needs: list[Text] = []
+    needs: list[Need] = []
     prerequisites: list[Prerequisite] = []
     deadlines: list[Deadline] = []
     draft_kinds: list[DraftKind] = Field(min_length=1)
     tracks_complaints: bool
     follow_up: Text | None = None
+    attach: Attach | None = None
     reasons: dict[Id, Text]
     next: list[Id] = []
 
@@ -162,6 +184,10 @@ class Channel(Fact):
             own = [f for f in self.sms_formats if f.operator == operator]
             return next(iter(own or generic), None)
         return next(iter(generic), None)
+
+    def needed_facts(self, issue: str | None) -> list[str]:
+        """The answers this channel needs for this kind of case, in the catalogue's order."""
+        return [n.fact for n in self.needs if n.fact is not None and n.applies_to(issue)]
 
     def reason(self, key: str) -> Text:
         return self.reasons.get(key) or self.reasons["default"]
@@ -184,13 +210,31 @@ class Currency(_Model):
 
 
 class Jurisdiction(_Model):
+    """A country as data: adding one is a YAML entry here plus one planner in knowledge/planners/."""
+
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     name: Text
+    flag: str = ""
+    # The ISO region of its phone numbers and of its public holidays, where the code is not one (UK -> GB);
+    # `holidays: null` counts Monday to Friday.
+    phone_region: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    holidays: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    # Other ways people write the code or the name (`/rules GB`, `/rules 英国`).
+    aliases: list[NonEmpty] = []
+    # The languages whose speakers are assumed to be here until they say otherwise.
+    default_for: list[Lang] = []
+    # How a date written with numbers only is read: 01/11/2026 is 11 January in the US (MDY).
+    date_order: Literal["DMY", "MDY", "YMD"] = "DMY"
     timezone: NonEmpty
     multi_timezone: bool = False
     time_label: Text
     currency: Currency
     rules: list[Rule] = []
+
+    @property
+    def region(self) -> str:
+        """The phone-number region (libphonenumber's code)."""
+        return self.phone_region or self.code
 
     @field_validator("timezone")
     @classmethod
@@ -311,7 +355,7 @@ def _check(path: Path) -> tuple[list[str], Catalog | None]:
             problems.append(_schema_problem(doc, error))
         return _format(problems), None
 
-    for loc, message in _semantic_problems(catalog):
+    for loc, message in [*_semantic_problems(catalog), *_jurisdiction_problems(catalog)]:
         problems.append(doc.problem_at(loc, f"{_path_text(data, loc)}: {message}"))
     return _format(problems), (None if problems else catalog)
 
@@ -433,6 +477,14 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
             yield from sourced((*loc, "how", h), f"how[{h}]", how, ch.unverified)
             if how.value is None and how.note is None:
                 yield (*loc, "how", h), "a way to reach the channel needs a value or a note"
+            if (
+                how.value is not None and _URL.match(how.value) and not (how.unverified or ch.unverified)
+                and not any(sources[s].reliability == "official" for s in how.sources if s in sources)
+            ):
+                yield (*loc, "how", h), (
+                    f"the web address {how.value!r} is shown in every draft: give it an official source "
+                    "or mark it `unverified: true`"
+                )
             if how.operator is not None and how.operator not in ch.operators:
                 yield (*loc, "how", h, "operator"), f"operator {how.operator!r} is not listed under operators"
         for f, fmt in enumerate(ch.sms_formats):
@@ -450,6 +502,8 @@ def _semantic_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
                 yield (*loc, "sms_formats", f, "operator"), f"operator {fmt.operator!r} is not listed under operators"
         if "sms" in ch.draft_kinds and not ch.sms_formats:
             yield (*loc, "draft_kinds"), "an sms draft needs sms_formats"
+        if ch.attach is not None:
+            yield from sourced((*loc, "attach"), "attach", ch.attach, ch.unverified)
         for p, pre in enumerate(ch.prerequisites):
             yield from sourced((*loc, "prerequisites", p), f"prerequisite {pre.id!r}", pre, ch.unverified)
             if pre.channel is not None:
@@ -487,6 +541,24 @@ def _letter_texts(channel: Channel) -> Iterable[tuple[Loc, str]]:
         yield ("deadlines", d, "what"), " ".join(deadline.what.as_dict().values())
     if channel.follow_up is not None:
         yield ("follow_up",), " ".join(channel.follow_up.as_dict().values())
+    if channel.attach is not None:
+        yield ("attach", "text"), " ".join(channel.attach.text.as_dict().values())
+
+
+def _jurisdiction_problems(catalog: Catalog) -> Iterable[tuple[Loc, str]]:
+    """A code or alias must name one jurisdiction, and a language may suggest only one."""
+    named: dict[str, str] = {}
+    suggested: dict[str, str] = {}
+    for j, jur in enumerate(catalog.jurisdictions):
+        for a, alias in enumerate(jur.aliases):
+            other = named.get(alias.upper()) or next((o.code for o in catalog.jurisdictions if o.code == alias.upper() and o is not jur), None)
+            if other is not None and other != jur.code:
+                yield ("jurisdictions", j, "aliases", a), f"alias {alias!r} already names {other}"
+            named.setdefault(alias.upper(), jur.code)
+        for k, lang in enumerate(jur.default_for):
+            if lang in suggested:
+                yield ("jurisdictions", j, "default_for", k), f"{lang!r} already defaults to {suggested[lang]}"
+            suggested.setdefault(lang, jur.code)
 
 
 def _duplicates(items: Iterable[tuple[Loc, str]]) -> Iterable[tuple[Loc, str]]:

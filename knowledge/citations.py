@@ -8,8 +8,8 @@ kept in channels.yaml as a research trail but are never shown to a person.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from knowledge.catalog import Catalog, Fact, Source
 

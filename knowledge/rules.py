@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Callable
+
+import holidays
 
 from knowledge.catalog import Catalog, Jurisdiction, Rule
 from knowledge.citations import letter_url, shown_sources
@@ -74,27 +76,45 @@ def _last_contact(facts: Facts, tz: tzinfo) -> datetime | None:
     return parse_when(answer(facts, "last_contact_at"), tz)
 
 
-def _contacted_after_opt_out(facts: Facts, jur: Jurisdiction, issues: frozenset[str]) -> bool:
-    """They asked to stop and contact went on: with no dates we take the person's word that it continued."""
+def _contacted_after_opt_out(rule: Rule, facts: Facts, jur: Jurisdiction, issues: frozenset[str]) -> bool:
+    """They asked to stop and contact went on: with no dates we take the person's word that it continued.
+
+    A rule with `grace_business_days` (the US: a request is honoured within 10 business days) counts only
+    contact after that window, so it needs both dates.
+    """
     if _issue(facts) not in issues or not said_yes(facts, "opted_out"):
         return False
     opted_out = parse_when(answer(facts, "opted_out_at"), jur.tz, latest=True)
     contact = _last_contact(facts, jur.tz)
+    grace = rule.params.get("grace_business_days", 0)
     if opted_out is None or contact is None:
-        return True
+        return not grace
+    if grace:
+        return contact.astimezone(jur.tz).date() > _business_days_after(opted_out.astimezone(jur.tz).date(), grace, jur)
     return contact > opted_out
 
 
+def _business_days_after(start: date, count: int, jur: Jurisdiction) -> date:
+    """The last day of `count` business days after `start`: weekends and the country's public holidays skipped."""
+    closed = holidays.country_holidays("GB" if jur.code == "UK" else jur.code, years=range(start.year, start.year + 2))
+    day = start
+    while count:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in closed:
+            count -= 1
+    return day
+
+
 def _contact_after_opt_out(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
-    return _contacted_after_opt_out(facts, jur, OPT_OUT_ISSUES)
+    return _contacted_after_opt_out(rule, facts, jur, OPT_OUT_ISSUES)
 
 
 def _call_after_opt_out(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
-    return _contacted_after_opt_out(facts, jur, CALL_ISSUES)
+    return _contacted_after_opt_out(rule, facts, jur, CALL_ISSUES)
 
 
 def _sms_after_opt_out(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
-    return _contacted_after_opt_out(facts, jur, SMS_ISSUES)
+    return _contacted_after_opt_out(rule, facts, jur, SMS_ISSUES)
 
 
 def _no_consent_call(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
@@ -118,8 +138,16 @@ def _outside_hours(rule: Rule, moment: time) -> bool:
 
 
 def _outside_calling_hours(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
+    """Telephone solicitations only: a call the person invited or permitted, or from a company they deal
+    with, is not one unless they had asked it to stop."""
+    if _issue(facts) not in CALL_ISSUES or _invited_or_customer(facts):
+        return False
     moment = _local_time_of_contact(facts, jur)
-    return _issue(facts) in CALL_ISSUES and moment is not None and _outside_hours(rule, moment)
+    return moment is not None and _outside_hours(rule, moment)
+
+
+def _invited_or_customer(facts: Facts) -> bool:
+    return answer(facts, "relationship") in ("customer", "consented") and not said_yes(facts, "opted_out")
 
 
 def _quiet_hours_keyword(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
@@ -154,6 +182,20 @@ def _dnc_registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction) -> 
     return _registered_long_enough(rule, facts, jur, "dnc")
 
 
+def _dnc_texts_registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
+    """Marketing texts to a number on the registry, counted only from the day the rule took effect."""
+    if _issue(facts) not in SMS_ISSUES:
+        return False
+    if answer(facts, "relationship") in ("customer", "consented") and not said_yes(facts, "opted_out"):
+        return False
+    contact = _last_contact(facts, jur.tz)
+    in_force = rule.params["in_force"]
+    start = date(in_force // 10000, in_force // 100 % 100, in_force % 100)
+    if contact is None or contact.astimezone(jur.tz).date() < start:
+        return False
+    return _registered_long_enough(rule, facts, jur, "dnc")
+
+
 def _tps_registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
     """TPS covers live calls only, and not callers the person told they do not object."""
     if _issue(facts) not in CALL_ISSUES or answer(facts, "voice_kind") == "robot":
@@ -180,6 +222,7 @@ TRIGGERS: dict[str, Callable[[Rule, Facts, Jurisdiction], bool]] = {
     "outside_calling_hours": _outside_calling_hours,
     "quiet_hours_keyword": _quiet_hours_keyword,
     "dnc_registered_long_enough": _dnc_registered_long_enough,
+    "dnc_texts_registered_long_enough": _dnc_texts_registered_long_enough,
     "tps_registered_long_enough": _tps_registered_long_enough,
     "robot_without_consent": _robot_without_consent,
 }

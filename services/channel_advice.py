@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.engine import ChannelOption
-from engine.regions import jurisdiction_of
+from knowledge.regions import regions_from
 from knowledge.catalog import Catalog
 from knowledge.recommend import recommend
 
@@ -14,9 +14,13 @@ class CatalogAdvisor:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self.regions = regions_from(catalog)
 
     def options(self, answers: dict[str, Any], lang: str) -> list[ChannelOption]:
-        jurisdiction = jurisdiction_of(answers, "jurisdiction", lang)
+        region = self.regions.for_answers(answers, "jurisdiction", lang)
+        if region is None:
+            return []
+        jurisdiction = region.code
         return [
             ChannelOption(rec.channel_id, self.label(rec.channel_id, lang), rec.why.get(lang) or rec.why.get("en", ""))
             for rec in recommend(self.catalog, answers, jurisdiction)

@@ -66,7 +66,7 @@ def plan_followups(catalog: Catalog, channel_id: str, now: datetime, person_tz: 
             now,
             deadline.days,
             working_days=deadline.working_days,
-            calendar=calendar_for(jurisdiction.code),
+            calendar=calendar_for(jurisdiction.holidays),
             office_tz=jurisdiction.tz,
         )
         if basis != "official":

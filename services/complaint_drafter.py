@@ -8,6 +8,7 @@ from typing import Any
 from knowledge.catalog import Catalog
 from services.conversation import DraftText
 from services.drafting import DraftInput, available_kinds, render_draft
+from services.send_route import route_section
 
 
 class CatalogDrafter:
@@ -30,4 +31,5 @@ class CatalogDrafter:
             heading = f"【{draft.title}】" if lang == "zh" else f"— {draft.title} —"
             target = f"\n→ {draft.to}" if draft.to else ""
             parts.append(f"{heading}{target}\n{draft.text}")
+        parts.append(route_section(self.catalog, channel_id, answers, case_id, lang))  # where and how to send it
         return DraftText(title=drafts[0].title, text="\n\n".join(parts))

@@ -11,20 +11,17 @@ import logging
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
-from engine.answers import small_number
-from engine.engine import Engine, describe_answers, human_size
+from engine.engine import Engine
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
-from engine.i18n import t
 from engine.replies import (
     AddEvidence,
     Button,
     CompleteCase,
-    DeleteAnswer,
     Outcome,
     RecordEvent,
     Reply,
@@ -33,8 +30,11 @@ from engine.replies import (
     StartCase,
 )
 from engine.state import SessionState
-from services.texts import event_text, st
-from storage.protocols import EvidenceFileStore, NewEvidence, Store, StoreTx, User
+from services.commands import Commands
+from services.evidence_reading import read_typed
+from services.outbox import reply_to_row, wall_clock
+from services.texts import st
+from storage.protocols import EvidenceFileStore, NewEvidence, SessionConflict, Store, StoreTx, User
 
 log = logging.getLogger(__name__)
 
@@ -92,13 +92,41 @@ MessageIds = int | str | Sequence[int | str] | None
 
 @dataclass
 class Result:
-    """The replies for one event, plus what an adapter needs to tidy the chat."""
+    """The replies for one event, plus what an adapter needs to tidy the chat.
+
+    `outbox` holds the ids of the replies as queued in the outbox with the event's effects; the
+    adapter sends them from there (services/outbox.py). `queued` is False only for an apology
+    made when the store itself failed: those replies are in `replies` alone.
+    """
 
     replies: list[Reply]
     answered: str | None = None
     stale: bool = False
     duplicate: bool = False
+    outbox: list[int] = field(default_factory=list)
+    queued: bool = True
+    moved_on: bool = False
+
+
+class _AlreadyApplied(Exception):
+    """Another process applied this platform message while this one was working on it."""
+
+
 CaseHook = Callable[[Context, int], Awaitable[list[Reply]]]
+
+
+def last_prompt(replies: list[Reply]) -> dict[str, Any] | None:
+    """The last question among `replies` as JSON for the session, so it can be shown again."""
+    asking = [r for r in replies if r.buttons or r.expects]
+    if not asking:
+        return None
+    reply = asking[-1]
+    return {"text": reply.text, "buttons": [[b.label, b.value] for b in reply.buttons], "expects": reply.expects}
+
+
+def reply_of(prompt: dict[str, Any]) -> Reply:
+    buttons = tuple(Button(str(label), str(value)) for label, value in prompt.get("buttons") or [])
+    return Reply(str(prompt.get("text") or ""), buttons, expects=prompt.get("expects"))
 
 
 class ConversationService:
@@ -111,6 +139,7 @@ class ConversationService:
         engine: Engine,
         drafter: Drafter,
         clock: Callable[[], datetime] = utcnow,
+        commands: Commands | None = None,
     ) -> None:
         self.store = store
         self.files = files
@@ -118,16 +147,8 @@ class ConversationService:
         self.drafter = drafter
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
-        self.commands: dict[str, CommandHandler] = {
-            "cases": self._cases,
-            "case": self._case,
-            "delete": self._delete,
-        }
-        self.buttons: dict[str, CommandHandler] = {
-            "_cases": self._cases,
-            "_delete": self._delete_confirmed,
-            "_keepcase": self._delete_declined,
-        }
+        # The commands and buttons answered here rather than by the engine (services/commands.py).
+        self.commands = commands if commands is not None else Commands()
         # Extension points for features built on the conversation (follow-up, export, rules):
         # a text typed while `state.pending["kind"]` is set goes to pending_handlers[kind], and
         # each case_ready hook may add replies once a case is finished.
@@ -135,6 +156,9 @@ class ConversationService:
         self.case_ready_hooks: list[CaseHook] = []
         # Called with (user id, case id) after /delete, so every feature can erase what it made.
         self.erase_hooks: list[Callable[[int, int], Awaitable[None]]] = []
+        # Platforms whose adapter sends replies from the outbox (services/outbox.py): their replies are
+        # queued with the event. Others get them in Result.replies only, with `queued` False.
+        self.outbox_platforms: set[str] = set()
 
     @asynccontextmanager
     async def serialized(self, who: Who) -> AsyncIterator[None]:
@@ -167,11 +191,61 @@ class ConversationService:
             event = TextInput(event.text.replace("\x00", ""))
         try:
             async with self.serialized(who):
-                return await self._handle(who, event, ids)
+                try:
+                    return await self._handle(who, event, ids)
+                except _AlreadyApplied:
+                    await self._discard_temporaries(event)
+                    return Result([], duplicate=True)
+                except SessionConflict:
+                    log.info("event on %s lost a race with another process: told the person", who.platform)
+                    await self._discard_temporaries(event)
+                    return await self._moved_on(who, ids)
         except Exception:
             log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
             await self._discard_temporaries(event)
-            return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")])
+            return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")], queued=False)
+
+    async def _moved_on(self, who: Who, message_ids: list[int | str]) -> Result:
+        """The conversation was saved elsewhere since this event read it: say so and show where it is now."""
+        user = await self.user_for(who)
+        state = await self.state_of(user)
+        replies = [Reply(st("session.moved_on", state.lang), kind="error"), *self.engine.current_question(state)]
+        result = await self.settle(who, message_ids, replies)
+        result.moved_on = True
+        return result
+
+    async def settle(self, who: Who, message_ids: MessageIds, replies: list[Reply]) -> Result:
+        """Queue replies for a person and record the messages they answer as processed, in one transaction.
+
+        For answers made without the engine (an adapter's refusal of a sticker, an oversize file).
+        """
+        ids = [message_ids] if isinstance(message_ids, (int, str)) else list(message_ids or [])
+        async with self.store.transaction() as tx:
+            outbox = await self._enqueue(tx, who, replies)
+            for message_id in ids:
+                await tx.mark_processed(who.platform, message_id, self.clock())
+        return Result(replies, outbox=outbox, queued=who.platform in self.outbox_platforms)
+
+    async def gave_up(self, who: Who, message_id: int | str, what: str) -> None:
+        """A platform message the adapter could not handle however often it tried (a download that
+        hangs, an update that kills the process): tell the person what was not kept and ask for it
+        again, and record it in the current case's timeline. Once per message id."""
+        async with self.serialized(who):
+            user = await self.user_for(who)
+            state = await self.state_of(user)
+            text = st("gave_up.update", state.lang, what=st(f"gave_up.{what}", state.lang))
+            now = self.clock()
+            async with self.store.transaction() as tx:
+                if not await tx.mark_processed(who.platform, message_id, now):
+                    return
+                if state.case_id is not None and await self.store.get_case(state.case_id, user.id) is not None:
+                    await tx.add_event(state.case_id, "gave_up", {"what": what}, now)
+                await self._enqueue(tx, who, [Reply(text, kind="error")])
+
+    async def _enqueue(self, tx: StoreTx, who: Who, replies: list[Reply]) -> list[int]:
+        if not replies or who.platform not in self.outbox_platforms:
+            return []
+        return await tx.enqueue_replies(who.platform, who.external_id, [reply_to_row(r) for r in replies], wall_clock())
 
     async def user_for(self, who: Who) -> User:
         return await self.store.get_or_create_user(who.platform, who.external_id, lang_from_code(who.lang_code), self.clock())
@@ -183,10 +257,13 @@ class ConversationService:
         return state
 
     async def current_question(self, who: Who) -> list[Reply]:
-        """The question a person is on, for a local chat that starts again after a restart."""
+        """The question a person is on, for a local chat that starts again after a restart: an
+        unanswered question asked outside the flow first, then the flow's own."""
         async with self.serialized(who):
             user = await self.user_for(who)
-            return self.engine.current_question(await self.state_of(user))
+            state = await self.state_of(user)
+            asked = [reply_of(state.prompt)] if state.prompt else []
+            return asked + self.engine.current_question(state)
 
     async def _handle(self, who: Who, event: Event, message_ids: list[int | str]) -> Result:
         if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
@@ -202,21 +279,48 @@ class ConversationService:
                 handler, arg = self.pending_handlers[pending["kind"]], event.text
         if handler is not None:
             replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
-            if message_ids:
-                async with self.store.transaction() as tx:
-                    for message_id in message_ids:
-                        await tx.mark_processed(who.platform, message_id, now)
-            return Result(replies)
-        state = await self.state_of(user)
-        if state.pending is not None:
-            state.pending = None
+            await self._remember_prompt(user, replies, now)
+            return await self.settle(who, message_ids, replies)
+        state, version = await self.versioned_state(user)
+        state.pending = None
+        state.prompt = None
+        event = read_typed(event, state, self.engine.evidence_step, self.engine.regions, now)
         outcome = self.engine.advance(state, event, now)
-        replies = await self._persist(user, outcome, event, message_ids, now, who.platform)
-        if any(isinstance(e, CompleteCase) for e in outcome.effects) and outcome.state.case_id is not None:
-            ctx = Context(user, outcome.state.lang, "", now, self, event)
-            for hook in self.case_ready_hooks:
-                replies += await hook(ctx, outcome.state.case_id)
-        return Result(outcome.replies + replies, answered=outcome.answered, stale=outcome.stale)
+        replies, outbox = await self._persist(user, who, outcome, event, message_ids, now, version)
+        queued = who.platform in self.outbox_platforms
+        return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued)
+
+    async def _remember_prompt(self, user: User, replies: list[Reply], now: datetime) -> None:
+        """Keep the last question asked outside the flow (filed? reference? delete?), to ask it again
+        after a restart; an answer without a question forgets it."""
+        prompt = last_prompt(replies)
+        state = await self.state_of(user)
+        if state.prompt == prompt:
+            return
+        state.prompt = prompt
+        async with self.store.transaction() as tx:
+            await tx.save_session(user.id, state.to_dict(), now)
+
+    async def set_language(self, who: Who, lang: str) -> None:
+        """The person's language, decided by the adapter (the local chat reads it from the first message)."""
+        async with self.serialized(who):
+            user = await self.user_for(who)
+            if user.lang != lang:
+                async with self.store.transaction() as tx:
+                    await tx.set_user_lang(user.id, lang)
+
+    async def is_new_person(self, who: Who) -> bool:
+        """True for a person with no conversation and no case yet."""
+        user = await self.user_for(who)
+        return await self.store.load_session(user.id) is None and not await self.store.list_cases(user.id)
+
+    async def versioned_state(self, user: User) -> tuple[SessionState, int]:
+        """The person's state and the version it was read at, for a save that must not overwrite a newer one."""
+        data, version = await self.store.load_session_version(user.id)
+        state = SessionState.from_dict(data)
+        if not state.lang or state.lang != user.lang:
+            state.lang = user.lang
+        return state, version
 
     async def set_pending(self, user: User, pending: dict[str, Any] | None, now: datetime) -> None:
         """Route the person's next typed text to a service handler (e.g. a reference number)."""
@@ -226,22 +330,36 @@ class ConversationService:
             await tx.save_session(user.id, state.to_dict(), now)
 
     def _service_handler(self, event: Event) -> tuple[CommandHandler | None, str]:
-        if isinstance(event, Command) and event.name.lower() in self.commands:
-            return self.commands[event.name.lower()], event.arg.strip()
+        if isinstance(event, Command):
+            return self.commands.handler(event.name.lower()), event.arg.strip()
         if isinstance(event, ButtonPress):
             name, _, arg = event.value.partition(":")
-            if name in self.buttons:
-                return self.buttons[name], arg
+            return self.commands.button(name), arg
         return None, ""
 
     async def _persist(
-        self, user: User, outcome: Outcome, event: Event, message_ids: list[int | str], now: datetime, platform: str
-    ) -> list[Reply]:
+        self,
+        user: User,
+        who: Who,
+        outcome: Outcome,
+        event: Event,
+        message_ids: list[int | str],
+        now: datetime,
+        version: int,
+    ) -> tuple[list[Reply], list[int]]:
+        """Write the effects, the new state (if still at `version`), the replies and the message ids at once.
+
+        Case-ready hooks run inside the transaction, so the question they add is queued with the draft;
+        they may read through the store (the transaction's own task sees its writes) but not open one.
+        """
         state = outcome.state
         kept = await self._store_evidence_files(outcome)
         await self._discard_temporaries(event, keep={str(i.get("source")) for i in kept})
         finished: DraftText | None = None
         async with self.store.transaction() as tx:
+            for message_id in message_ids:
+                if not await tx.mark_processed(who.platform, message_id, now) and message_id == message_ids[0]:
+                    raise _AlreadyApplied()
             for effect in outcome.effects:
                 if isinstance(effect, StartCase):
                     state.case_id = await tx.create_case(user.id, now)
@@ -254,23 +372,28 @@ class ConversationService:
                     await tx.save_answer(state.case_id, effect.step_id, effect.value, now)
                     if effect.step_id in CASE_COLUMNS:
                         await tx.update_case(state.case_id, now, **{CASE_COLUMNS[effect.step_id]: effect.value})
-                elif isinstance(effect, DeleteAnswer):
-                    await tx.delete_answer(state.case_id, effect.step_id)
                 elif isinstance(effect, AddEvidence):
                     await self._add_evidence_row(tx, state.case_id, effect.item, now)
                 elif isinstance(effect, RecordEvent):
                     await tx.add_event(state.case_id, effect.kind, effect.data, now)
                 elif isinstance(effect, CompleteCase):
                     finished = await self._complete(tx, state, now)
-            await tx.save_session(user.id, state.to_dict(), now)
-            for message_id in message_ids:
-                await tx.mark_processed(platform, message_id, now)
-        if finished is None or state.case_id is None:
-            return []
-        return [
-            Reply(finished.text, kind="draft"),
-            Reply(st("draft.saved", state.lang, id=state.case_id), kind="info"),
-        ]
+            replies = list(outcome.replies)
+            if finished is not None and state.case_id is not None:
+                replies += [
+                    Reply(finished.text, kind="draft"),
+                    Reply(st("draft.saved", state.lang, id=state.case_id), kind="info"),
+                ]
+                ctx = Context(user, state.lang, "", now, self, event)
+                hooked: list[Reply] = []
+                for hook in self.case_ready_hooks:
+                    hooked += await hook(ctx, state.case_id)
+                # The question a hook adds (filed yet?) is asked again after a restart.
+                state.prompt = last_prompt(hooked)
+                replies += hooked
+            await tx.save_session(user.id, state.to_dict(), now, expected_version=version)
+            outbox = await self._enqueue(tx, who, replies)
+        return replies, outbox
 
     async def _complete(self, tx: StoreTx, state: SessionState, now: datetime) -> DraftText:
         assert state.case_id is not None
@@ -318,103 +441,3 @@ class ConversationService:
             source = str(item.get("source") or "")
             if item.get("temporary") and source and source not in (keep or set()):
                 await self.files.discard_temp(Path(source))
-
-    # --- service commands -------------------------------------------------------------------
-
-    async def owned_case(self, ctx: Context) -> tuple[int | None, list[Reply]]:
-        """The case id named in ctx.arg if it is this person's; else a friendly refusal."""
-        text = ctx.arg.strip().lstrip("#")
-        case_id = small_number(text)
-        if case_id is None:
-            return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))] if text else []
-        if await self.store.get_case(case_id, ctx.user.id) is None:
-            return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))]
-        return case_id, []
-
-    async def _cases(self, ctx: Context) -> list[Reply]:
-        cases = await self.store.list_cases(ctx.user.id)
-        if not cases:
-            return [Reply(st("cases.none", ctx.lang), (Button(t("nav.new", ctx.lang), "_new"),))]
-        issue_labels = self._issue_labels(ctx.lang)
-        lines = [st("cases.header", ctx.lang)]
-        for case in cases[:50]:
-            lines.append(
-                st(
-                    "cases.line",
-                    ctx.lang,
-                    id=case.id,
-                    date=case.created_at.strftime("%Y-%m-%d"),
-                    issue=issue_labels.get(case.issue_type or "", "—"),
-                    status=st(f"status.{case.status}", ctx.lang),
-                )
-            )
-        lines.append(st("cases.hint", ctx.lang, id=cases[0].id))
-        return [Reply("\n".join(lines))]
-
-    def _channel_label(self, lang: str) -> Callable[[str], str]:
-        advisor = self.engine.advisor
-        return (lambda value: advisor.label(value, lang)) if advisor else (lambda value: value)
-
-    def _issue_labels(self, lang: str) -> dict[str, str]:
-        step = self.engine.flow.step("issue_type") if self.engine.flow.has("issue_type") else None
-        return {o.value: o.label.get(lang) for o in getattr(step, "options", [])}
-
-    async def _case(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("case.usage", ctx.lang))]
-        case = await self.store.get_case(case_id, ctx.user.id)
-        assert case is not None
-        answers = await self.store.case_answers(case_id)
-        evidence = await self.store.case_evidence(case_id)
-        events = await self.store.case_events(case_id)
-        lines = [
-            st("case.header", ctx.lang, id=case.id, status=st(f"status.{case.status}", ctx.lang), date=case.created_at.strftime("%Y-%m-%d %H:%M")),
-            "",
-            st("case.answers", ctx.lang),
-            *describe_answers(self.engine, answers, ctx.lang),
-            "",
-            st("case.evidence", ctx.lang, count=len(evidence)),
-        ]
-        for n, item in enumerate(evidence, 1):
-            lines.append(
-                st("case.evidence_line", ctx.lang, n=n, kind=st(f"kind.{item.kind}", ctx.lang), size=human_size(item.size), sha=item.sha256)
-            )
-        lines += ["", st("case.timeline", ctx.lang)]
-        label = self._channel_label(ctx.lang)
-        lines += [f"{e.at.strftime('%Y-%m-%d %H:%M')} · {event_text(e.kind, e.data, ctx.lang, label)}" for e in events]
-        replies = [Reply("\n".join(lines))]
-        replies.append(Reply(st("case.draft", ctx.lang) + "\n\n" + case.draft if case.draft else st("case.no_draft", ctx.lang)))
-        return replies
-
-    async def _delete(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("delete.usage", ctx.lang))]
-        return [
-            Reply(
-                st("delete.confirm", ctx.lang, id=case_id),
-                (Button(st("delete.yes", ctx.lang), f"_delete:{case_id}"), Button(st("delete.no", ctx.lang), "_keepcase")),
-                expects="confirm",
-            )
-        ]
-
-    async def _delete_confirmed(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await self.owned_case(ctx)
-        if case_id is None:
-            return refusal or [Reply(st("delete.usage", ctx.lang))]
-        state = await self.state_of(ctx.user)
-        async with self.store.transaction() as tx:
-            orphaned = await tx.delete_case(case_id)
-            if state.case_id == case_id:
-                await tx.save_session(ctx.user.id, SessionState(lang=state.lang).to_dict(), ctx.now)
-        for rel_path in orphaned:
-            await self.files.remove(rel_path)
-        for hook in self.erase_hooks:
-            await hook(ctx.user.id, case_id)
-        await self.store.scrub()
-        log.info("case erased with %d file(s)", len(orphaned))
-        return [Reply(st("delete.done", ctx.lang, id=case_id))]
-
-    async def _delete_declined(self, ctx: Context) -> list[Reply]:
-        return [Reply(st("delete.kept", ctx.lang))]

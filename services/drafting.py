@@ -121,7 +121,7 @@ def _sms(catalog: Catalog, channel: Channel, answers: Mapping[str, Any]) -> _Sms
         return None
     callers = answer(answers, "caller_numbers") or []
     values = {
-        "number": _sms_number(callers[0], channel.jurisdiction) if callers else None,
+        "number": _sms_number(callers[0], catalog.jurisdiction(channel.jurisdiction).region) if callers else None,
         "text": (answer(answers, "content") or "").strip() or None,
     }
     needed = set(re.findall(r"\{(\w+)\}", fmt.pattern + (fmt.followup_pattern or "")))
@@ -135,7 +135,7 @@ def _sms(catalog: Catalog, channel: Channel, answers: Mapping[str, Any]) -> _Sms
     return _Sms(fmt, body, followup)
 
 
-def _sms_number(phone: Mapping[str, Any], jurisdiction: str) -> str:
+def _sms_number(phone: Mapping[str, Any], region: str) -> str:
     """The sender as dialled at home: national digits for domestic numbers, E.164 for foreign ones."""
     number = str(phone.get("number") or phone.get("raw") or "").strip()
     if number.startswith("+"):
@@ -143,7 +143,6 @@ def _sms_number(phone: Mapping[str, Any], jurisdiction: str) -> str:
             parsed = phonenumbers.parse(number)
         except phonenumbers.NumberParseException:
             return number
-        region = "GB" if jurisdiction == "UK" else jurisdiction
         if phonenumbers.region_code_for_country_code(parsed.country_code or 0) == region:
             national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
             return re.sub(r"\D", "", national)

@@ -17,6 +17,7 @@ from knowledge.recommend import escalation_next
 from services.checkins import channel_label
 from services.drafting import DraftError, DraftInput, PreviousComplaint, available_kinds, render_draft
 from services.followup_texts import ft
+from services.send_route import route_section
 from storage.protocols import CaseRow, EvidenceRow
 
 
@@ -92,6 +93,7 @@ def escalation_draft(
         heading = f"【{draft.title}】" if lang == "zh" else f"— {draft.title} —"
         target_line = f"\n→ {draft.to}" if draft.to else ""
         parts.append(f"{heading}{target_line}\n{draft.text}")
+    parts.append(route_section(catalog, target, answers, case.id, lang))  # where and how to send it
     return "\n\n".join(parts)
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from engine.engine import describe_answers
 from engine.replies import Reply
 from knowledge.catalog import Catalog
-from services.conversation import Context, ConversationService
+from services.cases import owned_case
+from services.conversation import Context
 from services.export_content import CaseFacts, Zone, display_zone, pdf_content
 from services.export_fonts import pick_cjk_font
 from services.export_items import ALTERED, MISSING, pack_items
@@ -47,7 +48,7 @@ class EvidenceExporter:
         self.cjk_font = cjk_font
 
     async def __call__(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await ctx.service.owned_case(ctx)
+        case_id, refusal = await owned_case(ctx)
         if case_id is None:
             return refusal or [Reply(st("export.usage", ctx.lang))]
         service = ctx.service
@@ -110,11 +111,6 @@ class _Publishing:
             os.replace(self.part, self.final)
         else:
             self.part.unlink(missing_ok=True)
-
-
-def register_export(service: ConversationService, catalog: Catalog, export_dir: Path, cjk_font: Path | None = None) -> None:
-    """Add /export to the service; packs go to `<export_dir>/<user id>/`, `cjk_font` is CJK_FONT_PATH."""
-    service.commands["export"] = EvidenceExporter(catalog, export_dir, cjk_font)
 
 
 def remove_exports(export_dir: Path, user_id: int, case_id: int) -> int:

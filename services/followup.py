@@ -69,11 +69,9 @@ class FollowUp:
         self.catalog = catalog
         self.scale = scale
 
-    def install(self) -> None:
-        """Hook into the conversation service's extension points."""
-        self.service.commands["filed"] = self.cmd_filed
-        self.service.commands["timezone"] = self.cmd_timezone
-        buttons: dict[str, Handler] = {
+    def buttons(self) -> dict[str, Handler]:
+        """The follow-up's buttons by value prefix, for the command registry (services/commands.py)."""
+        return {
             "_filed": self.btn_filed,
             "_later": self.btn_later,
             "_filetmr": self.btn_file_tomorrow,
@@ -84,7 +82,9 @@ class FollowUp:
             "_snz": self.btn_snooze_case,
             "_stop": self.btn_stop_case,
         }
-        self.service.buttons.update(buttons)
+
+    def install(self) -> None:
+        """Hook into the conversation service's extension points."""
         self.service.pending_handlers["reference"] = self.on_reference
         self.service.case_ready_hooks.append(self.ask_filed)
 

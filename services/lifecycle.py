@@ -13,8 +13,6 @@ from typing import Any
 
 from storage.protocols import CaseRow, StoreTx
 
-STATUSES = ("draft", "ready", "filed", "waiting", "resolved", "unsatisfied", "no_reply", "escalated", "closed")
-
 # Cases with a complaint out there that the bot follows up.
 FOLLOWED = frozenset({"filed", "waiting", "unsatisfied", "no_reply", "escalated"})
 # Cases whose follow-up is over.

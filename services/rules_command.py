@@ -1,38 +1,43 @@
-"""`/rules [CN|US|UK]`: the calling and messaging rules of a jurisdiction in plain words, with sources."""
+"""`/rules [code]`: the calling and messaging rules of a jurisdiction in plain words, with sources.
+
+The jurisdictions, their names, flags and aliases (GB for UK, 中国 for CN) come from channels.yaml.
+"""
 from __future__ import annotations
 
-from engine.regions import DEFAULT_BY_LANG, PHONE_REGION
 from engine.replies import Button, Reply
-from knowledge.catalog import Catalog
+from knowledge.catalog import Catalog, Jurisdiction
 from knowledge.rules import rules_text
-from services.conversation import Context, ConversationService
-
-NAMES = {"CN": "🇨🇳 中国 / China", "US": "🇺🇸 US", "UK": "🇬🇧 UK"}
-ALIASES = {"CHINA": "CN", "中国": "CN", "USA": "US", "美国": "US", "GB": "UK", "英国": "UK"}
+from services.commands import Handler
+from services.conversation import Context
 
 
-def register_rules(service: ConversationService, catalog: Catalog) -> None:
-    """Adds /rules and its jurisdiction buttons to the conversation service."""
+def rules_command(catalog: Catalog) -> Handler:
+    """The handler of /rules and of its jurisdiction buttons."""
+    codes = [j.code for j in catalog.jurisdictions]
+    aliases = {alias.upper(): j.code for j in catalog.jurisdictions for alias in [j.code, *j.aliases]}
+    default_by_lang: dict[str, str] = {lang: j.code for j in catalog.jurisdictions for lang in j.default_for}
 
     async def rules(ctx: Context) -> list[Reply]:
-        wanted = ctx.arg.strip().upper()
-        code = ALIASES.get(wanted, wanted)
-        if code not in PHONE_REGION:
-            code = await _jurisdiction_of(ctx) or DEFAULT_BY_LANG.get(ctx.lang, "CN")
-        others = tuple(Button(NAMES[c], f"_rules:{c}") for c in PHONE_REGION if c != code)
+        code = aliases.get(ctx.arg.strip().upper())
+        if code is None:
+            code = await _jurisdiction_of(ctx, codes) or default_by_lang.get(ctx.lang, codes[0])
+        others = tuple(Button(_button(catalog.jurisdiction(c), ctx.lang), f"_rules:{c}") for c in codes if c != code)
         return [Reply(rules_text(catalog, code, ctx.lang), others)]
 
-    service.commands["rules"] = rules
-    service.buttons["_rules"] = rules
+    return rules
 
 
-async def _jurisdiction_of(ctx: Context) -> str | None:
+def _button(jurisdiction: Jurisdiction, lang: str) -> str:
+    return f"{jurisdiction.flag} {jurisdiction.name.get(lang)}".strip()
+
+
+async def _jurisdiction_of(ctx: Context, codes: list[str]) -> str | None:
     """The jurisdiction of the conversation in progress, else of the person's latest case."""
     state = await ctx.service.state_of(ctx.user)
     current = state.answers.get("jurisdiction")
-    if isinstance(current, str) and current in PHONE_REGION:
+    if isinstance(current, str) and current in codes:
         return current
     for case in await ctx.service.store.list_cases(ctx.user.id):
-        if case.jurisdiction in PHONE_REGION:
+        if case.jurisdiction in codes:
             return case.jurisdiction
     return None

@@ -22,11 +22,6 @@ log = logging.getLogger(__name__)
 Basis = Literal["official", "estimated", "weekdays"]
 _RANK: dict[Basis, int] = {"official": 0, "estimated": 1, "weekdays": 2}
 
-# Our jurisdiction codes -> the library's country codes. The UK's nations differ in a few bank
-# holidays; the UK-wide ones are the safe common ground for a regulator's deadline.
-_COUNTRY = {"CN": "CN", "US": "US", "UK": "GB"}
-
-
 @dataclass(frozen=True)
 class Counted:
     """A date reached by counting days, the worst calendar basis used on the way, and its years."""
@@ -42,11 +37,14 @@ def worse(a: Basis, b: Basis) -> Basis:
 
 
 class WorkCalendar:
-    """Working days of one jurisdiction: holidays and (for China) make-up working days."""
+    """Working days of one country: holidays and (for China) make-up working days.
 
-    def __init__(self, jurisdiction: str) -> None:
-        self.jurisdiction = jurisdiction
-        self.country = _COUNTRY.get(jurisdiction)
+    `country` is the `holidays` library's code, from the jurisdiction's `holidays` in channels.yaml;
+    None counts Monday to Friday.
+    """
+
+    def __init__(self, country: str | None) -> None:
+        self.country = country
         self._official_until = _official_until(self.country)
 
     def basis(self, year: int) -> Basis:
@@ -67,7 +65,7 @@ class WorkCalendar:
                 return day in getattr(calendar, "weekend_workdays", ())
             return day not in calendar
         except Exception:  # a library bug must never stop a reminder
-            log.warning("holiday lookup failed for %s %s; counting Monday-Friday", self.jurisdiction, day)
+            log.warning("holiday lookup failed for %s %s; counting Monday-Friday", self.country, day)
             return day.weekday() < 5
 
     def add_working_days(self, start: date, days: int) -> Counted:
@@ -117,6 +115,6 @@ def _official_until(country: str | None) -> int | None:
 
 
 @lru_cache(maxsize=16)
-def calendar_for(jurisdiction: str) -> WorkCalendar:
-    """The shared calendar of a jurisdiction code (CN, US, UK; others count Monday–Friday)."""
-    return WorkCalendar(jurisdiction)
+def calendar_for(country: str | None) -> WorkCalendar:
+    """The shared calendar of a `holidays` country code (None, or one it lacks, counts Monday–Friday)."""
+    return WorkCalendar(country)

@@ -17,8 +17,9 @@ the codec's text exactly as written.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+import logging
+from collections.abc import AsyncIterator, Callable, Collection
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ from storage.postgres_sql import ROWS, Params, reminder_scope
 from storage.lifecycle import OpenCloseStore
 from storage.postgres_tx import PostgresTx
 from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
+from storage.shared_dir import check_shared_data_dir
 from storage.rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
@@ -43,9 +45,13 @@ from storage.rows import (
     USER_COLUMNS,
 )
 
+log = logging.getLogger(__name__)
+
 # Advisory lock keys of the (int, int) form, whose key space is apart from the single-bigint form
 # the migrations use: the first number says what is locked ("pers"), the second is a hash.
 PERSON_LOCK_CLASS = 0x70657273
+SCRUB_LOCK_TIMEOUT = 2.0  # seconds one table's rewrite may wait for its lock after /delete
+SOLE_LOCK_CLASS = 0x736F6C65  # "sole": a role one process at a time may have (the long poller)
 # The tables whose rows a case erase deletes or rewrites (delete_case, the session saved with it, and
 # the person's journaled updates).
 ERASED_TABLES = (
@@ -103,6 +109,11 @@ class PostgresStore(OpenCloseStore):
         self._pool = pool
         return self
 
+    async def check_shared_data_dir(self, data_dir: Path) -> None:
+        """Refuse (DataDirNotShared) a DATA_DIR other than the one the database's other processes use."""
+        async with self._require_pool().acquire() as conn:
+            await check_shared_data_dir(conn, data_dir)
+
     async def close(self) -> None:
         """Wait for the running transactions to finish, then close every connection."""
         if self._pool is None:
@@ -113,18 +124,18 @@ class PostgresStore(OpenCloseStore):
         await pool.close()
 
     async def scrub(self) -> None:
-        """After /delete: VACUUM the tables a case erase touches, so the dead rows stop being kept.
+        """After /delete: rewrite the tables a case erase touches, so no page on disk keeps the erased rows.
 
-        PostgreSQL keeps a deleted or replaced row version in the table until VACUUM finds that no
-        transaction can still see it; this runs that now instead of whenever autovacuum comes by,
-        removing the erased rows' index entries too (INDEX_CLEANUP ON) and their TOASTed text.
-        What it guarantees: no query, and nothing reading the table through PostgreSQL, can find
-        the rows any more. What it does not: PostgreSQL has nothing like SQLite's secure_delete,
-        so the bytes stay on disk in the freed space of the table files until new rows reuse it;
-        they also stay in WAL segments until those are recycled, and in base backups, WAL
-        archives and replicas. A transaction open elsewhere since before the erase keeps VACUUM
-        from removing the rows (the next autovacuum will). Where erasure must reach the disk,
-        run the server on encrypted storage and keep backups and archives short-lived.
+        PostgreSQL keeps a deleted or replaced row version in its page until VACUUM finds that no
+        transaction can still see it, and even then VACUUM only marks the space free: the bytes
+        stay in the table's files until a new row happens to overwrite them (measured: the
+        erased company name was still in the answers file after VACUUM). VACUUM FULL writes
+        each table and its indexes and TOAST anew, with the live rows only, and drops the old
+        files. It holds an exclusive lock on the table while it runs, so each table goes on its
+        own, and if a table's lock is not had within `SCRUB_LOCK_TIMEOUT` (a long transaction
+        elsewhere) it gets a plain VACUUM instead (the rows are unreadable at once, and the next
+        /delete rewrites the file) and a warning is logged. What stays in the WAL and in
+        backups, and for how long, is in README.md (Erasure).
         """
         task = asyncio.current_task()
         if task is not None and task in self._events:
@@ -133,7 +144,16 @@ class PostgresStore(OpenCloseStore):
             return
         async with self._require_pool().acquire() as conn:
             # VACUUM cannot run inside a transaction block; a pooled connection outside one is idle.
-            await conn.execute(f"VACUUM (INDEX_CLEANUP ON) {', '.join(ERASED_TABLES)}")
+            await conn.execute(f"SET lock_timeout = '{int(SCRUB_LOCK_TIMEOUT * 1000)}ms'")
+            try:
+                for table in ERASED_TABLES:
+                    try:
+                        await conn.execute(f"VACUUM (FULL) {table}")
+                    except asyncpg.LockNotAvailableError:
+                        log.warning("erase: %s was busy; its freed space is rewritten at the next erase", table)
+                        await conn.execute(f"VACUUM (INDEX_CLEANUP ON) {table}")
+            finally:
+                await conn.execute("RESET lock_timeout")
 
     def _owns_transaction(self) -> bool:
         task = asyncio.current_task()
@@ -150,6 +170,35 @@ class PostgresStore(OpenCloseStore):
         if conn is not None:
             return await conn.fetch(sql, *args)
         return await self._require_pool().fetch(sql, *args)
+
+    @asynccontextmanager
+    async def sole(
+        self, role: str, stop: asyncio.Event, on_wait: Callable[[], None], retry: float = 2.0
+    ) -> AsyncIterator[bool]:
+        """Take `role` for the block, one process at a time: yields True once this process has it,
+        or False if `stop` was set while another process held it (`on_wait` is called once then).
+
+        The role is a session advisory lock on a connection of its own: it is released when the
+        block ends, and when the process dies and its connection drops, so a waiting process
+        takes over. If the server restarts, the lock is lost with the connection.
+        """
+        conn = await asyncpg.connect(self._url)
+        try:
+            told = False
+            while not await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1, hashtext($2))", SOLE_LOCK_CLASS, role
+            ):
+                if not told:
+                    on_wait()
+                    told = True
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), retry)
+                if stop.is_set():
+                    yield False
+                    return
+            yield True
+        finally:
+            await conn.close()
 
     @asynccontextmanager
     async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:

@@ -135,10 +135,6 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
             raise SessionConflict(f"session of user {user_id} changed since version {expected_version}")
         return int(version)
 
-    async def delete_session(self, user_id: int) -> None:
-        """Forget the user's conversation state (no error if there is none)."""
-        await self._conn.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
-
     async def create_case(
         self, user_id: int, at: datetime, jurisdiction: str | None = None
     ) -> int:
@@ -194,14 +190,6 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
             "SELECT id FROM evidence WHERE case_id = $1 AND sha256 = $2", case_id, record.sha256
         )
         return existing, False
-
-    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]:
-        """Detach a file from a case; returns its stored path if no other row uses it."""
-        rows = await self._conn.fetch(
-            "DELETE FROM evidence WHERE case_id = $1 AND sha256 = $2 RETURNING stored_path",
-            case_id, sha256,
-        )
-        return await self._unreferenced(row[0] for row in rows)
 
     async def add_event(
         self, case_id: int, kind: str, data: dict[str, Any], at: datetime
@@ -278,11 +266,32 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
             sql += f" AND update_id <= {p(up_to)}"
         return await self._count(sql, *p.values)
 
-    async def claim_journal(self, platform: str) -> list[JournaledUpdate]:
-        """Count one more replay for every journaled update of the platform; return them in update order."""
+    async def claim_journal(
+        self,
+        platform: str,
+        at: datetime | None = None,
+        *,
+        claimed_before: datetime | None = None,
+        received_before: datetime | None = None,
+    ) -> list[JournaledUpdate]:
+        """Count one more replay for the platform's unclaimed rows and stamp them; return them in update order.
+
+        Safe when several processes start at once: rows another transaction is claiming are
+        skipped (FOR UPDATE SKIP LOCKED), and rows it claimed are left alone until the lease
+        (`claimed_before`) runs out.
+        """
+        p = Params()
+        stamp = "claimed_at" if at is None else p(utc(at))
+        condition = f"platform = {p(platform)}"
+        if claimed_before is not None:
+            condition += f" AND (claimed_at IS NULL OR claimed_at < {p(utc(claimed_before))})"
+        if received_before is not None:
+            condition += f" AND received_at < {p(utc(received_before))}"
         rows = await self._conn.fetch(
-            f"UPDATE update_journal SET attempts = attempts + 1 WHERE platform = $1 RETURNING {JOURNAL_COLUMNS}",
-            platform,
+            f"UPDATE update_journal SET attempts = attempts + 1, claimed_at = {stamp} "
+            f"WHERE (platform, update_id) IN (SELECT platform, update_id FROM update_journal WHERE {condition} "
+            f"FOR UPDATE SKIP LOCKED) RETURNING {JOURNAL_COLUMNS}",
+            *p.values,
         )
         return sorted((ROWS.journaled(row) for row in rows), key=lambda u: u.update_id)
 
@@ -470,3 +479,9 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
         if chat_id is not None:
             sql += f" AND chat_id = {p(str(chat_id))}"
         return await self._count(sql, *p.values)
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        return await self._count(
+            "DELETE FROM outbox WHERE platform = $1 AND chat_id = $2", platform, str(chat_id)
+        )

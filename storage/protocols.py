@@ -110,29 +110,6 @@ class NewEvidence:
     caption: str | None = None
     origin: dict[str, Any] | None = None
 
-    @classmethod
-    def from_stored(
-        cls,
-        stored: StoredFile,
-        *,
-        kind: str,
-        mime: str,
-        filename: str | None = None,
-        caption: str | None = None,
-        origin: dict[str, Any] | None = None,
-    ) -> NewEvidence:
-        """Build the record for a file the evidence file store has just kept."""
-        return cls(
-            sha256=stored.sha256,
-            kind=kind,
-            mime=mime,
-            size=stored.size,
-            stored_path=stored.rel_path,
-            filename=filename,
-            caption=caption,
-            origin=origin,
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class ReminderRow:
@@ -226,8 +203,6 @@ class StoreTx(Protocol):
         """Replace the state; returns the new version (raises SessionConflict, see the notes above)."""
         ...
 
-    async def delete_session(self, user_id: int) -> None: ...
-
     async def create_case(
         self, user_id: int, at: datetime, jurisdiction: str | None = None
     ) -> int: ...
@@ -241,8 +216,6 @@ class StoreTx(Protocol):
     async def add_evidence(
         self, case_id: int, record: NewEvidence, at: datetime
     ) -> tuple[int, bool]: ...
-
-    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]: ...
 
     async def add_event(
         self, case_id: int, kind: str, data: dict[str, Any], at: datetime
@@ -264,7 +237,18 @@ class StoreTx(Protocol):
         self, platform: str, chat_id: str, up_to: int | None = None
     ) -> int: ...
 
-    async def claim_journal(self, platform: str) -> list[JournaledUpdate]: ...
+    async def claim_journal(
+        self,
+        platform: str,
+        at: datetime | None = None,
+        *,
+        claimed_before: datetime | None = None,
+        received_before: datetime | None = None,
+    ) -> list[JournaledUpdate]:
+        """Count a replay for the platform's rows and stamp them claimed `at`; with `claimed_before`,
+        only rows never claimed or claimed before it; with `received_before`, only rows received
+        before it. A row another transaction is claiming is skipped."""
+        ...
 
     async def prune_journal(self, before: datetime) -> int: ...
 
@@ -296,6 +280,10 @@ class StoreTx(Protocol):
 
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
         """At a start: make every held or deferred row of the platform (or chat) due now."""
+        ...
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """/delete: drop every reply still queued for the chat (they may quote the erased case)."""
         ...
 
 

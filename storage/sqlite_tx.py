@@ -143,10 +143,6 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             raise SessionConflict(f"session of user {user_id} changed since version {expected_version}")
         return int(saved[0][0])
 
-    async def delete_session(self, user_id: int) -> None:
-        """Forget the user's conversation state (no error if there is none)."""
-        await self._execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-
     async def create_case(
         self, user_id: int, at: datetime, jurisdiction: str | None = None
     ) -> int:
@@ -213,14 +209,6 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             "SELECT id FROM evidence WHERE case_id = ? AND sha256 = ?", (case_id, record.sha256)
         )
         return next(iter(rows))[0], False
-
-    async def remove_evidence(self, case_id: int, sha256: str) -> list[str]:
-        """Detach a file from a case; returns its stored path if no other row uses it."""
-        rows = await self._conn.execute_fetchall(
-            "DELETE FROM evidence WHERE case_id = ? AND sha256 = ? RETURNING stored_path",
-            (case_id, sha256),
-        )
-        return await self._unreferenced(row[0] for row in rows)
 
     async def add_event(
         self, case_id: int, kind: str, data: dict[str, Any], at: datetime
@@ -305,11 +293,28 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
         cursor = await self._execute(sql, params)
         return cursor.rowcount
 
-    async def claim_journal(self, platform: str) -> list[JournaledUpdate]:
-        """Count one more replay for every journaled update of the platform; return them in update order."""
+    async def claim_journal(
+        self,
+        platform: str,
+        at: datetime | None = None,
+        *,
+        claimed_before: datetime | None = None,
+        received_before: datetime | None = None,
+    ) -> list[JournaledUpdate]:
+        """Count one more replay for the platform's unclaimed rows and stamp them; return them in update order."""
+        stamp = "claimed_at" if at is None else "?"
+        params: tuple[Any, ...] = (platform,) if at is None else (encode_time(at), platform)
+        condition = "platform = ?"
+        if claimed_before is not None:
+            condition += " AND (claimed_at IS NULL OR claimed_at < ?)"
+            params += (encode_time(claimed_before),)
+        if received_before is not None:
+            condition += " AND received_at < ?"
+            params += (encode_time(received_before),)
         rows = await self._conn.execute_fetchall(
-            f"UPDATE update_journal SET attempts = attempts + 1 WHERE platform = ? RETURNING {JOURNAL_COLUMNS}",
-            (platform,),
+            f"UPDATE update_journal SET attempts = attempts + 1, claimed_at = {stamp} WHERE {condition} "
+            f"RETURNING {JOURNAL_COLUMNS}",
+            params,
         )
         return sorted((journaled_from_row(row) for row in rows), key=lambda u: u.update_id)
 
@@ -509,4 +514,11 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
             sql += " AND chat_id = ?"
             params.append(str(chat_id))
         cursor = await self._execute(sql, params)
+        return cursor.rowcount
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        cursor = await self._execute(
+            "DELETE FROM outbox WHERE platform = ? AND chat_id = ?", (platform, str(chat_id))
+        )
         return cursor.rowcount

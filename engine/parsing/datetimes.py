@@ -60,14 +60,17 @@ class TimeProblem:
     reason: TimeProblemReason
 
 
-def parse_when(text: str, now: datetime, tz: str, lang: str) -> ParsedTime | TimeProblem:
-    """Read when something happened, relative to the aware `now`, as local time in `tz`; never raises on `text`."""
+def parse_when(text: str, now: datetime, tz: str, lang: str, *, date_order: str | None = None) -> ParsedTime | TimeProblem:
+    """Read when something happened, relative to the aware `now`, as local time in `tz`; never raises on `text`.
+
+    `date_order` (DMY, MDY, YMD: the country's, from channels.yaml) says how 01/11/2026 reads.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone).replace(tzinfo=None)
     try:
-        reading = _read(text, local_now, tz, lang)
+        reading = _read(text, local_now, tz, lang, date_order)
     except Exception:  # noqa: BLE001 - the parsers raise all sorts on odd text; the person can simply retry
         return TimeProblem("unreadable")
     if isinstance(reading, TimeProblem):
@@ -81,7 +84,7 @@ def parse_when(text: str, now: datetime, tz: str, lang: str) -> ParsedTime | Tim
     return ParsedTime(at, precision)
 
 
-def _read(text: str, local_now: datetime, tz: str, lang: str) -> _Reading | TimeProblem:
+def _read(text: str, local_now: datetime, tz: str, lang: str, date_order: str | None = None) -> _Reading | TimeProblem:
     cleaned = _clean(text)
     if not cleaned or len(cleaned) > MAX_INPUT_CHARS:
         return TimeProblem("unreadable")
@@ -93,7 +96,7 @@ def _read(text: str, local_now: datetime, tz: str, lang: str) -> _Reading | Time
         return TimeProblem("impossible")
     reading = _read_chinese(cleaned, local_now) if _CJK.search(cleaned) else None
     if reading is None:
-        reading = _read_with_dateparser(cleaned, local_now, tz, lang)
+        reading = _read_with_dateparser(cleaned, local_now, tz, lang, date_order)
     if reading is None:
         return TimeProblem("unreadable")
     return _prefer_past(reading, cleaned, local_now)
@@ -242,7 +245,7 @@ def _precision_of(width: timedelta) -> Precision | None:
 _MINUTE_GIVEN = re.compile(r"\d\s*:\s*\d{2}|minute|\bmins?\b|分|半|刻")
 
 
-def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str) -> _Reading | None:
+def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str, date_order: str | None = None) -> _Reading | None:
     """dateparser's reading, with its period turned into a precision; None for a week."""
     languages = ["zh", "en"] if _CJK.search(text) or lang.lower().startswith("zh") else ["en"]
     settings = {
@@ -252,7 +255,7 @@ def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str) ->
         "RETURN_AS_TIMEZONE_AWARE": True,
         "RETURN_TIME_AS_PERIOD": True,
         # "01/11/2026" is 11 January in the US and 1 November nearly everywhere else.
-        "DATE_ORDER": "MDY" if tz.startswith(("America/", "US/")) else "DMY",
+        "DATE_ORDER": date_order or ("MDY" if tz.startswith(("America/", "US/")) else "DMY"),
     }
     try:
         data = DateDataParser(languages=languages, settings=settings).get_date_data(text)

@@ -49,8 +49,6 @@ _KIND_BY_TYPE: dict[int, PhoneKind] = {
     PhoneNumberType.SHARED_COST: "shared_cost",
 }
 
-# The jurisdiction code "UK" is not an ISO region; libphonenumber knows it as "GB".
-_REGION_ALIASES = {"UK": "GB"}
 
 # A digit group, optionally led by "+"; and what may stand between the groups of one written number.
 _DIGIT_GROUP = re.compile(r"\+?\d+")
@@ -126,7 +124,7 @@ _Item = tuple[int, int, "PhoneNumber | ProblemReason"]
 
 def parse_phone_numbers(text: str, default_region: str) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
     """Read every phone number in `text`; numbers written without a country code belong to `default_region`."""
-    region = _REGION_ALIASES.get(default_region.upper(), default_region.upper())
+    region = default_region.upper()
     normal, origin = _normalise(text)
     numbers: list[PhoneNumber] = []
     problems: list[PhoneProblem] = []

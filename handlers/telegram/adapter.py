@@ -2,18 +2,25 @@
 
 It keeps no conversation of its own: every message becomes one event for
 ConversationService.handle_full (with the update ids, so a redelivered update is applied once),
-and whatever the service answers is sent back. Only the tidying of Telegram's own screen (the
+which queues the answer in the outbox with the event's effects; the adapter then has the outbox
+send the chat's queue (services/outbox.py). Only the tidying of Telegram's own screen (the
 answered question, the spinner of a tapped button) and refusals of things the engine never sees
-(stickers, oversize files) are decided here; a refusal is recorded as processed too, so a replayed
-or redelivered update is not refused twice.
+(stickers, oversize files) are decided here; a refusal is queued and recorded as processed in one
+transaction, so a replayed or redelivered update is not refused twice. Tidying is cosmetic: when
+it fails, the real reply still goes out.
+
+Identity comes from the sender (`from_user`), and in a private chat the sender is the chat: an
+update whose sender is not its private chat (only a forged webhook POST can carry one) is refused.
 """
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
 from engine.engine import human_size
@@ -34,21 +41,32 @@ from handlers.telegram.intake import (
 from handlers.telegram.journal import UpdateJournal
 from handlers.telegram.order import ChatLocks
 from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
-from handlers.telegram.send import TelegramSender
+from handlers.telegram.send import TelegramSender, reason, retry_seconds, unreachable
 from handlers.telegram.texts import tt, unsupported_text
 from services.conversation import ConversationService, Result, Who, lang_from_code
+from services.outbox import OutboxSender, RetryLater, Undeliverable
 from services.texts import st
+from storage.protocols import JournaledUpdate
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 
 
 def who_of(chat: Chat, user: User | None) -> Who:
-    return Who(PLATFORM, str(chat.id), user.language_code if user else None)
+    """The person: the sender, who in a private chat is the chat itself (checked by `sender_is_chat`)."""
+    return Who(PLATFORM, str(user.id if user else chat.id), user.language_code if user else None)
 
 
 def private(chat: Chat | None) -> bool:
     return chat is not None and chat.type == Chat.PRIVATE
+
+
+def sender_is_chat(chat: Chat, user: User | None) -> bool:
+    """Real Telegram never sends a private chat's update from anyone else; a forged webhook POST can."""
+    if user is not None and user.id == chat.id:
+        return True
+    log.warning("refused an update whose sender is not its private chat")
+    return False
 
 
 class TelegramAdapter:
@@ -63,11 +81,13 @@ class TelegramAdapter:
         album_window: float,
         spawn: Spawn,
         journal: UpdateJournal,
+        outbox: OutboxSender,
     ) -> None:
         self.service = service
         self.sender = sender
         self.downloader = downloader
         self.journal = journal
+        self.outbox = outbox
         self.albums = AlbumCollector(album_window, self.flush_album, locks, spawn)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -85,18 +105,35 @@ class TelegramAdapter:
         """Already applied before a restart: skip it without downloading anything again."""
         return await self.service.store.is_processed(PLATFORM, update_id)
 
-    async def settle(self, update_ids: list[int]) -> None:
-        """The refusal just sent was these updates' whole answer: record them as processed."""
-        now = self.now()
-        async with self.service.store.transaction() as tx:
-            for update_id in update_ids:
-                await tx.mark_processed(PLATFORM, update_id, now)
+    async def deliver(self, chat_id: int, result: Result | None = None) -> None:
+        """Send what the chat has queued (this event's replies among it); an apology made without
+        the store is not queued and goes straight out."""
+        if result is not None and not result.queued:
+            await self.sender.send_replies(chat_id, result.replies)
+            return
+        await self.outbox.drain_after_event(str(chat_id), result.outbox if result is not None else None)
 
-    async def reply(self, chat_id: int, replies: list[Reply], who: Who) -> None:
-        unsent = await self.sender.send_replies(chat_id, replies)
+    async def settle(self, chat_id: int, who: Who, update_ids: list[int], text: str) -> None:
+        """A refusal is these updates' whole answer: queue it and record them as processed, then send it."""
+        await self.deliver(chat_id, await self.service.settle(who, update_ids, [Reply(text, kind="error")]))
+
+    async def send_reply(self, chat: str, reply: Reply) -> None:
+        """The outbox's `send` for Telegram: one reply (in pieces if long, then its files).
+
+        Flood control becomes RetryLater with Telegram's own wait; a blocked or unknown chat and a
+        message Telegram refuses as such are Undeliverable; anything else is retried by the outbox.
+        """
+        chat_id = int(chat)
+        try:
+            unsent = await self.sender.send_replies(chat_id, [reply])
+        except RetryAfter as exc:
+            raise RetryLater(retry_seconds(exc)) from exc
+        except (Forbidden, BadRequest) as exc:
+            raise Undeliverable(type(exc).__name__ if unreachable(exc) else reason(exc)) from exc
         if unsent:
             names = ", ".join(p.name for p in unsent)
-            await self.say(chat_id, tt("unsent_files", await self.lang_of(who), count=len(unsent), names=names))
+            text = tt("unsent_files", await self.lang_of(Who(PLATFORM, chat)), count=len(unsent), names=names)
+            await self.cosmetic(self.sender.send_replies(chat_id, [Reply(text, kind="error")]), "the unsent-files notice")
 
     async def say(self, chat_id: int, text: str) -> None:
         await self.sender.send_replies(chat_id, [Reply(text, kind="error")])
@@ -107,7 +144,7 @@ class TelegramAdapter:
         except Exception:  # noqa: BLE001 - nothing more can be done for this chat now
             log.warning("could not send the apology")
 
-    async def refuse(self, chat_id: int, who: Who, refusals: list[Refusal]) -> None:
+    async def refusal_text(self, who: Who, refusals: list[Refusal]) -> str:
         lang = await self.lang_of(who)
         limit = self.downloader.limit_text
         lines: list[str] = []
@@ -119,15 +156,15 @@ class TelegramAdapter:
                 lines.append(tt("too_big_unknown", lang, max=limit))
         if any(r.reason == "download_failed" for r in refusals):
             lines.append(tt("download_failed", lang))
-        await self.say(chat_id, "\n\n".join(lines))
+        return "\n\n".join(lines)
 
     # --- messages ---------------------------------------------------------------------------
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat = update.message, update.effective_chat
-        if message is None or chat is None or not private(chat):
+        if message is None or chat is None or not private(chat) or not sender_is_chat(chat, message.from_user):
             return
-        who = who_of(chat, update.effective_user)
+        who = who_of(chat, message.from_user)
         try:
             ref = file_ref(message)
             if ref is not None and message.media_group_id:
@@ -146,8 +183,7 @@ class TelegramAdapter:
         if ref is not None:
             fetched = await self.downloader.fetch(ref, self.now())
             if isinstance(fetched, Refusal):
-                await self.refuse(chat_id, who, [fetched])
-                await self.settle([update_id])
+                await self.settle(chat_id, who, [update_id], await self.refusal_text(who, [fetched]))
                 return
             event: Any = FileInput((fetched,))
         elif (item := forwarded_text_item(message, self.now())) is not None:
@@ -157,11 +193,10 @@ class TelegramAdapter:
         elif is_notice(message):
             return
         else:
-            await self.say(chat_id, unsupported_text(unsupported_kind(message), await self.lang_of(who)))
-            await self.settle([update_id])
+            await self.settle(chat_id, who, [update_id], unsupported_text(unsupported_kind(message), await self.lang_of(who)))
             return
         result = await self.service.handle_full(who, event, [update_id])
-        await self.reply(chat_id, result.replies, who)
+        await self.deliver(chat_id, result)
 
     async def flush_album(self, chat_id: int, parts: list[AlbumPart]) -> None:
         """One event for the whole album, acknowledged once, under all its update ids.
@@ -189,12 +224,10 @@ class TelegramAdapter:
             else:
                 items.append(fetched)
         if refusals:
-            await self.refuse(chat_id, who, refusals)
-        if items:
-            result = await self.service.handle_full(who, FileInput(tuple(items)), ids)
-            await self.reply(chat_id, result.replies, who)
-        else:
-            await self.settle(ids)
+            # Queued on its own when some files were kept: their update ids go with those files' event.
+            await self.service.settle(who, [] if items else ids, [Reply(await self.refusal_text(who, refusals), kind="error")])
+        result = await self.service.handle_full(who, FileInput(tuple(items)), ids) if items else None
+        await self.deliver(chat_id, result)
 
     # --- button taps ------------------------------------------------------------------------
 
@@ -202,46 +235,54 @@ class TelegramAdapter:
         query, chat = update.callback_query, update.effective_chat
         if query is None:
             return
-        answered = False
-        who = who_of(chat, query.from_user) if chat is not None else None
+        press = decode_button(query.data)
+        if press is None or chat is None or not private(chat) or not sender_is_chat(chat, query.from_user):
+            lang = lang_from_code(query.from_user.language_code if query.from_user else None)
+            await self.cosmetic(self.sender.answer_callback(query.id, tt("closed", lang)), "answerCallbackQuery")
+            return
+        who = who_of(chat, query.from_user)
         try:
-            press = decode_button(query.data)
-            if press is None or chat is None or who is None or not private(chat):
-                lang = lang_from_code(query.from_user.language_code if query.from_user else None)
-                answered = True
-                await self.sender.answer_callback(query.id, tt("closed", lang))
-                return
             await self.albums.drain(chat.id)
             result = await self.service.handle_full(who, press, [update.update_id])
-            if result.duplicate or result.stale:
-                notice = result.replies[0].text if result.stale and result.replies else None
-                answered = True
-                await self.sender.answer_callback(query.id, notice)
-                return
-            answered = True
-            await self.sender.answer_callback(query.id)
-            replies = await self.tidy_question(chat.id, query.message, query.data, press, result)
-            await self.reply(chat.id, replies, who)
         except Exception:
             log.exception("button update failed")
-            if chat is not None and who is not None:
-                await self.apologise(chat.id, who)
-        finally:
-            if not answered:
-                try:
-                    await self.sender.answer_callback(query.id)
-                except Exception:  # noqa: BLE001 - the spinner times out on its own
-                    log.warning("could not answer a callback query")
+            await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
+            await self.apologise(chat.id, who)
+            return
+        if result.duplicate or result.stale:
+            notice = result.replies[0].text if result.stale and result.replies else None
+            shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
+            if result.stale and shown and result.outbox:
+                await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+            await self.deliver(chat.id, result)
+            return
+        await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
+        if result.queued and not result.moved_on:
+            redrawn = await self.cosmetic(
+                self.tidy_question(chat.id, query.message, query.data, press, result), "editMessageText"
+            )
+            if redrawn and result.outbox:
+                await self.outbox.discard(result.outbox)  # the question was redrawn in place
+        await self.deliver(chat.id, result)
+
+    async def cosmetic(self, call: Awaitable[object], what: str) -> bool:
+        """Tidying Telegram's screen (a spinner, an old keyboard) is never worth the real message:
+        a failure is logged and forgotten. True when the call did what it was for."""
+        try:
+            return bool(await call)
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            log.warning("%s failed (%s); the reply goes out anyway", what, type(exc).__name__)
+            return False
 
     async def tidy_question(
         self, chat_id: int, message: Any, data: str | None, press: ButtonPress, result: Result
-    ) -> list[Reply]:
+    ) -> bool:
         """Show the tapped question as answered (keyboard gone), or redraw it after a toggle.
 
-        Returns the replies still to send.
+        True when the redrawn question is the whole reply (nothing left to send).
         """
         if not isinstance(message, Message) or message.text is None:
-            return result.replies
+            return False
         replies = result.replies
         redraw = (
             result.answered is None
@@ -253,21 +294,34 @@ class TelegramAdapter:
         )
         if redraw:
             await self.sender.edit_text(chat_id, message.message_id, replies[0].text, reply_keyboard(replies[0]))
-            return []
+            return True  # edited, or already showing exactly this
         markup = message.reply_markup if isinstance(message.reply_markup, InlineKeyboardMarkup) else None
         label = result.answered or button_label(markup, data)
         if label:
             await self.sender.edit_text(chat_id, message.message_id, answered_text(message.text, label))
         elif markup is not None:
             await self.sender.drop_keyboard(chat_id, message.message_id)
-        return replies
+        return False
 
     # --- last resort ------------------------------------------------------------------------
+
+    async def gave_up(self, row: JournaledUpdate) -> None:
+        """The journal gives up an update: its person hears what to send again (queued; sent at start)."""
+        payload = row.payload
+        message = payload.get("message")
+        sender = (message or payload.get("callback_query") or {}).get("from") or {}
+        if row.chat_id is None or str(sender.get("id")) != row.chat_id:
+            return
+        what = "button"
+        if isinstance(message, dict):
+            media = ("photo", "document", "voice", "audio", "video", "video_note", "animation")
+            what = "file" if any(k in message for k in media) else "message"
+        await self.service.gave_up(Who(PLATFORM, row.chat_id, sender.get("language_code")), row.update_id, what)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anything the handlers did not catch: log it (redacted) and say sorry, never silence."""
         error = context.error
         log.error("unhandled %s", type(error).__name__, exc_info=error)
-        if isinstance(update, Update) and private(update.effective_chat):
-            assert update.effective_chat is not None
-            await self.apologise(update.effective_chat.id, who_of(update.effective_chat, update.effective_user))
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if isinstance(update, Update) and chat is not None and private(chat) and sender_is_chat(chat, update.effective_user):
+            await self.apologise(chat.id, who_of(chat, update.effective_user))

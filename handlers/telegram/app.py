@@ -17,6 +17,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlparse
@@ -37,6 +38,10 @@ from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
 from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
+from engine.replies import Reply
+from services.commands import Commands
+from services.outbox import OutboxPolicy, OutboxSender
+from storage.shared_dir import DataDirNotShared
 
 log = logging.getLogger(__name__)
 
@@ -46,28 +51,16 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # A short pause between long polls lets a burst of updates arrive in one getUpdates instead of one
 # call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
 POLL_INTERVAL = 0.05
+# Several processes on one PostgreSQL: a journal row a starting process claimed is left to it this
+# long, and every process looks for rows left unhandled (by a killed process) this often.
+SHARED_CLAIM_LEASE = timedelta(seconds=30)
+SHARED_SWEEP_EVERY = 20.0
+# ... and a reply another process queued less than this long ago is that process's to send.
+SHARED_OUTBOX_SETTLE = 5.0
 
-# (command, Chinese description, English description) as shown in Telegram's command menu.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("start", "开始或继续", "Start, or pick up where you left off"),
-    ("new", "开始新的投诉", "Start a new complaint"),
-    ("cases", "我的投诉", "My cases"),
-    ("case", "查看投诉详情，例如 /case 3", "Show a case, e.g. /case 3"),
-    ("filed", "记录投诉已提交", "Record that a complaint was filed"),
-    ("export", "导出投诉材料", "Export a case with its evidence"),
-    ("rules", "相关法规和规定", "The rules that protect you"),
-    ("cancel", "暂停（回答会保存）", "Pause (your answers are kept)"),
-    ("help", "帮助", "Help"),
-    ("lang", "切换语言 中文/English", "Switch language 中文/English"),
-    ("delete", "删除投诉及其文件，例如 /delete 3", "Erase a case and its files, e.g. /delete 3"),
-    ("back", "上一步", "Go back one question"),
-    ("skip", "跳过这一题", "Skip this question"),
-    ("restart", "从第一题重新开始", "Start over from the first question"),
-)
-
-
-def bot_commands(lang: str) -> list[BotCommand]:
-    return [BotCommand(name, zh if lang == "zh" else en) for name, zh, en in COMMANDS]
+def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
+    """Telegram's command menu, generated from the command registry."""
+    return [BotCommand(name, description) for name, description in commands.menu(lang)]
 
 
 @dataclass(frozen=True)
@@ -82,6 +75,10 @@ class TelegramOptions:
     send: SendPolicy = field(default_factory=SendPolicy)
     concurrent_updates: int = 64
     connection_pool_size: int = 8
+    # PTB's 5 s read timeout gave up on sends Telegram was still processing, and the retry sent the
+    # message twice; the Bot API can take longer than that under load, so wait for its answer.
+    read_timeout: float = 30.0
+    outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
 
     @classmethod
     def from_settings(cls, settings: Settings, flow: Flow | None = None, **overrides: Any) -> TelegramOptions:
@@ -117,6 +114,15 @@ class Webhook:
         return urlparse(self.url).path.strip("/")
 
 
+def journal_for(app: App) -> UpdateJournal:
+    """The update journal; on a database several processes share, with a claim lease and a sweep."""
+    if app.settings.database_url is None:
+        return UpdateJournal(app.store, app.service.clock, PLATFORM)
+    return UpdateJournal(
+        app.store, app.service.clock, PLATFORM, lease=SHARED_CLAIM_LEASE, sweep_every=SHARED_SWEEP_EVERY
+    )
+
+
 class TelegramBot:
     """A PTB Application wired to the conversation service of `app`."""
 
@@ -124,14 +130,14 @@ class TelegramBot:
         self.app = app
         self.options = options
         self.locks = ChatLocks()
-        self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
+        self.journal = journal_for(app)
         base = options.api_base_url.rstrip("/")
         self.bot = JournalingBot(
             self.journal,
             token=options.token,
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
-            request=AiohttpRequest(connection_pool_size=options.connection_pool_size),
+            request=AiohttpRequest(connection_pool_size=options.connection_pool_size, read_timeout=options.read_timeout),
             get_updates_request=AiohttpRequest(connection_pool_size=1),
         )
         self.queue = JournalingQueue(self.journal)
@@ -145,6 +151,11 @@ class TelegramBot:
         )
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
+        policy = options.outbox
+        if app.settings.database_url is not None and policy.settle == 0:
+            policy = replace(policy, settle=SHARED_OUTBOX_SETTLE)
+        self.reply_outbox = OutboxSender(app.store, PLATFORM, self._send_reply, policy)
+        app.service.outbox_platforms.add(PLATFORM)
         self.adapter = TelegramAdapter(
             app.service,
             self.sender,
@@ -153,21 +164,27 @@ class TelegramBot:
             options.album_window,
             self.application.create_task,
             self.journal,
+            self.reply_outbox,
         )
         self.outbox = TelegramOutbox(self.sender)
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
+        self.journal.on_give_up = self.adapter.gave_up
+        self.journal.on_stale = self.requeue
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, self.adapter.on_message)
         )
         self.application.add_handler(CallbackQueryHandler(self.adapter.on_callback))
         self.application.add_error_handler(self.adapter.on_error)
 
+    async def _send_reply(self, chat: str, reply: Reply) -> None:
+        await self.adapter.send_reply(chat, reply)
+
     async def publish_commands(self) -> None:
         """The command menu in Chinese for zh clients, English for everyone else."""
         for code, lang in ((None, "en"), ("en", "en"), ("zh", "zh")):
             try:
-                publish = partial(self.application.bot.set_my_commands, bot_commands(lang), language_code=code)
+                publish = partial(self.application.bot.set_my_commands, bot_commands(self.app.service.commands, lang), language_code=code)
                 await self.sender.retrying(publish, what="setMyCommands")
             except TelegramError as exc:
                 log.warning("setMyCommands (%s) failed: %s", code or "default", type(exc).__name__)
@@ -188,6 +205,7 @@ class TelegramBot:
             replay = await self.journal.open()
             await self.publish_commands()
             await application.start()
+            await self.reply_outbox.start()
             await self.requeue(replay)
             if webhook is not None:
                 self.queue.journaling = True
@@ -214,6 +232,7 @@ class TelegramBot:
                 await updater.stop()
             if application.running:
                 await application.stop()
+            await self.reply_outbox.stop()
             await self.journal.close()
             await application.shutdown()
 
@@ -237,6 +256,31 @@ def webhook_from(args: argparse.Namespace, settings: Settings) -> Webhook | None
     return Webhook(url=url, secret=secret, listen=getattr(args, "listen", "127.0.0.1"), port=getattr(args, "port", 8443))
 
 
+@asynccontextmanager
+async def poller_turn(app: App, webhook: Webhook | None, stop: asyncio.Event) -> AsyncIterator[bool]:
+    """Long polling is for one process per bot: on PostgreSQL, a second poller waits for its turn.
+
+    Telegram answers a second getUpdates with 409 Conflict, and two pollers would fetch (and
+    journal) each other's updates; webhook mode has no such limit. Yields False if stopped while waiting.
+    """
+    sole = getattr(app.store, "sole", None)
+    if webhook is not None or sole is None:
+        yield True
+        return
+    bot_id = app.settings.telegram_token.partition(":")[0] if app.settings.telegram_token else ""
+
+    def waiting() -> None:
+        print(
+            "Another process is already long polling for this bot on this database; this one waits "
+            "and takes over if that one stops. To spread updates over several processes, run them "
+            "in webhook mode (--webhook-url) behind one address, see deploy/README.md.",
+            file=sys.stderr,
+        )
+
+    async with sole(f"telegram-poller:{bot_id}", stop, waiting) as turn:
+        yield turn
+
+
 async def serve(settings: Settings, webhook: Webhook | None) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
     try:
@@ -244,21 +288,27 @@ async def serve(settings: Settings, webhook: Webhook | None) -> int:
     except DefinitionError as exc:
         print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
         return 1
+    except DataDirNotShared as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow))
-        async with bot.running(webhook=webhook):
-            await app.start_background()
-            mode = f"webhook at {webhook.url}" if webhook else "long polling"
-            print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
-            try:
-                await stop.wait()
-            finally:
-                await app.stop_background()
+        async with poller_turn(app, webhook, stop) as turn:
+            if not turn:
+                return 0
+            bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow))
+            async with bot.running(webhook=webhook):
+                await app.start_background()
+                mode = f"webhook at {webhook.url}" if webhook else "long polling"
+                print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
+                try:
+                    await stop.wait()
+                finally:
+                    await app.stop_background()
     except InvalidToken:
         print("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
         return 1

@@ -1,62 +1,15 @@
-"""The update journal (inbox): each Telegram update is kept in the database from its fetch until it is handled.
-
-Why: Telegram forgets an update once the bot confirms it, and PTB confirms a fetched batch with the
-very next getUpdates, before the updates are handled. An update waiting behind its chat's previous
-one, an album photo inside its window, or a file being downloaded would vanish with the process on a
-hard crash (SIGKILL, OOM, power). With the journal:
-
-- **record** — a fetched batch is written in one transaction before PTB can confirm it (see
-  inbox.py for where); a failed write raises, so the batch stays unconfirmed and is fetched
-  again: a lost write never becomes a lost update.
-- **forget** — an update is forgotten once its handling finished, normally or with an error the error
-  handler answered; album photos only once their album was handled. Forgetting late is harmless (a
-  replay of an applied update changes nothing: the conversation service skips ids it has marked
-  processed), forgetting early would lose it. So forgets are batched: ids collect for `linger`
-  seconds and go in one DELETE, about one small transaction per 0.2 s under load instead of one
-  per update.
-- **replay** — at start-up the rows still here are fed to the Application again, in update order.
-  Each replay counts an attempt; an update replayed `max_replays` times whose handling still never
-  finished (it kills the process, say) is given up: forgotten and marked processed, so a
-  redelivery is skipped too, and logged by id only.
-
-Rows older than `retention` are pruned at start-up and daily, together with the processed-update
-ids (`prune_processed`): a replay is only harmless while the ids of applied updates are kept at
-least as long as the journal rows, and pruning both with one cutoff in one transaction keeps that.
-
-Run one process per bot: start-up takes every row of the platform, so of several processes
-receiving updates at once (webhooks behind a load balancer, sharing PostgreSQL) a starting one
-would replay the others' in-flight updates. A copy handled after the original is skipped by the
-processed-id check, but two copies handled at the same moment in two processes could both apply.
-(Long polling allows one poller per bot anyway.)
-"""
+"""Telegram's update journal: the kit's journal (handlers/kit/journal.py), told where a Bot API update's chat is."""
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from telegram import Update
+from handlers.kit.journal import Replay
+from handlers.kit.journal import UpdateJournal as Journal
+from storage.protocols import Store
 
-from storage.protocols import InboundUpdate, Store
-
-log = logging.getLogger(__name__)
-
-# The update the current task is handling (set around each update by PerChatUpdateProcessor).
-_HANDLING: ContextVar[int | None] = ContextVar("telegram_update_handled", default=None)
-PRUNE_EVERY = 24 * 3600.0
-
-
-@dataclass(frozen=True)
-class Replay:
-    """What start-up found in the journal: payloads to handle again, and the newest id it held."""
-
-    payloads: list[dict[str, Any]] = field(default_factory=list)
-    last_update_id: int | None = None
+__all__ = ["Replay", "UpdateJournal", "chat_key"]
 
 
 def chat_key(payload: dict[str, Any]) -> str | None:
@@ -69,161 +22,8 @@ def chat_key(payload: dict[str, Any]) -> str | None:
     return None
 
 
-class UpdateJournal:
-    """The journal of one platform's updates; `open()` at start-up, `close()` at the end."""
+class UpdateJournal(Journal):
+    """The journal of Telegram updates, which finds each update's chat for /delete."""
 
-    def __init__(
-        self,
-        store: Store,
-        clock: Callable[[], datetime],
-        platform: str,
-        *,
-        linger: float = 0.2,
-        max_replays: int = 3,
-        retention: timedelta = timedelta(days=7),
-    ) -> None:
-        self.store = store
-        self.clock = clock
-        self.platform = platform
-        self.linger = linger
-        self.max_replays = max_replays
-        self.retention = retention
-        self._held: set[int] = set()
-        self._forgotten: set[int] = set()
-        self._due = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
-
-    # --- start and end ----------------------------------------------------------------------
-
-    async def open(self) -> Replay:
-        """Prune, take what the last run left unhandled, and start forgetting in the background."""
-        await self.prune()
-        replay = await self._claim()
-        self._tasks = [asyncio.create_task(self._forgetting()), asyncio.create_task(self._pruning())]
-        return replay
-
-    async def close(self) -> None:
-        """Stop the background work, then forget what was handled since the last batch."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
-        await self.flush()
-
-    async def _claim(self) -> Replay:
-        """Count one more attempt for every row; give up those replayed `max_replays` times already."""
-        async with self.store.transaction() as tx:
-            rows = await tx.claim_journal(self.platform)
-            spent = [r.update_id for r in rows if r.attempts > self.max_replays]
-            if spent:
-                now = self.clock()
-                await tx.forget_updates(self.platform, spent)
-                for update_id in spent:
-                    await tx.mark_processed(self.platform, update_id, now)
-        for update_id in spent:
-            log.warning("gave up update %d: its handling did not finish in %d replays", update_id, self.max_replays)
-        payloads = [r.payload for r in rows if r.attempts <= self.max_replays]
-        if payloads:
-            log.info("replaying %d update(s) that were not handled before the last stop", len(payloads))
-        return Replay(payloads, max((r.update_id for r in rows), default=None))
-
-    async def prune(self) -> None:
-        """Drop journal rows and processed-update ids older than `retention`, with one cutoff."""
-        before = self.clock() - self.retention
-        async with self.store.transaction() as tx:
-            await tx.prune_journal(before)
-            await tx.prune_processed(before)
-
-    async def _pruning(self) -> None:
-        while True:
-            await asyncio.sleep(PRUNE_EVERY)
-            try:
-                await self.prune()
-            except Exception as exc:  # noqa: BLE001 - tomorrow's run will try again
-                log.warning("pruning the update journal failed: %s", type(exc).__name__)
-
-    # --- record -----------------------------------------------------------------------------
-
-    async def record(self, payloads: Sequence[dict[str, Any]]) -> None:
-        """Journal a batch of updates (their Bot API JSON) in one transaction; raises if it could not be written."""
-        if not payloads:
-            return
-        rows = [InboundUpdate(int(p["update_id"]), chat_key(p), p) for p in payloads]
-        async with self.store.transaction() as tx:
-            await tx.journal_updates(self.platform, rows, self.clock())
-
-    # --- forget -----------------------------------------------------------------------------
-
-    @contextmanager
-    def handling(self, update: object) -> Iterator[None]:
-        """Around one update's handling: forget it afterwards unless something still holds it.
-
-        An Exception counts as handled (PTB hands it to the error handler, which apologises); any
-        other BaseException (cancelled, the process going down) keeps the row for the next start.
-        """
-        update_id = update.update_id if isinstance(update, Update) else None
-        token = _HANDLING.set(update_id)
-        try:
-            yield
-        except Exception:
-            self._done(update_id)
-            raise
-        else:
-            self._done(update_id)
-        finally:
-            _HANDLING.reset(token)
-
-    def hold(self, update_id: int) -> None:
-        """The update lives on in memory after its handler returned (an album photo in its window)."""
-        self._held.add(update_id)
-
-    def release(self, update_ids: Iterable[int]) -> None:
-        """Held updates are handled now: forget them."""
-        for update_id in update_ids:
-            self._held.discard(update_id)
-            self._forget(update_id)
-
-    def _done(self, update_id: int | None) -> None:
-        if update_id is not None and update_id not in self._held:
-            self._forget(update_id)
-
-    def _forget(self, update_id: int) -> None:
-        self._forgotten.add(update_id)
-        self._due.set()
-
-    async def _forgetting(self) -> None:
-        while True:
-            await self._due.wait()
-            await asyncio.sleep(self.linger)
-            self._due.clear()
-            await self.flush()
-
-    async def flush(self) -> None:
-        """Delete the rows of every update handled so far, in one transaction."""
-        ids, self._forgotten = self._forgotten, set()
-        if not ids:
-            return
-        try:
-            async with self.store.transaction() as tx:
-                await tx.forget_updates(self.platform, ids)
-        except BaseException as exc:
-            self._forgotten |= ids  # kept for the next flush; a replay of them would be harmless anyway
-            if not isinstance(exc, Exception):
-                raise
-            log.warning("could not forget %d handled update(s): %s", len(ids), type(exc).__name__)
-
-    # --- erase ------------------------------------------------------------------------------
-
-    async def erase_person(self, user_id: int, case_id: int) -> None:
-        """/delete: erase the person's journaled updates (they hold message text).
-
-        Only rows up to the update being handled go: later ones of the chat wait behind it, not yet
-        handled, and erasing them would lose them on a crash.
-        """
-        user = await self.store.get_user(user_id)
-        if user is None or user.platform != self.platform:
-            return
-        async with self.store.transaction() as tx:
-            await tx.forget_chat_updates(self.platform, user.external_id, up_to=_HANDLING.get())
+    def __init__(self, store: Store, clock: Callable[[], datetime], platform: str, **options: Any) -> None:
+        super().__init__(store, clock, platform, chat_of=chat_key, **options)

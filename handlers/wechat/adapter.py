@@ -29,9 +29,10 @@ from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.replies import Reply
 from handlers.kit.buttons import decode_button
 from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event
-from handlers.telegram.journal import UpdateJournal
+from handlers.kit.journal import UpdateJournal
 from handlers.wechat.api import TooBig, WeChatApi, WeChatError
 from handlers.wechat.push import Push
+from handlers.wechat.inbox import JournalWriter
 from handlers.wechat.render import Outgoing, one_text, render_all
 from handlers.wechat.send import WeChatSender
 from handlers.wechat.texts import unsupported_text, wt
@@ -45,7 +46,9 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "wechat"
 MEDIA_KINDS = {"image": None, "voice": "audio", "video": "video", "shortvideo": "video", "file": None}
-TEXT_EXPECTS = frozenset({"text", "number", "phone", "datetime"})
+# Questions a voice message's recognised text can answer (typed answers work for choices too);
+# at the evidence question, or with no question on screen, the recording itself is the point.
+SPOKEN_EXPECTS = frozenset({"text", "number", "phone", "datetime", "choice", "choices", "confirm"})
 # The custom menu's keys (menu.py) as the commands they stand for.
 MENU_KEYS = {"NEW": "new", "CASES": "cases", "HELP": "help"}
 MAX_SHOWN = 10_000
@@ -58,6 +61,7 @@ class Job:
     push: Push
     first: asyncio.Future[str | None]
     answered: asyncio.Event = field(default_factory=asyncio.Event)
+    replayed: bool = False
 
 
 class WeChatAdapter:
@@ -80,6 +84,7 @@ class WeChatAdapter:
         self.journal = journal
         self.max_download_bytes = max_download_bytes
         self.answer_within = answer_within
+        self.inbox = JournalWriter(service.store, service.clock, PLATFORM)
         self._queues: dict[str, collections.deque[Job]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._inflight: dict[str, Job] = {}
@@ -98,8 +103,7 @@ class WeChatAdapter:
             return job
         if await self.service.store.is_processed(PLATFORM, push.key):
             return None
-        async with self.service.store.transaction() as tx:
-            await tx.journal_updates(PLATFORM, [InboundUpdate(push.journal_id, push.openid, push.to_payload())], self.now())
+        await self.inbox.record(InboundUpdate(push.journal_id, push.openid, push.to_payload()))
         if push.key in self._inflight:  # a retry that came in while this one was being journaled
             return self._inflight[push.key]
         job = Job(push, asyncio.get_running_loop().create_future())
@@ -127,7 +131,7 @@ class WeChatAdapter:
             except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
                 log.warning("a journaled push could not be read back: %s", type(exc).__name__)
         for push in sorted(pushes, key=lambda p: p.arrived_ns):
-            job = Job(push, asyncio.get_running_loop().create_future())
+            job = Job(push, asyncio.get_running_loop().create_future(), replayed=True)
             job.first.set_result(None)
             job.answered.set()
             self._enqueue(job)
@@ -147,16 +151,18 @@ class WeChatAdapter:
             while queue:
                 job = queue[0]
                 try:
-                    await self.handle(job)
-                except Exception:
-                    log.exception("push failed")
-                    await self.apologise(job)
+                    # Forgotten by the journal once handled, even after an apology; kept if cancelled.
+                    with self.journal.handling(job.push):
+                        try:
+                            await self.handle(job)
+                        except Exception:
+                            log.exception("push failed")
+                            await self.apologise(job)
                 finally:
                     queue.popleft()
                     self._inflight.pop(job.push.key, None)
                     if not job.first.done():
                         job.first.set_result(None)
-                    self.journal.release([job.push.journal_id])
         finally:
             self._queues.pop(openid, None)
             self._workers.pop(openid, None)
@@ -179,7 +185,9 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
-        if self.sender.held.of(openid):
+        if job.replayed and await self.service.store.is_processed(PLATFORM, push.key):
+            return  # handled before the stop; only its journal row was left
+        if self.sender.held.has(openid):
             # Held messages are older than this answer: they go first, so no passive reply.
             self.no_passive(job)
             await job.answered.wait()
@@ -194,7 +202,7 @@ class WeChatAdapter:
                 await self.settle(push)
                 return
             await self.apply(job, event)
-        elif msg_type == "voice" and (message.recognition or "").strip() and await self.expects_text(openid):
+        elif msg_type == "voice" and (message.recognition or "").strip() and await self.answers_by_voice(openid):
             await self.apply(job, TextInput(str(message.recognition).strip()))
         elif msg_type in MEDIA_KINDS or (msg_type == "unknown" and fields.get("MsgType") == "file" and fields.get("MediaId")):
             await self.media(job, fields, MEDIA_KINDS.get(msg_type) if msg_type != "unknown" else None)
@@ -275,9 +283,9 @@ class WeChatAdapter:
         questions = await self.service.current_question(self.who(openid))
         return questions[-1] if questions else None
 
-    async def expects_text(self, openid: str) -> bool:
+    async def answers_by_voice(self, openid: str) -> bool:
         shown = await self.shown(openid)
-        return shown is not None and shown.expects in TEXT_EXPECTS
+        return shown is not None and shown.expects in SPOKEN_EXPECTS
 
     async def text_event(self, openid: str, content: str, menu_id: Any) -> Event | list[Reply]:
         """A menu tap as the button it stands for; a number or an option's words as that option."""

@@ -56,6 +56,14 @@ class WeChatError(Exception):
         return self.code in UNREACHABLE
 
 
+class ServerError(aiohttp.ClientError):
+    """WeChat answered 5xx. (aiohttp's own error would carry the URL, and with it the access token.)"""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
 class TooBig(Exception):
     """A media file is larger than the bot accepts."""
 
@@ -172,7 +180,7 @@ class WeChatApi:
             try:
                 async with self.session.request(method, self.base_url + path, params=params, data=payload, headers=headers) as resp:
                     if resp.status >= 500:
-                        raise aiohttp.ClientResponseError(resp.request_info, (), status=resp.status)
+                        raise ServerError(resp.status)
                     data = json.loads(await resp.read() or b"{}")
             except (TimeoutError, aiohttp.ClientError, json.JSONDecodeError) as exc:
                 attempt += 1
@@ -198,7 +206,7 @@ class WeChatApi:
             url = self.base_url + "/cgi-bin/media/get"
             async with self.session.get(url, params={"access_token": token, "media_id": media_id}) as resp:
                 if resp.status >= 500:
-                    raise aiohttp.ClientResponseError(resp.request_info, (), status=resp.status)
+                    raise ServerError(resp.status)
                 kind = resp.headers.get("Content-Type", "")
                 if "json" in kind or "text/plain" in kind:
                     data = json.loads(await resp.read() or b"{}")
@@ -215,7 +223,8 @@ class WeChatApi:
 
     async def _fetch_url(self, url: str, dest: Path, max_bytes: int) -> str | None:
         async with self.session.get(url) as resp:
-            resp.raise_for_status()
+            if resp.status >= 400:
+                raise ServerError(resp.status)
             await _save(resp, dest, max_bytes)
             return resp.headers.get("Content-Type")
 

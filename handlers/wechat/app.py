@@ -16,12 +16,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
+import aiohttp
 from aiohttp import web
 
 from app.bootstrap import App, DefinitionError, build_app, setup_logging
 from app.settings import Settings, load_settings
 from handlers.kit.evidence import MB, evidence_limit
-from handlers.telegram.journal import UpdateJournal
+from handlers.kit.journal import UpdateJournal
 from handlers.wechat.adapter import PLATFORM, WeChatAdapter
 from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
 from handlers.wechat.held import HeldMessages
@@ -33,6 +34,8 @@ from handlers.wechat.texts import wt
 log = logging.getLogger(__name__)
 
 SUCCESS = "success"  # WeChat's "received, nothing to say now"
+PASSIVE_WAIT = 0.8
+PASSIVE_ONLY_WAIT = 4.0
 
 
 def custom_menu(lang: str = "zh") -> dict[str, object]:
@@ -51,7 +54,11 @@ class WeChatOptions:
     aes_key: str | None = None
     api_base_url: str = "https://api.weixin.qq.com"
     reminder_template_id: str | None = None
-    answer_within: float = 4.0
+    # How long a push's HTTP answer may wait for a passive reply. With the customer-service API a
+    # reply that is not ready soon goes out through it just as fast, so waiting longer would only
+    # bring the answer closer to WeChat's 5 s under load; without the API the passive reply is all
+    # there is, so it may wait up to 4 s (None: pick by whether the credentials are set).
+    answer_within: float | None = None
     max_download_bytes: int = 20 * MB
     api: ApiPolicy = field(default_factory=ApiPolicy)
     send: SendPolicy = field(default_factory=SendPolicy)
@@ -87,14 +94,19 @@ class WeChatBot:
             if credentials
             else None
         )
+        if options.answer_within is not None:
+            self.answer_within = options.answer_within
+        else:
+            self.answer_within = PASSIVE_WAIT if self.api is not None else PASSIVE_ONLY_WAIT
         self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
         self.held = HeldMessages(app.store, app.service.clock)
         self.sender = WeChatSender(self.api or _NoApi(), self.held, options.send)  # type: ignore[arg-type]
         self.adapter = WeChatAdapter(
-            app.service, self.sender, self.api, app.files, self.journal, options.max_download_bytes, options.answer_within
+            app.service, self.sender, self.api, app.files, self.journal, options.max_download_bytes, self.answer_within
         )
         self.outbox = WeChatOutbox(self.sender, self.api, options.reminder_template_id, self.adapter.lang_of)
         app.outboxes.register(PLATFORM, self.outbox)
+        app.service.erase_hooks.append(self.journal.erase_person)
         app.service.erase_hooks.append(self.erase_person)
 
     async def erase_person(self, user_id: int, case_id: int) -> None:
@@ -166,7 +178,7 @@ class WeChatBot:
             return
         try:
             await self.api.create_menu(custom_menu())
-        except (TimeoutError, WeChatError, OSError) as exc:
+        except (TimeoutError, WeChatError, OSError, aiohttp.ClientError) as exc:
             log.warning("menu/create failed: %s", exc)
 
 
@@ -212,6 +224,9 @@ def run_wechat(args: argparse.Namespace) -> int:
     settings = load_settings()
     if not settings.wechat_token:
         print("WECHAT_TOKEN is not set; use the Token you entered in the WeChat admin console.", file=sys.stderr)
+        return 2
+    if settings.wechat_encoding_aes_key and not settings.wechat_app_id:
+        print("WECHAT_ENCODING_AES_KEY needs WECHAT_APP_ID too: safe-mode pushes carry the AppID.", file=sys.stderr)
         return 2
     setup_logging(settings)
     path = "/" + str(args.path or "/wechat").strip("/")

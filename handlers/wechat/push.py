@@ -45,6 +45,11 @@ class Push:
         return int.from_bytes(hashlib.sha256(self.key.encode()).digest()[:8], "big") >> 1
 
     @property
+    def update_id(self) -> int:
+        """The id the update journal knows it by (handlers/kit/journal.py)."""
+        return self.journal_id
+
+    @property
     def message(self) -> Any:
         """The wechatpy message or event object."""
         return parse_message(self.xml)

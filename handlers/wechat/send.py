@@ -23,6 +23,9 @@ from handlers.wechat.render import Outgoing
 log = logging.getLogger(__name__)
 
 
+UNREACHABLE = "unreachable"  # why a message did not go out, beside held.WINDOW and held.BUSY
+
+
 class Sent(enum.Enum):
     SENT = "sent"
     HELD = "held"  # kept; goes out when the person writes, or on a retry pass
@@ -58,59 +61,59 @@ class WeChatSender:
         """Send in order. With hold_outside=False a closed 48-hour window returns OUTSIDE and holds nothing."""
         async with self.lock(openid):
             bodies = [m.body for m in messages]
-            if self.held.of(openid):
+            if self.held.has(openid):
                 await self.held.hold(openid, bodies, WINDOW)
                 return Sent.HELD
-            return await self._send(openid, bodies, hold_outside)
-
-    async def _send(self, openid: str, bodies: list[dict[str, object]], hold_outside: bool) -> Sent:
-        for index, body in enumerate(bodies):
-            try:
-                await self._one(openid, body)
-            except WeChatError as exc:
-                if exc.unreachable:
-                    log.info("custom message: person unreachable (%d)", exc.code)
+            for index, body in enumerate(bodies):
+                failed = await self._try(openid, body)
+                if failed is None:
+                    continue
+                if failed == UNREACHABLE:
                     return Sent.UNREACHABLE
-                if exc.holds and not hold_outside and index == 0:
+                if failed == WINDOW and not hold_outside and index == 0:
                     return Sent.OUTSIDE
-                if not (exc.holds or exc.busy):
-                    raise
-                await self.held.hold(openid, bodies[index:], WINDOW if exc.holds else BUSY)
+                await self.held.hold(openid, bodies[index:], failed)
                 return Sent.HELD
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                log.warning("custom message failed (%s); held for the next retry pass", type(exc).__name__)
-                await self.held.hold(openid, bodies[index:], BUSY)
-                return Sent.HELD
-        return Sent.SENT
+            return Sent.SENT
 
-    async def _one(self, openid: str, body: dict[str, object]) -> None:
-        """One message; a busy answer is retried a few times before it counts."""
+    async def flush(self, openid: str, *, wrote: bool = True) -> bool:
+        """Send what is held for the person, oldest first; True when nothing is left held."""
+        async with self.lock(openid):
+            taken = await self.held.take(openid, wrote=wrote)
+            for index, held in enumerate(taken):
+                try:
+                    failed = await self._try(openid, held.body)
+                except WeChatError as exc:
+                    log.warning("a held message was refused for good (%d); dropped", exc.code)
+                    failed = None
+                if failed is not None and failed != UNREACHABLE:
+                    await self.held.keep([h.id for h in taken[index:]], failed)
+                    return False
+                await self.held.sent(openid, [held.id])
+            return not self.held.has(openid)
+
+    async def _try(self, openid: str, body: dict[str, object]) -> str | None:
+        """Send one message: None when sent, else why not (WINDOW, BUSY or UNREACHABLE).
+
+        A busy answer is retried a few times first; a refusal that no waiting can cure raises.
+        """
         for attempt in range(self.policy.busy_attempts):
             try:
                 await self.api.send_custom(openid, body)
-                return
+                return None
             except WeChatError as exc:
-                if not exc.busy or attempt + 1 >= self.policy.busy_attempts:
+                if exc.unreachable:
+                    log.info("custom message: person unreachable (%d)", exc.code)
+                    return UNREACHABLE
+                if exc.holds:
+                    return WINDOW
+                if not exc.busy:
                     raise
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                log.warning("custom message failed (%s)", type(exc).__name__)
+            if attempt + 1 < self.policy.busy_attempts:
                 await asyncio.sleep(self.policy.busy_backoff * 2**attempt)
-
-    async def flush(self, openid: str) -> bool:
-        """Send what is held for the person, oldest first; True when nothing is left held."""
-        async with self.lock(openid):
-            for held in self.held.of(openid):
-                try:
-                    await self._one(openid, held.body)
-                except WeChatError as exc:
-                    if exc.unreachable:
-                        await self.held.release(openid, [h.id for h in self.held.of(openid)])
-                        return True
-                    if exc.holds or exc.busy:
-                        return False
-                    log.warning("a held message was refused (%d); dropped", exc.code)
-                except (TimeoutError, aiohttp.ClientError):
-                    return False
-                await self.held.release(openid, [held.id])
-            return not self.held.of(openid)
+        return BUSY
 
     # --- retrying what was held for being busy ----------------------------------------------
 
@@ -126,15 +129,10 @@ class WeChatSender:
             self._task = None
 
     async def _retrying(self) -> None:
-        passes = 0
         while True:
             await asyncio.sleep(self.policy.retry_every)
-            passes += 1
-            for openid in self.held.busy_people():
-                try:
-                    await self.flush(openid)
-                except Exception:
-                    log.exception("retrying held messages failed")
-            if passes % max(1, int(86400 / self.policy.retry_every)) == 0:
-                with suppress(Exception):
-                    await self.held.refresh()
+            try:
+                for openid in await self.held.busy_people():
+                    await self.flush(openid, wrote=False)
+            except Exception:
+                log.exception("retrying held messages failed")

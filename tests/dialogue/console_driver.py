@@ -17,11 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 class ConsoleBot:
     """A running local chat; `send` returns the bot's messages for one input line."""
 
-    def __init__(self, data_dir: Path, lang: str = "zh", user: str = "tester", env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, lang: str | None = "zh", user: str = "tester", env: dict[str, str] | None = None
+    ) -> None:
         full_env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(env or {})}
         full_env.pop("TELEGRAM_BOT_TOKEN", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "bot.py", "console", "--json", "--lang", lang, "--user", user],
+            [sys.executable, "bot.py", "console", "--json", *(["--lang", lang] if lang else []), "--user", user],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from engine.engine import ChannelOption, Engine
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.loader import check_flow_text
 from engine.replies import Outcome
+from engine.regions import Regions
 from engine.state import SessionState
+from app.settings import ROOT
+from knowledge.catalog import load_catalog
+from knowledge.regions import regions_from
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
 
@@ -25,11 +30,17 @@ class FixedAdvisor:
         return value.title()
 
 
+@lru_cache(maxsize=1)
+def shipped_regions() -> Regions:
+    """The countries of the shipped channels.yaml (CN, US, UK), as the application hands them to the engine."""
+    return regions_from(load_catalog(ROOT / "channels.yaml"))
+
+
 def engine_from(text: str, advisor: Any = None) -> Engine:
     flow, problems = check_flow_text(text, "test.yaml")
     assert not problems, [str(p) for p in problems]
     assert flow is not None
-    return Engine(flow, advisor or FixedAdvisor())
+    return Engine(flow, advisor or FixedAdvisor(), regions=shipped_regions())
 
 
 class Talk:

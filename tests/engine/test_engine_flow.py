@@ -237,7 +237,10 @@ def test_summary_lists_answers_and_edit_returns_to_the_summary() -> None:
     talk = started()
     complete_to_summary(talk)
     assert talk.state.step == "summary"
-    assert "• Numbers: (202) 555-0143" in talk.question.text
+    assert "Numbers: (202) 555-0143" in talk.question.text
+    assert [b.value for b in talk.question.buttons] == ["_ok", "_edit_list", "_back"]
+    talk.tap("_edit_list")
+    assert talk.state.step == "summary" and "_edit:times" in [b.value for b in talk.question.buttons]
     talk.tap("_edit:times")
     assert talk.state.step == "times"
     talk.text("7")

@@ -8,7 +8,7 @@ import pytest
 
 from engine.engine import Engine
 from engine.loader import load_flow
-from tests.engine.helpers import FixedAdvisor, Talk
+from tests.engine.helpers import FixedAdvisor, Talk, shipped_regions
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = load_flow(ROOT / "flows.yaml")
@@ -16,7 +16,7 @@ FLOW = load_flow(ROOT / "flows.yaml")
 
 def at(step_id: str, lang: str = "zh", **answers: object) -> Talk:
     """A conversation standing at `step_id` with `answers` already given."""
-    talk = Talk(Engine(FLOW, FixedAdvisor()), lang)
+    talk = Talk(Engine(FLOW, FixedAdvisor(), regions=shipped_regions()), lang)
     talk.cmd("new")
     talk.state.answers.update({"jurisdiction": "CN", "issue_type": "robocall", **answers})
     talk.state.step = step_id
@@ -99,3 +99,37 @@ def test_typed_words_for_multiple_choice_and_for_yes_or_no() -> None:
     confirm = at("truth_confirmed")
     confirm.text("属实")
     assert confirm.state.answers["truth_confirmed"] == "yes"
+
+
+def full_cn_robocall(lang: str = "zh") -> Talk:
+    """Every question of the CN robocall path answered by typing, as a person would."""
+    talk = Talk(Engine(FLOW, FixedAdvisor(), regions=shipped_regions()), lang)
+    talk.cmd("new")
+    for typed in [
+        "中国", "推销电话", "138 0013 8000, 95555", "139 1234 5678", "移动", "某某贷款公司的理财产品推销",
+        "2026-11-20 14:30", "一天好几次", "上个月", "没有", "有", "2026-11-01", "机器人",
+        "您好，这里是XX贷款，您有一笔额度待领取，回复1了解详情，这句话很长很长很长", "浪费时间和影响睡眠",
+        "半夜打来，影响第二天上班", "完成", "1", "张三", "13912345678", "a@example.com",
+    ]:
+        talk.text(typed)
+    return talk
+
+
+def test_the_summary_is_at_most_12_lines_with_one_edit_button_that_lists_the_answers_and_comes_back() -> None:
+    talk = full_cn_robocall()
+    assert talk.state.step == "summary", talk.state.step
+    summary = talk.question
+    assert len(summary.text.splitlines()) <= 12, summary.text
+    assert "138 0013 8000" in summary.text and "中国移动" in summary.text
+    assert [b.value for b in summary.buttons] == ["_ok", "_edit_list", "_back"]
+    talk.text("修改")
+    listing = talk.question
+    assert talk.state.step == "summary" and "_edit:own_operator" in [b.value for b in listing.buttons]
+    talk.text(str([b.value for b in listing.buttons].index("_edit:own_operator") + 1))
+    assert talk.state.step == "own_operator"
+    talk.text("电信")
+    assert talk.state.step == "summary" and "中国电信" in talk.question.text
+    assert [b.value for b in talk.question.buttons][:2] == ["_ok", "_edit_list"]
+    talk.text("修改")
+    talk.tap("_summary")
+    assert [b.value for b in talk.question.buttons][:2] == ["_ok", "_edit_list"]

@@ -1,4 +1,4 @@
-"""Fixtures for the export tests: the real app on a SQLite data dir, with /export registered."""
+"""Fixtures for the export tests: the real app on a SQLite data dir."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -8,7 +8,6 @@ import pytest
 
 from app.bootstrap import App, build_app
 from app.settings import load_settings
-from services.export import register_export
 from tests.export.driving import TickingClock
 
 
@@ -25,6 +24,6 @@ def export_dir(data_dir: Path) -> Path:
 @pytest.fixture
 async def app(data_dir: Path, export_dir: Path) -> AsyncIterator[App]:
     built = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=TickingClock())
-    register_export(built.service, built.catalog, export_dir)
+    assert export_dir == built.settings.data_dir / "exports"  # where the bot's /export writes
     yield built
     await built.close()

@@ -118,5 +118,5 @@ async def stored_case(
     for path, kind, mime, name in files:
         stored = await app.files.put_file(path)
         async with app.store.transaction() as tx:
-            await tx.add_evidence(case_id, NewEvidence.from_stored(stored, kind=kind, mime=mime, filename=name), clock())
+            await tx.add_evidence(case_id, NewEvidence(stored.sha256, kind, mime, stored.size, stored.rel_path, filename=name), clock())
     return case_id

@@ -15,7 +15,6 @@ from pathlib import Path
 from app.bootstrap import build_app
 from app.settings import load_settings
 from engine.events import Command
-from services.export import register_export
 from tests.export.driving import ALICE
 
 
@@ -28,7 +27,6 @@ def rss_kb() -> int:
 
 async def main(data_dir: str, case_id: str) -> None:
     app = await build_app(load_settings({"DATA_DIR": data_dir}))
-    register_export(app.service, app.catalog, Path(data_dir) / "exports")
     before = rss_kb()
     replies = await app.service.handle(ALICE, Command("export", case_id))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -73,6 +73,8 @@ class FakeWeChatApi:
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     closed_windows: set[str] = field(default_factory=set)
     _tokens: set[str] = field(default_factory=set)
+    _arrived: dict[str, asyncio.Event] = field(default_factory=dict)
+    _index: dict[str, list[Sent]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition | None = None
 
@@ -119,10 +121,19 @@ class FakeWeChatApi:
         return media_id
 
     def messages(self, openid: str) -> list[Sent]:
-        return [s for s in self.sent if s.openid == openid]
+        return list(self._index.get(openid, ()))
 
     def texts(self, openid: str) -> list[str]:
         return [s.text for s in self.messages(openid)]
+
+    async def wait_new(self, openid: str, timeout: float) -> None:
+        """Return when a message to `openid` arrives (or after `timeout`); one waiter per person."""
+        event = self._arrived.setdefault(openid, asyncio.Event())
+        event.clear()
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
 
     async def wait_for(self, openid: str, contains: str, *, after: int = 0, timeout: float = 5.0) -> Sent:
         """The first message to `openid` from index `after` on whose text contains `contains`."""
@@ -228,7 +239,10 @@ class FakeWeChatApi:
         assert self._changed is not None
         async with self._changed:
             self.sent.append(sent)
+            self._index.setdefault(sent.openid, []).append(sent)
             self._changed.notify_all()
+        if (event := self._arrived.get(sent.openid)) is not None:
+            event.set()
 
 
 def _error(code: int) -> web.Response:

@@ -63,6 +63,9 @@ def test_file_then_the_check_in_arrives_then_no_reply_brings_the_escalation_draf
         escalation = bot.tap(no_reply)
         body = texts(escalation)
         assert "12300" in body and "GD2026112700123" in body and "中国移动" in body
+        # The escalation draft ends with how to send it to 12300 and what happens next.
+        route = body[body.index("如何发送（工信部电信用户申诉受理中心（12300））"):]
+        assert "12300在5个工作日内决定是否受理" in route and "/export 1" in route
         assert any(m["buttons"] and m["buttons"][0]["value"] == "_esc:1:cn_12300" for m in escalation)
 
         noted = bot.tap("_esc:1:cn_12300")

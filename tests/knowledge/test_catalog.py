@@ -282,3 +282,33 @@ def test_load_catalog_raises_with_every_problem(tmp_path):
         load_catalog(path)
     assert len(caught.value.problems) >= 2
     assert all(re.match(rf"^{re.escape(str(path))}:\d+:\d+: ", p) for p in caught.value.problems)
+
+
+def test_an_alias_or_a_language_default_claimed_by_two_jurisdictions_is_reported(tmp_path):
+    text = replace_once(SHIPPED, "aliases: [USA, AMERICA, 美国]", "aliases: [USA, AMERICA, 美国, UK]")
+    text = replace_once(text, "    default_for: [en]\n", "    default_for: [en, zh]\n")
+    path = write_copy(tmp_path, text)
+    problems = check_catalog_file(path)
+    aliases_line = line_of(text, "aliases: [USA, AMERICA, 美国, UK]")
+    default_line = line_of(text, "default_for: [en, zh]")
+    assert any("alias 'UK' already names UK" in p for p in problems_at(problems, path, aliases_line)), problems
+    assert any("'zh' already defaults to CN" in p for p in problems_at(problems, path, default_line)), problems
+
+
+# Answers a channel needs that flows.yaml does not ask yet (the truth-drafts work adds them).
+NOT_YET_ASKED = {"call_duration"}
+
+
+def test_channel_needs_name_answers_the_conversation_can_ask(catalog):
+    """A need's `fact` is a flows.yaml answer, so the conversation can ask it before that channel's draft."""
+    from engine.loader import load_flow
+
+    asked = {step.id for step in load_flow(CHANNELS_YAML.parent / "flows.yaml").steps}
+    facts = {n.fact for c in catalog.channels for n in c.needs if n.fact}
+    assert facts - asked <= NOT_YET_ASKED, facts - asked
+    # 12321 needs a call's length for calls only; the operator needs the number that was called.
+    assert "call_duration" in catalog.channel("cn_12321").needed_facts("robocall")
+    assert "call_duration" not in catalog.channel("cn_12321").needed_facts("spam_sms")
+    assert "content" in catalog.channel("cn_12321").needed_facts("spam_sms")
+    assert "called_number" in catalog.channel("cn_operator").needed_facts("robocall")
+    assert "called_number" not in catalog.channel("cn_12321").needed_facts("robocall")

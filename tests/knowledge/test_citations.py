@@ -135,3 +135,30 @@ def catalog_url_is_official(catalog, url: str) -> bool:
 def test_letter_url_skips_secondary_and_weak(catalog):
     assert letter_url(catalog, ["cn_callcentre_2020", "cn_callcentre_hubei"]) is None
     assert letter_url(catalog, ["us_hours_nwdebt", "us_ecfr_64_1200"]) == catalog.source("us_ecfr_64_1200").url
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_possible_breach_is_its_own_line_with_or_without_a_url(catalog, lang):
+    from knowledge.rules import possible_breaches
+
+    draft_input = DraftInput(case_id=7, answers=CN_CASE, evidence=[], created_at=CREATED)
+    text = render_draft(catalog, draft_input, "cn_12321", lang, kind="written").text
+    breaches = possible_breaches(catalog, CN_CASE, "CN")
+    assert any(b.source for b in breaches) and any(b.source is None for b in breaches)
+    lines = text.splitlines()
+    for breach in breaches:
+        cited = ((f"（来源：{breach.source}）" if lang == "zh" else f" (source: {breach.source})")
+                 if breach.source else "")
+        assert f"- {breach.text[lang]}{cited}" in lines
+
+
+def test_a_web_address_without_an_official_source_must_be_flagged(tmp_path: Path):
+    anchor = "  - id: uk_ico\n"
+    old = "        sources: [uk_ico_contact, uk_which_tool, uk_ico_blog]"
+    text = replace_once(SHIPPED, old, "        sources: [uk_which_tool, uk_ico_blog]", after=anchor)
+    path = write_copy(tmp_path, text)
+    found = problems_at(check_catalog_file(path), path, line_of(text, "value: https://ico.org.uk", after=anchor) - 1)
+    assert any("the web address 'https://ico.org.uk' is shown in every draft" in p for p in found), found
+    flagged = replace_once(text, "        sources: [uk_which_tool, uk_ico_blog]",
+                           "        unverified: true\n        sources: [uk_which_tool, uk_ico_blog]", after=anchor)
+    assert check_catalog_file(write_copy(tmp_path, flagged)) == []

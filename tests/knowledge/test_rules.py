@@ -41,8 +41,38 @@ def test_opt_out_rules_follow_the_medium(catalog):
     sms = breach_ids(catalog, {**CN_CUSTOMER_CALL, "issue_type": "spam_sms", "opted_out": "yes"}, "CN")
     assert "cn_sms_rules_order31" not in call and "cn_sms_rules_order31" in sms
     assert "cn_online_trade_refusal" in sms
-    us_call = breach_ids(catalog, {**CN_CUSTOMER_CALL, "opted_out": "yes"}, "US")
+    us_call = breach_ids(catalog, {**CN_CUSTOMER_CALL, "opted_out": "yes", "opted_out_at": "2026-11-02"}, "US")
     assert "us_company_do_not_call" in us_call
+
+
+US_CUSTOMER_CALL = {"issue_type": "robocall", "relationship": "customer", "opted_out": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("opted_out_at", "last_contact_at", "expected"),
+    [
+        # Friday 13 Nov: the 10th business day is Monday 30 Nov (Thanksgiving, 26 Nov, is not one).
+        ("2026-11-13", "2026-11-30T10:00:00-05:00", False),
+        ("2026-11-13", "2026-12-01T10:00:00-05:00", True),
+        ("2026-11-20", "2026-11-25T10:00:00-05:00", False),
+        (None, "2026-11-30T10:00:00-05:00", False),  # no date for the request: the window cannot be counted
+        ("2026-11-13", None, False),
+    ],
+)
+def test_us_company_do_not_call_allows_ten_business_days(catalog, opted_out_at, last_contact_at, expected):
+    facts = {**US_CUSTOMER_CALL, "opted_out_at": opted_out_at, "last_contact_at": last_contact_at}
+    assert ("us_company_do_not_call" in breach_ids(catalog, facts, "US")) is expected
+
+
+@pytest.mark.parametrize(
+    ("relationship", "opted_out", "expected"),
+    [("never", "no", True), ("unsure", "no", True), ("customer", "no", False), ("consented", "no", False),
+     ("customer", "yes", True)],
+)
+def test_us_calling_hours_do_not_apply_to_invited_calls_or_customers(catalog, relationship, opted_out, expected):
+    facts = {"issue_type": "robocall", "relationship": relationship, "opted_out": opted_out,
+             "last_contact_at": "2026-11-20T22:30:00-05:00"}
+    assert ("us_calling_hours" in breach_ids(catalog, facts, "US")) is expected
 
 
 def test_fraud_is_not_read_as_an_opt_out_breach(catalog):
@@ -73,7 +103,7 @@ def test_commercial_contact_without_consent(catalog):
     ],
 )
 def test_us_calling_hours_use_the_local_time_of_the_call(catalog, when, expected):
-    facts = {"issue_type": "robocall", "relationship": "customer", "last_contact_at": when}
+    facts = {"issue_type": "robocall", "relationship": "never", "last_contact_at": when}
     assert ("us_calling_hours" in breach_ids(catalog, facts, "US")) is expected
 
 
@@ -217,3 +247,21 @@ def test_rules_text_lists_every_rule_with_its_sources(catalog, jurisdiction, lan
                 assert all((secondary in line) is (source.reliability == "secondary") for line in shown)
     assert catalog.texts.not_legal_advice.get(lang) in text
     assert "None" not in text
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({}, True),
+        ({"relationship": "customer"}, False),
+        ({"relationship": "customer", "opted_out": "yes"}, True),
+        ({"dnc_registered_at": "2026-11-01"}, False),  # registered less than 31 days before the text
+        ({"dnc_registered_at": None}, False),  # no registration date: the 31 days cannot be counted
+        ({"last_contact_at": "2024-03-25T10:00:00-04:00", "dnc_registered_at": "2020-01-01"}, False),  # before the rule
+        ({"issue_type": "robocall"}, False),  # calls have their own rule
+    ],
+)
+def test_us_do_not_call_covers_marketing_texts_from_26_march_2024(catalog, facts, expected):
+    base = {"issue_type": "spam_sms", "relationship": "never", "dnc_registered": "yes",
+            "dnc_registered_at": "2025-01-01", "last_contact_at": "2026-11-20T10:00:00-05:00"}
+    assert ("us_dnc_covers_texts" in breach_ids(catalog, {**base, **facts}, "US")) is expected

@@ -14,6 +14,7 @@ from engine.loader import load_flow
 from engine.model import Flow
 from knowledge.catalog import Catalog, load_catalog
 from services.channel_advice import CatalogAdvisor
+from knowledge.regions import regions_from
 from tests.robustness.walk import NOW
 
 
@@ -29,7 +30,7 @@ def shipped_catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def engine(shipped_flow: Flow, shipped_catalog: Catalog) -> Engine:
-    return Engine(shipped_flow, CatalogAdvisor(shipped_catalog))
+    return Engine(shipped_flow, CatalogAdvisor(shipped_catalog), regions=regions_from(shipped_catalog))
 
 
 class Clock:

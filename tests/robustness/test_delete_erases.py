@@ -36,7 +36,7 @@ def files_under(folder: Path) -> list[Path]:
 
 
 def export_dir_of(app: App) -> Path | None:
-    exporter = app.service.commands.get("export")
+    exporter = app.service.commands.handler("export")
     folder = getattr(exporter, "export_dir", None)
     return Path(folder) if folder is not None else None
 

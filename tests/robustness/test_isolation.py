@@ -53,11 +53,11 @@ def forged_attempts(app: App, case_id: int, other_ids: list[int]) -> list[Comman
     reminders), plus engine buttons that edit or delete."""
     service = app.service
     ids = [str(case_id), f"#{case_id}", f" {case_id} ", f"{case_id:03d}"] + [str(i) for i in other_ids]
-    attempts: list[Command | ButtonPress] = [Command(name, arg) for name in sorted(service.commands) for arg in ids]
-    attempts += [Command(name, f"{arg} REF-123") for name in sorted(service.commands) for arg in ids[:1]]
-    attempts += [ButtonPress(f"{prefix}:{arg}") for prefix in sorted(service.buttons) for arg in ids]
-    attempts += [ButtonPress(f"{prefix}:{arg}:{n}") for prefix in sorted(service.buttons) for arg in ids for n in (1, 7)]
-    attempts += [ButtonPress(f"{prefix}:{case_id}", seq) for prefix in sorted(service.buttons) for seq in (None, 0, 1, 10**9)]
+    attempts: list[Command | ButtonPress] = [Command(name, arg) for name in sorted(service.commands.answered_here()) for arg in ids]
+    attempts += [Command(name, f"{arg} REF-123") for name in sorted(service.commands.answered_here()) for arg in ids[:1]]
+    attempts += [ButtonPress(f"{prefix}:{arg}") for prefix in sorted(service.commands.buttons) for arg in ids]
+    attempts += [ButtonPress(f"{prefix}:{arg}:{n}") for prefix in sorted(service.commands.buttons) for arg in ids for n in (1, 7)]
+    attempts += [ButtonPress(f"{prefix}:{case_id}", seq) for prefix in sorted(service.commands.buttons) for seq in (None, 0, 1, 10**9)]
     attempts += [ButtonPress(v) for v in ("_edit:company", "_edit:caller_numbers", "_ok", "_keep", "_continue", "_new_confirm")]
     attempts += [ButtonPress(f"_edit:{case_id}"), ButtonPress(f"_delete:{case_id}:{case_id}"), ButtonPress(f"_delete:-{case_id}")]
     return attempts

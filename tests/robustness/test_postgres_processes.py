@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from app.bootstrap import App, build_app
 from app.settings import load_settings
-from engine.events import Event, FileInput, TextInput
+from engine.events import Command, Event, FileInput, TextInput
 from engine.replies import Reply
 from services.conversation import Result, Who
 from services.evidence_intake import file_item
@@ -25,6 +26,7 @@ from tests.robustness.walk import NOW, PLANS, walk_service
 from tests.storage.postgres_server import create_database, drop_database
 
 PEOPLE = 12
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -107,3 +109,48 @@ async def test_two_updates_of_one_person_in_two_processes_at_once_both_count(
     in_answer = sorted(i["sha256"] for i in state.answers["evidence"])
     in_table = sorted(r.sha256 for r in await first.store.case_evidence(state.case_id))
     assert len(in_answer) == 7 and in_answer == in_table
+
+
+# A process that dies inside a person's event: it takes the person's lock, writes, and waits to be killed.
+DIES_MID_EVENT = """
+import asyncio, sys
+from datetime import datetime, timezone
+from storage.postgres import PostgresStore
+
+async def main():
+    async with PostgresStore(sys.argv[1], pool_size=2) as store:
+        async with store.serialized("telegram", sys.argv[2]):
+            async with store.transaction() as tx:
+                user = await tx.get_or_create_user("telegram", sys.argv[2], "zh", datetime.now(timezone.utc))
+                await tx.create_case(user.id, datetime.now(timezone.utc))
+            print("inside", flush=True)
+            await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_process_killed_mid_event_leaves_no_half_write_and_frees_the_person(
+    two_apps: tuple[App, App], tmp_path: Path
+) -> None:
+    first, _ = two_apps
+    who = person(7)
+    url = first.settings.database_url
+    assert url is not None
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", DIES_MID_EVENT, url, who.external_id, cwd=REPO_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        assert await asyncio.wait_for(proc.stdout.readline(), 60) == b"inside\n"
+        waiting = asyncio.ensure_future(first.service.handle(who, Command("start"), [1]))
+        await asyncio.sleep(1.0)
+        assert not waiting.done(), "the person's next event waits for the process holding the lock"
+    finally:
+        proc.kill()
+        await proc.wait()
+    replies = await asyncio.wait_for(waiting, 20)
+    assert replies, "once the process is gone, the event goes through"
+    user = await first.service.user_for(who)
+    assert await first.store.list_cases(user.id) == [], "the killed process's case was rolled back"

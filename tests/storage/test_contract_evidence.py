@@ -79,24 +79,6 @@ async def test_one_file_in_two_cases_is_freed_only_when_the_last_case_goes(store
     assert freed_second == [shared.stored_path]
 
 
-async def test_remove_evidence_frees_the_file_only_when_unreferenced(store: Store) -> None:
-    user = await make_user(store)
-    first_case = await make_case(store, user)
-    second_case = await make_case(store, user)
-    shared = evidence("shared")
-    async with store.transaction() as tx:
-        await tx.add_evidence(first_case, shared, T0)
-        await tx.add_evidence(second_case, shared, T0)
-
-    async with store.transaction() as tx:
-        assert await tx.remove_evidence(first_case, shared.sha256) == []
-        assert await tx.remove_evidence(first_case, shared.sha256) == []
-    assert await store.case_evidence(first_case) == []
-
-    async with store.transaction() as tx:
-        assert await tx.remove_evidence(second_case, shared.sha256) == [shared.stored_path]
-
-
 async def test_deleting_an_unknown_case_frees_nothing(store: Store) -> None:
     async with store.transaction() as tx:
         assert await tx.delete_case(98765) == []

@@ -103,3 +103,29 @@ async def test_prune_drops_only_rows_received_before_the_cutoff(store: Store) ->
         assert await tx.prune_journal(T0 + timedelta(days=1)) == 1
 
     assert await ids(store) == [2]
+
+
+async def test_a_claimed_row_is_left_to_its_claimer_until_the_lease_runs_out(store: Store) -> None:
+    await journal(store, update(1), update(2))
+    async with store.transaction() as tx:
+        first = await tx.claim_journal("telegram", T0, claimed_before=T0 - timedelta(minutes=10))
+    await journal(store, update(3))
+    async with store.transaction() as tx:
+        second = await tx.claim_journal("telegram", T0 + timedelta(minutes=1), claimed_before=T0 - timedelta(minutes=9))
+    async with store.transaction() as tx:
+        later = await tx.claim_journal("telegram", T0 + timedelta(minutes=11), claimed_before=T0 + timedelta(minutes=1))
+
+    assert [u.update_id for u in first] == [1, 2]
+    assert [u.update_id for u in second] == [3]
+    assert [(u.update_id, u.attempts) for u in later] == [(1, 2), (2, 2)]
+
+
+async def test_a_sweep_claims_only_rows_received_before_its_cutoff(store: Store) -> None:
+    await journal(store, update(1), at=T0)
+    await journal(store, update(2), at=T0 + timedelta(minutes=5))
+    async with store.transaction() as tx:
+        swept = await tx.claim_journal(
+            "telegram", T0 + timedelta(minutes=5), claimed_before=T0, received_before=T0 + timedelta(minutes=1)
+        )
+
+    assert [u.update_id for u in swept] == [1]

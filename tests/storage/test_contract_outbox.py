@@ -102,6 +102,16 @@ async def test_release_makes_held_and_deferred_rows_due_again(store: Store) -> N
     assert await store.outbox_due("telegram", T0) == ["1", "2"]
 
 
+async def test_forgetting_a_chat_drops_its_rows_only(store: Store) -> None:
+    await queue(store, "1", 1, 2)
+    await queue(store, "2", 3)
+    await queue(store, "1", 4, platform="wechat")
+    async with store.transaction() as tx:
+        assert await tx.forget_chat_outbox("telegram", "1") == 2
+    assert await store.chat_outbox("telegram", "1") == []
+    assert len(await store.chat_outbox("telegram", "2")) == 1 and len(await store.chat_outbox("wechat", "1")) == 1
+
+
 async def test_a_rolled_back_transaction_queues_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError):
         async with store.transaction() as tx:

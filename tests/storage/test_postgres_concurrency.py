@@ -13,7 +13,7 @@ from pathlib import Path
 
 import asyncpg
 
-from storage import NewReminder
+from storage import InboundUpdate, NewReminder
 from storage.postgres import PostgresStore
 from tests.storage.builders import T0, make_case, make_user
 
@@ -113,3 +113,24 @@ async def test_a_claim_skips_rows_another_process_is_claiming_instead_of_waiting
 
     assert held == ids[:4]
     assert [r.id for r in meanwhile] == ids[4:]
+
+
+async def test_processes_starting_at_once_replay_each_journaled_update_once(postgres_url: str) -> None:
+    rows = [InboundUpdate(n, str(n % 7), {"update_id": n}) for n in range(1, 301)]
+    async with PostgresStore(postgres_url) as store:
+        async with store.transaction() as tx:
+            await tx.journal_updates("telegram", rows, T0)
+    stores = [await PostgresStore(postgres_url, pool_size=2).open() for _ in range(4)]
+    try:
+
+        async def start_up(store: PostgresStore) -> list[int]:
+            async with store.transaction() as tx:
+                claimed = await tx.claim_journal("telegram", T0, claimed_before=T0 - timedelta(minutes=10))
+            return [u.update_id for u in claimed]
+
+        claims = await asyncio.gather(*(start_up(s) for s in stores))
+    finally:
+        for store in stores:
+            await store.close()
+    everything = sorted(n for claim in claims for n in claim)
+    assert everything == list(range(1, 301))

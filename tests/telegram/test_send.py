@@ -120,7 +120,7 @@ async def test_reply_files_are_uploaded_as_documents_and_oversize_ones_are_named
     async def export(ctx: Context) -> list[Reply]:
         return [Reply(f"投诉 #{ctx.arg} 已导出", attachments=(str(pdf), str(big)))]
 
-    bot.app.service.commands["export"] = export
+    bot.app.service.commands.with_handler("export", export)
     server = runner.server
     server.command(CHAT, "export", "1")
     await next_message(server, "投诉 #1 已导出")

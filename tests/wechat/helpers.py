@@ -6,8 +6,8 @@ replies plus the custom messages the fake WeChat API accepted, in the order they
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
+import itertools
 import sqlite3
 import time
 from contextlib import AsyncExitStack
@@ -36,6 +36,9 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeC
 ACCOUNT = "gh_test_account"
 FAST_API = ApiPolicy(attempts=3, backoff=0.02, max_backoff=0.05, timeout=5.0)
 FAST_SEND = SendPolicy(busy_attempts=2, busy_backoff=0.02, retry_every=0.2)
+
+
+_MSG_IDS = itertools.count(int(time.time()))
 
 
 def signature(*parts: str) -> str:
@@ -119,10 +122,11 @@ class Phone:
         self.openid = openid
         self.aes = aes
         self.crypto = WeChatCrypto(TOKEN, AES_KEY, endpoint.api.app_id)
-        self.msg_id = int(time.time() * 1000) * 1000
+        self.msg_id = next(_MSG_IDS) * 1_000_000  # MsgIds are unique across people, as WeChat's are
         self.create_time = 1_790_000_000
         self.seen: list[tuple[float, str]] = []  # passive replies, with when they came
         self.seen_index = 0
+        self.session: aiohttp.ClientSession | None = None  # shared by many phones in the benchmark
 
     # --- building and posting pushes --------------------------------------------------------
 
@@ -154,9 +158,12 @@ class Phone:
         if query is None or body is None:
             query, body = self.signed_query(xml)
         started = time.monotonic()
-        async with aiohttp.ClientSession() as session, session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
-            text = await resp.text()
-            status = resp.status
+        if self.session is not None:
+            async with self.session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
+                text, status = await resp.text(), resp.status
+        else:
+            async with aiohttp.ClientSession() as session, session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
+                text, status = await resp.text(), resp.status
         passive = self.read_passive(query, text) if status == 200 and text != "success" else None
         if passive is not None:
             self.seen.append((started, passive))  # before any custom message of this push
@@ -205,9 +212,10 @@ class Phone:
                 if contains in everything[index]:
                     self.seen_index = index + 1
                     return everything[index]
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise AssertionError(f"nothing containing {contains!r}; new: {everything[self.seen_index:]!r}")
-            await asyncio.sleep(0.01)
+            await self.endpoint.api.wait_new(self.openid, min(left, 0.05))
 
     def _ordered(self) -> list[str]:
         events = [(at, text) for at, text in self.seen]

@@ -24,7 +24,9 @@ async def answer_until_evidence(phone: Phone) -> None:
     await phone.say("中国移动", "哪家公司")  # an option typed in words
     await phone.say("某某贷款公司", "最近一次是什么时候")
     await phone.say("2026-11-20 14:30", "多久一次")
-    await phone.tap("一天好几次", "从什么时候开始")
+    # A voice message at a choice: its recognised words pick the option.
+    await phone.media("voice", AMR, "audio/amr", Format="amr", Recognition="一天好几次。")
+    await phone.expect("从什么时候开始")
     await phone.tap("跳过 »", "你是对方的客户")
     await phone.tap("从没同意过，也不是客户", "明确要求对方")
     await phone.tap("没有", "录音/机器人")
@@ -70,6 +72,7 @@ async def test_a_whole_complaint_with_two_screenshots_a_voice_answer_and_menu_ta
     (status, draft, jurisdiction, issue), = wechat.rows("select status, draft, jurisdiction, issue_type from cases")
     assert (status, jurisdiction, issue) == ("ready", "CN", "robocall") and draft
     assert "您有一笔额度待领取" in draft
+    assert wechat.rows("select value from answers where step_id = 'frequency'") == [('"several_per_day"',)]
     rows = wechat.rows("select sha256, kind, stored_path from evidence order by id")
     assert [(r[0], r[1]) for r in rows] == [(sha(shots[0]), "image"), (sha(shots[1]), "image"), (sha(AMR), "audio")]
     for digest, _, stored in rows:

@@ -1,9 +1,19 @@
 """The push endpoint: WeChat's URL check, signatures, safe mode, and the 5-second answer."""
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import aiohttp
+import pytest
 
 from tests.wechat.helpers import TOKEN, Endpoint, Phone, signature
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def get(endpoint: Endpoint, **query: str) -> tuple[int, str]:
@@ -48,3 +58,40 @@ async def test_a_push_with_a_wrong_signature_gets_403_and_changes_nothing(wechat
     assert wechat.rows("select count(*) from users") == [(0,)]
     assert wechat.rows("select count(*) from processed_updates") == [(0,)]
     assert wechat.api.sent == []
+
+
+async def test_a_slow_answer_gets_success_in_time_and_follows_as_a_custom_message(
+    wechat: Endpoint, phone: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert wechat.bot is not None and wechat.app is not None
+    original = wechat.app.service.handle_full
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(1.5)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(wechat.app.service, "handle_full", slow)
+    answer = await phone.text("帮助")  # plain text: a passive reply, had it been ready in time
+    assert answer.body == "success" and answer.seconds < wechat.bot.answer_within + 0.5
+    await phone.expect("/new")
+    assert [s.msgtype for s in wechat.api.sent] == ["text"]
+
+
+async def test_without_app_credentials_everything_comes_in_the_passive_reply(endpoint: Endpoint) -> None:
+    endpoint.env.update(WECHAT_APP_ID="", WECHAT_APP_SECRET="", WECHAT_ENCODING_AES_KEY="")
+    await endpoint.start()
+    phone = Phone(endpoint, aes=False)
+    answer = await phone.text("/new")
+    assert answer.passive is not None and "你在哪里" in answer.passive and "1. 中国大陆" in answer.passive
+    answer = await phone.text("1")
+    assert answer.passive is not None and "发生了什么" in answer.passive
+    assert endpoint.api.calls == {}, "no API call without credentials"
+
+
+def test_bot_py_wechat_without_a_token_says_what_to_set(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")}
+    done = subprocess.run(
+        [sys.executable, "bot.py", "wechat"], cwd=ROOT, env={**env, "DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2 and "WECHAT_TOKEN" in done.stderr and "Traceback" not in done.stderr

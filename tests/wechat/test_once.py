@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
+from handlers.wechat.push import Push
 from tests.fakewechat import Fault
 from tests.telegram.helpers import tiny_png
 from tests.telegram.test_startup import free_port
@@ -94,3 +97,23 @@ async def test_a_push_accepted_by_a_process_that_was_killed_is_handled_after_the
     await asyncio.sleep(0.3)
     assert endpoint.rows("select count(*) from evidence") == [(1,)]
     assert sum("保存为证据" in t for t in phone.inbox()) == 1
+
+
+async def test_a_journal_row_left_by_a_handled_push_changes_nothing_at_the_restart(endpoint: Endpoint) -> None:
+    await endpoint.start()
+    phone = Phone(endpoint)
+    xml = phone.xml("location", {"Location_X": "23.1", "Location_Y": "113.3", "Scale": "20", "Label": "某地"})
+    refused = await phone.post(xml)
+    assert refused.passive is not None and "位置" in refused.passive
+    await until(lambda: not journaled(endpoint))
+    await endpoint.stop()
+    # As if the process died after handling it but before the journal forgot it.
+    push = Push.from_xml(xml)
+    assert endpoint.app is None
+    app_row = (push.journal_id, phone.openid, json.dumps(push.to_payload()), "2026-11-26T04:00:00.000000+00:00")
+    with sqlite3.connect(endpoint.data_dir / "bot.sqlite3") as conn:
+        conn.execute("insert into update_journal (platform, update_id, chat_id, payload, received_at) values ('wechat', ?, ?, ?, ?)", app_row)
+    await endpoint.start()
+    await until(lambda: not journaled(endpoint))
+    await asyncio.sleep(0.2)
+    assert endpoint.api.sent == [], "the refusal is not sent again"

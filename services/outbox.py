@@ -1,0 +1,254 @@
+"""The outbox sender: sends each chat's queued replies in order after their event's commit, and marks them sent.
+
+The conversation service writes the replies of an event into the outbox table in the same transaction as
+the event's effects, so a reply is never lost between "saved" and "shown": a crash after the commit leaves
+it queued, and the next start sends it. Each platform adapter supplies one function, `send(chat, reply)`,
+and runs one `OutboxSender`; this module does the rest, the same way for every platform:
+
+- **order** — a chat's rows go out oldest first, one at a time, under a per-chat lock; a row waiting for
+  its retry holds back the later rows of its chat (storage's `claim_outbox`), never other chats.
+- **at least once** — a row is deleted right after its send returns. A crash in between sends it again
+  at the next start, which is the only way a reply can be doubled (the window is one commit).
+- **never dropped for failing** — a send that raises is tried again with a growing back-off (1 s, 2 s,
+  4 s … up to 5 minutes; `RetryLater` names its own wait, e.g. Telegram's retry_after), for ever while
+  the process runs, and at once after a restart. Only `Undeliverable` (the person blocked the bot, the
+  platform refuses the message itself) gives a row up, with a log line.
+- **held, not lost** — a claimed row is held for `hold` seconds; a process that dies while sending it
+  leaves it to the next start (which releases every row of its platform) or, elsewhere, to the lease.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from engine.replies import Button, Reply
+from storage.protocols import OutboxRow, Store
+
+log = logging.getLogger(__name__)
+
+SendReply = Callable[[str, Reply], Awaitable[None]]
+
+
+def wall_clock() -> datetime:
+    """The outbox's times are real time whatever clock the conversation runs on (tests fix that one)."""
+    return datetime.now(timezone.utc)
+
+
+class Undeliverable(Exception):
+    """The reply can never be delivered (the chat is gone or blocked, the platform refuses the message)."""
+
+
+class RetryLater(Exception):
+    """The platform asked to wait `seconds` before the next try (a flood limit)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds:.0f}s")
+        self.seconds = seconds
+
+
+def reply_to_row(reply: Reply) -> dict[str, Any]:
+    """A reply as the outbox keeps it (all of it, unlike the console's JSON line)."""
+    row: dict[str, Any] = {
+        "text": reply.text,
+        "buttons": [[b.label, b.value] for b in reply.buttons],
+        "expects": reply.expects,
+        "seq": reply.seq,
+        "kind": reply.kind,
+    }
+    if reply.attachments:
+        row["files"] = list(reply.attachments)
+    return row
+
+
+def reply_from_row(row: dict[str, Any]) -> Reply:
+    """The reply back from its outbox row."""
+    return Reply(
+        text=str(row.get("text", "")),
+        buttons=tuple(Button(str(label), str(value)) for label, value in row.get("buttons") or []),
+        expects=row.get("expects"),
+        seq=row.get("seq"),
+        kind=str(row.get("kind") or "info"),
+        attachments=tuple(str(f) for f in row.get("files") or []),
+    )
+
+
+@dataclass(frozen=True)
+class OutboxPolicy:
+    """Retry timing; tests shrink it."""
+
+    first_retry: float = 1.0
+    max_retry: float = 300.0
+    hold: float = 120.0
+    idle_poll: float = 30.0
+    # Several processes on one database: a row this fresh belongs to the process that queued it (it
+    # drains it right after its commit, or redraws the question instead); other processes' loops
+    # and a starting process leave it alone, so they never send it a second time. 0: one process.
+    settle: float = 0.0
+
+    def retry_after(self, attempts: int) -> float:
+        return min(self.max_retry, self.first_retry * 2 ** max(0, attempts - 1))
+
+
+class OutboxSender:
+    """Sends one platform's queued replies; `drain(chat)` after each event, `start()` / `stop()` around a run."""
+
+    def __init__(
+        self,
+        store: Store,
+        platform: str,
+        send: SendReply,
+        policy: OutboxPolicy = OutboxPolicy(),
+        clock: Callable[[], datetime] = wall_clock,
+    ) -> None:
+        self.store = store
+        self.platform = platform
+        self.send = send
+        self.clock = clock
+        self.policy = policy
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def _lock(self, chat_id: str) -> asyncio.Lock:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        return lock
+
+    async def drain(self, chat_id: str, ids: Collection[int] | None = None, *, settled: bool = False) -> int:
+        """Send the chat's due replies (of `ids` only, if given) in order; returns how many went out.
+
+        `settled`: only rows due for `policy.settle` seconds already (what another process queued
+        just now is its own to send). Never raises for a failed send: the row waits for its retry
+        and the background loop sends it.
+        """
+        chat_id = str(chat_id)
+        sent = 0
+        async with self._lock(chat_id):
+            now = self.clock()
+            due = now - timedelta(seconds=self.policy.settle) if settled else now
+            async with self.store.transaction() as tx:
+                rows = await tx.claim_outbox(
+                    self.platform, chat_id, due, now + timedelta(seconds=self.policy.hold), ids
+                )
+            for index, row in enumerate(rows):
+                failure = await self._send_one(chat_id, row)
+                if isinstance(failure, Exception):
+                    await self._defer(rows[index:], failure)
+                    break
+                async with self.store.transaction() as tx:
+                    await tx.outbox_sent([row.id])
+                sent += failure
+        return sent
+
+    async def drain_after_event(self, chat_id: str, ids: Collection[int] | None) -> int:
+        """After an event: send what it queued (`ids`) and what else of the chat is due.
+
+        One process: the whole chat's queue. Several (`policy.settle` > 0): this event's rows, or,
+        for an event that queued none (a redelivered update), only rows settled long enough to be
+        nobody else's; another process's fresh rows are its own to send or to discard (a question
+        it redraws in place would otherwise arrive a second time).
+        """
+        if self.policy.settle <= 0:
+            return await self.drain(chat_id)
+        if ids:
+            return await self.drain(chat_id, ids)
+        return await self.drain(chat_id, settled=True)
+
+    async def discard(self, ids: Sequence[int]) -> None:
+        """The adapter showed these replies another way (a redrawn question): nothing left to send."""
+        async with self.store.transaction() as tx:
+            await tx.outbox_sent(ids)
+
+    async def _send_one(self, chat_id: str, row: OutboxRow) -> bool | Exception:
+        """True when sent, False when given up as undeliverable, the exception when it is worth a retry."""
+        try:
+            await self.send(chat_id, reply_from_row(row.reply))
+        except Undeliverable as exc:
+            log.warning("outbox: gave up reply %d on %s: %s", row.id, self.platform, exc)
+            return False
+        except Exception as exc:  # noqa: BLE001 - any failure is retried later; the reply stays queued
+            return exc
+        return True
+
+    async def _defer(self, rows: list[OutboxRow], exc: Exception) -> None:
+        """The failed row waits for its back-off; the rows after it are given back to wait behind it."""
+        failed = rows[0]
+        wait = exc.seconds if isinstance(exc, RetryLater) else self.policy.retry_after(failed.attempts)
+        wait = max(wait, self.policy.first_retry)
+        now = self.clock()
+        log.warning(
+            "outbox: sending to a %s chat failed (%s, attempt %d); retrying in %.0fs",
+            self.platform, type(exc).__name__, failed.attempts, wait,
+        )
+        async with self.store.transaction() as tx:
+            await tx.defer_outbox([failed.id], now + timedelta(seconds=wait))
+            await tx.defer_outbox([r.id for r in rows[1:]], now)
+        self._wake.set()
+
+    # --- the background loop ----------------------------------------------------------------
+
+    async def resume(self, chat_id: str | None = None) -> int:
+        """At start-up: what the last run left queued (held or waiting) is due now; send it.
+
+        `chat_id` limits it to one chat (the local chat serves one person). Returns how many went out.
+        """
+        async with self.store.transaction() as tx:
+            await tx.release_outbox(self.platform, self.clock(), chat_id)
+        return await self.run_once(chat_id)
+
+    async def start(self, chat_id: str | None = None) -> None:
+        """`resume`, then keep retrying what fails in the background until `stop`."""
+        await self.resume(chat_id)
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(chat_id), name=f"outbox-{self.platform}")
+
+    async def stop(self) -> None:
+        """Stop retrying; what is still queued stays for the next start."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+
+    async def run_once(self, chat_id: str | None = None) -> int:
+        """Send every chat's due replies (or one chat's); returns how many went out."""
+        settled = self.clock() - timedelta(seconds=self.policy.settle)
+        chats = [chat_id] if chat_id is not None else await self.store.outbox_due(self.platform, settled)
+        sent = 0
+        for chat in chats:
+            sent += await self.drain(chat, settled=True)
+        return sent
+
+    async def _run(self, chat_id: str | None) -> None:
+        while True:
+            try:
+                await self._sleep_until_due()
+                await self.run_once(chat_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a broken store now must not end the retries for good
+                log.exception("outbox pass failed")
+                await asyncio.sleep(self.policy.first_retry)
+
+    async def _sleep_until_due(self) -> None:
+        due = await self.store.next_outbox_due(self.platform)
+        wait = self.policy.idle_poll
+        if due is not None:
+            wait = min(wait, max(0.0, (due - self.clock()).total_seconds() + self.policy.settle))
+        self._wake.clear()
+        if wait <= 0:
+            return
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=wait)
+        except asyncio.TimeoutError:
+            pass

@@ -1,0 +1,240 @@
+"""The deployment of deploy/ on localhost: N `bot.py telegram` webhook processes behind nginx, and a Telegram that pushes.
+
+Used by tests/deploy and bench.scaling. nginx runs in the foreground with its own prefix, config
+and pid file in a temporary folder, from deploy/nginx-site.conf with the placeholders filled in
+(plain HTTP on 127.0.0.1; TLS is the production setting the file documents). The fake Bot API
+(tests/fakebotapi) serves the bots' method calls; `WebhookPusher` plays Telegram's side of
+webhooks: every update a test queues on the fake server is POSTed to nginx with the secret token
+header, retried on any answer but 200 (as Telegram does), and, where asked, delivered twice at
+the same moment (as a retry after a timeout does).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+import aiohttp
+
+from tests.fakebotapi import FakeBotApi
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE_TEMPLATE = ROOT / "deploy" / "nginx-site.conf"
+PUBLIC_URL = "https://bot.example.org/telegram/webhook"
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET = "deploy-test-secret-0123456789abcdef"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+
+
+def render_site(listen: int, upstream_ports: list[int], secret: str = SECRET) -> str:
+    """deploy/nginx-site.conf with its placeholders filled in, as deploy/README.md tells an operator to."""
+    servers = "\n    ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in upstream_ports)
+    text = SITE_TEMPLATE.read_text("utf-8")
+    for name, value in {
+        "UPSTREAM_SERVERS": servers,
+        "LISTEN": f"127.0.0.1:{listen}",
+        "SERVER_NAME": "bot.example.org",
+        "WEBHOOK_PATH": WEBHOOK_PATH,
+        "SECRET": secret,
+    }.items():
+        text = text.replace(f"@{name}@", value)
+    assert not re.search(r"@[A-Z_]+@", text.replace("@NAME@", "")), "every placeholder is filled"
+    return text
+
+
+async def wait_for_port(port: int, proc: asyncio.subprocess.Process, timeout: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if proc.returncode is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}")
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.1)
+            continue
+        writer.close()
+        return
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+class Nginx:
+    """nginx in the foreground with its own prefix folder (config, pid file, logs, temp files)."""
+
+    def __init__(self, folder: Path, upstream_ports: list[int]) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.upstream_ports = upstream_ports
+        self.proc: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{WEBHOOK_PATH}"
+
+    async def start(self) -> None:
+        binary = nginx_binary()
+        assert binary is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "logs").mkdir(exist_ok=True)
+        (self.folder / "site.conf").write_text(render_site(self.port, self.upstream_ports), "utf-8")
+        temp = {name: self.folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (self.folder / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\npid {self.folder}/nginx.pid;\nerror_log {self.folder}/logs/error.log warn;\n"
+            "events { worker_connections 1024; }\nhttp {\n  access_log off;\n"
+            + "".join(f"  {name}_temp_path {path};\n" for name, path in (
+                ("client_body", temp["body"]), ("proxy", temp["proxy"]), ("fastcgi", temp["fastcgi"]),
+                ("uwsgi", temp["uwsgi"]), ("scgi", temp["scgi"]),
+            ))
+            + f"  include {self.folder}/site.conf;\n}}\n",
+            "utf-8",
+        )
+        self.proc = await asyncio.create_subprocess_exec(
+            binary, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"), "-g", "daemon off;",
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )
+        await wait_for_port(self.port, self.proc)
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+
+
+@dataclass
+class BotProcess:
+    """One `bot.py telegram --webhook-url ...` process on its own port."""
+
+    env: dict[str, str]
+    port: int
+    log_path: Path
+    proc: asyncio.subprocess.Process | None = None
+    starts: int = 0
+
+    async def start(self) -> None:
+        self.starts += 1
+        log = self.log_path.open("ab")
+        try:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "bot.py", "telegram", "--webhook-url", PUBLIC_URL,
+                "--listen", "127.0.0.1", "--port", str(self.port),
+                cwd=ROOT, env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=log,
+            )
+        finally:
+            log.close()
+        await wait_for_port(self.port, self.proc, timeout=60)
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind, as an OOM kill or a power cut of one machine."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+
+    async def stop(self) -> int | None:
+        if self.proc is None:
+            return None
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 30)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        return self.proc.returncode
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the running process, from /proc."""
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bot_env(server: FakeBotApi, database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_WEBHOOK_SECRET")}
+    env.update(
+        DATA_DIR=str(data_dir),
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN=server.token,
+        TELEGRAM_API_BASE_URL=server.url,
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+@dataclass
+class WebhookPusher:
+    """Telegram's side of webhooks: POST each queued update to `url` until it is answered 200."""
+
+    server: FakeBotApi
+    url: str
+    redeliver: Callable[[dict[str, Any]], bool] = lambda update: False
+    retry_after: float = 0.2
+    delivered: list[int] = field(default_factory=list)
+    failures: int = 0
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Self:
+        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200))
+        self.server.state.enqueue = self._push  # type: ignore[method-assign]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        assert self._session is not None
+        await self._session.close()
+
+    def _push(self, update: dict[str, Any]) -> dict[str, Any]:
+        self.server.state.pending.append(update)  # kept for transcripts; nobody polls in webhook mode
+        copies = 2 if self.redeliver(update) else 1
+        for _ in range(copies):
+            task = asyncio.get_running_loop().create_task(self._deliver(update))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return update
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        assert self._session is not None
+        while not self._session.closed:
+            try:
+                async with self._session.post(self.url, json=update, headers={SECRET_HEADER: SECRET}) as response:
+                    await response.read()
+                    if response.status == 200:
+                        self.delivered.append(update["update_id"])
+                        return
+            except aiohttp.ClientError:
+                pass
+            self.failures += 1
+            await asyncio.sleep(self.retry_after)
+
+    async def post(self, update: dict[str, Any], headers: dict[str, str]) -> int:
+        """One POST as given (no retry), for tests of what nginx refuses."""
+        assert self._session is not None
+        async with self._session.post(self.url, json=update, headers=headers) as response:
+            await response.read()
+            return response.status

@@ -1,0 +1,211 @@
+"""The deployment of deploy/, run for real: bot processes in webhook mode behind nginx, on one PostgreSQL.
+
+Fifty people complain at the same time through nginx to three `bot.py telegram --webhook-url`
+processes; one update in four reaches two processes at the same moment, and one process is
+SIGKILLed mid-run and started again (systemd's Restart=always). Every complaint must complete,
+every update be applied once, and each person see their questions in order, none twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bench.telegram_people import Mailboxes, Person, WrongTurn, script_for
+from tests.deploy.cluster import (
+    SECRET,
+    SECRET_HEADER,
+    BotProcess,
+    Nginx,
+    WebhookPusher,
+    bot_env,
+    free_port,
+    nginx_binary,
+)
+from tests.fakebotapi import FakeBotApi
+from tests.fakebotapi.records import SentMessage
+from tests.storage.postgres_server import create_database, drop_database
+
+PEOPLE = 50
+PROCESSES = 3
+CHAT_BASE = 7_000_000
+# A reply the killed process had committed but not yet sent is gone with it (the outbox that will
+# resend it is another piece of work); like a real person, someone who hears nothing for this long
+# after the killed process is back taps /start, which shows the question they are on. Updates the
+# killed process had taken are replayed from the journal when it starts again, so until then
+# silence is expected.
+SILENCE = 12.0
+
+pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (./test.sh installs it)")
+
+
+@pytest.fixture
+async def database() -> AsyncIterator[str]:
+    url = await create_database()
+    yield url
+    await drop_database(url)
+
+
+class PatientPerson(Person):
+    """A scripted person who, after SILENCE seconds without an answer, taps /start once and goes on."""
+
+    nudges: int = 0
+    back_up: asyncio.Event | None = None
+
+    async def run(self, think: object = None) -> list:  # type: ignore[type-arg]
+        try:
+            return await self._run()
+        except WrongTurn as exc:
+            raise WrongTurn(f"{exc}\n{transcript(self.server, self.chat_id)}") from None
+
+    async def _run(self) -> list:  # type: ignore[type-arg]
+        box = self.mail.box(self.chat_id)
+        for kind, arg in self.script:
+            while not box.empty():
+                self._track(box.get_nowait())
+            expect = self._act(kind, arg)
+            while True:
+                waiting = asyncio.ensure_future(self._reply(box, expect))
+                try:
+                    await asyncio.wait_for(asyncio.shield(waiting), SILENCE)
+                    break
+                except TimeoutError:
+                    if self.back_up is not None and not self.back_up.is_set():
+                        await self.back_up.wait()
+                        try:
+                            await asyncio.wait_for(asyncio.shield(waiting), SILENCE)
+                            break
+                        except TimeoutError:
+                            pass
+                    waiting.cancel()
+                    self.nudges += 1
+                    if self.nudges > 2:
+                        raise WrongTurn(f"chat {self.chat_id}: no answer to {kind} {arg!r}") from None
+                    self.server.command(self.chat_id, "start", language_code=self.language_code)
+                    expect = asks_question
+        return self.timings
+
+
+def asks_question(record: object) -> bool:
+    return isinstance(record, SentMessage) and bool(record.buttons)
+
+
+def transcript(server: FakeBotApi, chat_id: int) -> str:
+    """What the person did and the bot said, in order, to read when something went wrong."""
+    lines = [(u["update_id"], f"person #{u['update_id']}: " + str(u.get("message", {}).get("text")
+              or u.get("callback_query", {}).get("data"))) for u in server.state.pending
+             if (u.get("message") or u.get("callback_query", {}).get("message") or {}).get("chat", {}).get("id") == chat_id]
+    said = [f"  bot: {(m.original_text or '')[:50]!r} {m.callback_data if m.original_reply_markup else ''}"
+            for m in server.state.messages if m.chat_id == chat_id]
+    return "\n".join([line for _, line in sorted(lines)] + said)
+
+
+def questions_in_a_row(server: FakeBotApi, chat_id: int) -> int:
+    """How often the bot sent a chat the same question twice in a row."""
+    asked = [m.original_text for m in server.state.messages if m.chat_id == chat_id and m.original_reply_markup]
+    return sum(1 for a, b in itertools.pairwise(asked) if a == b)
+
+
+async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_unknown_chat_type(
+    tmp_path: Path, database: str
+) -> None:
+    async with FakeBotApi() as server:
+        bot = BotProcess(bot_env(server, database, tmp_path / "data"), free_port(), tmp_path / "bot.log")
+        await bot.start()
+        nginx = Nginx(tmp_path / "nginx", [bot.port])
+        await nginx.start()
+        try:
+            async with WebhookPusher(server, nginx.url) as pusher:
+                update = {"update_id": 1, "message": {"message_id": 1, "date": int(time.time()), "text": "/start",
+                                                      "chat": {"id": 42, "type": "private"},
+                                                      "from": {"id": 42, "is_bot": False, "first_name": "A"}}}
+                assert await pusher.post(update, {}) == 403
+                assert await pusher.post(update, {SECRET_HEADER: "wrong"}) == 403
+                strange = {"update_id": 2, "message": {"message_id": 2, "date": int(time.time()), "text": "hi",
+                                                       "chat": {"id": -5, "type": "a_chat_type_from_the_future"},
+                                                       "from": {"id": 43, "is_bot": False, "first_name": "B"}}}
+                assert await pusher.post(strange, {SECRET_HEADER: SECRET}) == 200
+                server.command(44, "start")
+                await server.wait_for_message(44, timeout=20)
+            conn = await asyncpg.connect(database)
+            try:
+                processed = {r[0] for r in await conn.fetch("SELECT update_id FROM processed_updates")}
+                users = {r[0] for r in await conn.fetch("SELECT external_id FROM users")}
+            finally:
+                await conn.close()
+        finally:
+            await nginx.stop()
+            assert await bot.stop() == 0
+    assert "1" not in processed and users == {"44"}, "the refused update never reached the bot"
+    assert [m.chat_id for m in server.state.messages] == [44], "nothing was sent to the strange chat"
+    assert "Traceback" not in (tmp_path / "bot.log").read_text()
+
+
+async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redeliveries_and_a_killed_process(
+    tmp_path: Path, database: str
+) -> None:
+    async with FakeBotApi() as server:
+        data_dir = tmp_path / "data"
+        bots = [
+            BotProcess(bot_env(server, database, data_dir), free_port(), tmp_path / f"bot{n}.log")
+            for n in range(PROCESSES)
+        ]
+        await asyncio.gather(*(bot.start() for bot in bots))
+        nginx = Nginx(tmp_path / "nginx", [bot.port for bot in bots])
+        await nginx.start()
+        mail = Mailboxes(server)
+        people = [PatientPerson(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(PEOPLE)]
+        back_up = asyncio.Event()
+        for person in people:
+            person.back_up = back_up
+        total = sum(len(p.script) for p in people)
+        try:
+            async with WebhookPusher(server, nginx.url, redeliver=lambda u: u["update_id"] % 4 == 0) as pusher:
+
+                async def kill_one_midway() -> None:
+                    while len(pusher.delivered) < total * 0.4:
+                        await asyncio.sleep(0.02)
+                    bots[1].kill()
+                    killed = time.monotonic()
+                    await asyncio.sleep(1.0)
+                    await bots[1].start()
+                    back_up.set()
+                    print(f"restarted in {time.monotonic() - killed:.1f} s")
+
+                await asyncio.gather(kill_one_midway(), *(p.run() for p in people))
+                delivered = set(pusher.delivered)
+            await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
+            conn = await asyncpg.connect(database)
+            try:
+                cases = await conn.fetch(
+                    "SELECT u.external_id, c.id, c.status, c.draft IS NOT NULL AS drafted FROM cases c "
+                    "JOIN users u ON u.id = c.user_id"
+                )
+                created = await conn.fetch("SELECT case_id, count(*) FROM case_events WHERE kind = 'created' GROUP BY 1")
+                company = dict(await conn.fetch("SELECT case_id, value::text FROM answers WHERE step_id = 'company'"))
+                processed = {int(r[0]) for r in await conn.fetch("SELECT update_id FROM processed_updates")}
+                journaled = await conn.fetchval("SELECT count(*) FROM update_journal")
+            finally:
+                await conn.close()
+        finally:
+            await nginx.stop()
+            codes = [await bot.stop() for bot in bots]
+
+    assert bots[1].starts == 2 and codes == [0, 0, 0]
+    assert sorted(int(c["external_id"]) for c in cases) == [p.chat_id for p in people], "one case per person"
+    assert all(c["status"] == "ready" and c["drafted"] for c in cases), "every complaint completed"
+    assert {r[1] for r in created} == {1}, "no case was started twice"
+    by_chat = {int(c["external_id"]): c["id"] for c in cases}
+    for person in people:
+        expected = "Acme Solar" if person.language_code == "en" else "某某贷款公司"
+        assert expected in company[by_chat[person.chat_id]]
+    assert delivered <= processed, "every update was applied"
+    assert journaled == 0, "nothing is left in the journal"
+    doubled = {p.chat_id: questions_in_a_row(server, p.chat_id) for p in people if not p.nudges}
+    assert sum(doubled.values()) == 0, f"a question was sent twice in a row: {doubled}"
+    assert sum(p.nudges for p in people) <= 5, "only people caught by the kill had to ask again"

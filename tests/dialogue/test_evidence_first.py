@@ -1,0 +1,45 @@
+"""Evidence first through `bot.py console --json` (issue 13): a screenshot or a story before /new starts a
+complaint, keeps what was sent, and the first reply says what was received and asks what is still open."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.dialogue.console_driver import ConsoleBot, last_question, texts
+
+
+def test_a_screenshot_before_new_starts_a_complaint_and_is_kept(
+    bot: ConsoleBot, data_dir: Path, evidence_files: dict[str, Path]
+) -> None:
+    messages = bot.file(evidence_files["png"])
+    assert len(messages) == 1
+    assert "收到 1 份证据" in messages[0]["text"] and "你在哪里" in messages[0]["text"]
+    assert messages[0]["expects"] == "choice"
+    bot.close()
+    with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
+        assert conn.execute("select count(*) from cases").fetchone()[0] == 1
+        assert conn.execute("select kind from evidence").fetchall() == [("image",)]
+
+
+def test_a_story_before_new_is_kept_as_text_evidence_and_its_facts_proposed_for_one_tap(bot: ConsoleBot, data_dir: Path) -> None:
+    story = "刚才又接到 400-820-1234 的机器人推销电话，这周第三次了"
+    messages = bot.send(story)
+    assert len(messages) <= 2
+    proposal = last_question(messages)
+    assert "从你发来的文字读到" in proposal["text"] and "400 820 1234" in proposal["text"]
+    assert [b["value"] for b in proposal["buttons"]] == ["_accept", "_reject"]
+    first = last_question(bot.send("对"))
+    assert "你在哪里" in first["text"]
+    assert "对方打的是你的哪个号码" in last_question(bot.send("中国"))["text"], "type and number are known"
+    bot.close()
+    with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
+        answers = dict(conn.execute("select step_id, value from answers"))
+        kinds = conn.execute("select kind from evidence").fetchall()
+    assert "+864008201234" in answers["caller_numbers"] and answers["issue_type"] == '"robocall"'
+    assert answers["voice_kind"] == '"robot"'
+    assert kinds == [("text",)]
+
+
+def test_a_greeting_is_not_a_story(bot: ConsoleBot) -> None:
+    assert "/new" in texts(bot.send("你好"))
+    bot.close()

@@ -1,0 +1,184 @@
+"""The outbox on Telegram: a committed reply reaches the person whatever the Bot API or the process does.
+
+Through the real PTB Application and the fake Bot API's fault injection; the kill test runs
+`bot.py telegram` as a real process and SIGKILLs it in the middle of a send's back-off.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handlers.telegram.adapter import TelegramAdapter
+from services.outbox import OutboxPolicy
+from tests.telegram.helpers import CHAT, BotRunner, next_message, tiny_png
+from tests.telegram.test_journal import Crash, start_case, until
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST_OUTBOX = OutboxPolicy(first_retry=0.05, max_retry=0.2, idle_poll=0.5)
+NEXT_QUESTION = "发生了什么"
+
+
+def queued(runner: BotRunner) -> int:
+    return runner.rows("select count(*) from outbox")[0][0]
+
+
+def apologies(runner: BotRunner) -> list[str]:
+    return [t for t in runner.server.texts(CHAT) if "抱歉" in t]
+
+
+def copies(runner: BotRunner, text: str) -> int:
+    return len([t for t in runner.server.texts(CHAT) if text in t])
+
+
+async def test_a_reply_whose_sends_fail_six_times_stays_queued_and_goes_out_once_they_succeed(runner: BotRunner) -> None:
+    server = runner.server
+    await runner.start(outbox=FAST_OUTBOX)
+    await start_case(server)
+    server.fail_next("sendMessage", 500, times=6)
+
+    server.press(CHAT, "中国大陆")
+
+    await next_message(server, NEXT_QUESTION)
+    await until(lambda: queued(runner) == 0)
+    assert copies(runner, NEXT_QUESTION) == 1 and apologies(runner) == []
+    assert len([c for c in server.calls_to("sendMessage") if c.outcome == "injected 500"]) == 6
+
+
+async def test_flood_control_beyond_the_cap_keeps_the_reply_queued_and_a_restart_sends_it(runner: BotRunner) -> None:
+    server = runner.server
+    await runner.start(outbox=FAST_OUTBOX)
+    await start_case(server)
+    server.fail_next("sendMessage", 429, retry_after=3600)
+
+    server.press(CHAT, "中国大陆")
+
+    await server.wait_for_calls("sendMessage", count=2)
+    await until(lambda: queued(runner) == 1)
+    (due,) = runner.rows("select due_at from outbox")[0]
+    assert due > runner.rows("select created_at from outbox")[0][0], "it waits Telegram's retry_after"
+    assert copies(runner, NEXT_QUESTION) == 0
+    await runner.restart()
+    await next_message(server, NEXT_QUESTION)
+    await until(lambda: queued(runner) == 0)
+    assert copies(runner, NEXT_QUESTION) == 1
+
+
+async def test_failed_tidying_calls_never_cost_the_next_question(runner: BotRunner) -> None:
+    server = runner.server
+    await runner.start(outbox=FAST_OUTBOX)
+    await start_case(server)
+    server.fail_next("answerCallbackQuery", 400, times=5, description="Bad Request: something odd")
+    server.fail_next("editMessageText", 500, times=20)
+
+    server.press(CHAT, "中国大陆")
+
+    await next_message(server, NEXT_QUESTION)
+    assert apologies(runner) == [] and copies(runner, NEXT_QUESTION) == 1
+
+
+async def test_a_stale_notice_that_cannot_be_shown_on_the_button_comes_as_a_message(runner: BotRunner) -> None:
+    server = runner.server
+    await runner.start(outbox=FAST_OUTBOX)
+    await start_case(server)
+    first = [m for m in server.sent(CHAT) if m.buttons][-1]
+    server.press(CHAT, "中国大陆")
+    await next_message(server, NEXT_QUESTION)
+    server.fail_next("answerCallbackQuery", 500, times=10)
+
+    server.callback(CHAT, first.message_id, "1|US", force=True)
+
+    await next_message(server, "这个问题已经结束了")
+    await until(lambda: queued(runner) == 0)
+
+
+async def test_a_bot_killed_during_a_sends_back_off_sends_the_reply_after_the_restart(runner: BotRunner) -> None:
+    server = runner.server
+    await runner.start()
+    await start_case(server)
+    await runner.stop()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "bot.py", "telegram", cwd=ROOT, env={**os.environ, **runner.settings_env},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        server.drop_next("sendMessage", times=3)
+        server.press(CHAT, "中国大陆")
+        await server.wait_for_calls("sendMessage", count=2, timeout=30)  # now in its back-off
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        _, err = await proc.communicate()
+
+    assert runner.rows("select value from answers where step_id = 'jurisdiction'") == [('"CN"',)], err.decode()
+    assert queued(runner) == 1 and copies(runner, NEXT_QUESTION) == 0
+    await runner.start()
+    await next_message(server, NEXT_QUESTION)
+    await until(lambda: queued(runner) == 0)
+    assert copies(runner, NEXT_QUESTION) == 1
+
+
+async def test_a_blocked_person_does_not_hold_the_queue_for_ever(runner: BotRunner) -> None:
+    server = runner.server
+    await runner.start(outbox=FAST_OUTBOX)
+    await start_case(server)
+    server.block(CHAT)
+    server.press(CHAT, "中国大陆")
+    await until(lambda: queued(runner) == 0 and bool(server.callback_answers))
+    server.unblock(CHAT)
+    server.command(CHAT, "help")
+    await next_message(server, "/cancel")
+
+
+async def test_a_forged_update_whose_sender_is_not_the_private_chat_is_refused(runner: BotRunner) -> None:
+    server = runner.server
+    owner, intruder = CHAT, 2002
+    await runner.start(outbox=FAST_OUTBOX)
+    server.command(owner, "new")
+    await next_message(server, "你在哪里", chat_id=owner)
+    server.command(owner, "delete 1")
+    confirm = await next_message(server, "永久删除", chat_id=owner)
+    server.user(intruder)
+
+    forged = server.callback(owner, confirm.message_id, confirm.callback_data[0], user=intruder, force=True)
+    await server.wait_for_callback_answer(forged)
+    server.text(owner, "/cases", user=intruder)
+    await asyncio.sleep(0.3)
+
+    assert runner.rows("select id from cases") == [(1,)]
+    assert not [t for t in server.texts(owner) if "已删除" in t or "你的投诉" in t]
+    assert runner.rows("select external_id from users order by id") == [(str(owner),)]
+
+
+async def test_an_update_given_up_after_repeated_crashes_asks_the_person_to_send_it_again(
+    runner: BotRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = runner.server
+    original = TelegramAdapter.handle_message
+
+    async def hangs(self: TelegramAdapter, chat_id: int, who: Any, update_id: int, message: Any, ref: Any) -> None:
+        if message.photo:
+            raise Crash  # as a download that never finishes looks to the journal
+        await original(self, chat_id, who, update_id, message, ref)
+
+    monkeypatch.setattr(TelegramAdapter, "handle_message", hangs)
+    await runner.start(outbox=FAST_OUTBOX)
+    await start_case(server)
+    server.press(CHAT, "中国大陆")
+    await next_message(server, NEXT_QUESTION)
+    shot = server.photo(CHAT, tiny_png(7))
+    await until(lambda: runner.rows("select attempts from update_journal") == [(0,)])
+    for _ in range(4):
+        await runner.restart()
+
+    notice = await next_message(server, "没能保存")
+    assert "文件" in notice.text and "再发一次" in notice.text
+    assert runner.rows("select kind, data from case_events where kind = 'gave_up'") == [("gave_up", '{"what":"file"}')]
+    assert runner.rows("select 1 from processed_updates where update_id = ?", str(shot["update_id"])) == [(1,)]
+    await runner.restart()
+    await asyncio.sleep(0.3)
+    assert len([t for t in server.texts(CHAT) if "没能保存" in t]) == 1
