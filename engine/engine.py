@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
 from engine import answers as A
-from engine.choice_match import pick
+from engine.choice_match import normalise, pick
 from engine.conditions import holds
 from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
 from engine.i18n import button_words, t
@@ -459,6 +459,9 @@ class _Turn:
             kinds: dict[type, str] = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}
             expects = kinds[type(step)]
             lines.append(t("hint.nav", lang))
+            suggested = self.suggestion(step)
+            if suggested is not None:
+                buttons.append(Button(t("nav.same", lang, value=suggested), "_same"))
         current = self.s.answers.get(step.id)
         if step.id in self.s.answers and not isinstance(step, (SummaryStep, EvidenceStep, ChoicesStep)):
             lines.append(t("hint.current", lang, value=self.display(step, current)))
@@ -473,6 +476,14 @@ class _Turn:
         self.out.replies.append(
             Reply(text="\n".join(lines), buttons=tuple(buttons + nav), expects=expects, seq=self.s.seq, kind="question")
         )
+
+    def suggestion(self, step: Any) -> str | None:
+        """The earlier answer this step offers as one tap (as text), if it was given."""
+        source = getattr(step, "suggest_from", None)
+        value = self.s.answers.get(source) if source else None
+        if value is None or step.id in self.s.answers:
+            return None
+        return self.display(self.flow.step(source), value)
 
     def ordered_options(self, step: ChoiceStep) -> list[Any]:
         default = (step.default_by_lang or {}).get(self.lang)
@@ -528,6 +539,11 @@ class _Turn:
             if number is not None and 1 <= number <= len(shown):
                 self.button_or_navigation(step, shown[number - 1].value)
                 return
+        if isinstance(step, (TextStep, NumberStep, PhoneStep, DateTimeStep)):
+            named = self.button_named(step, raw)
+            if named is not None:
+                self.button_or_navigation(step, named)
+                return
         if isinstance(step, TextStep):
             self.accept(step, A.text_answer(step, raw))
         elif isinstance(step, NumberStep):
@@ -556,6 +572,15 @@ class _Turn:
     def button_or_navigation(self, step: Any, value: str) -> None:
         if not self.navigation(value):
             self.button(step, value)
+
+    def button_named(self, step: Any, raw: str) -> str | None:
+        """At a question that takes typed text: a shown button named exactly (跳过, 同上, « 上一步),
+        so those words are not stored as the answer."""
+        typed = normalise(raw)
+        for button in self.shown_buttons(step):
+            if typed and typed in {normalise(w) for w in (button.label, *button_words(button.value))}:
+                return button.value
+        return None
 
     def shown_buttons(self, step: Any) -> tuple[Button, ...]:
         """The buttons under the question as it is shown now (their numbers are what people type)."""
@@ -627,6 +652,11 @@ class _Turn:
                 label = (step.yes_label if value == "yes" else step.no_label)
                 self.save(step.id, value, label.get(lang) if label else t(f"nav.{value}", lang))
             return
+        if value == "_same" and isinstance(step, TextStep):
+            suggested = self.suggestion(step)
+            if suggested is not None:
+                self.accept(step, A.text_answer(step, suggested))
+                return
         if isinstance(step, EvidenceStep) and value == "_done":
             self.evidence_done(step)
             return

@@ -133,3 +133,18 @@ def test_the_summary_is_at_most_12_lines_with_one_edit_button_that_lists_the_ans
     talk.text("修改")
     talk.tap("_summary")
     assert [b.value for b in talk.question.buttons][:2] == ["_ok", "_edit_list"]
+
+
+def test_the_called_number_is_offered_as_the_contact_phone_and_same_takes_it() -> None:
+    talk = at("contact_phone", called_number=[{"raw": "139 1234 5678", "number": "+8613912345678", "kind": "mobile",
+                                                "region": "CN", "display": "139 1234 5678"}])
+    talk.state.step = "contact_name"
+    talk.cmd("skip")
+    assert talk.state.step == "contact_phone"
+    assert ("同上：139 1234 5678", "_same") in [(b.label, b.value) for b in talk.question.buttons]
+    talk.text("同上")
+    assert talk.state.answers["contact_phone"] == "139 1234 5678"
+    nothing = at("contact_phone")
+    nothing.state.step = "contact_name"
+    nothing.cmd("skip")
+    assert "_same" not in [b.value for b in nothing.question.buttons]
