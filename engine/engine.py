@@ -253,6 +253,7 @@ class _Turn:
     def begin_from_evidence(self, event: FileInput) -> None:
         """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
         and asks the first open question, or proposes what was read from it (issue 13)."""
+        assert self.engine.evidence_step is not None
         self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
         self.out.effects.append(StartCase())
         target = self.flow.step(self.engine.evidence_step)
@@ -269,7 +270,7 @@ class _Turn:
         if proposal is None:
             return False
         answers = {k: v for k, v in proposal.answers.items() if self.flow.has(k) and k not in self.s.answers}
-        if not answers:
+        if not answers or self.s.step is None:
             return False
         self.s.proposal = {"text": proposal.text, "answers": answers}
         self.s.seq += 1
@@ -410,8 +411,8 @@ class _Turn:
         lang = self.lang
         if self.s.proposal is not None:
             text = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x)
-            buttons = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
-            self.out.replies.append(Reply(text=text, buttons=buttons, expects="confirm", seq=self.s.seq, kind="question"))
+            answer = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
+            self.out.replies.append(Reply(text=text, buttons=answer, expects="confirm", seq=self.s.seq, kind="question"))
             return
         lines = [prefix] if prefix else []
         lines.append(step.prompt.get(lang))
@@ -481,7 +482,7 @@ class _Turn:
         """The earlier answer this step offers as one tap (as text), if it was given."""
         source = getattr(step, "suggest_from", None)
         value = self.s.answers.get(source) if source else None
-        if value is None or step.id in self.s.answers:
+        if source is None or value is None or step.id in self.s.answers:
             return None
         return self.display(self.flow.step(source), value)
 
@@ -525,9 +526,9 @@ class _Turn:
     def text(self, step: Any, raw: str) -> None:
         lang = self.lang
         if self.s.proposal is not None:
-            picked = self.value_for_text(step, raw)
-            if picked in ("_accept", "_reject"):
-                self.settle_proposal(picked == "_accept")
+            named = self.value_for_text(step, raw)
+            if named in ("_accept", "_reject"):
+                self.settle_proposal(named == "_accept")
                 return
             # Answering the question instead of the proposal: the proposal is set aside.
             self.s.proposal = None
