@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from app.logsafe import install_redaction, url_without_password
@@ -34,6 +36,13 @@ if TYPE_CHECKING:
     from storage.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
+
+
+# Loggers of libraries that write SQL parameters, whole updates or request bodies at DEBUG.
+LIBRARY_LOGGERS = (
+    "aiosqlite", "asyncpg", "telegram", "httpx", "httpcore", "aiohttp", "tornado", "hpack", "wechatpy",
+    "urllib3", "PIL", "fontTools", "reportlab", "asyncio",
+)
 
 
 class DefinitionError(Exception):
@@ -94,8 +103,15 @@ def setup_logging(settings: Settings) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if settings.log_libraries else logging.WARNING)
     install_redaction(settings.secrets)
+
+
+def private_folder(path: Path) -> None:
+    """DATA_DIR holds people's cases and files: only the bot's own user may enter it, whatever the umask."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
 
 
 async def open_store(settings: Settings) -> SqliteStore | PostgresStore:
@@ -117,8 +133,12 @@ async def open_store(settings: Settings) -> SqliteStore | PostgresStore:
 
 async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> App:
     flow, catalog = load_definitions(settings)
+    private_folder(settings.data_dir)
     store = await open_store(settings)
     files = EvidenceFiles(settings.data_dir / "evidence")
+    # Nothing is downloading yet: a partial download here was left by a crash (it may hold the
+    # first megabytes of someone's file).
+    await asyncio.to_thread(files.clean_temp)
     commands = Commands()
     engine = Engine(flow, CatalogAdvisor(catalog), commands_help=commands.help_text, regions=regions_from(catalog))
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock, commands=commands)
@@ -129,6 +149,7 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
 
     async def erase_exports(user_id: int, case_id: int) -> None:
         await asyncio.to_thread(remove_exports, export_dir, user_id, case_id)
+        await asyncio.to_thread(files.clean_temp)
 
     service.erase_hooks.append(erase_exports)
     followup = FollowUp(service, store, catalog, TimeScale(settings.reminder_time_scale))

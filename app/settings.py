@@ -20,6 +20,9 @@ class Settings:
     reminder_time_scale: float
     telegram_webhook_secret: str | None = None
     telegram_max_file_mb: float | None = None
+    # Library loggers (aiosqlite, asyncpg, PTB, httpx, aiohttp …) log whole SQL parameters and updates at
+    # DEBUG: they stay at WARNING unless LOG_LIBRARIES=1 asks for them too.
+    log_libraries: bool = False
     cjk_font_path: Path | None = None
     reminder_rate_per_second: float = 20.0
     database_url: str | None = None
@@ -68,6 +71,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         telegram_token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
         telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
         log_level=(env.get("LOG_LEVEL") or "WARNING").upper(),
+        log_libraries=(env.get("LOG_LIBRARIES") or "").strip().lower() in ("1", "true", "yes", "on"),
         reminder_time_scale=time_scale,
         telegram_webhook_secret=(env.get("TELEGRAM_WEBHOOK_SECRET") or "").strip() or None,
         telegram_max_file_mb=max_file_mb,

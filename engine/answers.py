@@ -14,11 +14,20 @@ from typing import Any
 
 from engine.choice_match import pick
 from engine.i18n import t
-from engine.model import ChoiceStep, ChoicesStep, DateTimeStep, NumberStep, Option, PhoneStep, TextStep
+from engine.model import (
+    ChoicesStep,
+    ChoiceStep,
+    DateTimeStep,
+    NumberStep,
+    Option,
+    PhoneStep,
+    TextStep,
+)
 from engine.parsing import parse_phone_numbers, parse_when
 from engine.parsing.datetimes import TimeProblem
-from engine.regions import NO_REGION, Regions
+from engine.regions import NO_REGION, Regions, zone_of_call
 from engine.validators import VALIDATORS
+from engine.when_text import describe_when
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,8 @@ def looks_garbled(text: str) -> bool:
 
 def text_answer(step: TextStep, raw: str) -> Accepted | Rejected:
     text = raw.strip()
-    if looks_garbled(text):
+    if looks_garbled(text) or (text and all(unicodedata.category(ch).startswith("C") for ch in text)):
+        # Control or format characters alone (a stray \x01\x02) are no answer to keep.
         return Rejected("error.not_text")
     if not text:
         return Rejected("error.empty")
@@ -81,6 +91,11 @@ def text_answer(step: TextStep, raw: str) -> Accepted | Rejected:
 _NUMBER = re.compile(r"^[^\d\-]*(-?\d+(?:\.\d+)?)\s*[^\d]*$")
 
 
+def plain_number(value: float) -> str:
+    """A limit as people write it: 100,000,000 rather than 1e+08."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
     text = clean_text(raw).replace(",", "").replace(" ", "")
     match = _NUMBER.match(text)
@@ -90,9 +105,9 @@ def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
     if step.integer and not number.is_integer():
         return Rejected("error.integer")
     if step.min is not None and number < step.min:
-        return Rejected("error.number_min", {"min": f"{step.min:g}"})
+        return Rejected("error.number_min", {"min": plain_number(step.min)})
     if step.max is not None and number > step.max:
-        return Rejected("error.number_max", {"max": f"{step.max:g}"})
+        return Rejected("error.number_max", {"max": plain_number(step.max)})
     value: float | int = int(number) if number.is_integer() else number
     return Accepted(value, f"{value:g}" if isinstance(value, float) else str(value))
 
@@ -168,12 +183,20 @@ def phones_label(values: list[dict[str, Any]]) -> str:
 
 
 def datetime_answer(
-    step: DateTimeStep, raw: str, answers: dict[str, Any], lang: str, now: datetime, regions: Regions
+    step: DateTimeStep,
+    raw: str,
+    answers: dict[str, Any],
+    lang: str,
+    now: datetime,
+    regions: Regions,
+    person_zone: str | None = None,
 ) -> Accepted | Rejected:
+    """The time read in the called person's zone, with the day and month in the jurisdiction's order."""
     if looks_garbled(raw):
         return Rejected("error.not_text")
     region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
-    parsed = parse_when(clean_text(raw)[:200], now, region.timezone, lang, date_order=region.date_order)
+    tz = zone_of_call(region, answers, person_zone)
+    parsed = parse_when(clean_text(raw)[:200], now, tz, lang, date_order=region.date_order)
     if isinstance(parsed, TimeProblem):
         if parsed.reason == "future" and step.allow_future:
             return Rejected("error.time_unreadable")
@@ -181,19 +204,12 @@ def datetime_answer(
     if parsed.coarser_than(step.coarsest):
         return Rejected(f"error.time_too_vague.{step.coarsest}")
     iso = parsed.to_iso()
-    return Accepted(iso, time_label(iso))
+    return Accepted(iso, time_label(iso, lang))
 
 
-def time_label(iso: str) -> str:
-    """A stored time for people: just the date when only a day was given (it is stored at midnight); a month
-    ("2026-10") or a year ("2025") as stored."""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
-        return moment.strftime("%Y-%m-%d")
-    return moment.strftime("%Y-%m-%d %H:%M")
+def time_label(iso: str, lang: str = "en") -> str:
+    """A stored time for people, with its weekday: a day without a time says so, a month or a year as such."""
+    return describe_when(iso, lang)
 
 
 def text_item(text: str, now: datetime) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from engine.events import ButtonPress, Command, Event, FileInput, Proposal, Text
 from engine.i18n import button_words, t
 from engine.model import (
     ChannelStep,
-    ChoiceStep,
     ChoicesStep,
+    ChoiceStep,
     ConfirmStep,
     DateTimeStep,
     EndStep,
@@ -40,11 +40,17 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
-from engine.regions import Regions
+from engine.regions import NO_REGION, Regions, zone_is_certain, zone_of_call
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
+from engine.when_text import is_day_only, zone_name
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+# What /lang understands; anything else is refused with the choices rather than switching.
+LANGUAGE_NAMES = {
+    **{k: "zh" for k in ("zh", "zh-cn", "zh-hans", "zh_cn", "cn", "中文", "汉语", "chinese", "简体中文")},
+    **{k: "en" for k in ("en", "en-us", "en-gb", "en_us", "english", "英文", "英语")},
+}
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
 # The summary shows at most this many lines of answers (plus its question and hint: 12 in all).
 SUMMARY_LINES = 10
@@ -184,8 +190,11 @@ class _Turn:
         elif name == "help":
             self.help()
         elif name == "lang":
-            wanted = arg.lower()[:2] if arg else ""
-            self.s.lang = wanted if wanted in ("zh", "en") else ("en" if self.lang == "zh" else "zh")
+            wanted = LANGUAGE_NAMES.get(arg.strip().lower()) if arg.strip() else ("en" if self.lang == "zh" else "zh")
+            if wanted is None:
+                self.say(t("lang_unknown", self.lang, name=arg.strip()[:20]), kind="error")
+                return
+            self.s.lang = wanted
             self.out.effects.append(SetLanguage(self.s.lang))
             self.say(t("lang_switched", self.lang))
             self.reask_or_idle()
@@ -239,7 +248,7 @@ class _Turn:
 
     def not_in_flow(self, event: Event) -> None:
         if isinstance(event, FileInput) and self.engine.evidence_step:
-            self.begin_from_evidence(event)
+            self.begin_from_evidence(event, self.engine.evidence_step)
             return
         if isinstance(event, FileInput):
             self.say(t("evidence.no_case", self.lang), (Button(t("nav.new", self.lang), "_new"),))
@@ -250,20 +259,20 @@ class _Turn:
         buttons.append(Button(t("nav.cases", self.lang), "_cases"))
         self.say(t("idle", self.lang), tuple(buttons))
 
-    def begin_from_evidence(self, event: FileInput) -> None:
+    def begin_from_evidence(self, event: FileInput, evidence_step: str) -> None:
         """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
         and asks the first open question, or proposes what was read from it (issue 13)."""
         assert self.engine.evidence_step is not None
         self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
         self.out.effects.append(StartCase())
-        target = self.flow.step(self.engine.evidence_step)
+        target = self.flow.step(evidence_step)
         added, problem = self.keep_evidence(target, event.items)
         if problem is not None:
             self.say(problem.text(self.lang), kind="error")
         receipt = t("evidence.started", self.lang, count=added) if added else None
-        self.s.step = self.first_open_from(self.flow.start)
+        first_open = self.s.step = self.first_open_from(self.flow.start)
         if not self.propose(event.proposal, receipt):
-            self.enter(self.s.step, prefix=receipt)
+            self.enter(first_open, prefix=receipt)
 
     def propose(self, proposal: Proposal | None, prefix: str | None = None) -> bool:
         """Show what was read for a one-tap "right?", keeping only answers still open; False when none are."""
@@ -411,8 +420,8 @@ class _Turn:
         lang = self.lang
         if self.s.proposal is not None:
             text = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x)
-            answer = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
-            self.out.replies.append(Reply(text=text, buttons=answer, expects="confirm", seq=self.s.seq, kind="question"))
+            confirm = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
+            self.out.replies.append(Reply(text=text, buttons=confirm, expects="confirm", seq=self.s.seq, kind="question"))
             return
         lines = [prefix] if prefix else []
         lines.append(step.prompt.get(lang))
@@ -552,12 +561,16 @@ class _Turn:
         elif isinstance(step, PhoneStep):
             self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
         elif isinstance(step, DateTimeStep):
-            self.accept(step, A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions))
+            result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions, self.s.timezone)
+            if isinstance(result, A.Accepted):
+                # Said back at once, so a misreading is caught at its step rather than in the letter.
+                self.say(self.time_echo(step, result), kind="info")
+            self.accept(step, result)
         elif isinstance(step, ChoicesStep):
-            picked = A.parse_choices_text(step, raw, lang)
-            if picked is None and A.clean_text(raw).lower() in DONE_WORDS:
-                picked = list(self.s.selected)
-            self.accept(step, A.choices_answer(step, picked, lang) if picked is not None else A.Rejected("error.choice"))
+            chosen = A.parse_choices_text(step, raw, lang)
+            if chosen is None and A.clean_text(raw).lower() in DONE_WORDS:
+                chosen = list(self.s.selected)
+            self.accept(step, A.choices_answer(step, chosen, lang) if chosen is not None else A.Rejected("error.choice"))
         elif isinstance(step, EvidenceStep):
             if A.clean_text(raw).lower() in DONE_WORDS:
                 self.evidence_done(step)
@@ -587,6 +600,17 @@ class _Turn:
         """The buttons under the question as it is shown now (their numbers are what people type)."""
         replies = [r for r in self.preview(step) if r.buttons]
         return replies[-1].buttons if replies else ()
+
+    def time_echo(self, step: DateTimeStep, result: A.Accepted) -> str:
+        """"Noted: Friday 20 November 2026, 14:30", naming the zone where a country has several and the
+        called person's is not known."""
+        lang = self.lang
+        region = self.engine.regions.for_answers(self.s.answers, step.region_from, lang) or NO_REGION
+        text = t("time.noted", lang, when=result.label)
+        if not is_day_only(result.value) and not zone_is_certain(region, self.s.answers, self.s.timezone):
+            zone = zone_of_call(region, self.s.answers, self.s.timezone)
+            text += "\n" + t("time.zone_assumed", lang, zone=zone_name(zone, lang))
+        return text
 
     def value_for_text(self, step: Any, raw: str) -> str | None:
         """Typed text at a button step: the shown button it names by label, synonym or a near spelling."""
@@ -814,7 +838,7 @@ class _Turn:
         if isinstance(step, PhoneStep):
             return A.phones_label(value)
         if isinstance(step, DateTimeStep):
-            return A.time_label(value)
+            return A.time_label(value, lang)
         if isinstance(step, EvidenceStep):
             return t("summary.items", lang, count=len(value))
         if isinstance(step, ChannelStep) and self.engine.advisor:

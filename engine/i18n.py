@@ -79,6 +79,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "没看懂这个时间。可以写成 2026-11-20 14:30、昨天下午3点、上周五 等。",
         "en": "I couldn't read that time. Try 2026-11-20 14:30, yesterday 3pm, or 3 days ago.",
     },
+    "time.noted": {"zh": "记下了：{when}", "en": "Noted: {when}"},
+    "time.zone_assumed": {
+        "zh": "（按{zone}理解。如果你不在这个时区，请发送 /timezone 你的时区（例如 /timezone America/Los_Angeles），再点「上一步」重新回答。）",
+        "en": "(Read as {zone}. If you are elsewhere, send /timezone with your zone, e.g. /timezone America/Los_Angeles, then tap Back and answer again.)",
+    },
     "error.time_impossible": {"zh": "这个日期不存在（例如 2 月没有 30 日），请检查。", "en": "That date doesn't exist (e.g. there is no 30 February). Please check it."},
     "error.time_future": {"zh": "这个时间在将来，请写已经发生的时间。", "en": "That time is in the future — please give when it happened."},
     "error.time_too_vague.day": {
@@ -143,6 +148,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "There is no command /{name}. Available commands:\n{commands}",
     },
     "lang_switched": {"zh": "已切换为中文。", "en": "Switched to English."},
+    "lang_unknown": {
+        "zh": "没有“{name}”这种语言。可以选：/lang zh（中文）或 /lang en（English）。",
+        "en": "I don't speak “{name}”. Choose /lang zh (中文) or /lang en (English).",
+    },
     "restarted": {"zh": "从头再来一遍，你之前的回答都还在，可以点「保留原答案」。", "en": "Starting over from the first question — your answers are kept; tap \"Keep my answer\" to reuse one."},
     "summary.skipped": {"zh": "（已跳过）", "en": "(skipped)"},
     "summary.items": {"zh": "{count} 份", "en": "{count} item(s)"},

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+import phonenumbers
+from phonenumbers import timezone as phone_timezones
+
 
 @dataclass(frozen=True)
 class Region:
@@ -15,6 +18,8 @@ class Region:
     phone_region: str
     timezone: str
     date_order: str = "DMY"
+    # A country over several zones (the US): its default zone is a guess unless the call's zone is known.
+    multi_timezone: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,3 +49,47 @@ class Regions:
 
 # Phone numbers then need a country code, and times are read as UTC.
 NO_REGION = Region("", "ZZ", "UTC")
+
+
+def zone_of_call(region: Region, answers: dict[str, Any], person_zone: str | None) -> str:
+    """The called person's time zone (issue 10): their /timezone when it lies in the region, else the zone of
+    the called number where phonenumbers knows a single one (a US area code), else the region's."""
+    if person_zone and _in_region(person_zone, region):
+        return person_zone
+    return _called_number_zone(region, answers.get("called_number")) or region.timezone
+
+
+def zone_is_certain(region: Region, answers: dict[str, Any], person_zone: str | None) -> bool:
+    """Whether the call's zone is known rather than the default of a country spanning several zones; when it
+    is not, the echo of a time names the zone it was read in."""
+    if not region.multi_timezone:
+        return True
+    if person_zone and _in_region(person_zone, region):
+        return True
+    return _called_number_zone(region, answers.get("called_number")) is not None
+
+
+def _in_region(zone: str, region: Region) -> bool:
+    """A /timezone is taken for the call only in the region's own area of the zone database (America/ for the
+    US): one elsewhere says where the person is now, not where the call came in."""
+    if zone == region.timezone:
+        return True
+    return region.multi_timezone and zone.split("/", 1)[0] == region.timezone.split("/", 1)[0]
+
+
+def _called_number_zone(region: Region, called: Any) -> str | None:
+    phones = called if isinstance(called, list) else [called]
+    for phone in phones:
+        number = phone.get("number") if isinstance(phone, dict) else phone
+        if not isinstance(number, str) or not number.startswith("+"):
+            continue
+        try:
+            parsed = phonenumbers.parse(number)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.region_code_for_number(parsed) != region.phone_region:
+            continue
+        zones = phone_timezones.time_zones_for_number(parsed)
+        if len(zones) == 1 and _in_region(zones[0], region):
+            return zones[0]
+    return None

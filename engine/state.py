@@ -32,6 +32,8 @@ class SessionState:
     known: list[str] = field(default_factory=list)
     # The last question asked outside the flow (filed? reference? delete?), shown again after a restart.
     prompt: dict[str, Any] | None = None
+    # The person's /timezone, set from their profile on every load, for reading the time of a call.
+    timezone: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as they are (not copied): the store encodes them to JSON at once."""

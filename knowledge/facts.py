@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Mapping
 
+from engine.when_text import is_day_only
 from knowledge.catalog import Catalog
 
 Facts = Mapping[str, Any]
@@ -26,9 +27,10 @@ def said_yes(facts: Facts, key: str) -> bool:
 def parse_when(value: Any, tz: tzinfo, *, latest: bool = False) -> datetime | None:
     """An aware datetime from an ISO string or datetime; naive values are read in the jurisdiction's zone.
 
-    A month ("2026-10") or a year ("2025") is read as its first moment, or with `latest` as its last: a
-    rule that needs a date to lie far enough in the past ("registered 31 days before the call", "the
-    call came after you opted out") must hold for every day the person may have meant.
+    A day ("2026-11-20"), a month ("2026-10") or a year ("2025") is read as its first moment, or with
+    `latest` as its last: a rule that needs a date to lie far enough in the past ("registered 31 days
+    before the call", "the call came after you opted out") must hold for every moment the person may have
+    meant. Whether a clock time was given at all is `clock_known`.
     """
     if isinstance(value, datetime):
         moment = value
@@ -40,9 +42,20 @@ def parse_when(value: Any, tz: tzinfo, *, latest: bool = False) -> datetime | No
             moment = datetime.fromisoformat(value.strip())
         except ValueError:
             return None
+        if is_day_only(value) and latest:
+            moment += timedelta(days=1) - timedelta(microseconds=1)
     else:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def clock_known(value: Any) -> bool:
+    """Whether the answer gave a time of day: a rule on calling hours needs one, and a day never has it."""
+    if isinstance(value, datetime):
+        return True
+    return isinstance(value, str) and not is_day_only(value) and period_of(value) is None and parse_when(
+        value, UTC
+    ) is not None
 
 
 def period_of(value: Any) -> tuple[int, int | None] | None:

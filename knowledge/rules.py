@@ -10,7 +10,7 @@ import holidays
 
 from knowledge.catalog import Catalog, Jurisdiction, Rule
 from knowledge.citations import letter_url, shown_sources
-from knowledge.facts import Facts, answer, parse_when, said_yes
+from knowledge.facts import Facts, answer, clock_known, parse_when, said_yes
 
 CALL_ISSUES = frozenset({"robocall"})
 SMS_ISSUES = frozenset({"spam_sms"})
@@ -77,20 +77,26 @@ def _last_contact(facts: Facts, tz: tzinfo) -> datetime | None:
 
 
 def _contacted_after_opt_out(rule: Rule, facts: Facts, jur: Jurisdiction, issues: frozenset[str]) -> bool:
-    """They asked to stop and contact went on: with no dates we take the person's word that it continued.
+    """They asked to stop and contact went on: when the person says so, or when both dates are known and the
+    latest contact came after every moment the opt-out may have been (issue 10: no rule on an assumed fact).
 
     A rule with `grace_business_days` (the US: a request is honoured within 10 business days) counts only
     contact after that window, so it needs both dates.
     """
     if _issue(facts) not in issues or not said_yes(facts, "opted_out"):
         return False
+    said = answer(facts, "contact_after_opt_out")
+    if said == "no":
+        return False
     opted_out = parse_when(answer(facts, "opted_out_at"), jur.tz, latest=True)
     contact = _last_contact(facts, jur.tz)
     grace = rule.params.get("grace_business_days", 0)
     if opted_out is None or contact is None:
-        return not grace
+        return said == "yes" and not grace
     if grace:
         return contact.astimezone(jur.tz).date() > _business_days_after(opted_out.astimezone(jur.tz).date(), grace, jur)
+    if said == "yes":
+        return True
     return contact > opted_out
 
 
@@ -126,7 +132,10 @@ def _no_consent_sms(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
 
 
 def _local_time_of_contact(facts: Facts, jur: Jurisdiction) -> time | None:
-    """Wall-clock time of the latest contact where the person was: the offset they gave, else the zone's."""
+    """Wall-clock time of the latest contact where the person was: the offset they gave, else the zone's;
+    None when only a day was given, which says nothing about the hour."""
+    if not clock_known(answer(facts, "last_contact_at")):
+        return None
     contact = _last_contact(facts, jur.tz)
     return None if contact is None else contact.timetz().replace(tzinfo=None)
 
@@ -158,7 +167,7 @@ def _quiet_hours_keyword(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
     if not any(word.casefold() in about for word in rule.keywords):
         return False
     contact = _last_contact(facts, jur.tz)
-    if contact is None:
+    if contact is None or not clock_known(answer(facts, "last_contact_at")):
         return False
     return _outside_hours(rule, contact.astimezone(jur.tz).time())
 
@@ -206,10 +215,11 @@ def _tps_registered_long_enough(rule: Rule, facts: Facts, jur: Jurisdiction) -> 
 
 
 def _robot_without_consent(rule: Rule, facts: Facts, jur: Jurisdiction) -> bool:
+    """Only when the person said they never agreed: "not sure" or a skipped answer is no known absence of consent."""
     return (
         _issue(facts) in CALL_ISSUES
         and answer(facts, "voice_kind") in ("robot", "both")
-        and answer(facts, "relationship") != "consented"
+        and answer(facts, "relationship") == "never"
     )
 
 

@@ -271,6 +271,7 @@ class ConversationService:
         state = SessionState.from_dict(await self.store.load_session(user.id))
         if not state.lang or state.lang != user.lang:
             state.lang = user.lang
+        state.timezone = user.timezone
         return state
 
     async def current_question(self, who: Who) -> list[Reply]:

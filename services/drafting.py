@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,9 @@ import phonenumbers
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from knowledge.catalog import Catalog, Channel, DraftKind, Jurisdiction, SmsFormat
-from knowledge.facts import answer, is_fraud, operator_at_fault, parse_when, period_of, said_yes
+from engine.when_text import day_text, describe_when
+from knowledge.facts import answer, clock_known, is_fraud, operator_at_fault, parse_when, period_of, said_yes
+from knowledge.citations import rule_citation
 from knowledge.rules import possible_breaches
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -71,6 +74,13 @@ _env = Environment(
 )
 
 
+def letter_lang(catalog: Catalog, channel_id: str) -> str:
+    """The language a channel reads, whatever language the person chats in (issue 10): its country's own
+    (the language that country is the default for in channels.yaml, Chinese for mainland China), else English."""
+    jurisdiction = catalog.jurisdiction(catalog.channel(channel_id).jurisdiction)
+    return next((lang for lang in jurisdiction.default_for if lang in LANGS), "en")
+
+
 def available_kinds(catalog: Catalog, draft_input: DraftInput, channel_id: str) -> list[DraftKind]:
     """Draft kinds this channel takes that the facts allow, in the channel's order of preference."""
     channel = catalog.channel(channel_id)
@@ -104,7 +114,23 @@ def render_draft(
         title = _render(f"{lang}/title.j2", context).strip()
         return Draft("sms", title, sms.body, to=sms.fmt.to, followup=sms.followup)
     title = _render(f"{lang}/title.j2", context).strip()
-    return Draft(kind, title, _render(f"{lang}/{kind}.j2", context))
+    # Fraud is a crime report with a timeline, not a complaint about marketing (issue 10).
+    template = "police_report" if kind == "written" and context["fraud"] else kind
+    return Draft(kind, title, _render(f"{lang}/{template}.j2", context))
+
+
+def render_gist(catalog: Catalog, draft_input: DraftInput, channel_id: str, lang: str) -> str | None:
+    """A short account in the person's language of what the letter in the channel's language says; None when
+    the two languages are the same and the letter speaks for itself."""
+    if lang not in LANGS:
+        raise DraftError(f"unsupported language {lang!r}")
+    channel = catalog.channel(channel_id)
+    letter = letter_lang(catalog, channel_id)
+    if letter == lang:
+        return None
+    context = _context(catalog, draft_input, channel, lang, "gist")
+    context["letter_lang"] = letter
+    return _render(f"{lang}/gist.j2", context)
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
@@ -162,7 +188,7 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
     own_operator = answer(facts, "own_operator")
     operator_key = operator_at_fault(catalog, {**facts, "jurisdiction": jur.code})
     evidence = draft_input.evidence or answer(facts, "evidence") or []
-    called = answer(facts, "called_number") or []
+    called = answer(facts, "called_number") or answer(facts, "called_number_for_channel") or []
     amount = answer(facts, "amount_lost") if said_yes(facts, "money_lost") else None
     impersonation = answer(facts, "impersonation")
 
@@ -183,29 +209,47 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
         "is_call": issue != "spam_sms",
         "operator_at_fault": operator_key is not None,
         "complainant": {
-            "name": answer(facts, "contact_name"),
+            "name": _formal(answer(facts, "contact_name")),
             "phone": answer(facts, "contact_phone"),
             "email": answer(facts, "contact_email"),
         },
         "callers": [_display(p) for p in answer(facts, "caller_numbers") or []],
         "called": _display(called[0]) if called else None,
-        "company": answer(facts, "company"),
-        "last_contact": _when(last_contact, jur, lang) if last_contact else None,
+        "company": _formal(answer(facts, "company")),
+        "last_contact": _moment_or_day(answer(facts, "last_contact_at"), last_contact, jur, lang),
         "since": _day_or_period(answer(facts, "since"), jur, lang),
         "frequency": answer(facts, "frequency"),
         "relationship": answer(facts, "relationship"),
         "opted_out": said_yes(facts, "opted_out"),
         "opted_out_at": _day_or_period(answer(facts, "opted_out_at"), jur, lang),
         "opted_out_in_period": period_of(answer(facts, "opted_out_at")) is not None,
-        "contact_after_opt_out": bool(opted_out_at and last_contact and last_contact > opted_out_at),
+        "contact_after_opt_out": answer(facts, "contact_after_opt_out") == "yes"
+        or (
+            answer(facts, "contact_after_opt_out") is None
+            and bool(opted_out_at and last_contact and last_contact > opted_out_at)
+        ),
+        "call_minutes": _minutes(answer(facts, "call_minutes"), lang),
         "voice_kind": answer(facts, "voice_kind") if answer(facts, "voice_kind") != "unknown" else None,
-        "content": answer(facts, "content"),
+        "content": _formal(answer(facts, "content")),
         "money_lost": said_yes(facts, "money_lost"),
         "amount": _money(amount, jur, lang) if amount is not None else None,
         "codes_shared": said_yes(facts, "codes_shared"),
         "impersonation": impersonation if impersonation not in (None, "none") else None,
         "harm": list(answer(facts, "harm") or []),
-        "harm_detail": answer(facts, "harm_detail"),
+        "harm_detail": _formal(answer(facts, "harm_detail")),
+        "leak": _leak(facts) if issue == "data_leak" else None,
+        "laws": _laws(catalog, jur.code, "fraud" if fraud else issue, lang),
+        "fraud_contact": answer(facts, "fraud_contact"),
+        "fraud_asked": list(answer(facts, "fraud_asked") or []),
+        "fraud_actions": list(answer(facts, "fraud_actions") or []),
+        "fraud_story": _formal(answer(facts, "fraud_story")),
+        "codes_given": _formal(answer(facts, "codes_given")),
+        "transfer": {
+            "method": answer(facts, "transfer_method"),
+            "to": _formal(answer(facts, "transfer_to")),
+            "more": _formal(answer(facts, "transfers_more")),
+        },
+        "timeline": _timeline(facts, jur, lang) if fraud else [],
         "breaches": [
             {"text": b.text[lang], "source": b.source}
             for b in possible_breaches(catalog, facts, jur.code)
@@ -221,6 +265,80 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
         "disclaimer": catalog.texts.not_legal_advice.get(lang),
         "to_be_confirmed": catalog.texts.to_be_confirmed.get(lang),
         "sms": None,
+    }
+
+
+# Emoji, pictographs, their joiners and variation selectors, and control or format characters: none belongs in
+# a formal letter (issue 10). Letters, digits, punctuation and CJK text stay as written.
+_NOT_FORMAL = frozenset({"So", "Sk", "Cc", "Cf", "Co", "Cs", "Cn"})
+
+
+def _formal(value: Any) -> str | None:
+    """A person's free text fit to quote in a letter: emoji and control characters removed, whitespace
+    collapsed; None when nothing is left."""
+    if value is None:
+        return None
+    kept = "".join(
+        " " if ch.isspace() else ch for ch in str(value) if ch.isspace() or unicodedata.category(ch) not in _NOT_FORMAL
+    )
+    text = " ".join(kept.split())
+    return text or None
+
+
+# Laws a letter of this kind cites by name and article, whatever the answers: the catalogue's wording and
+# official URL (issue 10: fraud cites the Anti-Telecom Fraud Law, a data leak the PIPL).
+CITED_LAWS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("CN", "fraud"): ("cn_antifraud_law_30",),
+    ("CN", "data_leak"): ("cn_pipl_no_unlawful_handling", "cn_pipl_penalties", "cn_pipl_damages"),
+}
+
+
+def _laws(catalog: Catalog, jurisdiction: str, case_kind: str, lang: str) -> list[dict[str, Any]]:
+    laws = []
+    for rule_id in CITED_LAWS.get((jurisdiction, case_kind), ()):
+        try:
+            citation = rule_citation(catalog, rule_id, lang)
+        except KeyError:
+            continue
+        laws.append({"text": citation.text, "url": citation.url, "unverified": citation.unverified})
+    return laws
+
+
+def _timeline(facts: Mapping[str, Any], jur: Jurisdiction, lang: str) -> list[dict[str, Any]]:
+    """The fraud's events in the order they happened: the contact, then each known payment; an event
+    without a time keeps its place in the story (contact before payment)."""
+    events = [("contact", "last_contact_at")]
+    if said_yes(facts, "money_lost"):
+        events.append(("transfer", "transfer_at"))
+    dated = []
+    for order, (kind, key) in enumerate(events):
+        value = answer(facts, key)
+        moment = parse_when(value, jur.tz)
+        dated.append((moment, order, {"kind": kind, "when": _moment_or_day(value, moment, jur, lang)}))
+    if all(moment is not None for moment, _, _ in dated):
+        dated.sort(key=lambda item: (item[0], item[1]))
+    return [event for _, _, event in dated]
+
+
+def _minutes(value: Any, lang: str) -> str | None:
+    """A call length as answered: "约 2 分钟" / "about 2 minutes"; a zero is a call not picked up."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value == 0:
+        return "未接通" if lang == "zh" else "not answered"
+    shown = f"{value:g}"
+    return f"约 {shown} 分钟" if lang == "zh" else f"about {shown} minute{'' if value == 1 else 's'}"
+
+
+def _leak(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """What a data-leak case says: what they knew (structured), and where it was given and who may have
+    leaked it (the person's words, quoted in the letter)."""
+    known = list(answer(facts, "leak_known") or [])
+    return {
+        "known": known,
+        "given_to": _formal(answer(facts, "leak_given_to")),
+        "suspect": _formal(answer(facts, "leak_company")),
+        "sensitive": any(k in ("id_number", "bank") for k in known),
     }
 
 
@@ -255,6 +373,15 @@ def _day_or_period(value: Any, jur: Jurisdiction, lang: str) -> str | None:
     return f"{MONTHS_EN[month - 1]} {year}" if month else str(year)
 
 
+def _moment_or_day(value: Any, moment: datetime | None, jur: Jurisdiction, lang: str) -> str | None:
+    """A moment with its clock and zone; a day as a day, "time not given" (never a made-up 00:00)."""
+    if moment is None:
+        return None
+    if not clock_known(value):
+        return describe_when(value, lang)
+    return _when(moment, jur, lang)
+
+
 def _date(moment: datetime | None, jur: Jurisdiction, lang: str) -> str | None:
     if moment is None:
         return None
@@ -271,8 +398,8 @@ def _when(moment: datetime, jur: Jurisdiction, lang: str) -> str:
     clock = f"{local.hour:02d}:{local.minute:02d}"
     label = jur.time_label.get(lang)
     if lang == "zh":
-        return f"{_date(local, jur, lang)} {clock}（{label}，{_offset(local)}）"
-    return f"{_date(local, jur, lang)}, {clock} ({label}, {_offset(local)})"
+        return f"{day_text(local, lang)}{clock}（{label}，{_offset(local)}）"
+    return f"{day_text(local, lang)}, {clock} ({label}, {_offset(local)})"
 
 
 def _money(amount: Any, jur: Jurisdiction, lang: str) -> str:
@@ -304,8 +431,8 @@ def _evidence_item(item: Mapping[str, Any], jur: Jurisdiction, lang: str) -> dic
         "size": _size(size),
         "bytes": f"{int(size):,}" if isinstance(size, int) else None,
         "sha256": item.get("sha256"),
-        "filename": item.get("filename") or None,
-        "caption": item.get("caption") or None,
+        "filename": _formal(item.get("filename")),
+        "caption": _formal(item.get("caption")),
         "received": _when(received, jur, lang) if received else None,
     }
 

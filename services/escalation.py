@@ -15,7 +15,15 @@ from knowledge.catalog import Catalog, Deadline
 from knowledge.facts import answer
 from knowledge.recommend import escalation_next
 from services.checkins import channel_label
-from services.drafting import DraftError, DraftInput, PreviousComplaint, available_kinds, render_draft
+from services.drafting import (
+    DraftError,
+    DraftInput,
+    PreviousComplaint,
+    available_kinds,
+    letter_lang,
+    render_draft,
+    render_gist,
+)
 from services.followup_texts import ft
 from services.send_route import route_section
 from storage.protocols import CaseRow, EvidenceRow
@@ -83,14 +91,16 @@ def escalation_draft(
         kinds = available_kinds(catalog, draft_input, target)
         if not kinds:
             return None
-        drafts = [render_draft(catalog, draft_input, target, lang, kinds[0])]
+        letter = letter_lang(catalog, target)
+        drafts = [render_draft(catalog, draft_input, target, letter, kinds[0])]
         if "written" in kinds and kinds[0] != "written":
-            drafts.append(render_draft(catalog, draft_input, target, lang, "written"))
+            drafts.append(render_draft(catalog, draft_input, target, letter, "written"))
+        gist = render_gist(catalog, draft_input, target, lang)
     except DraftError:
         return None
-    parts = []
+    parts = [gist] if gist else []
     for draft in drafts:
-        heading = f"【{draft.title}】" if lang == "zh" else f"— {draft.title} —"
+        heading = f"【{draft.title}】" if letter == "zh" else f"— {draft.title} —"
         target_line = f"\n→ {draft.to}" if draft.to else ""
         parts.append(f"{heading}{target_line}\n{draft.text}")
     parts.append(route_section(catalog, target, answers, case.id, lang))  # where and how to send it

@@ -121,4 +121,8 @@ def remove_exports(export_dir: Path, user_id: int, case_id: int) -> int:
         for path in folder.glob(f"case-{case_id}-*.{suffix}"):
             path.unlink(missing_ok=True)
             removed += 1
+    try:
+        folder.rmdir()  # only when nothing else of the person's is left in it
+    except OSError:
+        pass
     return removed

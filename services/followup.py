@@ -471,12 +471,17 @@ class FollowUp:
         return Send(checkin_replies(self.catalog, case, answers, reminder, tz, user.lang))
 
 
+# Names in the zone database that are no place a person lives: "Factory" is a placeholder zone and
+# "localtime" the server's own setting, whatever that is.
+NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
+
+
 def resolve_timezone(name: str) -> str | None:
     """An IANA zone name as typed, matched without regard to case ("asia/shanghai" works)."""
     name = name.strip().replace(" ", "_")
     if not re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", name):
         return None
-    zones = available_timezones()
+    zones = available_timezones() - NOT_PLACES
     if name in zones:
         return name
     folded = {z.casefold(): z for z in zones}

@@ -14,7 +14,9 @@ and runs one `OutboxSender`; this module does the rest, the same way for every p
   the process runs, and at once after a restart. Only `Undeliverable` (the person blocked the bot, the
   platform refuses the message itself) gives a row up, with a log line.
 - **held, not lost** — a claimed row is held for `hold` seconds; a process that dies while sending it
-  leaves it to the next start (which releases every row of its platform) or, elsewhere, to the lease.
+  leaves it to the next start, which takes back every row of its platform when it is the platform's
+  only sender (`exclusive`). Where several processes share the database, another process may be
+  sending those rows right now, so they wait for their hold to run out instead.
 """
 from __future__ import annotations
 
@@ -83,7 +85,7 @@ class OutboxPolicy:
 
     first_retry: float = 1.0
     max_retry: float = 300.0
-    hold: float = 120.0
+    hold: float = 60.0
     idle_poll: float = 30.0
     # Several processes on one database: a row this fresh belongs to the process that queued it (it
     # drains it right after its commit, or redraws the question instead); other processes' loops
@@ -104,12 +106,15 @@ class OutboxSender:
         send: SendReply,
         policy: OutboxPolicy = OutboxPolicy(),
         clock: Callable[[], datetime] = wall_clock,
+        *,
+        exclusive: bool = True,
     ) -> None:
         self.store = store
         self.platform = platform
         self.send = send
         self.clock = clock
         self.policy = policy
+        self.exclusive = exclusive
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -199,8 +204,9 @@ class OutboxSender:
 
         `chat_id` limits it to one chat (the local chat serves one person). Returns how many went out.
         """
-        async with self.store.transaction() as tx:
-            await tx.release_outbox(self.platform, self.clock(), chat_id)
+        if self.exclusive:
+            async with self.store.transaction() as tx:
+                await tx.release_outbox(self.platform, self.clock(), chat_id)
         return await self.run_once(chat_id)
 
     async def start(self, chat_id: str | None = None) -> None:
@@ -248,7 +254,10 @@ class OutboxSender:
         self._wake.clear()
         if wait <= 0:
             return
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that lands as
+        # its timeout fires, and stop() then waits for ever (seen with a short idle_poll).
         try:
-            await asyncio.wait_for(self._wake.wait(), timeout=wait)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(wait):
+                await self._wake.wait()
+        except TimeoutError:
             pass

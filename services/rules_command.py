@@ -10,6 +10,11 @@ from knowledge.rules import rules_text
 from services.commands import Handler
 from services.conversation import Context
 
+UNKNOWN = {
+    "zh": "我没有“{code}”的规定。可以查看：{known}。发送 /rules 加上代码，或点下面的按钮。",
+    "en": "I have no rules for “{code}”. I know: {known}. Send /rules with a code, or tap one below.",
+}
+
 
 def rules_command(catalog: Catalog) -> Handler:
     """The handler of /rules and of its jurisdiction buttons."""
@@ -18,7 +23,12 @@ def rules_command(catalog: Catalog) -> Handler:
     default_by_lang: dict[str, str] = {lang: j.code for j in catalog.jurisdictions for lang in j.default_for}
 
     async def rules(ctx: Context) -> list[Reply]:
-        code = aliases.get(ctx.arg.strip().upper())
+        wanted = ctx.arg.strip()
+        code = aliases.get(wanted.upper())
+        if wanted and code is None:
+            known = ("、" if ctx.lang == "zh" else ", ").join(f"{c} ({catalog.jurisdiction(c).name.get(ctx.lang)})" for c in codes)
+            text = UNKNOWN[ctx.lang if ctx.lang in UNKNOWN else "en"].format(code=wanted[:20], known=known)
+            return [Reply(text, tuple(Button(_button(catalog.jurisdiction(c), ctx.lang), f"_rules:{c}") for c in codes))]
         if code is None:
             code = await _jurisdiction_of(ctx, codes) or default_by_lang.get(ctx.lang, codes[0])
         others = tuple(Button(_button(catalog.jurisdiction(c), ctx.lang), f"_rules:{c}") for c in codes if c != code)

@@ -50,6 +50,7 @@ class EvidenceFiles:
         self.root = Path(root)
         self._temp_dir = self.root / _TEMP_DIR
         self._chunk_size = chunk_size
+        self._in_use: set[Path] = set()
 
     async def put_file(self, src: Path) -> StoredFile:
         """Copy a file into the store, hashing it in chunks on a worker thread."""
@@ -76,15 +77,30 @@ class EvidenceFiles:
         self._temp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, name = tempfile.mkstemp(dir=self._temp_dir, suffix=_TEMP_SUFFIX)
         os.close(fd)
+        self._in_use.add(Path(name))
         return Path(name)
+
+    def clean_temp(self) -> int:
+        """Delete the partial files this process is not writing (a crash's leftovers, at start-up and
+        after /delete): they may hold the first megabytes of someone's file. Returns how many went."""
+        removed = 0
+        for path in self._temp_dir.glob(f"*{_TEMP_SUFFIX}"):
+            if path not in self._in_use:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     async def adopt_temp(self, tmp_path: Path) -> StoredFile:
         """Hash a temp file from new_temp_path and move it into place, or drop it as a copy."""
-        return await asyncio.to_thread(self._adopt_temp_sync, self._own_temp(tmp_path))
+        try:
+            return await asyncio.to_thread(self._adopt_temp_sync, self._own_temp(tmp_path))
+        finally:
+            self._in_use.discard(Path(tmp_path))
 
     async def discard_temp(self, tmp_path: Path) -> None:
         """Delete a temp file from new_temp_path whose download failed."""
         await asyncio.to_thread(self._own_temp(tmp_path).unlink, missing_ok=True)
+        self._in_use.discard(Path(tmp_path))
 
     def _own_temp(self, tmp_path: Path) -> Path:
         """Only temp files this store handed out may be moved or deleted through it."""
@@ -152,4 +168,5 @@ class EvidenceFiles:
             final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.replace(tmp, final)
             _fsync_dir(final.parent)
+        self._in_use.discard(tmp)
         return StoredFile(sha256=sha256, size=size, rel_path=rel_path)

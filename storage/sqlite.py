@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -74,7 +75,8 @@ class SqliteStore(OpenCloseStore):
         if self._writer is not None:
             raise RuntimeError("store is already open")
         migrations = load_migrations(self._migrations_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._private_files()
         writer = await aiosqlite.connect(
             self.path, isolation_level="IMMEDIATE", cached_statements=256
         )
@@ -98,6 +100,18 @@ class SqliteStore(OpenCloseStore):
             raise
         self._writer, self._reader = writer, reader
         return self
+
+    def _private_files(self) -> None:
+        """The database and its -wal and -shm files are the bot's alone (0600), whatever the umask.
+
+        The file is created here with that mode before SQLite opens it; SQLite gives the -wal and
+        -shm files it creates the database file's permissions, and files left by an older run are
+        set right here too."""
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = self.path.with_name(self.path.name + suffix)
+            if path.exists():
+                os.chmod(path, 0o600)
 
     async def _set_common_pragmas(self, conn: aiosqlite.Connection) -> None:
         await conn.execute("PRAGMA foreign_keys = ON")

@@ -41,8 +41,11 @@ class ParsedTime:
     precision: Precision
 
     def to_iso(self) -> str:
-        """ISO 8601 as stored in answers: with offset ("2026-11-26T15:00:00+08:00") for a moment or a day,
-        and the reduced forms "2026-10" for a month and "2025" for a year, which say no more than was said."""
+        """ISO 8601 as stored in answers: with offset ("2026-11-26T15:00:00+08:00") for a moment, and the
+        reduced forms "2026-11-20" for a day, "2026-10" for a month and "2025" for a year, which say no more
+        than was said: a day stored at midnight would later read as a call at 00:00 (issue 10)."""
+        if self.precision == "day":
+            return self.at.date().isoformat()
         if self.precision == "month":
             return f"{self.at.year:04d}-{self.at.month:02d}"
         if self.precision == "year":
@@ -63,14 +66,16 @@ class TimeProblem:
 def parse_when(text: str, now: datetime, tz: str, lang: str, *, date_order: str | None = None) -> ParsedTime | TimeProblem:
     """Read when something happened, relative to the aware `now`, as local time in `tz`; never raises on `text`.
 
-    `date_order` (DMY, MDY, YMD: the country's, from channels.yaml) says how 01/11/2026 reads.
+    `date_order` (DMY, MDY, YMD: the country's, from channels.yaml) says how 01/11/2026 reads, and whether a
+    year-less "11/20" or "11.20" is month first (China, the US) or "20/11" day first (the UK).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone).replace(tzinfo=None)
+    order = date_order or ("MDY" if tz.startswith(("America/", "US/")) else "DMY")
     try:
-        reading = _read(text, local_now, tz, lang, date_order)
+        reading = _read(text, local_now, tz, lang, order)
     except Exception:  # noqa: BLE001 - the parsers raise all sorts on odd text; the person can simply retry
         return TimeProblem("unreadable")
     if isinstance(reading, TimeProblem):
@@ -84,9 +89,9 @@ def parse_when(text: str, now: datetime, tz: str, lang: str, *, date_order: str 
     return ParsedTime(at, precision)
 
 
-def _read(text: str, local_now: datetime, tz: str, lang: str, date_order: str | None = None) -> _Reading | TimeProblem:
+def _read(text: str, local_now: datetime, tz: str, lang: str, order: str) -> _Reading | TimeProblem:
     cleaned = _clean(text)
-    if not cleaned or len(cleaned) > MAX_INPUT_CHARS:
+    if not cleaned or len(cleaned) > MAX_INPUT_CHARS or not _could_be_a_time(cleaned):
         return TimeProblem("unreadable")
     if _JUST_NOW.fullmatch(cleaned):
         return local_now.replace(second=0, microsecond=0), "minute"
@@ -94,9 +99,16 @@ def _read(text: str, local_now: datetime, tz: str, lang: str, date_order: str | 
     # ignores the "25:00" in "25:00 yesterday"; jionlp reads 13月1日 as 1 March.
     if _names_impossible_date_or_time(cleaned):
         return TimeProblem("impossible")
+    iso = _read_iso(cleaned)
+    if iso is not None:
+        return iso
+    spelled = _spell_numeric_month_day(_DOTTED_CLOCK.sub(r"\1:\2\3", cleaned), order)
+    if spelled is None:
+        return TimeProblem("impossible")
+    cleaned = spelled
     reading = _read_chinese(cleaned, local_now) if _CJK.search(cleaned) else None
     if reading is None:
-        reading = _read_with_dateparser(cleaned, local_now, tz, lang, date_order)
+        reading = _read_with_dateparser(cleaned, local_now, tz, lang, order)
     if reading is None:
         return TimeProblem("unreadable")
     return _prefer_past(reading, cleaned, local_now)
@@ -117,6 +129,53 @@ _ENGLISH_FILLER = re.compile(
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _JUST_NOW = re.compile(r"just now|right now|now|a moment ago|刚才|刚刚|刚|现在|就在刚才|就在刚刚")
 
+# Symbols no one writes in a date, which the parsers skip: "7*7", "{{ 7*7 }}" and "#7#7" would otherwise
+# read as 7 July (issue 11).
+_NOT_IN_A_TIME = re.compile(r"[*{}#<>$=|\\^`\[\]@&%_+\"]")
+# A bare number is not a time: dateparser reads "99" as 1999 and "5" as the 5th. A four-digit year stays.
+_BARE_NUMBER = re.compile(r"\d{1,3}|\d{5,}")
+
+
+def _could_be_a_time(text: str) -> bool:
+    return not _NOT_IN_A_TIME.search(text) and not _BARE_NUMBER.fullmatch(text)
+
+
+# "2026-11-01 09:00", "2026/11/01" or "2026-11-01t09:00:00": read directly, as dateparser spends a
+# millisecond on them (issue 15).
+_ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ t](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _read_iso(text: str) -> _Reading | None:
+    match = _ISO.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    if match[4] is None:
+        return datetime(year, month, day), "day"
+    return datetime(year, month, day, int(match[4]), int(match[5])), "minute"
+
+
+# "8.45pm": dateparser drops a dotted clock and keeps only the day.
+_DOTTED_CLOCK = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(\s*(?:am|pm|a\.m\.|p\.m\.))")
+# "11.20", "11/20", "20/11 3pm": a day and a month without a year, in the order of the place.
+_NUMERIC_MONTH_DAY = re.compile(r"(?<![\d./-])(\d{1,2})[./](\d{1,2})(?![\d./-])")
+
+
+def _spell_numeric_month_day(text: str, order: str) -> str | None:
+    """A year-less numeric date spelled out so no parser can read it as a clock (11.20 → 11:20) or a year
+    (11/20 → 2020); None when it names no real day. Chinese answers get 11月20日, others "20 november"."""
+    match = _NUMERIC_MONTH_DAY.search(text)
+    if match is None:
+        return text
+    first, second = int(match[1]), int(match[2])
+    # Only day-first countries put the day first without a year; year-first ones write 11/20 month first.
+    month, day = (second, first) if order == "DMY" else (first, second)
+    if not _is_date(_ANY_LEAP_YEAR, month, day):
+        return None
+    spelled = f"{month}月{day}日" if _CJK.search(text) else f"{day} {MONTHS_BY_NUMBER[month - 1]}"
+    return f"{text[: match.start()]}{spelled}{text[match.end():]}"
+
+
 # --- impossible dates and times -------------------------------------------------------------------------
 
 _MONTH_NAMES = {
@@ -124,6 +183,10 @@ _MONTH_NAMES = {
     "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
     "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
+MONTHS_BY_NUMBER = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 _MONTH_WORD = "(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\b\.?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 
@@ -245,7 +308,7 @@ def _precision_of(width: timedelta) -> Precision | None:
 _MINUTE_GIVEN = re.compile(r"\d\s*:\s*\d{2}|minute|\bmins?\b|分|半|刻")
 
 
-def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str, date_order: str | None = None) -> _Reading | None:
+def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str, order: str) -> _Reading | None:
     """dateparser's reading, with its period turned into a precision; None for a week."""
     languages = ["zh", "en"] if _CJK.search(text) or lang.lower().startswith("zh") else ["en"]
     settings = {
@@ -254,8 +317,8 @@ def _read_with_dateparser(text: str, local_now: datetime, tz: str, lang: str, da
         "TIMEZONE": tz,
         "RETURN_AS_TIMEZONE_AWARE": True,
         "RETURN_TIME_AS_PERIOD": True,
-        # "01/11/2026" is 11 January in the US and 1 November nearly everywhere else.
-        "DATE_ORDER": date_order or ("MDY" if tz.startswith(("America/", "US/")) else "DMY"),
+        # "01/11/2026" is 11 January in the US and 1 November in the UK.
+        "DATE_ORDER": order,
     }
     try:
         data = DateDataParser(languages=languages, settings=settings).get_date_data(text)

@@ -14,6 +14,7 @@ import logging
 import secrets
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
 
 from app.bootstrap import App, DefinitionError, build_app, setup_logging
@@ -36,6 +37,7 @@ from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.inbox import JournalingBot, JournalingQueue
 from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
+from handlers.telegram.webhook import install as install_strict_webhook
 from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 from engine.replies import Reply
@@ -57,6 +59,7 @@ SHARED_CLAIM_LEASE = timedelta(seconds=30)
 SHARED_SWEEP_EVERY = 20.0
 # ... and a reply another process queued less than this long ago is that process's to send.
 SHARED_OUTBOX_SETTLE = 5.0
+SHARED_OUTBOX_HOLD = 5.0
 
 def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
     """Telegram's command menu, generated from the command registry."""
@@ -78,6 +81,8 @@ class TelegramOptions:
     # PTB's 5 s read timeout gave up on sends Telegram was still processing, and the retry sent the
     # message twice; the Bot API can take longer than that under load, so wait for its answer.
     read_timeout: float = 30.0
+    # A 409 Conflict this soon after polling started means another poller was there first.
+    conflict_window: float = 60.0
     outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
 
     @classmethod
@@ -130,6 +135,8 @@ class TelegramBot:
         self.app = app
         self.options = options
         self.locks = ChatLocks()
+        self.conflict = asyncio.Event()
+        self._polling_since = time.monotonic()
         self.journal = journal_for(app)
         base = options.api_base_url.rstrip("/")
         self.bot = JournalingBot(
@@ -153,8 +160,12 @@ class TelegramBot:
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
         policy = options.outbox
         if app.settings.database_url is not None and policy.settle == 0:
-            policy = replace(policy, settle=SHARED_OUTBOX_SETTLE)
-        self.reply_outbox = OutboxSender(app.store, PLATFORM, self._send_reply, policy)
+            # Several processes: no start-up takes every row back (others may be sending them); a
+            # killed process's rows go out once their short hold has run out.
+            policy = replace(policy, settle=SHARED_OUTBOX_SETTLE, hold=SHARED_OUTBOX_HOLD)
+        self.reply_outbox = OutboxSender(
+            app.store, PLATFORM, self._send_reply, policy, exclusive=app.settings.database_url is None
+        )
         app.service.outbox_platforms.add(PLATFORM)
         self.adapter = TelegramAdapter(
             app.service,
@@ -176,6 +187,21 @@ class TelegramBot:
         )
         self.application.add_handler(CallbackQueryHandler(self.adapter.on_callback))
         self.application.add_error_handler(self.adapter.on_error)
+
+    def _polling_error(self, error: TelegramError) -> None:
+        """getUpdates failed. 409 Conflict means another process polls with this token, and two
+        pollers steal each other's updates. Telegram ends whichever poll is older, so both see 409s;
+        the one that started last (its 409 comes within `conflict_window` of its start) is the
+        newcomer and stops (serve() waits on `conflict`); the one that was there first carries on."""
+        if not isinstance(error, Conflict):
+            log.warning("getUpdates failed: %s", type(error).__name__)
+            return
+        if time.monotonic() - self._polling_since <= self.options.conflict_window:
+            if not self.conflict.is_set():
+                log.error("another process is already polling Telegram with this bot token (409 Conflict)")
+            self.conflict.set()
+        else:
+            log.warning("another process polled Telegram with this bot token (409 Conflict); it should stop")
 
     async def _send_reply(self, chat: str, reply: Reply) -> None:
         await self.adapter.send_reply(chat, reply)
@@ -208,6 +234,7 @@ class TelegramBot:
             await self.reply_outbox.start()
             await self.requeue(replay)
             if webhook is not None:
+                install_strict_webhook()
                 self.queue.journaling = True
                 await updater.start_webhook(
                     listen=webhook.listen,
@@ -220,9 +247,11 @@ class TelegramBot:
                 )
             else:
                 self.bot.resume_after(replay.last_update_id)
+                self._polling_since = time.monotonic()
                 await updater.start_polling(
                     poll_interval=poll_interval,
                     timeout=poll_timeout,
+                    error_callback=self._polling_error,
                     allowed_updates=ALLOWED_UPDATES,
                     drop_pending_updates=False,
                 )
@@ -306,9 +335,21 @@ async def serve(settings: Settings, webhook: Webhook | None) -> int:
                 mode = f"webhook at {webhook.url}" if webhook else "long polling"
                 print(f"Telegram bot running ({mode}); Ctrl+C stops it.", file=sys.stderr)
                 try:
-                    await stop.wait()
+                    stopping = asyncio.ensure_future(stop.wait())
+                    conflicted = asyncio.ensure_future(bot.conflict.wait())
+                    await asyncio.wait({stopping, conflicted}, return_when=asyncio.FIRST_COMPLETED)
+                    for waiter in (stopping, conflicted):
+                        waiter.cancel()
                 finally:
                     await app.stop_background()
+        if bot.conflict.is_set():
+            print(
+                "Another process is already polling Telegram with this bot token (409 Conflict), and two "
+                "pollers would steal each other's messages. Stop the other one, or run one bot with a "
+                "webhook; this one stops now.",
+                file=sys.stderr,
+            )
+            return 1
     except InvalidToken:
         print("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
         return 1

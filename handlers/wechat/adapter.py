@@ -18,6 +18,7 @@ import collections
 import hashlib
 import logging
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,10 +34,11 @@ from handlers.kit.journal import UpdateJournal
 from handlers.wechat.api import TooBig, WeChatApi, WeChatError
 from handlers.wechat.push import Push
 from handlers.wechat.inbox import JournalWriter
-from handlers.wechat.render import Outgoing, one_text, render_all
+from handlers.wechat.render import one_text, render, render_all
 from handlers.wechat.send import WeChatSender
 from handlers.wechat.texts import unsupported_text, wt
-from services.conversation import ConversationService, Who
+from services.conversation import ConversationService, Result, Who
+from services.outbox import OutboxSender, wall_clock
 from services.evidence_intake import file_item
 from services.texts import st
 from storage.files import EvidenceFiles
@@ -71,6 +73,7 @@ class WeChatAdapter:
         self,
         service: ConversationService,
         sender: WeChatSender,
+        outbox: OutboxSender,
         api: WeChatApi | None,
         files: EvidenceFiles,
         journal: UpdateJournal,
@@ -79,6 +82,7 @@ class WeChatAdapter:
     ) -> None:
         self.service = service
         self.sender = sender
+        self.outbox = outbox
         self.api = api
         self.files = files
         self.journal = journal
@@ -187,19 +191,21 @@ class WeChatAdapter:
         push, openid = job.push, job.push.openid
         if job.replayed and await self.service.store.is_processed(PLATFORM, push.key):
             return  # handled before the stop; only its journal row was left
-        if self.sender.held.has(openid):
-            # Held messages are older than this answer: they go first, so no passive reply.
+        if await self.waiting(openid):
+            # Replies kept for the person (the 48-hour window had closed) are older than this
+            # answer: now that they wrote, they go first, so no passive reply this time.
             self.no_passive(job)
             await job.answered.wait()
-            await self.sender.flush(openid)
+            async with self.service.store.transaction() as tx:
+                await tx.release_outbox(PLATFORM, wall_clock(), openid)
+            await self.outbox.drain(openid)
         message = push.message
         msg_type = str(getattr(message, "type", "unknown"))
         fields: dict[str, Any] = getattr(message, "_data", {}) or {}
         if msg_type == "text":
             event = await self.text_event(openid, str(message.content or ""), fields.get("bizmsgmenuid"))
             if isinstance(event, list):
-                await self.answer(job, event)
-                await self.settle(push)
+                await self.refuse(job, event)
                 return
             await self.apply(job, event)
         elif msg_type == "voice" and (message.recognition or "").strip() and await self.answers_by_voice(openid):
@@ -212,8 +218,7 @@ class WeChatAdapter:
             await self.on_event(job, message)
         else:
             lang = await self.lang_of(openid)
-            await self.answer(job, [Reply(unsupported_text("location" if msg_type == "location" else "other", lang))])
-            await self.settle(push)
+            await self.refuse(job, [Reply(unsupported_text("location" if msg_type == "location" else "other", lang))])
 
     def no_passive(self, job: Job) -> None:
         if not job.first.done():
@@ -226,43 +231,54 @@ class WeChatAdapter:
         if result.duplicate:
             self.no_passive(job)
             return
-        replies = list(result.replies)
         if result.stale:
-            replies += await self.service.current_question(who)
-        await self.answer(job, replies)
+            again = await self.service.settle(who, [], await self.service.current_question(who))
+            result.replies += again.replies
+            result.outbox += again.outbox
+        await self.deliver(job, result)
 
-    async def answer(self, job: Job, replies: list[Reply]) -> None:
-        """The first plain text as the passive reply if still possible, the rest as custom messages."""
+    async def refuse(self, job: Job, replies: list[Reply]) -> None:
+        """An answer made without the engine (a refusal): queued with the push recorded as processed."""
+        await self.deliver(job, await self.service.settle(self.who(job.push.openid), [job.push.key], replies))
+
+    async def deliver(self, job: Job, result: Result) -> None:
+        """The first reply as the passive reply when it is one plain text ready in time; the rest
+        (or all) from the outbox, in order, once the HTTP answer is given."""
         openid = job.push.openid
-        self.remember(openid, replies)
+        self.remember(openid, result.replies)
         lang = await self.lang_of(openid)
-        if self.api is None:
-            # Passive replies only: everything in one text, options numbered.
-            text = one_text(replies, lang)
+        if not result.queued:
+            # Passive-only mode (no credentials), or an apology made when the store failed.
+            text = one_text(result.replies, lang)
             if text and not job.first.done():
                 job.first.set_result(text)
+            elif self.api is not None:
+                await job.answered.wait()
+                with suppress(Exception):
+                    await self.sender.send(openid, render_all(result.replies, lang))
             return
-        messages = render_all(replies, lang)
-        if messages and messages[0].text is not None and not job.first.done():
-            job.first.set_result(messages[0].text)
-            messages = messages[1:]
+        first = render(result.replies[0], lang) if result.replies and result.outbox else []
+        if len(first) == 1 and first[0].text is not None and not job.first.done():
+            job.first.set_result(first[0].text)
+            await job.answered.wait()
+            await self.outbox.discard(result.outbox[:1])
         else:
             self.no_passive(job)
-        await job.answered.wait()
-        if messages:
-            await self.send(openid, messages)
+            await job.answered.wait()
+        await self.outbox.drain(openid)
 
-    async def send(self, openid: str, messages: list[Outgoing]) -> None:
-        await self.sender.send(openid, messages)
+    async def waiting(self, openid: str) -> bool:
+        """Replies are queued for the person that did not go out (kept for the window, or failing)."""
+        return bool(await self.service.store.chat_outbox(PLATFORM, openid))
 
     async def apologise(self, job: Job) -> None:
         try:
-            await self.answer(job, [Reply(st("error.sorry", await self.lang_of(job.push.openid)), kind="error")])
+            await self.refuse(job, [Reply(st("error.sorry", await self.lang_of(job.push.openid)), kind="error")])
         except Exception:  # noqa: BLE001 - nothing more can be done for this person now
             log.warning("could not send the apology")
 
     async def settle(self, push: Push) -> None:
-        """A push the service never saw (a refusal, an event) counts as processed too."""
+        """A push that needs no answer (an unsubscribe, a view event) counts as processed too."""
         async with self.service.store.transaction() as tx:
             await tx.mark_processed(PLATFORM, push.key, self.now())
 
@@ -330,8 +346,7 @@ class WeChatAdapter:
             return
         lang = await self.lang_of(push.openid)
         if self.api is None:
-            await self.answer(job, [Reply(wt("download_failed", lang))])
-            await self.settle(push)
+            await self.refuse(job, [Reply(wt("download_failed", lang))])
             return
         tmp = self.files.new_temp_path()
         try:
@@ -348,14 +363,12 @@ class WeChatAdapter:
             )
         except TooBig:
             await self.files.discard_temp(tmp)
-            await self.answer(job, [Reply(wt("too_big", lang, max=human_size(self.max_download_bytes)))])
-            await self.settle(push)
+            await self.refuse(job, [Reply(wt("too_big", lang, max=human_size(self.max_download_bytes)))])
             return
         except (TimeoutError, WeChatError, OSError, aiohttp.ClientError) as exc:
             await self.files.discard_temp(tmp)
             log.warning("media download failed: %s", type(exc).__name__)
-            await self.answer(job, [Reply(wt("download_failed", lang))])
-            await self.settle(push)
+            await self.refuse(job, [Reply(wt("download_failed", lang))])
             return
         except BaseException:
             await self.files.discard_temp(tmp)

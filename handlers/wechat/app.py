@@ -1,4 +1,4 @@
-"""The WeChat bot: the aiohttp push endpoint, start-up (replay, held messages, menu) and `run_wechat`.
+"""The WeChat bot: the aiohttp push endpoint, start-up (replay, the outbox, the menu) and `run_wechat`.
 
 GET on the path is WeChat's URL check (echo `echostr` when signed); POST takes pushes. A request
 that fails the signature check gets 403 and changes nothing. Pushes the last run accepted but did
@@ -25,10 +25,10 @@ from handlers.kit.evidence import MB, evidence_limit
 from handlers.kit.journal import UpdateJournal
 from handlers.wechat.adapter import PLATFORM, WeChatAdapter
 from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
-from handlers.wechat.held import HeldMessages
 from handlers.wechat.outbox import WeChatOutbox
 from handlers.wechat.push import MAX_BODY, PushCodec, Refused
 from handlers.wechat.send import SendPolicy, WeChatSender
+from services.outbox import OutboxPolicy, OutboxSender
 from handlers.wechat.texts import wt
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class WeChatOptions:
     max_download_bytes: int = 20 * MB
     api: ApiPolicy = field(default_factory=ApiPolicy)
     send: SendPolicy = field(default_factory=SendPolicy)
+    outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
 
     @classmethod
     def from_settings(cls, settings: Settings, app: App | None = None, **overrides: object) -> WeChatOptions:
@@ -99,20 +100,30 @@ class WeChatBot:
         else:
             self.answer_within = PASSIVE_WAIT if self.api is not None else PASSIVE_ONLY_WAIT
         self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
-        self.held = HeldMessages(app.store, app.service.clock)
-        self.sender = WeChatSender(self.api or _NoApi(), self.held, options.send)  # type: ignore[arg-type]
+        self.sender = WeChatSender(self.api, self.lang_of, options.send)
+        self.reply_outbox = OutboxSender(app.store, PLATFORM, self.sender.send_reply, options.outbox)
+        if self.api is not None:
+            # Replies are queued with each event's effects and sent from there; without the
+            # customer-service API they can only be passive replies, so nothing is queued.
+            app.service.outbox_platforms.add(PLATFORM)
         self.adapter = WeChatAdapter(
-            app.service, self.sender, self.api, app.files, self.journal, options.max_download_bytes, self.answer_within
+            app.service,
+            self.sender,
+            self.reply_outbox,
+            self.api,
+            app.files,
+            self.journal,
+            options.max_download_bytes,
+            self.answer_within,
         )
-        self.outbox = WeChatOutbox(self.sender, self.api, options.reminder_template_id, self.adapter.lang_of)
+        self.outbox = WeChatOutbox(
+            app.store, self.sender, self.api, options.reminder_template_id, self.lang_of, self.adapter.waiting
+        )
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
-        app.service.erase_hooks.append(self.erase_person)
 
-    async def erase_person(self, user_id: int, case_id: int) -> None:
-        user = await self.app.store.get_user(user_id)
-        if user is not None and user.platform == PLATFORM:
-            await self.held.erase(user.external_id)
+    async def lang_of(self, openid: str) -> str:
+        return await self.adapter.lang_of(openid)
 
     # --- HTTP -------------------------------------------------------------------------------
 
@@ -153,21 +164,20 @@ class WeChatBot:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[WeChatBot]:
-        """Ready to take pushes for the block: API client up, held messages loaded, last run's pushes replayed."""
+        """Ready to take pushes for the block: API client up, last run's pushes replayed, its queued replies sent."""
         if self.api is not None:
             await self.api.start()
         try:
-            await self.held.open()
             replay = await self.journal.open()
             replayed = self.adapter.replay(replay.payloads)
             if replayed:
                 log.info("replaying %d push(es) accepted before the last stop", replayed)
-            self.sender.start()
+            await self.reply_outbox.start()
             await self.create_menu()
             yield self
         finally:
             await self.adapter.drain()
-            await self.sender.stop()
+            await self.reply_outbox.stop()
             await self.journal.close()
             if self.api is not None:
                 await self.api.close()
@@ -180,13 +190,6 @@ class WeChatBot:
             await self.api.create_menu(custom_menu())
         except (TimeoutError, WeChatError, OSError, aiohttp.ClientError) as exc:
             log.warning("menu/create failed: %s", exc)
-
-
-class _NoApi:
-    """Without WECHAT_APP_ID/SECRET only passive replies work; a custom message is held."""
-
-    async def send_custom(self, openid: str, message: object) -> None:
-        raise WeChatError(45015, "no credentials for custom messages")
 
 
 async def serve(settings: Settings, host: str, port: int, path: str) -> int:

@@ -1,12 +1,13 @@
 """Check-ins over WeChat, within its rules: a custom message inside the 48-hour window, else a
-template message (when one is configured), and the full reminder held until the person writes.
+template message (when one is configured), and the check-in itself kept until the person writes.
 
-WeChat itself is the judge of the window: a custom message outside it is refused with 45015,
-and only then is the other way taken. A template message needs the person to follow the account
+WeChat itself is the judge of the window: a custom message outside it is refused with 45015, and
+only then is the other way taken. A template message needs the person to follow the account
 (following is their agreement to its service notices; to anyone else WeChat refuses it, 43004);
-it only says that a reminder is waiting, because its fields cannot carry buttons. The reminder
-itself is held either way and shown, headed "你有一条跟进提醒…", the next time they write.
-The way taken is returned to the reminder loop, which writes it into the case's timeline.
+it only says that a reminder is waiting, because its fields cannot carry the check-in's options.
+The check-in itself is queued in the outbox, headed "你有一条跟进提醒…", and goes out the next
+time the person writes. The way taken is returned to the reminder loop, which writes it into the
+case's timeline.
 """
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from collections.abc import Awaitable, Callable
 
 from engine.replies import Reply
 from handlers.wechat.api import WeChatApi, WeChatError
-from handlers.wechat.held import WINDOW
-from handlers.wechat.render import render_all, text_message
-from handlers.wechat.send import Sent, WeChatSender
+from handlers.wechat.render import render_all
+from handlers.wechat.send import UNTIL_THEY_WRITE, OutsideWindow, WeChatSender
 from handlers.wechat.texts import wt
+from services.outbox import Undeliverable, reply_to_row, wall_clock
+from storage.protocols import Store
 
 log = logging.getLogger(__name__)
+PLATFORM = "wechat"
 
 
 class WeChatOutbox:
@@ -28,38 +31,47 @@ class WeChatOutbox:
 
     def __init__(
         self,
+        store: Store,
         sender: WeChatSender,
         api: WeChatApi | None,
         template_id: str | None,
         lang_of: Callable[[str], Awaitable[str]],
+        waiting: Callable[[str], Awaitable[bool]],
     ) -> None:
+        self.store = store
         self.sender = sender
         self.api = api
         self.template_id = template_id
         self.lang_of = lang_of
+        self.waiting = waiting
 
     async def deliver(self, external_id: str, replies: list[Reply]) -> bool | str:
         """The way it went ("custom", "template", "held"), or False when the person is unreachable."""
         lang = await self.lang_of(external_id)
-        messages = render_all(replies, lang)
-        outcome = await self.sender.send(external_id, messages, hold_outside=False)
-        if outcome is Sent.SENT:
-            return "custom"
-        if outcome is Sent.UNREACHABLE:
-            return False
-        if outcome is Sent.HELD:
-            return "held"
-        held = [text_message(wt("held_reminder", lang)), *messages]
+        if not await self.waiting(external_id):  # else it would overtake replies waiting for the person
+            try:
+                await self.sender.send(external_id, render_all(replies, lang))
+                return "custom"
+            except Undeliverable:
+                return False
+            except OutsideWindow:
+                pass
         via = "held"
         if self.template_id and self.api is not None:
             try:
                 await self.api.send_template(external_id, self.template_id, self.template_data(replies, lang))
                 via = "template"
             except WeChatError as exc:
-                log.info("template reminder refused (%d); held until the person writes", exc.code)
-        async with self.sender.lock(external_id):
-            await self.sender.held.hold(external_id, [m.body for m in held], WINDOW)
+                log.info("template reminder refused (%d); kept until the person writes", exc.code)
+        await self.keep(external_id, [Reply(wt("held_reminder", lang), kind="reminder"), *replies])
         return via
+
+    async def keep(self, openid: str, replies: list[Reply]) -> None:
+        """Queue the check-in in the outbox, not due until the person writes."""
+        now = wall_clock()
+        async with self.store.transaction() as tx:
+            ids = await tx.enqueue_replies(PLATFORM, openid, [reply_to_row(r) for r in replies], now)
+            await tx.defer_outbox(ids, now + UNTIL_THEY_WRITE)
 
     def template_data(self, replies: list[Reply], lang: str) -> dict[str, dict[str, str]]:
         """The template's fields: a title, the reminder's first line, and how to answer."""

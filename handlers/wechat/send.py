@@ -1,138 +1,83 @@
-"""Customer-service messages to one person, in order, held rather than lost when WeChat says "not now".
+"""Customer-service messages, with WeChat's refusals turned into what the shared outbox understands.
 
-All sending goes through `WeChatSender.send` (one small interface, so it can move onto the shared
-store-backed outbox when that lands). Per person a lock keeps messages in order, and once one
-message is held, the ones after it are held behind it.
+Replies of an event are queued in the outbox table in the event's own transaction and sent from
+there, in order per person, after the commit (services/outbox.py). `send_reply` is the outbox's
+`send` for WeChat. WeChat's answers map onto it:
+- 45015 (more than 48 hours since the person's last message) and 45047 (too many messages since
+  it): RetryLater for as long as it takes: the reply waits in the outbox until the person writes
+  again, when the adapter makes it due (`until_they_write`);
+- 45009 and other limits, 5xx, network trouble: an error the outbox retries with back-off;
+- 43004 (unfollowed), 40003 (no such person): Undeliverable;
+- anything else is a refusal of the message itself: Undeliverable too, with its code logged.
 """
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
-import weakref
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-import aiohttp
-
-from handlers.wechat.api import WeChatApi, WeChatError
-from handlers.wechat.held import BUSY, WINDOW, HeldMessages
-from handlers.wechat.render import Outgoing
+from engine.replies import Reply
+from handlers.wechat.api import TOKEN_INVALID, WeChatApi, WeChatError
+from handlers.wechat.render import Outgoing, render
+from services.outbox import RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
 
+# A reply refused for the 48-hour window waits this long, i.e. until the person writes again.
+UNTIL_THEY_WRITE = timedelta(days=3650)
 
-UNREACHABLE = "unreachable"  # why a message did not go out, beside held.WINDOW and held.BUSY
 
+class OutsideWindow(RetryLater):
+    """45015 / 45047: WeChat takes no custom message to this person until they write."""
 
-class Sent(enum.Enum):
-    SENT = "sent"
-    HELD = "held"  # kept; goes out when the person writes, or on a retry pass
-    OUTSIDE = "outside"  # not sent and not held (the caller asked to choose another way)
-    UNREACHABLE = "unreachable"  # the person unfollowed the account
+    def __init__(self) -> None:
+        super().__init__(UNTIL_THEY_WRITE.total_seconds())
 
 
 @dataclass(frozen=True)
 class SendPolicy:
-    busy_attempts: int = 3
-    busy_backoff: float = 1.0
-    retry_every: float = 60.0
+    """How often a busy answer (45009 …) is retried at once before the outbox's back-off takes over."""
+
+    busy_attempts: int = 2
+    busy_backoff: float = 0.5
 
 
 class WeChatSender:
-    """Sends customer-service messages; what cannot go out now is held (held.py)."""
+    """Sends customer-service messages to one person."""
 
-    def __init__(self, api: WeChatApi, held: HeldMessages, policy: SendPolicy = SendPolicy()) -> None:
+    def __init__(self, api: WeChatApi | None, lang_of: Callable[[str], Awaitable[str]], policy: SendPolicy = SendPolicy()) -> None:
         self.api = api
-        self.held = held
+        self.lang_of = lang_of
         self.policy = policy
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._task: asyncio.Task[None] | None = None
 
-    def lock(self, openid: str) -> asyncio.Lock:
-        lock = self._locks.get(openid)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[openid] = lock
-        return lock
+    async def send_reply(self, openid: str, reply: Reply) -> None:
+        """The outbox's `send`: one reply as the messages that show it."""
+        await self.send(openid, render(reply, await self.lang_of(openid)))
 
-    async def send(self, openid: str, messages: Sequence[Outgoing], *, hold_outside: bool = True) -> Sent:
-        """Send in order. With hold_outside=False a closed 48-hour window returns OUTSIDE and holds nothing."""
-        async with self.lock(openid):
-            bodies = [m.body for m in messages]
-            if self.held.has(openid):
-                await self.held.hold(openid, bodies, WINDOW)
-                return Sent.HELD
-            for index, body in enumerate(bodies):
-                failed = await self._try(openid, body)
-                if failed is None:
-                    continue
-                if failed == UNREACHABLE:
-                    return Sent.UNREACHABLE
-                if failed == WINDOW and not hold_outside and index == 0:
-                    return Sent.OUTSIDE
-                await self.held.hold(openid, bodies[index:], failed)
-                return Sent.HELD
-            return Sent.SENT
+    async def send(self, openid: str, messages: Sequence[Outgoing]) -> None:
+        """Send in order; raises OutsideWindow, Undeliverable, or an error worth a retry."""
+        if self.api is None:
+            raise OutsideWindow()  # no credentials: only passive replies reach the person
+        for message in messages:
+            await self._one(openid, message.body)
 
-    async def flush(self, openid: str, *, wrote: bool = True) -> bool:
-        """Send what is held for the person, oldest first; True when nothing is left held."""
-        async with self.lock(openid):
-            taken = await self.held.take(openid, wrote=wrote)
-            for index, held in enumerate(taken):
-                try:
-                    failed = await self._try(openid, held.body)
-                except WeChatError as exc:
-                    log.warning("a held message was refused for good (%d); dropped", exc.code)
-                    failed = None
-                if failed is not None and failed != UNREACHABLE:
-                    await self.held.keep([h.id for h in taken[index:]], failed)
-                    return False
-                await self.held.sent(openid, [held.id])
-            return not self.held.has(openid)
-
-    async def _try(self, openid: str, body: dict[str, object]) -> str | None:
-        """Send one message: None when sent, else why not (WINDOW, BUSY or UNREACHABLE).
-
-        A busy answer is retried a few times first; a refusal that no waiting can cure raises.
-        """
+    async def _one(self, openid: str, body: dict[str, object]) -> None:
+        assert self.api is not None
         for attempt in range(self.policy.busy_attempts):
             try:
                 await self.api.send_custom(openid, body)
-                return None
+                return
             except WeChatError as exc:
-                if exc.unreachable:
-                    log.info("custom message: person unreachable (%d)", exc.code)
-                    return UNREACHABLE
                 if exc.holds:
-                    return WINDOW
+                    raise OutsideWindow() from exc
+                if exc.unreachable:
+                    raise Undeliverable(f"WeChat error {exc.code}: person unreachable") from exc
+                if exc.code in TOKEN_INVALID:
+                    raise  # refused even after a fresh token: the credentials; retried later, not dropped
                 if not exc.busy:
+                    raise Undeliverable(f"WeChat error {exc.code}") from exc
+                if attempt + 1 >= self.policy.busy_attempts:
                     raise
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                log.warning("custom message failed (%s)", type(exc).__name__)
-            if attempt + 1 < self.policy.busy_attempts:
-                await asyncio.sleep(self.policy.busy_backoff * 2**attempt)
-        return BUSY
-
-    # --- retrying what was held for being busy ----------------------------------------------
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._retrying(), name="wechat-held-retry")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _retrying(self) -> None:
-        while True:
-            await asyncio.sleep(self.policy.retry_every)
-            try:
-                for openid in await self.held.busy_people():
-                    await self.flush(openid, wrote=False)
-            except Exception:
-                log.exception("retrying held messages failed")
+            await asyncio.sleep(self.policy.busy_backoff * 2**attempt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from knowledge.catalog import Catalog
 from knowledge.facts import Facts, answer, fraud_with_loss, is_fraud, operator_at_fault
 from knowledge.planners import Plan, planner
-from knowledge.planners.common import customer_not_yet_opted_out, has_company
+from knowledge.planners.common import customer_not_yet_opted_out, has_company, leak_is_sensitive, leak_source_named
 
 
 @planner("CN")
@@ -29,7 +29,9 @@ def plan_cn(catalog: Catalog, facts: Facts) -> Plan:
 
     if issue == "data_leak":
         plan = [("cn_12321", "data_leak")]
-        if has_company(facts):
+        if leak_is_sensitive(facts):
+            plan.append(("cn_police", "data_leak_sensitive"))
+        if leak_source_named(facts):
             plan += [("cn_company", "data_source"), ("cn_12315", "company_marketing")]
         return plan
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from knowledge.catalog import Catalog
 from knowledge.facts import Facts, answer, fraud_with_loss, is_fraud, parse_when, said_yes
 from knowledge.planners import Plan, planner
-from knowledge.planners.common import customer_not_yet_opted_out, has_company
+from knowledge.planners.common import customer_not_yet_opted_out, leak_is_sensitive, leak_source_named
 
 
 @planner("UK")
@@ -25,8 +25,14 @@ def plan_uk(catalog: Catalog, facts: Facts) -> Plan:
         return [("uk_company", "rude"), ("uk_ombudsman", "default")]
 
     if issue == "data_leak":
-        plan = [("uk_company", "data_source")] if has_company(facts) else []
-        return plan + [("uk_ico", "data_leak")]
+        # The ICO expects the organisation to be asked first, then takes the complaint within 3 months of its answer.
+        if leak_source_named(facts):
+            plan = [("uk_company", "data_leak_first"), ("uk_ico", "data_leak_after_company")]
+        else:
+            plan = [("uk_ico", "data_leak")]
+        if leak_is_sensitive(facts):
+            plan.append(("uk_report_fraud", "data_leak_sensitive"))
+        return plan
 
     if issue == "spam_sms":
         plan = [("uk_7726", "spam_sms"), ("uk_ico", "spam_sms")]

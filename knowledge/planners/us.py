@@ -4,7 +4,7 @@ from __future__ import annotations
 from knowledge.catalog import Catalog
 from knowledge.facts import Facts, answer, fraud_with_loss, is_fraud, said_yes
 from knowledge.planners import Plan, planner
-from knowledge.planners.common import customer_not_yet_opted_out, has_company
+from knowledge.planners.common import customer_not_yet_opted_out, has_company, leak_is_sensitive, leak_source_named
 
 
 @planner("US")
@@ -21,7 +21,9 @@ def plan_us(catalog: Catalog, facts: Facts) -> Plan:
         return [("us_company", "rude")]
 
     if issue == "data_leak":
-        plan = [("us_company", "data_source")] if has_company(facts) else []
+        plan = [("us_company", "data_source")] if leak_source_named(facts) else []
+        if leak_is_sensitive(facts):
+            plan.append(("us_police", "data_leak_sensitive"))
         return plan + [("us_ftc_dnc", _dnc_reason(facts)), ("us_fcc", "default")]
 
     if issue == "spam_sms":

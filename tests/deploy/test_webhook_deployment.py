@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -34,12 +35,12 @@ from tests.storage.postgres_server import create_database, drop_database
 PEOPLE = 50
 PROCESSES = 3
 CHAT_BASE = 7_000_000
-# A reply the killed process had committed but not yet sent is gone with it (the outbox that will
-# resend it is another piece of work); like a real person, someone who hears nothing for this long
-# after the killed process is back taps /start, which shows the question they are on. Updates the
-# killed process had taken are replayed from the journal when it starts again, so until then
-# silence is expected.
-SILENCE = 12.0
+# A reply the killed process had committed but not yet sent is sent by another process once the
+# killed one's hold on it runs out (5 s, plus the 5 s a fresh row is left to its own process; see
+# services/outbox.py); like a real person, someone who hears nothing for longer than that taps /start,
+# which shows the question they are on. Updates the killed process had taken are replayed from the
+# journal when it starts again, so until then silence is expected.
+SILENCE = 20.0
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (./test.sh installs it)")
 
@@ -68,7 +69,8 @@ class PatientPerson(Person):
         for kind, arg in self.script:
             while not box.empty():
                 self._track(box.get_nowait())
-            expect = self._act(kind, arg)
+            answered = self.question.original_text if self.question else None
+            expect: Callable[[Any], bool] = not_again(self._act(kind, arg), answered)
             while True:
                 waiting = asyncio.ensure_future(self._reply(box, expect))
                 try:
@@ -91,6 +93,11 @@ class PatientPerson(Person):
         return self.timings
 
 
+def not_again(acted: Callable[[Any], bool], answered: str | None) -> Callable[[Any], bool]:
+    """The reply to an update, but not the question just answered sent again (by the killed process's outbox)."""
+    return lambda record: acted(record) and not (isinstance(record, SentMessage) and record.original_text == answered)
+
+
 def asks_question(record: object) -> bool:
     return isinstance(record, SentMessage) and bool(record.buttons)
 
@@ -105,10 +112,10 @@ def transcript(server: FakeBotApi, chat_id: int) -> str:
     return "\n".join([line for _, line in sorted(lines)] + said)
 
 
-def questions_in_a_row(server: FakeBotApi, chat_id: int) -> int:
-    """How often the bot sent a chat the same question twice in a row."""
-    asked = [m.original_text for m in server.state.messages if m.chat_id == chat_id and m.original_reply_markup]
-    return sum(1 for a, b in itertools.pairwise(asked) if a == b)
+def doubled_questions(server: FakeBotApi, chat_id: int) -> list[tuple[float, float]]:
+    """When the bot sent a chat the same question twice in a row: (first, second) send times."""
+    asked = [m for m in server.state.messages if m.chat_id == chat_id and m.original_reply_markup]
+    return [(a.time, b.time) for a, b in itertools.pairwise(asked) if a.original_text == b.original_text]
 
 
 async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_unknown_chat_type(
@@ -161,6 +168,7 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
         mail = Mailboxes(server)
         people = [PatientPerson(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(PEOPLE)]
         back_up = asyncio.Event()
+        kill_time = [0.0]
         for person in people:
             person.back_up = back_up
         total = sum(len(p.script) for p in people)
@@ -171,7 +179,7 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
                     while len(pusher.delivered) < total * 0.4:
                         await asyncio.sleep(0.02)
                     bots[1].kill()
-                    killed = time.monotonic()
+                    killed = kill_time[0] = time.monotonic()
                     await asyncio.sleep(1.0)
                     await bots[1].start()
                     back_up.set()
@@ -206,6 +214,11 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
         assert expected in company[by_chat[person.chat_id]]
     assert delivered <= processed, "every update was applied"
     assert journaled == 0, "nothing is left in the journal"
-    doubled = {p.chat_id: questions_in_a_row(server, p.chat_id) for p in people if not p.nudges}
-    assert sum(doubled.values()) == 0, f"a question was sent twice in a row: {doubled}"
+    # The one doubling allowed: a reply the killed process had sent but not yet marked sent goes out
+    # again after the restart (the outbox delivers at least once); nothing else may send one twice.
+    doubled = {p.chat_id: doubled_questions(server, p.chat_id) for p in people}
+    by_kill = [pair for pairs in doubled.values() for pair in pairs if pair[0] <= kill_time[0] <= pair[1]]
+    others = {chat: pairs for chat, pairs in doubled.items() if any(not a <= kill_time[0] <= b for a, b in pairs)}
+    assert others == {}, f"a question was sent twice in a row: {others}"
+    assert len(by_kill) <= 3, "only replies in flight in the killed process went out twice"
     assert sum(p.nudges for p in people) <= 5, "only people caught by the kill had to ask again"

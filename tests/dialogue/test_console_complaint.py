@@ -26,7 +26,8 @@ def answer_until_evidence(bot: ConsoleBot, since: str = "/skip", opted_out_at: s
     assert last_question(bot.send(since))["expects"] == "choice"
     bot.tap("never")
     bot.tap("yes")
-    assert last_question(bot.send(opted_out_at))["expects"] == "choice"
+    assert "记下了" in texts(reply := bot.send(opted_out_at)) and last_question(reply)["expects"] == "choice"
+    bot.tap("yes")
     bot.tap("robot")
     q = last_question(bot.send("您好，这里是XX贷款，您有一笔额度待领取"))
     assert q["expects"] == "choices"
@@ -41,8 +42,11 @@ def finish_after_evidence(bot: ConsoleBot) -> list[dict]:
     q = last_question(bot.tap("_done"))
     assert q["expects"] == "choice" and q["buttons"], q
     bot.tap(q["buttons"][0]["value"])
-    for _ in range(3):
+    # The contact questions, and whatever the chosen channel still needs (call length, the called number).
+    for _ in range(6):
         q = last_question(bot.send("/skip"))
+        if "_ok" in [b["value"] for b in q["buttons"]]:
+            break
     assert "_ok" in [b["value"] for b in q["buttons"]]
     q = last_question(bot.tap("_ok"))
     assert q["expects"] == "confirm"

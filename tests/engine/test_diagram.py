@@ -54,7 +54,7 @@ def test_the_shipped_flow_is_drawn_with_every_step_and_every_way_on() -> None:
     reached = {b for _, b in drawn} | {flow.start}
     assert reached == {s.id for s in flow.steps}, "a step the diagram never leads to"
     assert '-- "if jurisdiction = CN" --> own_operator' in chart and 'called_number -. "else" .-> company' in chart
-    assert '-- "if frequency ≠ once" --> since' in chart and 'truth_confirmed -- "no" --> summary' in chart
+    assert '-- "if frequency ≠ once and issue_type ≠ fraud" --> since' in chart and 'truth_confirmed -- "no" --> summary' in chart
 
 
 def test_branch_conditions_label_their_edges(tmp_path) -> None:

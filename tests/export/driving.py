@@ -56,6 +56,7 @@ async def answer_until_evidence(service: ConversationService, who: Who) -> None:
         ButtonPress("never"),
         ButtonPress("yes"),
         TextInput("2026-11-01 09:00"),
+        ButtonPress("yes"),
         ButtonPress("robot"),
         TextInput("您好，这里是XX贷款，您有一笔额度待领取"),
         ButtonPress("time"),
@@ -78,8 +79,11 @@ async def finish(service: ConversationService, who: Who) -> list[Reply]:
     question = (await say(service, who, ButtonPress("_done")))[-1]
     assert question.expects == "choice" and question.buttons, question.text
     await say(service, who, ButtonPress(question.buttons[0].value))
-    for _ in range(3):
+    # The contact questions, and whatever the chosen channel still needs (call length, the called number).
+    for _ in range(6):
         question = (await say(service, who, Command("skip")))[-1]
+        if "_ok" in [b.value for b in question.buttons]:
+            break
     assert "_ok" in [b.value for b in question.buttons], question.text
     question = (await say(service, who, ButtonPress("_ok")))[-1]
     assert question.expects == "confirm", question.text

@@ -94,8 +94,8 @@ def make_input(answers, evidence=EVIDENCE, previous=None) -> DraftInput:
 @pytest.mark.parametrize(
     ("lang", "when", "since", "opted"),
     [
-        ("zh", "2026年11月26日 15:00（北京时间，UTC+08:00）", "2026年11月1日", "2026年11月10日"),
-        ("en", "26 November 2026, 15:00 (Beijing time, UTC+08:00)", "1 November 2026", "10 November 2026"),
+        ("zh", "2026年11月26日（周四）15:00（北京时间，UTC+08:00）", "2026年11月1日", "2026年11月10日"),
+        ("en", "Thursday 26 November 2026, 15:00 (Beijing time, UTC+08:00)", "1 November 2026", "10 November 2026"),
     ],
 )
 def test_written_draft_contains_every_fact(catalog, lang, when, since, opted):
@@ -108,7 +108,7 @@ def test_written_draft_contains_every_fact(catalog, lang, when, since, opted):
         SHA_A, SHA_B, "call-log.jpg", "通话记录截图", catalog.texts.not_legal_advice.get(lang),
     ):
         assert fact in text, fact
-    assert ("每天数次" if lang == "zh" else "several times a day") in text
+    assert ("一天好几次" if lang == "zh" else "several times a day") in text
     assert ("录音或AI" if lang == "zh" else "recording or an artificial (AI) voice") in text
     assert ("从未" if lang == "zh" else "never been their customer") in text
     assert "245.0 KB" in text and "1.2 MB" in text
@@ -124,10 +124,13 @@ def test_fraud_draft_asks_to_investigate_and_recover_money(catalog, lang):
     amount = "5,000 元" if lang == "zh" else "¥5,000"
     assert amount in draft.text
     if lang == "zh":
-        assert "立案调查" in draft.text and "追回损失" in draft.text and "公安" in draft.text
+        assert "报案材料" in draft.text and "立案侦查" in draft.text and "追回损失" in draft.text and "公安" in draft.text
+        assert "反电信网络诈骗法》第三十条" in draft.text and "96110" in draft.text
+        for marketing in ("从未成为对方的客户", "通话内容或推销的产品", "频率"):
+            assert marketing not in draft.text
     else:
-        assert "investigate this fraud" in draft.text and "recover the money" in draft.text
-        assert "claimed to be the police" in draft.text and "verification code" in draft.text
+        assert "Crime report" in draft.text and "investigate it" in draft.text and "recover the money" in draft.text
+        assert "claiming to be the police" in draft.text and "verification code" in draft.text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -151,7 +154,7 @@ def test_uk_draft_shows_uk_time_across_summer_time(catalog):
 def test_cn_draft_converts_to_beijing_time(catalog):
     facts = {"issue_type": "robocall", "last_contact_at": "2026-11-26T07:00:00Z"}
     draft = render_draft(catalog, make_input(facts, evidence=[]), "cn_12321", "zh", kind="written")
-    assert "2026年11月26日 15:00（北京时间，UTC+08:00）" in draft.text
+    assert "2026年11月26日（周四）15:00（北京时间，UTC+08:00）" in draft.text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -276,7 +279,7 @@ def test_unknown_language_or_kind_is_refused(catalog):
 @pytest.mark.parametrize(
     ("lang", "since", "opted"),
     [
-        ("zh", "每天数次，自2025年起", "我已于2026年10月明确要求对方停止联系。此后对方仍继续联系我。"),
+        ("zh", "一天好几次，自2025年起", "我已于2026年10月明确要求对方停止联系。此后对方仍继续联系我。"),
         ("en", "several times a day, since 2025", "I asked them to stop in October 2026. They contacted me again after that."),
     ],
 )

@@ -95,7 +95,7 @@ async def test_a_complaint_in_a_country_added_from_yaml_and_one_planner(app: App
     case_id, said = await person.complain(plan, [shot])
 
     assert "Ruritanian Telecom Office" in said and "Sales calls go to the Telecom Office first." in said
-    assert "Latest call: 20 November 2026, 14:30 (Ruritanian time, UTC+01:00)" in said
+    assert "Latest call: Friday 20 November 2026, 14:30 (Ruritanian time, UTC+01:00)" in said
     with open_db(app.settings.data_dir) as db:
         answers = dict(db.execute("SELECT step_id, value FROM answers WHERE case_id = ?", (case_id,)).fetchall())
         status = db.execute("SELECT status, jurisdiction FROM cases WHERE id = ?", (case_id,)).fetchone()

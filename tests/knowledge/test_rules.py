@@ -26,8 +26,13 @@ CN_CUSTOMER_CALL = {"issue_type": "robocall", "relationship": "customer", "last_
     ("extra", "expected"),
     [
         ({"opted_out": "yes", "opted_out_at": "2026-11-20T10:00:00+08:00"}, True),
-        ({"opted_out": "yes"}, True),
+        # Neither a date nor the person's word that contact went on: not assumed (issue 10).
+        ({"opted_out": "yes"}, False),
+        ({"opted_out": "yes", "contact_after_opt_out": "yes"}, True),
+        ({"opted_out": "yes", "contact_after_opt_out": "no", "opted_out_at": "2026-11-20T10:00:00+08:00"}, False),
         ({"opted_out": "yes", "opted_out_at": "2026-11-26T16:00:00+08:00"}, False),
+        ({"opted_out": "yes", "opted_out_at": "2026-11-20"}, True),
+        ({"opted_out": "yes", "opted_out_at": "2026-11-26"}, False),  # the same day: not certainly before
         ({"opted_out": "no"}, False),
         ({}, False),
     ],
@@ -37,8 +42,9 @@ def test_contact_after_opt_out(catalog, extra, expected):
 
 
 def test_opt_out_rules_follow_the_medium(catalog):
-    call = breach_ids(catalog, {**CN_CUSTOMER_CALL, "opted_out": "yes"}, "CN")
-    sms = breach_ids(catalog, {**CN_CUSTOMER_CALL, "issue_type": "spam_sms", "opted_out": "yes"}, "CN")
+    went_on = {"opted_out": "yes", "contact_after_opt_out": "yes"}
+    call = breach_ids(catalog, {**CN_CUSTOMER_CALL, **went_on}, "CN")
+    sms = breach_ids(catalog, {**CN_CUSTOMER_CALL, "issue_type": "spam_sms", **went_on}, "CN")
     assert "cn_sms_rules_order31" not in call and "cn_sms_rules_order31" in sms
     assert "cn_online_trade_refusal" in sms
     us_call = breach_ids(catalog, {**CN_CUSTOMER_CALL, "opted_out": "yes", "opted_out_at": "2026-11-02"}, "US")
@@ -107,6 +113,16 @@ def test_us_calling_hours_use_the_local_time_of_the_call(catalog, when, expected
     assert ("us_calling_hours" in breach_ids(catalog, facts, "US")) is expected
 
 
+def test_a_day_without_a_time_names_no_calling_hours_rule(catalog):
+    # "last Tuesday" / "上周五" are stored as a day; read at midnight they would "break" the hours rules.
+    us = {"issue_type": "robocall", "relationship": "never", "last_contact_at": "2026-11-24"}
+    assert "us_calling_hours" not in breach_ids(catalog, us, "US")
+    assert "us_calling_hours" in breach_ids(catalog, {**us, "last_contact_at": "2026-11-24T23:30:00-05:00"}, "US")
+    cn = {"issue_type": "robocall", "company": "某某人寿保险", "last_contact_at": "2026-11-20"}
+    assert "cn_life_insurance_hours" not in breach_ids(catalog, cn, "CN")
+    assert "cn_life_insurance_hours" in breach_ids(catalog, {**cn, "last_contact_at": "2026-11-20T22:00:00+08:00"}, "CN")
+
+
 def test_us_calling_hours_need_a_call(catalog):
     facts = {"issue_type": "spam_sms", "last_contact_at": "2026-11-26T23:30:00-05:00"}
     assert "us_calling_hours" not in breach_ids(catalog, facts, "US")
@@ -168,8 +184,9 @@ def test_tps_28_days(catalog, extra, expected):
     ("voice", "relationship", "expected"),
     [
         ("robot", "never", True),
-        ("both", "customer", True),
-        ("robot", "unsure", True),
+        # Consent is named as missing only when the person said they never agreed (issue 10).
+        ("both", "customer", False),
+        ("robot", "unsure", False),
         ("robot", "consented", False),
         ("live", "never", False),
         ("unknown", "never", False),

@@ -54,3 +54,7 @@ async def app(data_dir: Path) -> AsyncIterator[App]:
     running = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=Clock())
     yield running
     await running.close()
+
+
+from tests.fakebotapi.fixtures import fake_bot_api  # noqa: E402,F401
+from tests.telegram.conftest import runner  # noqa: E402,F401

@@ -91,12 +91,12 @@ def as_replies(messages: list[dict[str, Any]]) -> list[Reply]:
     ]
 
 
-def test_a_whole_complaint_in_the_local_chat_logs_no_number_and_no_token(tmp_path: Path, shipped_flow: Flow) -> None:
-    flow = shipped_flow
+def logged_complaint(tmp_path: Path, flow: Flow, env: dict[str, str]) -> str:
+    """A whole complaint through the local chat with these log settings; returns what it logged."""
     data_dir = tmp_path / "data"
     shot = evidence_file(tmp_path, "call-log.png", b"screenshot")
     log_path = tmp_path / "stderr.log"
-    bot = LoggedConsole(data_dir, {"LOG_LEVEL": "DEBUG", "TELEGRAM_BOT_TOKEN": TOKEN}, log_path)
+    bot = LoggedConsole(data_dir, {"TELEGRAM_BOT_TOKEN": TOKEN, **env}, log_path)
     messages = bot.send("/new")
     who = Who("console", "logtester")
     for _ in range(60):
@@ -109,9 +109,21 @@ def test_a_whole_complaint_in_the_local_chat_logs_no_number_and_no_token(tmp_pat
     assert session_of(data_dir, who).get("status") == "done", final
     assert "13800138000" in final or "138 0013 8000" in final, "the draft should name the caller"
     assert bot.close() == 0
-    log = log_path.read_text(encoding="utf-8", errors="replace")
-    assert "DEBUG" in log and "1380*****00" in log, "DEBUG logging should have carried the (masked) numbers"
+    return log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_a_whole_complaint_in_the_local_chat_logs_no_number_and_no_token(tmp_path: Path, shipped_flow: Flow) -> None:
+    log = logged_complaint(tmp_path, shipped_flow, {"LOG_LEVEL": "DEBUG", "LOG_LIBRARIES": "1"})
+    assert "DEBUG" in log and "1380*****00" in log, "the driver's DEBUG logging should have carried the (masked) numbers"
     assert leaks(log) == []
+
+
+def test_at_debug_the_libraries_stay_quiet_unless_asked_so_nothing_a_person_wrote_is_logged(
+    tmp_path: Path, shipped_flow: Flow
+) -> None:
+    log = logged_complaint(tmp_path, shipped_flow, {"LOG_LEVEL": "DEBUG"})
+    assert "aiosqlite" not in log and "DEBUG" not in log.replace("LOG_LEVEL", "")
+    assert "领取额度" not in log and "1380*****00" not in log and leaks(log) == []
 
 
 @pytest.fixture
@@ -126,7 +138,7 @@ def root_filters_restored() -> Iterator[None]:
 async def test_in_process_debug_logs_of_a_whole_complaint_hold_no_number_and_no_token(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, root_filters_restored: None
 ) -> None:
-    settings = load_settings({"DATA_DIR": str(tmp_path / "data"), "TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": "DEBUG"})
+    settings = load_settings({"DATA_DIR": str(tmp_path / "data"), "TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": "DEBUG", "LOG_LIBRARIES": "1"})
     caplog.set_level(logging.DEBUG)
     setup_logging(settings)
     app = await build_app(settings)
@@ -150,7 +162,7 @@ async def test_in_process_debug_logs_of_a_whole_complaint_hold_no_number_and_no_
 async def test_a_number_typed_with_other_separators_is_masked_too(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, root_filters_restored: None, typed: str
 ) -> None:
-    settings = load_settings({"DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "DEBUG"})
+    settings = load_settings({"DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "DEBUG", "LOG_LIBRARIES": "1"})
     caplog.set_level(logging.DEBUG)
     setup_logging(settings)
     app = await build_app(settings)

@@ -38,6 +38,9 @@ PLANS: dict[str, dict[str, Any]] = {
     },
     "us_fraud": {"lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes"},
     "uk_sms": {"lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily"},
+    "us_robocall": {"lang": "en", "jurisdiction": "US", "issue_type": "robocall", "dnc_registered": "yes"},
+    # The called number skipped, so the channel (12321) asks for it after it is chosen.
+    "cn_data_leak": {"lang": "zh", "jurisdiction": "CN", "issue_type": "data_leak", "frequency": "once", "called_number": None},
 }
 
 TEXT_ANSWERS = {
@@ -75,6 +78,8 @@ def first_option(reply: Reply | None) -> str:
 def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: EvidenceMaker) -> list[Event]:
     """The events that answer `step` according to `plan` (defaults by step type)."""
     where = plan.get("jurisdiction", "CN")
+    if step.id in plan and plan[step.id] is None:
+        return [Command("skip")]
     if step.id in plan:
         wanted = plan[step.id]
         return [ButtonPress(wanted) if isinstance(step, (ChoiceStep, ConfirmStep)) else TextInput(str(wanted))]

@@ -27,6 +27,7 @@ from app.settings import load_settings
 from handlers.wechat.api import ApiPolicy
 from handlers.wechat.app import WeChatBot, WeChatOptions
 from handlers.wechat.send import SendPolicy
+from services.outbox import OutboxPolicy
 from tests.fakewechat import FakeWeChatApi
 
 CN = timezone(timedelta(hours=8))
@@ -35,7 +36,8 @@ TOKEN = "test-wechat-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeChat issues them
 ACCOUNT = "gh_test_account"
 FAST_API = ApiPolicy(attempts=3, backoff=0.02, max_backoff=0.05, timeout=5.0)
-FAST_SEND = SendPolicy(busy_attempts=2, busy_backoff=0.02, retry_every=0.2)
+FAST_SEND = SendPolicy(busy_attempts=2, busy_backoff=0.02)
+FAST_OUTBOX = OutboxPolicy(first_retry=0.05, max_retry=0.2, hold=5.0, idle_poll=0.2)
 
 
 _MSG_IDS = itertools.count(int(time.time()))
@@ -51,7 +53,7 @@ class Endpoint:
     def __init__(self, api: FakeWeChatApi, data_dir: Any, **overrides: Any) -> None:
         self.api = api
         self.data_dir = data_dir
-        self.overrides: dict[str, Any] = {"api": FAST_API, "send": FAST_SEND, **overrides}
+        self.overrides: dict[str, Any] = {"api": FAST_API, "send": FAST_SEND, "outbox": FAST_OUTBOX, **overrides}
         self.env: dict[str, str] = {}
         self.app: App | None = None
         self.bot: WeChatBot | None = None

@@ -77,7 +77,7 @@ async def test_a_busy_api_is_retried_later_without_the_person_writing(wechat: En
 
 async def until_held(endpoint: Endpoint, count: int, timeout: float = 5.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
-    while endpoint.rows("select count(*) from outbox where platform = 'wechat_held'") != [(count,)]:
+    while endpoint.rows("select count(*) from outbox where platform = 'wechat'") != [(count,)]:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"not {count} held")
         await asyncio.sleep(0.02)
