@@ -235,8 +235,12 @@ def _limits(step: Any, i: int, doc: MarkedDocument) -> Iterator[SourceProblem]:
                 yield doc.problem_at(base + ("accept", k), f"unknown evidence kind '{kind}' (known: {', '.join(EVIDENCE_KINDS)})")
 
 
+# Typed numbers up to this pick a shown button; a larger one (110, 96110) may be a synonym.
+MAX_BUTTON_NUMBER = 20
+
+
 def _synonym_problems(step: Any, base: tuple[Any, ...], doc: MarkedDocument) -> Iterator[SourceProblem]:
-    """A typed word must name one option only, and never be a bare number (numbers pick buttons)."""
+    """A typed word must name one option only, and never be a small number (those pick buttons)."""
     owner: dict[str, str] = {}
     for option in step.options:
         for term in (option.value, option.label.zh, option.label.en):
@@ -250,7 +254,7 @@ def _synonym_problems(step: Any, base: tuple[Any, ...], doc: MarkedDocument) -> 
                 folded = normalise(word)
                 if not folded:
                     yield doc.problem_at(path, f"synonym '{word}' is only spaces or punctuation")
-                elif folded.isascii() and folded.isdigit():
+                elif folded.isascii() and folded.isdigit() and int(folded) <= MAX_BUTTON_NUMBER:
                     yield doc.problem_at(path, f"synonym '{word}' is a number; typed numbers pick the button with that number")
                 elif owner.setdefault(folded, option.value) != option.value:
                     yield doc.problem_at(
