@@ -802,14 +802,16 @@ class _Turn:
     def compact_summary(self) -> list[str]:
         """The answers packed a few to a line, skipped ones left out: at most SUMMARY_LINES lines."""
         zh = self.lang == "zh"
-        width, cut, sep = (46, 22, "；") if zh else (96, 40, "; ")
+        width, cut, sep = (56, 20, "；") if zh else (110, 40, "; ")
         items = []
         for step in self.path_answered():
             value = self.s.answers.get(step.id)
             if value is None:
                 continue
             shown = self.display(step, value)
-            shown = shown if len(shown) <= cut else shown[: cut - 1] + "…"
+            if isinstance(step, TextStep) and len(shown) > cut:
+                # Only free text is shortened: numbers and times are shown whole.
+                shown = shown[: cut - 1] + "…"
             items.append(f"{self.label_of(step)}{'：' if zh else ': '}{shown}")
         lines: list[str] = []
         for item in items:
