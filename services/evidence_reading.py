@@ -51,7 +51,8 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, reg
     region = region_of(state, regions)
     # Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them.
     findings = extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
-    if not in_flow and findings.empty and findings.verdict.kind == "unknown":
+    if findings.empty and (in_flow or findings.verdict.kind == "unknown"):
+        # Nothing read: "完成", a button's number or a plain note is the engine's to understand.
         return event
     return FileInput(items=(text_item(text, now),), proposal=proposal_of(findings, state.lang))
 
