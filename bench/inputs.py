@@ -70,6 +70,7 @@ class Run:
         for _ in range(100):
             if self.state.status == DONE:
                 return True
+            assert self.state.step is not None, self.state
             step = self.engine.flow.step(self.state.step)
             if isinstance(step, EvidenceStep):
                 # Already sent (the screenshot), or none to send: "Done" either way.

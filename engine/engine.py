@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
 from engine import answers as A
-from engine.choice_match import pick
+from engine.choice_match import normalise, pick
 from engine.conditions import holds
 from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
@@ -263,6 +263,7 @@ class _Turn:
     def begin_from_evidence(self, event: FileInput, evidence_step: str) -> None:
         """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
         and asks the first open question, or proposes what was read from it (issue 13)."""
+        assert self.engine.evidence_step is not None
         self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
         self.out.effects.append(StartCase())
         target = self.flow.step(evidence_step)
@@ -469,6 +470,9 @@ class _Turn:
             kinds: dict[type, str] = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}
             expects = kinds[type(step)]
             lines.append(t("hint.nav", lang))
+            suggested = self.suggestion(step)
+            if suggested is not None:
+                buttons.append(Button(t("nav.same", lang, value=suggested), "_same"))
         current = self.s.answers.get(step.id)
         if step.id in self.s.answers and not isinstance(step, (SummaryStep, EvidenceStep, ChoicesStep)):
             lines.append(t("hint.current", lang, value=self.display(step, current)))
@@ -483,6 +487,14 @@ class _Turn:
         self.out.replies.append(
             Reply(text="\n".join(lines), buttons=tuple(buttons + nav), expects=expects, seq=self.s.seq, kind="question")
         )
+
+    def suggestion(self, step: Any) -> str | None:
+        """The earlier answer this step offers as one tap (as text), if it was given."""
+        source = getattr(step, "suggest_from", None)
+        value = self.s.answers.get(source) if source else None
+        if source is None or value is None or step.id in self.s.answers:
+            return None
+        return self.display(self.flow.step(source), value)
 
     def ordered_options(self, step: ChoiceStep) -> list[Any]:
         default = (step.default_by_lang or {}).get(self.lang)
@@ -524,9 +536,9 @@ class _Turn:
     def text(self, step: Any, raw: str) -> None:
         lang = self.lang
         if self.s.proposal is not None:
-            picked = self.value_for_text(step, raw)
-            if picked in ("_accept", "_reject"):
-                self.settle_proposal(picked == "_accept")
+            named = self.value_for_text(step, raw)
+            if named in ("_accept", "_reject"):
+                self.settle_proposal(named == "_accept")
                 return
             # Answering the question instead of the proposal: the proposal is set aside.
             self.s.proposal = None
@@ -537,6 +549,11 @@ class _Turn:
             number = A.small_number(A.clean_text(raw))
             if number is not None and 1 <= number <= len(shown):
                 self.button_or_navigation(step, shown[number - 1].value)
+                return
+        if isinstance(step, (TextStep, NumberStep, PhoneStep, DateTimeStep)):
+            named = self.button_named(step, raw)
+            if named is not None:
+                self.button_or_navigation(step, named)
                 return
         if isinstance(step, TextStep):
             self.accept(step, A.text_answer(step, raw))
@@ -570,6 +587,15 @@ class _Turn:
     def button_or_navigation(self, step: Any, value: str) -> None:
         if not self.navigation(value):
             self.button(step, value)
+
+    def button_named(self, step: Any, raw: str) -> str | None:
+        """At a question that takes typed text: a shown button named exactly (跳过, 同上, « 上一步),
+        so those words are not stored as the answer."""
+        typed = normalise(raw)
+        for button in self.shown_buttons(step):
+            if typed and typed in {normalise(w) for w in (button.label, *button_words(button.value))}:
+                return button.value
+        return None
 
     def shown_buttons(self, step: Any) -> tuple[Button, ...]:
         """The buttons under the question as it is shown now (their numbers are what people type)."""
@@ -652,6 +678,11 @@ class _Turn:
                 label = (step.yes_label if value == "yes" else step.no_label)
                 self.save(step.id, value, label.get(lang) if label else t(f"nav.{value}", lang))
             return
+        if value == "_same" and isinstance(step, TextStep):
+            suggested = self.suggestion(step)
+            if suggested is not None:
+                self.accept(step, A.text_answer(step, suggested))
+                return
         if isinstance(step, EvidenceStep) and value == "_done":
             self.evidence_done(step)
             return
@@ -771,14 +802,16 @@ class _Turn:
     def compact_summary(self) -> list[str]:
         """The answers packed a few to a line, skipped ones left out: at most SUMMARY_LINES lines."""
         zh = self.lang == "zh"
-        width, cut, sep = (46, 22, "；") if zh else (96, 40, "; ")
+        width, cut, sep = (56, 20, "；") if zh else (110, 40, "; ")
         items = []
         for step in self.path_answered():
             value = self.s.answers.get(step.id)
             if value is None:
                 continue
             shown = self.display(step, value)
-            shown = shown if len(shown) <= cut else shown[: cut - 1] + "…"
+            if isinstance(step, TextStep) and len(shown) > cut:
+                # Only free text is shortened: numbers and times are shown whole.
+                shown = shown[: cut - 1] + "…"
             items.append(f"{self.label_of(step)}{'：' if zh else ': '}{shown}")
         lines: list[str] = []
         for item in items:

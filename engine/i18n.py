@@ -16,6 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.ok": {"zh": "✅ 全部正确，继续", "en": "✅ All correct, continue"},
     "nav.edit": {"zh": "✏️ 修改：{label}", "en": "✏️ Edit: {label}"},
     "nav.edit_list": {"zh": "✏️ 修改", "en": "✏️ Edit"},
+    "nav.same": {"zh": "同上：{value}", "en": "Same: {value}"},
     "nav.right": {"zh": "✅ 对", "en": "✅ Right"},
     "nav.change": {"zh": "✏️ 改一下", "en": "✏️ Change it"},
     "nav.to_summary": {"zh": "« 返回核对", "en": "« Back to the summary"},
@@ -186,7 +187,8 @@ TEXTS: dict[str, dict[str, str]] = {
 BUTTON_WORDS: dict[str, tuple[str, ...]] = {
     "_back": ("上一步", "返回", "后退", "back", "go back", "previous"),
     "_skip": ("跳过", "不知道", "略过", "skip", "pass", "dont know"),
-    "_keep": ("保留", "不变", "不用改", "keep", "keep it", "same", "同上"),
+    "_keep": ("保留", "不变", "不用改", "keep", "keep it"),
+    "_same": ("同上", "一样", "就这个", "same", "same as above", "the same"),
     "_done": ("完成", "好了", "没有了", "结束", "发完了", "done", "finish", "finished", "thats all"),
     "_ok": ("对", "没错", "正确", "都对", "全部正确", "没问题", "继续", "ok", "okay", "correct", "all correct", "looks good"),
     "_edit_list": ("修改", "改", "改一下", "要改", "有错", "edit", "change", "fix"),

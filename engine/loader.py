@@ -149,6 +149,11 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
         if step.next is None and not isinstance(step, EndStep) and flow.following(step.id) is None:
             yield doc.problem_at(("steps", i), f"the last step '{step.id}' must be of type 'end' or say where to go next")
         yield from _limits(step, i, doc)
+        suggest_from = getattr(step, "suggest_from", None)
+        if suggest_from and (suggest_from not in known or suggest_from == step.id):
+            yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from must name another step, not '{suggest_from}'")
+        elif suggest_from and ids.index(suggest_from) > i:
+            yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from '{suggest_from}' is asked after step '{step.id}'")
         region_from = getattr(step, "region_from", None)
         if region_from and region_from not in known:
             yield doc.problem_at(("steps", i, "region_from"), f"region_from refers to unknown step '{region_from}'")
@@ -230,8 +235,12 @@ def _limits(step: Any, i: int, doc: MarkedDocument) -> Iterator[SourceProblem]:
                 yield doc.problem_at(base + ("accept", k), f"unknown evidence kind '{kind}' (known: {', '.join(EVIDENCE_KINDS)})")
 
 
+# Typed numbers up to this pick a shown button; a larger one (110, 96110) may be a synonym.
+MAX_BUTTON_NUMBER = 20
+
+
 def _synonym_problems(step: Any, base: tuple[Any, ...], doc: MarkedDocument) -> Iterator[SourceProblem]:
-    """A typed word must name one option only, and never be a bare number (numbers pick buttons)."""
+    """A typed word must name one option only, and never be a small number (those pick buttons)."""
     owner: dict[str, str] = {}
     for option in step.options:
         for term in (option.value, option.label.zh, option.label.en):
@@ -245,7 +254,7 @@ def _synonym_problems(step: Any, base: tuple[Any, ...], doc: MarkedDocument) -> 
                 folded = normalise(word)
                 if not folded:
                     yield doc.problem_at(path, f"synonym '{word}' is only spaces or punctuation")
-                elif folded.isascii() and folded.isdigit():
+                elif folded.isascii() and folded.isdigit() and int(folded) <= MAX_BUTTON_NUMBER:
                     yield doc.problem_at(path, f"synonym '{word}' is a number; typed numbers pick the button with that number")
                 elif owner.setdefault(folded, option.value) != option.value:
                     yield doc.problem_at(

@@ -121,6 +121,8 @@ class MessageStep(StepBase):
 
 class TextStep(StepBase):
     type: Literal["text"]
+    # An earlier answer offered as a one-tap button ("同上": the called number as the contact phone).
+    suggest_from: str | None = None
     min_length: int = Field(default=1, ge=0)
     max_length: int = Field(default=2000, ge=1)
     pattern: str | None = None

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from PIL import Image
 
 from engine.events import Event, FileInput, Proposal, TextInput
 from engine.evidence import EvidenceItem
@@ -25,6 +28,8 @@ from services.texts import st
 
 # Shorter than this, a typed line at no open complaint is a greeting, not a story.
 MIN_STORY_CHARS = 6
+# Below this many pixels on its short side an image cannot show a readable line of text.
+MIN_READABLE_PX = 48
 
 
 def region_of(state: SessionState, regions: Regions) -> Region:
@@ -46,7 +51,8 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, reg
     region = region_of(state, regions)
     # Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them.
     findings = extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
-    if not in_flow and findings.empty and findings.verdict.kind == "unknown":
+    if findings.empty and (in_flow or findings.verdict.kind == "unknown"):
+        # Nothing read: "完成", a button's number or a plain note is the engine's to understand.
         return event
     return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal_of(findings, state.lang))
 
@@ -85,7 +91,7 @@ async def read_images(
     region = region_of(state, regions)
     local = now.astimezone(ZoneInfo(region.timezone))
     for item in event.items:
-        if item.kind != "image" or not item.source:
+        if item.kind != "image" or not item.source or too_small_to_read(Path(item.source)):
             continue
         findings = await read_evidence(reader, item.source, now=local, region=region.phone_region, chat_key=chat_key)
         if findings.problem is None and not findings.empty:
@@ -93,3 +99,14 @@ async def read_images(
             if proposal is not None:
                 return replace(event, proposal=proposal)
     return event
+
+
+def too_small_to_read(path: Path) -> bool:
+    """An image too small to hold a line of text (an icon, a sticker-sized picture) is not OCR'd; only
+    its header is read here. Files PIL cannot open go to the reader, which reports them unreadable."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    return min(width, height) < MIN_READABLE_PX

@@ -159,3 +159,10 @@ def test_a_synonym_equal_to_another_options_label_or_a_bare_number_is_reported()
     found = problems(CHOICE.replace("zh: [联通]", "zh: [联通, 中国移动, ２]"))
     assert any("synonym '中国移动' of option 'unicom' also names option 'mobile'" in p for p in found), found
     assert any("synonym '２' is a number" in p for p in found), found
+
+
+def test_suggest_from_must_name_an_earlier_step() -> None:
+    found = problems(BASE.replace("    type: text\n", "    type: text\n    suggest_from: done\n"))
+    assert any("suggest_from 'done' is asked after step 'first'" in p for p in found), found
+    found = problems(BASE.replace("    type: text\n", "    type: text\n    suggest_from: nowhere\n"))
+    assert any("suggest_from must name another step, not 'nowhere'" in p for p in found), found

@@ -101,17 +101,30 @@ def test_typed_words_for_multiple_choice_and_for_yes_or_no() -> None:
     assert confirm.state.answers["truth_confirmed"] == "yes"
 
 
+TYPED = {
+    "jurisdiction": "中国", "issue_type": "推销电话", "caller_numbers": "138 0013 8000, 95555",
+    "called_number": "139 1234 5678", "own_operator": "移动", "company": "某某贷款公司的理财产品推销",
+    "last_contact_at": "2026-11-20 14:30", "frequency": "一天好几次", "since": "上个月", "relationship": "没有",
+    "opted_out": "有", "opted_out_at": "2026-11-01", "contact_after_opt_out": "还在打", "voice_kind": "机器人",
+    "content": "您好，这里是XX贷款，您有一笔额度待领取，回复1了解详情，这句话很长很长很长",
+    "harm": "浪费时间和影响睡眠", "harm_detail": "半夜打来，影响第二天上班", "evidence": "完成", "channel": "1",
+    "contact_name": "张三", "contact_phone": "13912345678", "contact_email": "a@example.com",
+}
+
+
 def full_cn_robocall(lang: str = "zh") -> Talk:
-    """Every question of the CN robocall path answered by typing, as a person would."""
+    """Every question of the CN robocall path answered by typing, as a person would (skip what has no
+    typed answer here)."""
     talk = Talk(Engine(FLOW, FixedAdvisor(), regions=shipped_regions()), lang)
     talk.cmd("new")
-    for typed in [
-        "中国", "推销电话", "138 0013 8000, 95555", "139 1234 5678", "移动", "某某贷款公司的理财产品推销",
-        "2026-11-20 14:30", "一天好几次", "上个月", "没有", "有", "2026-11-01", "有", "机器人",
-        "您好，这里是XX贷款，您有一笔额度待领取，回复1了解详情，这句话很长很长很长", "浪费时间和影响睡眠",
-        "半夜打来，影响第二天上班", "完成", "1", "张三", "13912345678", "a@example.com",
-    ]:
-        talk.text(typed)
+    for _ in range(60):
+        if talk.state.step == "summary":
+            break
+        typed = TYPED.get(talk.state.step or "")
+        if typed is None:
+            talk.cmd("skip")
+        else:
+            talk.text(typed)
     return talk
 
 
@@ -133,3 +146,29 @@ def test_the_summary_is_at_most_12_lines_with_one_edit_button_that_lists_the_ans
     talk.text("修改")
     talk.tap("_summary")
     assert [b.value for b in talk.question.buttons][:2] == ["_ok", "_edit_list"]
+
+
+def test_the_called_number_is_offered_as_the_contact_phone_and_same_takes_it() -> None:
+    talk = at("contact_phone", called_number=[{"raw": "139 1234 5678", "number": "+8613912345678", "kind": "mobile",
+                                                "region": "CN", "display": "139 1234 5678"}])
+    talk.state.step = "contact_name"
+    talk.cmd("skip")
+    assert talk.state.step == "contact_phone"
+    assert ("同上：139 1234 5678", "_same") in [(b.label, b.value) for b in talk.question.buttons]
+    talk.text("同上")
+    assert talk.state.answers["contact_phone"] == "139 1234 5678"
+    nothing = at("contact_phone")
+    nothing.state.step = "contact_name"
+    nothing.cmd("skip")
+    assert "_same" not in [b.value for b in nothing.question.buttons]
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "value"),
+    [("fraud_actions", "110", ["police"]), ("fraud_actions", "报警和联系银行", ["bank", "police"]),
+     ("fraud_contact", "加微信", "chat"), ("contact_after_opt_out", "还在打", "yes")],
+)
+def test_the_fraud_and_opt_out_questions_understand_typed_words(step: str, typed: str, value: object) -> None:
+    talk = at(step, issue_type="fraud")
+    talk.text(typed)
+    assert talk.state.answers.get(step) == value, talk.last and [r.text for r in talk.last.replies]
