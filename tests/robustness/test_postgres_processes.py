@@ -67,7 +67,7 @@ async def test_an_update_delivered_to_two_processes_at_once_is_applied_once(
         async def step() -> str | None:
             return (await first.service.state_of(await first.service.user_for(who))).step
 
-        return await walk_service(both, step, first.service.engine, PLANS["cn_robocall"], lambda _: dict(item))
+        return await walk_service(both, step, first.service.engine, PLANS["cn_robocall"], lambda _: item)
 
     await asyncio.gather(*(complain(n) for n in range(PEOPLE)))
 
