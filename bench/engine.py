@@ -1,72 +1,73 @@
 """Benchmark: Engine.advance calls per second over whole complaints, in process, with no I/O.
 
 Run: `.venv/bin/python -m bench.engine [--complaints N]` (or `python bench/engine.py`).
-Each complaint is the same scripted path through the shipped flows.yaml with the real channel advisor
-(choices, phone numbers, dates, evidence, channel, summary, confirmation), as a person would answer it.
+The complaints are the plans of tests/robustness/walk.py (the ones the tests and `bench.inputs` walk),
+answered through the shipped flows.yaml with the real channel advisor. On top of each plan, a script says
+how a person types some answers: dates in ISO and in Chinese ("昨天下午3点", "11月20日 14:32"), and some
+choices typed by their label or number instead of tapped. The events are found by walking the flow as it
+is now, so a change to flows.yaml changes the script instead of breaking it; a complaint that does not
+reach the end, gets an error reply, or never meets a step its script names stops the benchmark.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.engine import Engine  # noqa: E402
-from engine.events import ButtonPress, Command, Event, FileInput, TextInput  # noqa: E402
-from engine.evidence import EvidenceItem  # noqa: E402
+from engine.events import ButtonPress, Command, Event, TextInput  # noqa: E402
 from engine.loader import load_flow  # noqa: E402
+from engine.model import ChoiceStep  # noqa: E402
 from engine.replies import Outcome, StartCase  # noqa: E402
 from engine.state import DONE, SessionState  # noqa: E402
 from knowledge.catalog import load_catalog  # noqa: E402
-from services.channel_advice import CatalogAdvisor  # noqa: E402
 from knowledge.regions import regions_from  # noqa: E402
+from services.channel_advice import CatalogAdvisor  # noqa: E402
+from tests.robustness.walk import NOW, PLANS, answer, fake_item, last_question  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
-FIRST_CHANNEL = "<first channel offered>"
 
 
-def evidence(n: int) -> EvidenceItem:
-    return EvidenceItem(f"{n:064x}", "image", "image/png", 150_000 + n, NOW.isoformat(), filename=f"shot-{n}.png")
+@dataclass(frozen=True)
+class Script:
+    """How one benchmarked complaint is answered: a walk plan, plus answers typed the way people type them."""
+
+    plan: str
+    # step id -> the text typed as its answer (the dates, mostly).
+    typed: dict[str, str] = field(default_factory=dict)
+    # Choice steps answered by typing the chosen option's label, or its number, instead of tapping it.
+    by_label: frozenset[str] = frozenset()
+    by_number: frozenset[str] = frozenset()
 
 
-# A mainland-China robocall complaint, answered the way people do: taps, typed numbers and dates.
-COMPLAINT: list[Event | str] = [
-    Command("new"),
-    ButtonPress("CN"),
-    ButtonPress("robocall"),
-    TextInput("138 0013 8000, 95555"),
-    TextInput("139 1234 5678"),
-    ButtonPress("china_mobile"),
-    TextInput("某某贷款公司"),
-    TextInput("昨天下午3点"),
-    ButtonPress("several_per_day"),
-    TextInput("2026-09-01"),
-    ButtonPress("never"),
-    ButtonPress("yes"),
-    TextInput("2026-11-01 09:00"),
-    ButtonPress("robot"),
-    TextInput("您好，这里是XX贷款，您有一笔额度待领取"),
-    ButtonPress("time"),
-    ButtonPress("sleep"),
-    ButtonPress("_done"),
-    Command("skip"),
-    FileInput(items=(evidence(1),)),
-    FileInput(items=(evidence(2), evidence(3))),
-    ButtonPress("_done"),
-    FIRST_CHANNEL,
-    TextInput("张三"),
-    Command("skip"),
-    Command("skip"),
-    ButtonPress("_ok"),
-    ButtonPress("yes"),
-]
+SCRIPTS: tuple[Script, ...] = (
+    Script(
+        "cn_robocall",
+        typed={"last_contact_at": "昨天下午3点", "since": "2026-09-01", "opted_out_at": "2026-11-01 09:00"},
+        by_label=frozenset({"own_operator"}),
+        by_number=frozenset({"voice_kind"}),
+    ),
+    Script("cn_data_leak", typed={"last_contact_at": "11月20日 14:32"}, by_number=frozenset({"jurisdiction"})),
+    Script("us_fraud", typed={"transfer_at": "2026-11-20 14:30"}, by_label=frozenset({"money_lost"})),
+    Script("uk_sms", typed={"last_contact_at": "2026/11/25 18:05", "tps_registered_at": "2025-03-14"}),
+)
+
+
+@dataclass
+class Complaint:
+    """One scripted complaint as the events a person sends, found by walking the current flow."""
+
+    name: str
+    lang: str
+    events: list[Event]
 
 
 def build_engine() -> Engine:
@@ -74,46 +75,88 @@ def build_engine() -> Engine:
     return Engine(load_flow(ROOT / "flows.yaml"), CatalogAdvisor(catalog), regions=regions_from(catalog))
 
 
-def resolve(item: Event | str, last: Outcome | None) -> Event:
-    if item != FIRST_CHANNEL:
-        assert not isinstance(item, str)
-        return item
-    assert last is not None
-    values = [b.value for r in last.replies for b in r.buttons if not b.value.startswith("_")]
-    return ButtonPress(values[0])
+def _typed_choice(event: Event, question: object, by_number: bool) -> Event:
+    """The tap `event` as typed text: the label of the button it presses, or that button's number."""
+    assert isinstance(event, ButtonPress)
+    buttons = getattr(question, "buttons", ())
+    for index, button in enumerate(buttons, 1):
+        if button.value == event.value:
+            return TextInput(str(index) if by_number else button.label)
+    raise SystemExit(f"no button {event.value!r} to type in {question}")
 
 
-def run_complaint(
-    engine: Engine, lang: str = "zh", timings: list[int] | None = None, errors: list[str] | None = None
-) -> SessionState:
-    """One whole complaint; collects advance() durations in ns and any error replies when asked."""
+def script_events(engine: Engine, script: Script) -> Complaint:
+    """Walk the flow with the script's answers; stops the benchmark if the complaint goes wrong."""
+    plan = PLANS[script.plan]
+    lang = plan.get("lang", "zh")
     state = SessionState(lang=lang)
-    out: Outcome | None = None
-    for item in COMPLAINT:
-        event = resolve(item, out)
+    events: list[Event] = [Command("new")]
+    out = step_once(engine, state, events[0])
+    met: set[str] = set()
+    errors: list[str] = []
+    for _ in range(200):
+        state = out.state
+        if state.status == DONE:
+            break
+        assert state.step is not None, state
+        step = engine.flow.step(state.step)
+        met.add(step.id)
+        question = last_question(out.replies)
+        chosen = answer(step, question, plan, fake_item)
+        if step.id in script.typed:
+            chosen = [TextInput(script.typed[step.id])]
+        elif step.id in script.by_label | script.by_number:
+            if not isinstance(step, ChoiceStep):
+                raise SystemExit(f"{script.plan}: {step.id!r} is no longer a choice step")
+            chosen = [_typed_choice(chosen[0], question, step.id in script.by_number)]
+        for event in chosen:
+            events.append(event)
+            out = step_once(engine, state, event)
+            errors += [f"{step.id} {event}: {r.text}" for r in out.replies if r.kind == "error"]
+            state = out.state
+    unmet = (set(script.typed) | script.by_label | script.by_number) - met
+    if state.status != DONE or errors or unmet:
+        raise SystemExit(
+            f"the scripted complaint {script.plan!r} went wrong: stopped at {state.step!r}, errors {errors}, "
+            f"steps of its script never asked {sorted(unmet)}"
+        )
+    return Complaint(script.plan, lang, events)
+
+
+def step_once(engine: Engine, state: SessionState, event: Event) -> Outcome:
+    """One advance, with the case id the service would write after a StartCase."""
+    out = engine.advance(state, event, NOW)
+    if out.state.case_id is None and any(isinstance(e, StartCase) for e in out.effects):
+        out.state.case_id = 1
+    return out
+
+
+def complaints(engine: Engine) -> list[Complaint]:
+    return [script_events(engine, script) for script in SCRIPTS]
+
+
+def run_complaint(engine: Engine, complaint: Complaint, timings: list[int] | None = None) -> SessionState:
+    """One whole complaint; collects advance() durations in ns when asked."""
+    state = SessionState(lang=complaint.lang)
+    for event in complaint.events:
         start = time.perf_counter_ns()
         out = engine.advance(state, event, NOW)
         if timings is not None:
             timings.append(time.perf_counter_ns() - start)
-        if errors is not None:
-            errors += [f"{event}: {r.text}" for r in out.replies if r.kind == "error"]
         state = out.state
         if state.case_id is None and any(isinstance(e, StartCase) for e in out.effects):
             state.case_id = 1
     return state
 
 
-def state_at(engine: Engine, step_id: str, lang: str = "zh") -> SessionState:
-    """The state of the scripted complaint when it reaches `step_id` (for other benchmarks)."""
-    state = SessionState(lang=lang)
-    out: Outcome | None = None
-    for item in COMPLAINT:
+def state_at(engine: Engine, step_id: str) -> SessionState:
+    """The state of the first scripted complaint when it reaches `step_id` (for other benchmarks)."""
+    complaint = script_events(engine, SCRIPTS[0])
+    state = SessionState(lang=complaint.lang)
+    for event in complaint.events:
         if state.step == step_id:
             return state
-        out = engine.advance(state, resolve(item, out), NOW)
-        state = out.state
-        if state.case_id is None and any(isinstance(e, StartCase) for e in out.effects):
-            state.case_id = 1
+        state = step_once(engine, state, event).state
     raise ValueError(f"the scripted complaint never reaches {step_id!r}")
 
 
@@ -123,35 +166,40 @@ def percentile(sorted_values: list[int], fraction: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--complaints", type=int, default=300, help="whole complaints to time (default 300)")
+    parser.add_argument("--complaints", type=int, default=400, help="whole complaints to time (default 400)")
     args = parser.parse_args(argv)
 
     engine = build_engine()
-    errors: list[str] = []
-    final = run_complaint(engine, errors=errors)
-    if final.status != DONE or errors:
-        raise SystemExit(f"the scripted complaint went wrong (stopped at {final.step!r}): {errors}")
-    for _ in range(5):
-        run_complaint(engine)
+    scripted = complaints(engine)
+    for complaint in scripted * 3:
+        if run_complaint(engine, complaint).status != DONE:
+            raise SystemExit(f"the replay of {complaint.name!r} did not finish")
 
-    timings: list[int] = []
-    started = time.perf_counter()
-    for _ in range(args.complaints):
-        run_complaint(engine, timings=timings)
-    elapsed = time.perf_counter() - started
-    ordered = sorted(timings)
-    calls = len(timings)
-    print(f"engine.advance over whole complaints — Python {platform.python_version()}")
-    print(f"  complaints:        {args.complaints} x {len(COMPLAINT)} events = {calls} calls in {elapsed:.2f} s")
+    timings: dict[str, list[int]] = {c.name: [] for c in scripted}
+    runs = [scripted[i % len(scripted)] for i in range(args.complaints)]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for complaint in runs:
+        run_complaint(engine, complaint, timings[complaint.name])
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    every = sorted(t for ts in timings.values() for t in ts)
+    calls = len(every)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"engine.advance over whole complaints — Python {platform.python_version()}, load average {load}")
+    mix = ", ".join(f"{c.name} ({len(c.events)} events)" for c in scripted)
+    print(f"  complaints:        {args.complaints} of {mix} = {calls} calls in {elapsed:.2f} s")
     print(f"  throughput:        {calls / elapsed:,.0f} calls/s  ({args.complaints / elapsed:,.1f} complaints/s)")
-    print(f"  per call:          mean {statistics.fmean(timings) / 1000:,.0f} µs, p50 {percentile(ordered, 0.5) / 1000:,.0f} µs, "
-          f"p95 {percentile(ordered, 0.95) / 1000:,.0f} µs, p99 {percentile(ordered, 0.99) / 1000:,.0f} µs, "
-          f"max {ordered[-1] / 1000:,.0f} µs")
-    per_event = [statistics.median(timings[i :: len(COMPLAINT)]) / 1000 for i in range(len(COMPLAINT))]
-    slowest = sorted(range(len(COMPLAINT)), key=lambda i: per_event[i], reverse=True)[:5]
+    print(f"  CPU per call:      {cpu / calls * 1e6:,.1f} µs  (= {calls / cpu:,.0f} calls per CPU second)")
+    print(f"  per call:          mean {statistics.fmean(every) / 1000:,.0f} µs, p50 {percentile(every, 0.5) / 1000:,.0f} µs, "
+          f"p95 {percentile(every, 0.95) / 1000:,.0f} µs, p99 {percentile(every, 0.99) / 1000:,.0f} µs, "
+          f"max {every[-1] / 1000:,.0f} µs")
+    per_event = [
+        (statistics.median(timings[c.name][i :: len(c.events)]) / 1000, c.name, i, c.events[i])
+        for c in scripted
+        for i in range(len(c.events))
+    ]
     print("  slowest events (median µs):")
-    for i in slowest:
-        print(f"    {per_event[i]:8,.0f}  #{i + 1} {str(COMPLAINT[i])[:70]}")
+    for median, name, i, event in sorted(per_event, key=lambda row: row[0], reverse=True)[:8]:
+        print(f"    {median:8,.0f}  {name} #{i + 1} {str(event)[:70]}")
     return 0
 
 
