@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -26,8 +27,10 @@ FUZZY_CUTOFF = 75
 MIN_CONTAINED = 2
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Width (NFKC), case and punctuation folded away, so ＣＨＩＮＡ。 and china match."""
+    """Width (NFKC), case and punctuation folded away, so ＣＨＩＮＡ。 and china match. Cached: every typed
+    answer is compared with the labels and words of the buttons shown, the same few hundred terms."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
