@@ -542,6 +542,7 @@ class _Turn:
                 return
             # Answering the question instead of the proposal: the proposal is set aside.
             self.s.proposal = None
+        shown: tuple[Button, ...] | None = None
         if not isinstance(step, (NumberStep, ChoicesStep)):
             # The number of a shown button works wherever a number is not itself the answer
             # (a multiple choice reads "1,3" as its options).
@@ -551,7 +552,7 @@ class _Turn:
                 self.button_or_navigation(step, shown[number - 1].value)
                 return
         if isinstance(step, (TextStep, NumberStep, PhoneStep, DateTimeStep)):
-            named = self.button_named(step, raw)
+            named = self.button_named(step, raw, shown)
             if named is not None:
                 self.button_or_navigation(step, named)
                 return
@@ -588,11 +589,11 @@ class _Turn:
         if not self.navigation(value):
             self.button(step, value)
 
-    def button_named(self, step: Any, raw: str) -> str | None:
+    def button_named(self, step: Any, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
         """At a question that takes typed text: a shown button named exactly (跳过, 同上, « 上一步),
-        so those words are not stored as the answer."""
+        so those words are not stored as the answer. `shown`: the buttons, when the caller has them already."""
         typed = normalise(raw)
-        for button in self.shown_buttons(step):
+        for button in self.shown_buttons(step) if shown is None else shown:
             if typed and typed in {normalise(w) for w in (button.label, *button_words(button.value))}:
                 return button.value
         return None

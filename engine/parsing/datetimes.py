@@ -99,13 +99,13 @@ def _read(text: str, local_now: datetime, tz: str, lang: str, order: str) -> _Re
         return TimeProblem("unreadable")
     if _JUST_NOW.fullmatch(cleaned):
         return local_now.replace(second=0, microsecond=0), "minute"
+    iso = _read_iso(cleaned)
+    if iso is not None:
+        return iso
     # Checked before parsing because the parsers roll over: dateparser reads "2026-13-01" as 13 January and
     # ignores the "25:00" in "25:00 yesterday"; jionlp reads 13月1日 as 1 March.
     if _names_impossible_date_or_time(cleaned):
         return TimeProblem("impossible")
-    iso = _read_iso(cleaned)
-    if iso is not None:
-        return iso
     spelled = _spell_numeric_month_day(_DOTTED_CLOCK.sub(r"\1:\2\3", cleaned), order)
     if spelled is None:
         return TimeProblem("impossible")
@@ -151,11 +151,15 @@ def _could_be_a_time(text: str) -> bool:
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ t](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
-def _read_iso(text: str) -> _Reading | None:
+def _read_iso(text: str) -> _Reading | TimeProblem | None:
+    """The reading of an ISO answer, or "impossible" for one naming no real day or clock time (as the
+    general check would say); None for any other text."""
     match = _ISO.fullmatch(text)
     if match is None:
         return None
     year, month, day = int(match[1]), int(match[2]), int(match[3])
+    if not _is_date(year, month, day) or (match[4] is not None and not _is_clock(int(match[4]), int(match[5]))):
+        return TimeProblem("impossible")
     if match[4] is None:
         return datetime(year, month, day), "day"
     return datetime(year, month, day, int(match[4]), int(match[5])), "minute"
