@@ -490,7 +490,8 @@ class _Turn:
 
     def suggestion(self, step: Any) -> str | None:
         """The earlier answer this step offers as one tap (as text), if it was given."""
-        source = getattr(step, "suggest_from", None)
+        # Only a text step has one; getattr on a pydantic model without the field costs an exception.
+        source = step.suggest_from if isinstance(step, TextStep) else None
         value = self.s.answers.get(source) if source else None
         if source is None or value is None or step.id in self.s.answers:
             return None
@@ -616,7 +617,7 @@ class _Turn:
 
     def value_for_text(self, step: Any, raw: str) -> str | None:
         """Typed text at a button step: the shown button it names by label, synonym or a near spelling."""
-        options = {o.value: o for o in getattr(step, "options", [])}
+        options = {o.value: o for o in step.options} if isinstance(step, (ChoiceStep, ChoicesStep)) else {}
         answers: list[tuple[str, list[str]]] = []
         navigation: list[tuple[str, tuple[str, ...]]] = []
         for button in self.shown_buttons(step):
