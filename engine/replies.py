@@ -8,13 +8,24 @@ from engine.evidence import EvidenceItem
 from engine.state import SessionState
 
 
-@dataclass(frozen=True)
+# Buttons and replies are made several times per event (issue 15): their __init__ fills the instance dict
+# directly, which costs half of what a frozen dataclass's field-by-field object.__setattr__ does. They stay
+# frozen dataclasses otherwise (equality, hashing, replace, no assignment); tests/engine/test_replies.py
+# checks that each __init__ takes exactly the fields, with their defaults.
+
+
+@dataclass(frozen=True, init=False)
 class Button:
     label: str
     value: str
 
+    def __init__(self, label: str, value: str) -> None:
+        fields = self.__dict__
+        fields["label"] = label
+        fields["value"] = value
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Reply:
     """One message to show. `expects` says what kind of answer the current question wants;
     `attachments` are paths of files to send with it (an export), shown as paths in the local chat."""
@@ -25,6 +36,23 @@ class Reply:
     seq: int | None = None
     kind: str = "info"
     attachments: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        text: str,
+        buttons: tuple[Button, ...] = (),
+        expects: str | None = None,
+        seq: int | None = None,
+        kind: str = "info",
+        attachments: tuple[str, ...] = (),
+    ) -> None:
+        fields = self.__dict__
+        fields["text"] = text
+        fields["buttons"] = buttons
+        fields["expects"] = expects
+        fields["seq"] = seq
+        fields["kind"] = kind
+        fields["attachments"] = attachments
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
