@@ -42,11 +42,15 @@ class SessionState:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     def copy(self) -> SessionState:
-        """A deep copy, as a JSON round trip would make it (the state is JSON); strings and numbers are
-        shared, as they cannot change, which makes it about five times cheaper than the round trip."""
+        """The state to change for one event, as a JSON round trip would copy it, except that the values in
+        `answers` are shared with the original: an answer is replaced, never changed in place (the engine's
+        rule, which the engine fuzz test checks by asserting advance leaves its input state unchanged), and
+        copying evidence and phone answers was most of the copy's cost (issue 15). Every list and dict of the
+        state itself is new, and strings and numbers, which cannot change, are shared."""
         copied = object.__new__(SessionState)
         fields = self.__dict__
-        copied.__dict__ = {name: _json_copy(fields[name]) for name in _FIELDS}
+        copied.__dict__ = {name: _json_copy(fields[name]) for name in _COPIED}
+        copied.answers = dict(self.answers)
         return copied
 
     @classmethod
@@ -57,7 +61,7 @@ class SessionState:
         return cls(**known)
 
 
-_FIELDS = tuple(SessionState.__dataclass_fields__)
+_COPIED = tuple(name for name in SessionState.__dataclass_fields__ if name != "answers")
 
 
 def _json_copy(value: Any) -> Any:

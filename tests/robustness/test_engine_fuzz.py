@@ -154,7 +154,10 @@ def run_sequence(engine: Engine, start: SessionState, data: st.DataObject, lengt
     last = engine.current_question(state)
     for _ in range(length):
         event = data.draw(events_for(engine, state, last))
+        given = copy.deepcopy(state)
         out = engine.advance(state, event, NOW)
+        # The engine works on a copy that shares the answer values (issue 15): nothing may change in place.
+        assert state == given, f"advance changed the state it was given, on {event!r}"
         check(engine, event, out)
         state = out.state
         if any(isinstance(e, StartCase) for e in out.effects):
