@@ -547,11 +547,12 @@ class _Turn:
         if not isinstance(step, (NumberStep, ChoicesStep)):
             # The number of a shown button works wherever a number is not itself the answer
             # (a multiple choice reads "1,3" as its options).
-            shown = self.shown_buttons(step)
             number = A.small_number(A.clean_text(raw))
-            if number is not None and 1 <= number <= len(shown):
-                self.button_or_navigation(step, shown[number - 1].value)
-                return
+            if number is not None:
+                shown = self.shown_buttons(step)
+                if 1 <= number <= len(shown):
+                    self.button_or_navigation(step, shown[number - 1].value)
+                    return
         if isinstance(step, (TextStep, NumberStep, PhoneStep, DateTimeStep)):
             named = self.button_named(step, raw, shown)
             if named is not None:
@@ -580,7 +581,7 @@ class _Turn:
             else:
                 self.pasted_text(step, raw)
         else:
-            value = self.value_for_text(step, raw)
+            value = self.value_for_text(step, raw, shown)
             if value is None:
                 self.retry(step, A.Rejected("error.choice"))
             else:
@@ -615,12 +616,13 @@ class _Turn:
             text += "\n" + t("time.zone_assumed", lang, zone=zone_name(zone, lang))
         return text
 
-    def value_for_text(self, step: Any, raw: str) -> str | None:
-        """Typed text at a button step: the shown button it names by label, synonym or a near spelling."""
+    def value_for_text(self, step: Any, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
+        """Typed text at a button step: the shown button it names by label, synonym or a near spelling.
+        `shown`: the buttons, when the caller has them already."""
         options = {o.value: o for o in step.options} if isinstance(step, (ChoiceStep, ChoicesStep)) else {}
         answers: list[tuple[str, list[str]]] = []
         navigation: list[tuple[str, tuple[str, ...]]] = []
-        for button in self.shown_buttons(step):
+        for button in self.shown_buttons(step) if shown is None else shown:
             terms = [button.label, button.value]
             if button.value in options:
                 terms += options[button.value].terms
