@@ -59,7 +59,9 @@ def clean_text(text: str) -> str:
 
 def looks_garbled(text: str) -> bool:
     """True for binary junk pasted as text: control characters or replacement characters dominate."""
-    if not text:
+    if not text or (text.isprintable() and "\ufffd" not in text):
+        # Printable text holds no control, surrogate, private-use or unassigned character: the usual case,
+        # answered without looking at each character (issue 15).
         return False
     bad = sum(
         1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t")

@@ -124,7 +124,9 @@ def _clean(text: str) -> str:
     """The answer in one canonical form: NFKC (full-width digits, colons, spaces to ASCII), lower case, and
     without control characters, English filler words or outer punctuation."""
     normal = unicodedata.normalize("NFKC", text)
-    visible = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in normal).lower()
+    if not normal.isprintable():  # printable text has no character of a C category: nothing to blank
+        normal = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in normal)
+    visible = normal.lower()
     return " ".join(_ENGLISH_FILLER.sub(" ", visible).split()).strip(" .,;!?。，；！？~～")
 
 
