@@ -14,7 +14,7 @@ from typing import Annotated, Any, Iterable, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, read_source
 
@@ -266,30 +266,29 @@ class Catalog(_Model):
     jurisdictions: list[Jurisdiction] = Field(min_length=1)
     channels: list[Channel] = Field(min_length=1)
 
-    _channels: dict[str, Channel] = PrivateAttr(default_factory=dict)
-    _jurisdictions: dict[str, Jurisdiction] = PrivateAttr(default_factory=dict)
-    _sources: dict[str, Source] = PrivateAttr(default_factory=dict)
-
     def model_post_init(self, context: Any) -> None:
-        self._channels = {c.id: c for c in self.channels}
-        self._jurisdictions = {j.code: j for j in self.jurisdictions}
-        self._sources = {s.id: s for s in self.sources}
+        # The lookups by id are plain instance attributes, as engine.model.Flow keeps its steps: pydantic reads a
+        # PrivateAttr through __getattr__ (about 5 µs), and the channel advice looks a dozen channels up for
+        # every question it shapes (issue 15).
+        object.__setattr__(self, "_channels", {c.id: c for c in self.channels})
+        object.__setattr__(self, "_jurisdictions", {j.code: j for j in self.jurisdictions})
+        object.__setattr__(self, "_sources", {s.id: s for s in self.sources})
 
     def channel(self, channel_id: str) -> Channel:
         try:
-            return self._channels[channel_id]
+            return self._channels[channel_id]  # type: ignore[attr-defined]
         except KeyError:
             raise KeyError(f"unknown channel {channel_id!r}") from None
 
     def has_channel(self, channel_id: str) -> bool:
-        return channel_id in self._channels
+        return channel_id in self._channels  # type: ignore[attr-defined]
 
     def channels_for(self, code: str) -> list[Channel]:
         return [c for c in self.channels if c.jurisdiction == code]
 
     def jurisdiction(self, code: str) -> Jurisdiction:
         try:
-            return self._jurisdictions[code]
+            return self._jurisdictions[code]  # type: ignore[attr-defined]
         except KeyError:
             raise KeyError(f"unknown jurisdiction {code!r}") from None
 
@@ -297,10 +296,10 @@ class Catalog(_Model):
         return list(self.jurisdiction(code).rules)
 
     def source(self, source_id: str) -> Source:
-        return self._sources[source_id]
+        return self._sources[source_id]  # type: ignore[attr-defined]
 
     def source_urls(self, source_ids: Iterable[str]) -> list[str]:
-        return [self._sources[s].url for s in source_ids]
+        return [self._sources[s].url for s in source_ids]  # type: ignore[attr-defined]
 
     def find_deadline(self, deadline_id: str) -> tuple[Channel, Deadline]:
         """The deadline with this id and the channel it belongs to (the reminder service keys on the id)."""
