@@ -102,6 +102,11 @@ def _read(text: str, local_now: datetime, tz: str, lang: str, order: str) -> _Re
     iso = _read_iso(cleaned)
     if iso is not None:
         return iso
+    # A plain Chinese form reads only when it names a real day and clock time (it has no "." or "/" either),
+    # so it needs neither the check nor the respelling below; tests/parsing/test_direct_dates.py holds it to that.
+    direct = read_chinese_directly(cleaned, local_now) if _CJK.search(cleaned) else None
+    if direct is not None:
+        return _prefer_past(direct, cleaned, local_now)
     # Checked before parsing because the parsers roll over: dateparser reads "2026-13-01" as 13 January and
     # ignores the "25:00" in "25:00 yesterday"; jionlp reads 13月1日 as 1 March.
     if _names_impossible_date_or_time(cleaned):
@@ -110,9 +115,7 @@ def _read(text: str, local_now: datetime, tz: str, lang: str, order: str) -> _Re
     if spelled is None:
         return TimeProblem("impossible")
     cleaned = spelled
-    reading = None
-    if _CJK.search(cleaned):
-        reading = read_chinese_directly(cleaned, local_now) or _read_chinese(cleaned, local_now)
+    reading = _read_chinese(cleaned, local_now) if _CJK.search(cleaned) else None
     if reading is None:
         reading = _read_with_dateparser(cleaned, local_now, tz, lang, order)
     if reading is None:
