@@ -26,9 +26,9 @@ from services.delivery import Outboxes
 from services.commands import Commands, command_list
 from services.export import EvidenceExporter, remove_exports
 from services.followup import FollowUp
-from services.reminders import ReminderScheduler, SchedulerConfig
+from services.followup.scheduler import ReminderScheduler, SchedulerConfig
 from services.rules_command import rules_command
-from services.schedule import TimeScale
+from services.followup.due import TimeScale
 from storage.files import EvidenceFiles
 from storage.sqlite import SqliteStore
 

@@ -14,7 +14,7 @@ from engine.replies import Button, Reply
 from knowledge.catalog import Catalog, Deadline
 from knowledge.facts import answer
 from knowledge.recommend import escalation_next
-from services.checkins import channel_label
+from services.followup.checkins import channel_label
 from services.drafting import (
     DraftError,
     DraftInput,
@@ -24,7 +24,7 @@ from services.drafting import (
     render_draft,
     render_gist,
 )
-from services.followup_texts import ft
+from services.followup.texts import ft
 from services.send_route import route_section
 from storage.protocols import CaseRow, EvidenceRow
 
