@@ -153,8 +153,7 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
 
     service.erase_hooks.append(erase_exports)
     followup = FollowUp(service, store, catalog, TimeScale(settings.reminder_time_scale))
-    followup.install()
-    commands.add(*command_list(
+    commands.add(command_list(
         followup=followup,
         export=EvidenceExporter(catalog, export_dir, settings.cjk_font_path),
         rules=rules_command(catalog),

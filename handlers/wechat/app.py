@@ -28,8 +28,8 @@ from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
 from handlers.wechat.outbox import WeChatOutbox
 from handlers.wechat.push import MAX_BODY, PushCodec, Refused
 from handlers.wechat.send import SendPolicy, WeChatSender
+from services.commands import Commands
 from services.outbox import OutboxPolicy, OutboxSender
-from handlers.wechat.texts import wt
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,10 @@ PASSIVE_WAIT = 0.8
 PASSIVE_ONLY_WAIT = 4.0
 
 
-def custom_menu(lang: str = "zh") -> dict[str, object]:
-    """新投诉 / 我的投诉 / 帮助 as click buttons; their keys come back in click events (adapter.MENU_KEYS)."""
-    keys = (("menu_new", "NEW"), ("menu_cases", "CASES"), ("menu_help", "HELP"))
-    return {"button": [{"type": "click", "name": wt(text, lang), "key": key} for text, key in keys]}
+def custom_menu(commands: Commands, lang: str = "zh") -> dict[str, object]:
+    """The registry's short menu (新投诉 / 我的投诉 / 帮助) as click buttons; a click's key is the
+    command's name in capitals (adapter.menu_command)."""
+    return {"button": [{"type": "click", "name": label, "key": name.upper()} for name, label in commands.short_menu(lang)]}
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ class WeChatBot:
         if self.api is None:
             return
         try:
-            await self.api.create_menu(custom_menu())
+            await self.api.create_menu(custom_menu(self.adapter.service.commands))
         except (TimeoutError, WeChatError, OSError, aiohttp.ClientError) as exc:
             log.warning("menu/create failed: %s", exc)
 

@@ -1,6 +1,6 @@
 """The follow-up feature, assembled: filing, check-in answers, escalation, /timezone and the Composer.
 
-It plugs into the conversation service through its extension points only: commands (/filed,
+It hands the command registry (services/commands.py) what it answers: commands (/filed,
 /timezone), buttons (prefix:arg), the pending "reference" text, and the case-ready hook that asks
 "have you filed it?" under a fresh draft. It is also the scheduler's Composer.
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from services.conversation import Context, ConversationService
 
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
+CaseHook = Callable[["Context", int], Awaitable[list[Reply]]]
 
 
 class FollowUp:
@@ -42,7 +43,6 @@ class FollowUp:
         scale: TimeScale = TimeScale(),
     ) -> None:
         parts = Parts(service, store, catalog, scale)
-        self.service = service
         self.filing = Filing(parts)
         self.answers = CheckinAnswers(parts)
         self.escalating = Escalating(parts, self.filing)
@@ -64,10 +64,13 @@ class FollowUp:
             "_stop": self.answers.btn_stop_case,
         }
 
-    def install(self) -> None:
-        """Hook into the conversation service's extension points."""
-        self.service.pending_handlers["reference"] = self.filing.on_reference
-        self.service.case_ready_hooks.append(self.filing.ask_filed)
+    def pending(self) -> dict[str, Handler]:
+        """The typed answers it asks for, by the session's pending kind."""
+        return {"reference": self.filing.on_reference}
+
+    def case_ready(self) -> list[CaseHook]:
+        """Asked once a case is finished: "have you filed it?" under the fresh draft."""
+        return [self.filing.ask_filed]
 
     async def compose(self, reminder: ReminderRow, user: User, now: datetime) -> Decision:
         return await self.composer.compose(reminder, user, now)
