@@ -71,7 +71,7 @@ class Drafter(Protocol):
     """Writes the complaint for a finished case (the knowledge layer supplies it)."""
 
     def draft(
-        self, case_id: int, answers: dict[str, Any], evidence: list[dict[str, Any]], created_at: datetime, lang: str
+        self, case_id: int, answers: dict[str, Any], evidence: list[EvidenceItem], created_at: datetime, lang: str
     ) -> DraftText: ...
 
 
@@ -410,7 +410,7 @@ class ConversationService:
     async def _complete(self, tx: StoreTx, state: SessionState, now: datetime) -> DraftText:
         assert state.case_id is not None
         step = self.engine.evidence_step
-        evidence = [dict(i) for i in (state.answers.get(step) if step else None) or []]
+        evidence = [EvidenceItem.from_answer(i) for i in (state.answers.get(step) if step else None) or []]
         draft = self.drafter.draft(state.case_id, dict(state.answers), evidence, now, state.lang)
         await tx.update_case(state.case_id, now, status="ready", draft=draft.text)
         await tx.add_event(state.case_id, "ready", {"channel": state.answers.get("channel")}, now)
