@@ -11,9 +11,8 @@ state where the button means something (stale data is refused politely).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from engine.replies import Reply
 from knowledge.catalog import Catalog
 from services.followup.checkin_buttons import CheckinAnswers
 from services.followup.composer import ReminderComposer
@@ -26,10 +25,8 @@ from services.followup.timezone import TimezoneCommand
 from storage.protocols import ReminderRow, ReminderStore, User
 
 if TYPE_CHECKING:
-    from services.conversation import Context, ConversationService
-
-Handler = Callable[["Context"], Awaitable[list[Reply]]]
-CaseHook = Callable[["Context", int], Awaitable[list[Reply]]]
+    from services.commands import CaseHook, Handler
+    from services.conversation import ConversationService
 
 
 class FollowUp:

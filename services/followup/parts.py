@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Parts:
+    """Shared by the handler classes of the feature, so each takes one argument, not four."""
+
     service: ConversationService
     store: ReminderStore
     catalog: Catalog
