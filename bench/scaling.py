@@ -23,8 +23,9 @@ import resource
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -33,9 +34,10 @@ if __package__ in (None, ""):
 import asyncpg  # noqa: E402
 
 from bench.common import cpu_model  # noqa: E402
-from bench.telegram_people import Mailboxes, Person, Timing, script_for  # noqa: E402
+from bench.telegram_people import Kind, Mailboxes, Person, Record, Timing, script_for  # noqa: E402
 from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, free_port, nginx_binary  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
+from tests.fakebotapi.records import SentMessage  # noqa: E402
 from tests.storage.postgres_server import admin_url, create_database, drop_database  # noqa: E402
 
 CHAT_BASE = 10_000_000
@@ -43,6 +45,34 @@ WARM_BASE = 9_000_000
 CHILD = ("-m", "bench.webhook_child")
 DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Person2(Person):
+    """A person who takes a second copy of a question already answered for what it is, and counts it.
+
+    Under overload a send can outlast the outbox's hold on its row (5 s where processes share the
+    database), and the row then goes out once more: at least once, never lost. The run reports
+    how often; a plain Person would tap the copy and take a wrong turn.
+    """
+
+    copies: int = 0
+    answered: set[str] = field(default_factory=set)
+
+    def _act(self, kind: Kind, arg: str) -> Callable[[Record], bool]:
+        if self.question is not None:
+            self.answered.add(self.question.original_text or "")
+        expect = super()._act(kind, arg)
+        return lambda record: expect(record) and not self._copy(record)
+
+    def _copy(self, record: Record) -> bool:
+        return isinstance(record, SentMessage) and bool(record.buttons) and (record.original_text or "") in self.answered
+
+    def _track(self, record: Record) -> None:
+        if self._copy(record):
+            self.copies += 1
+            return
+        super()._track(record)
 
 
 def _stat(pid: int) -> list[str]:
@@ -99,6 +129,7 @@ class Figures:
     spent: Sample
     timings: list[Timing]
     load: tuple[float, float]
+    copies: int
 
     def per_update_ms(self, seconds: float) -> float:
         return seconds / self.updates * 1000
@@ -160,9 +191,9 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
             mail = Mailboxes(server)
             try:
                 async with WebhookPusher(server, nginx.url):
-                    warm = [Person(server, mail, WARM_BASE + n, *script_for(n)) for n in range(warmup)]
+                    warm = [Person2(server, mail, WARM_BASE + n, *script_for(n)) for n in range(warmup)]
                     await asyncio.gather(*(p.run() for p in warm))
-                    people = [Person(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(users)]
+                    people = [Person2(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(users)]
                     start = await sample(pg, bots, nginx)
                     timings = [t for batch in await asyncio.gather(*(p.run() for p in people)) for t in batch]
                     end = await sample(pg, bots, nginx)
@@ -179,7 +210,8 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
         await drop_database(url)
     if ready != users + warmup or any(codes):
         raise SystemExit(f"{processes} processes: {ready} of {users + warmup} complaints ready, exit codes {codes}")
-    return Figures(processes, len(timings), end - start, timings, (load[0], load[1]))
+    copies = sum(p.copies for p in people)
+    return Figures(processes, len(timings), end - start, timings, (load[0], load[1]), copies)
 
 
 def report(results: list[Figures], settings: dict[str, str], users: int) -> None:
@@ -203,6 +235,7 @@ def report(results: list[Figures], settings: dict[str, str], users: int) -> None
         ("driver, cores busy", [f"{f.spent.driver / f.spent.wall:.2f}" for f in results]),
         ("writing transactions per update", [f"{f.spent.commits / f.updates:.2f}" for f in results]),
         ("WAL per update, kB", [f"{f.spent.wal / f.updates / 1024:.1f}" for f in results]),
+        ("questions sent a second time", [f"{f.copies}" for f in results]),
         ("load average (1, 5 min) after", [f"{f.load[0]:.1f}, {f.load[1]:.1f}" for f in results]),
     ]
     print(f"\n{date.today()}, nproc {os.cpu_count()}, {cpu_model()}, Python {sys.version.split()[0]}; "
