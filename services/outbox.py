@@ -29,6 +29,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from engine.replies import Button, Reply
+from storage.errors import log_failure
 from storage.protocols import OutboxRow, Store
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,9 @@ class OutboxSender:
         if self.policy.settle <= 0:
             return await self.drain(chat_id)
         if not ids:
+            # A copy of an update applied elsewhere, or by an attempt whose drain failed (the database
+            # went away): what that queued goes out once settled; wake the loop to look for it then.
+            self._wake.set()
             return await self.drain(chat_id, settled=True)
         left, sent, pauses = set(ids), 0, iter(self.policy.behind)
         while True:
@@ -261,8 +265,8 @@ class OutboxSender:
                 await self.run_once(chat_id)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - a broken store now must not end the retries for good
-                log.exception("outbox pass failed")
+            except Exception as exc:  # noqa: BLE001 - a broken store now must not end the retries for good
+                log_failure(log, "outbox pass failed", exc)
                 await asyncio.sleep(self.policy.first_retry)
 
     async def _sleep_until_due(self) -> None:
