@@ -124,6 +124,8 @@ class OutboxSender:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Sent, but the "sent" mark did not reach the database (it went away meanwhile).
+        self._unmarked: set[int] = set()
 
     def _lock(self, chat_id: str) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -141,6 +143,8 @@ class OutboxSender:
         """
         chat_id = str(chat_id)
         sent = 0
+        if self._unmarked:
+            await self._mark_sent(())
         async with self._lock(chat_id):
             now = self.clock()
             due = now - timedelta(seconds=self.policy.settle) if settled else now
@@ -153,10 +157,18 @@ class OutboxSender:
                 if isinstance(failure, Exception):
                     await self._defer(rows[index:], failure)
                     break
-                async with self.store.transaction() as tx:
-                    await tx.outbox_sent([row.id])
+                await self._mark_sent([row.id])
                 sent += failure
         return sent
+
+    async def _mark_sent(self, ids: Collection[int]) -> None:
+        """Delete sent rows. A delete that fails (the database away) is kept and done first by the next
+        drain, so the row is not sent again once its hold runs out: the common case of at least once."""
+        self._unmarked.update(ids)
+        marking = set(self._unmarked)
+        async with self.store.transaction() as tx:
+            await tx.outbox_sent(marking)
+        self._unmarked -= marking
 
     async def drain_after_event(self, chat_id: str, ids: Collection[int] | None) -> int:
         """After an event: send what it queued (`ids`) and what else of the chat is due.

@@ -95,6 +95,13 @@ class PatientPerson(Person):
                     expect = asks_question
         return self.timings
 
+    def _track(self, record: Any) -> None:
+        """A second copy of a question already answered (the outbox delivers at least once) is not the
+        question on screen: tapping it would be a wrong turn no person takes."""
+        if isinstance(record, SentMessage) and record.original_text in getattr(self, "answered", ()):
+            return
+        super()._track(record)
+
 
 def not_again(acted: Callable[[Any], bool], answered: set[str]) -> Callable[[Any], bool]:
     """The reply to an update, but not a question already answered sent again (the outbox delivers at least once)."""

@@ -11,9 +11,12 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
 from engine.replies import Reply
 from services.outbox import OutboxPolicy, OutboxSender, reply_to_row, wall_clock
 from storage import SqliteStore
+from storage.sqlite_tx import SqliteTx
 
 CHAT = "42"
 SHARED = OutboxPolicy(settle=5.0, hold=5.0, idle_poll=30.0)
@@ -50,3 +53,33 @@ async def test_a_reply_queued_behind_another_processes_send_goes_out_once_that_s
         assert [text for text, _ in sent] == ["question 1", "question 2"]
         assert sent[1][1] - released < 1.0, "sent once question 1 was marked, not after the settle time"
         assert await store.chat_outbox("telegram", CHAT) == []
+
+
+async def test_a_reply_whose_sent_mark_was_lost_is_marked_by_the_next_drain_not_sent_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database went away between the send and its "sent" mark: the row's hold runs out, but the
+    next drain marks it first instead of sending it a second time."""
+    async with SqliteStore(tmp_path) as store:
+        sent: list[str] = []
+
+        async def send(chat: str, reply: Reply) -> None:
+            sent.append(reply.text)
+
+        outbox = OutboxSender(store, "telegram", send, OutboxPolicy(settle=0.05, hold=0.1), exclusive=False)
+        async with store.transaction() as tx:
+            (row,) = await tx.enqueue_replies("telegram", CHAT, [reply_to_row(Reply("question 1"))], wall_clock())
+        marking = SqliteTx.outbox_sent
+
+        async def gone(self: SqliteTx, ids: object) -> int:
+            raise ConnectionResetError("the database went away")
+
+        monkeypatch.setattr(SqliteTx, "outbox_sent", gone)
+        with pytest.raises(ConnectionResetError):
+            await outbox.drain(CHAT, [row])
+        monkeypatch.setattr(SqliteTx, "outbox_sent", marking)
+        await asyncio.sleep(0.3)  # hold and settle have run out: the row is due again
+        assert [r.id for r in await store.chat_outbox("telegram", CHAT)] == [row]
+
+        assert await outbox.drain(CHAT, settled=True) == 0
+        assert sent == ["question 1"] and await store.chat_outbox("telegram", CHAT) == []
