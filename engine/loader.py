@@ -24,6 +24,7 @@ from engine.model import (
     EvidenceStep,
     Flow,
     NumberStep,
+    SummaryStep,
     TextStep,
 )
 from engine.validators import VALIDATORS
@@ -132,6 +133,10 @@ def _conditions(flow: Flow) -> Iterator[tuple[tuple[Any, ...], Condition]]:
                     yield ("steps", i, "next", b, "when"), branch.when
     for a, alert in enumerate(flow.alerts):
         yield ("alerts", a, "when"), alert.when
+    for i, step in enumerate(flow.steps):
+        for f, fill in enumerate(step.fills):
+            if fill.when is not None:
+                yield ("steps", i, "fills", f, "when"), fill.when
 
 
 def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
@@ -159,9 +164,11 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
             yield doc.problem_at(("steps", i, "region_from"), f"region_from refers to unknown step '{region_from}'")
         if step.takes_answer and step.label is None:
             yield doc.problem_at(("steps", i), f"step '{step.id}' needs a 'label' (its name in the summary)")
+    yield from _fill_checks(flow, doc)
+    answerable = known | {f.id for s in flow.steps for f in s.fills}
     for path, cond in _conditions(flow):
         for ref in referenced_answers(cond):
-            if ref not in known:
+            if ref not in answerable:
                 yield doc.problem_at(path, f"condition refers to unknown step '{ref}'")
     reachable = _reachable(flow)
     for i, step in enumerate(flow.steps):
@@ -176,6 +183,36 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
             alert_ids[alert.id] = 1
 
 
+
+
+# What each kind of fill is read from: the step types whose one input can hold it.
+FILL_KINDS: dict[str, tuple[type, ...]] = {
+    "time": (ChoiceStep,),
+    "detail": (ChoicesStep,),
+    "company": (TextStep,),
+    "name": (TextStep,),
+    "phone": (TextStep,),
+    "email": (TextStep,),
+    "yes": (SummaryStep,),
+}
+
+
+def _fill_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
+    """A fill is an answer of its own: its id names no step and no other fill, and its step type can hold it."""
+    ids = {s.id for s in flow.steps}
+    seen: set[str] = set()
+    for i, step in enumerate(flow.steps):
+        for f, fill in enumerate(step.fills):
+            at = ("steps", i, "fills", f)
+            if fill.id in ids or fill.id in seen:
+                yield doc.problem_at(at + ("id",), f"fill '{fill.id}' is already the id of a step or another fill")
+            seen.add(fill.id)
+            if not isinstance(step, FILL_KINDS[fill.kind]):
+                yield doc.problem_at(at + ("kind",), f"a '{step.type}' step cannot fill a '{fill.kind}'")
+            if fill.region_from and fill.region_from not in ids:
+                yield doc.problem_at(at + ("region_from",), f"region_from refers to unknown step '{fill.region_from}'")
+        if sum(1 for fill in step.fills if fill.kind in ("time", "detail")) > 1:
+            yield doc.problem_at(("steps", i, "fills"), f"step '{step.id}' can fill one time or detail, not several")
 
 
 def _reachable(flow: Flow) -> set[str]:

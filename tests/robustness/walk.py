@@ -44,6 +44,8 @@ PLANS: dict[str, dict[str, Any]] = {
     "cn_data_leak": {"lang": "zh", "jurisdiction": "CN", "issue_type": "data_leak", "frequency": "once", "called_number": None},
 }
 
+# Answers by answer key; a merged question's fills (company, harm_detail, contact_*, the times) are
+# typed with its own answer in one message, as a person answering everything would.
 TEXT_ANSWERS = {
     "company": "某某贷款公司",
     "content": "您好，这里是XX贷款，您有一笔额度待领取",
@@ -52,6 +54,7 @@ TEXT_ANSWERS = {
     "contact_phone": "+86 136 0000 1234",
     "contact_email": "jane@example.com",
 }
+FILL_TIME = "2026-09-01"
 
 EvidenceMaker = Callable[[int], EvidenceItem]
 
@@ -72,13 +75,17 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
     where = plan.get("jurisdiction", "CN")
     if step.id in plan and plan[step.id] is None:
         return [Command("skip")]
+    if isinstance(step, ChoiceStep) and any(f.kind == "time" for f in step.fills):
+        return [choice_with_time(step, question, plan)]
     if step.id in plan:
         wanted = plan[step.id]
         return [ButtonPress(wanted) if isinstance(step, (ChoiceStep, ConfirmStep)) else TextInput(str(wanted))]
     if isinstance(step, ChoiceStep) or isinstance(step, ChannelStep):
         return [ButtonPress(first_option(question))]
     if isinstance(step, ChoicesStep):
-        return [TextInput("1, 2")]
+        detail = next((f.id for f in step.fills if f.kind == "detail"), None)
+        words = plan.get(detail, TEXT_ANSWERS.get(detail or "")) if detail else None
+        return [TextInput(f"1, 2 {words}" if words else "1, 2")]
     if isinstance(step, ConfirmStep):
         return [ButtonPress("yes")]
     if isinstance(step, SummaryStep):
@@ -92,9 +99,38 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
         return [TextInput("2026-11-20 14:30" if step.id == "last_contact_at" else "2026-09-01")]
     if isinstance(step, NumberStep):
         return [TextInput("500")]
+    if isinstance(step, TextStep) and step.fills:
+        return [TextInput(merged_text(step, plan))]
     if isinstance(step, TextStep):
         return [TextInput(TEXT_ANSWERS.get(step.id, "something happened"))]
     raise AssertionError(f"no default answer for step type {step.type}")
+
+
+def planned(plan: dict[str, Any], key: str) -> Any:
+    return plan[key] if key in plan else TEXT_ANSWERS.get(key)
+
+
+def choice_with_time(step: ChoiceStep, question: Reply | None, plan: dict[str, Any]) -> Event:
+    """The planned option (else the first shown), typed with its time ("有，2026-09-01") unless the
+    plan leaves the time out (None): then the button."""
+    fill = next(f for f in step.fills if f.kind == "time")
+    value = plan.get(step.id) or first_option(question)
+    when = plan.get(fill.id, FILL_TIME)
+    if when is None:
+        return ButtonPress(value)
+    option = next(o for o in step.options if o.value == value)
+    lang = plan.get("lang", "zh")
+    return TextInput(f"{option.label.get(lang)}{'，' if lang == 'zh' else ', '}{when}")
+
+
+def merged_text(step: TextStep, plan: dict[str, Any]) -> str:
+    """A merged text question answered in one line: "某某贷款公司：<what they said>", "Jane 136… a@b.c"."""
+    own = planned(plan, step.id)
+    parts = [str(planned(plan, f.id)) for f in step.fills if f.kind in ("name", "phone", "email") and planned(plan, f.id)]
+    if parts:
+        return " ".join(parts)
+    company = next((planned(plan, f.id) for f in step.fills if f.kind == "company"), None)
+    return f"{company}：{own}" if company and own else str(own or company or "something happened")
 
 
 def last_question(replies: list[Reply]) -> Reply | None:
