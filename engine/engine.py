@@ -532,13 +532,20 @@ class _Turn:
         step = self.flow.step(step_id)
         if isinstance(step, TextStep) and step.fills and isinstance(value, str):
             fills = merged.text_fills(step, value)
+        same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
+        fills = {**(fills or {}), **same}
         if step_id in self.s.answers and value is not None:
             for fill in step.fills:
                 if fill.id not in (fills or {}) and self.s.answers.pop(fill.id, None) is not None:
                     self.out.effects.append(SaveAnswer(fill.id, None))
+                    if fill.id in self.s.known:
+                        self.s.known.remove(fill.id)
         for key, filled in (fills or {}).items():
             self.s.answers[key] = filled
             self.out.effects.append(SaveAnswer(key, filled))
+            if self.flow.has(key) and key not in self.s.known:
+                # A later question this input answered is not asked.
+                self.s.known.append(key)
         self.s.answers[step_id] = value
         self.out.effects.append(SaveAnswer(step_id, value))
         self.out.answered = label
@@ -577,7 +584,8 @@ class _Turn:
         elif isinstance(step, NumberStep):
             self.accept(step, A.number_answer(step, raw))
         elif isinstance(step, PhoneStep):
-            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
+            if not self.phone_with_time(step, raw):
+                self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
         elif isinstance(step, DateTimeStep):
             result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions, self.s.timezone)
             if isinstance(result, A.Accepted):
@@ -599,7 +607,7 @@ class _Turn:
             else:
                 self.pasted_text(step, raw)
         else:
-            if isinstance(step, ChoiceStep) and self.choice_with_time(step, raw):
+            if isinstance(step, ChoiceStep) and self.choice_with_fills(step, raw):
                 return
             value = self.value_for_text(step, raw)
             if value is None:
@@ -607,23 +615,50 @@ class _Turn:
             else:
                 self.button_or_navigation(step, value)
 
-    def choice_with_time(self, step: ChoiceStep, raw: str) -> bool:
-        """A choice that also takes a time ("有，10月15日回复过TD"): both kept, the time said back. False
-        when the step takes no time or the text names none (the usual reading then applies)."""
+    def choice_with_fills(self, step: ChoiceStep, raw: str) -> bool:
+        """A choice answered with more ("有，10月15日回复过TD", "有，5000元"): the option and its fills kept,
+        a time said back. False when the step has no fills or the text gives none (the usual reading applies)."""
+        if not step.fills:
+            return False
+        zone, order = self.clock_of(step)
+        read = merged.choice_with_fills(step, A.clean_text(raw)[:1000], self.now, zone, self.lang, order)
+        if read is None or not read[1]:
+            return False
+        option, found = read
+        self.save_with_fills(step, option.value, option.label.get(self.lang), found)
+        return True
+
+    def clock_of(self, step: Any) -> tuple[str, str]:
+        """The zone and date order a time in a merged answer is read in (the case's country)."""
+        source = next((f.region_from for f in step.fills if f.region_from), None) or getattr(step, "region_from", None)
+        region = self.engine.regions.for_answers(self.s.answers, source, self.lang) or NO_REGION
+        return zone_of_call(region, self.s.answers, self.s.timezone), region.date_order
+
+    def save_with_fills(self, step: Any, value: Any, label: str, found: dict[str, Any]) -> None:
+        """Keep the fills whose `when` holds with the new answer; say a time back, as its own question would."""
+        answers = {**self.s.answers, step.id: value}
+        kept = {}
+        for fill in step.fills:
+            if fill.id in found and (fill.when is None or holds(fill.when, answers)):
+                kept[fill.id] = found[fill.id]
+                if fill.kind == "time":
+                    self.say(t("time.noted", self.lang, when=A.time_label(found[fill.id], self.lang)), kind="info")
+        self.save(step.id, value, label, kept)
+
+    def phone_with_time(self, step: PhoneStep, raw: str) -> bool:
+        """Numbers with the time of the latest call ("138 0013 8000，昨天下午3点"): both kept."""
         fill = next((f for f in step.fills if f.kind == "time"), None)
         if fill is None:
             return False
-        region = self.engine.regions.for_answers(self.s.answers, fill.region_from, self.lang) or NO_REGION
-        zone = zone_of_call(region, self.s.answers, self.s.timezone)
-        read = merged.choice_with_time(step, A.clean_text(raw)[:300], fill, self.now, zone, self.lang, region.date_order)
-        if read is None or read[1] is None:
+        zone, order = self.clock_of(step)
+        read = merged.parse_time_in(A.clean_text(raw)[:300], self.now, zone, self.lang, order, fill.coarsest)
+        if read is None or not read[1].strip():
             return False
-        option, when = read
-        if fill.when is not None and not holds(fill.when, {**self.s.answers, step.id: option.value}):
-            self.save(step.id, option.value, option.label.get(self.lang))
-            return True
-        self.say(t("time.noted", self.lang, when=A.time_label(when, self.lang)), kind="info")
-        self.save(step.id, option.value, option.label.get(self.lang), {fill.id: when})
+        when, rest = read
+        result = A.phone_answer(step, merged.strip_time_words(rest), self.s.answers, self.lang, self.engine.regions)
+        if isinstance(result, A.Rejected):
+            return False
+        self.save_with_fills(step, result.value, result.label, {fill.id: when})
         return True
 
     def choices_with_detail(self, step: ChoicesStep, raw: str, detail_id: str) -> None:

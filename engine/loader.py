@@ -20,10 +20,12 @@ from engine.model import (
     ChoicesStep,
     Condition,
     ConfirmStep,
+    DateTimeStep,
     EndStep,
     EvidenceStep,
     Flow,
     NumberStep,
+    PhoneStep,
     SummaryStep,
     TextStep,
 )
@@ -187,32 +189,59 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
 
 # What each kind of fill is read from: the step types whose one input can hold it.
 FILL_KINDS: dict[str, tuple[type, ...]] = {
-    "time": (ChoiceStep,),
-    "detail": (ChoicesStep,),
+    "time": (ChoiceStep, PhoneStep),
+    "detail": (ChoicesStep, ChoiceStep),
+    "amount": (ChoiceStep,),
+    "same": (ChoiceStep,),
     "company": (TextStep,),
     "name": (TextStep,),
     "phone": (TextStep,),
     "email": (TextStep,),
     "yes": (SummaryStep,),
 }
+# A fill that answers a later question must have that question's type.
+FILL_ANSWERS: dict[str, type] = {"time": DateTimeStep, "detail": TextStep, "amount": NumberStep, "same": ChoiceStep}
 
 
 def _fill_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
-    """A fill is an answer of its own: its id names no step and no other fill, and its step type can hold it."""
-    ids = {s.id for s in flow.steps}
+    """A fill is an answer of its own, or the answer to a later question of the same type (which is then
+    asked only when the input did not hold it); its step type must be able to hold it."""
+    order = {s.id: i for i, s in enumerate(flow.steps)}
     seen: set[str] = set()
     for i, step in enumerate(flow.steps):
         for f, fill in enumerate(step.fills):
             at = ("steps", i, "fills", f)
-            if fill.id in ids or fill.id in seen:
-                yield doc.problem_at(at + ("id",), f"fill '{fill.id}' is already the id of a step or another fill")
+            if fill.id in seen:
+                yield doc.problem_at(at + ("id",), f"fill '{fill.id}' is filled by another step too")
             seen.add(fill.id)
             if not isinstance(step, FILL_KINDS[fill.kind]):
                 yield doc.problem_at(at + ("kind",), f"a '{step.type}' step cannot fill a '{fill.kind}'")
-            if fill.region_from and fill.region_from not in ids:
+            if fill.id in order:
+                yield from _later_question(flow, step, fill, order, doc, at)
+            elif fill.kind == "same":
+                yield doc.problem_at(at + ("id",), f"a 'same' fill must name a later choice step, not '{fill.id}'")
+            if fill.region_from and fill.region_from not in order:
                 yield doc.problem_at(at + ("region_from",), f"region_from refers to unknown step '{fill.region_from}'")
-        if sum(1 for fill in step.fills if fill.kind in ("time", "detail")) > 1:
-            yield doc.problem_at(("steps", i, "fills"), f"step '{step.id}' can fill one time or detail, not several")
+        if sum(1 for fill in step.fills if fill.kind in ("time", "detail")) > 2:
+            yield doc.problem_at(("steps", i, "fills"), f"step '{step.id}' fills too many times and details")
+
+
+def _later_question(
+    flow: Flow, step: Any, fill: Any, order: dict[str, int], doc: MarkedDocument, at: tuple[Any, ...]
+) -> Iterator[SourceProblem]:
+    target = flow.step(fill.id)
+    wanted = FILL_ANSWERS.get(fill.kind)
+    if order[fill.id] <= order[step.id]:
+        yield doc.problem_at(at + ("id",), f"fill '{fill.id}' names step '{fill.id}', which is not asked after '{step.id}'")
+    elif wanted is None or not isinstance(target, wanted):
+        yield doc.problem_at(at + ("id",), f"a '{fill.kind}' fill cannot answer the '{target.type}' step '{fill.id}'")
+    elif fill.kind == "same" and [o.value for o in target.options] != [o.value for o in step.options]:
+        yield doc.problem_at(at + ("id",), f"a 'same' fill needs step '{fill.id}' to have the same options")
+    elif fill.kind == "time" and PRECISION_ORDER.index(fill.coarsest) > PRECISION_ORDER.index(target.coarsest):
+        yield doc.problem_at(at + ("coarsest",), f"the fill takes vaguer times than step '{fill.id}' ({target.coarsest})")
+
+
+PRECISION_ORDER = ("day", "month", "year")
 
 
 def _reachable(flow: Flow) -> set[str]:

@@ -42,9 +42,9 @@ _CN_NUM = r"[0-9一二三四五六七八九十两]+"
 _TIME_PHRASES = re.compile(
     "|".join(
         (
-            r"\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*[日号]?|\s*月)?",
+            r"\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*[日号]?(?:\s*\d{1,2}[:：]\d{2})?|\s*月)?",
             r"\d{4}\s*年",
-            r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?",
+            r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?(?:\s*(?:[上下]午|晚上|早上|中午)?\s*\d{1,2}(?:[:：]\d{2}|点(?:半|\d{1,2}分?)?))?",
             r"(?:上上|上个?|这个?|本|今|去|前)(?:月|周|星期|礼拜|年)[一二三四五六日天]?",
             r"(?:大前天|前天|昨天|今天)(?:[上下]午|晚上|早上|中午)?(?:" + _CN_NUM + r"点(?:半|" + _CN_NUM + r"分?)?)?",
             _CN_NUM + r"\s*(?:天|周|个星期|个?月|年)(?:以)?前",
@@ -74,11 +74,9 @@ def parse_time_in(
 
     matches = list(_TIME_PHRASES.finditer(text))
     if not matches:
-        # Nothing shaped like a time: the parsers are not even asked ("几乎每天" is a frequency).
+        # Nothing shaped like a time: the parsers are not even asked ("几乎每天" is a frequency). Only
+        # the phrase is parsed, never the whole text: "138 0013 8000，昨天" must not read the number as a date.
         return None
-    whole = usable(text) if len(text) <= 40 else None
-    if whole is not None:
-        return whole, ""
     for match in sorted(matches, key=lambda m: -len(m.group(0))):
         found = usable(match.group(0).strip())
         if found is not None:
@@ -86,33 +84,63 @@ def parse_time_in(
     return None
 
 
+def strip_time_words(text: str) -> str:
+    return _TIME_WORDS.sub("", text).strip(" ,，;；")
+
+
 def parts_of(text: str) -> list[str]:
     return [p.strip() for p in _PARTS.split(text) if p.strip()]
 
 
-def choice_with_time(
-    step: ChoiceStep, text: str, fill: Fill, now: datetime, tz: str, lang: str, order: str
-) -> tuple[Option, str | None] | None:
-    """The option a typed answer names and the time it gives (ISO, or None when it gives none).
+_AMOUNT = re.compile(r"^(?:约|大概|一共|共|总共|about|around)?\s*[¥$£€]?\s*(\d[\d,]*(?:\.\d+)?)\s*(万)?\s*(?:元|块钱?|rmb|yuan|dollars?|pounds?|usd|gbp)?$", re.IGNORECASE)
 
-    Every part that is not the time must name the same option or nothing at all; a part naming another
-    option makes the answer ambiguous (None), and so does an answer naming no option."""
+
+def amount_in(part: str) -> float | int | None:
+    """A sum of money written alone in a part ("5000元", "$500", "2万")."""
+    match = _AMOUNT.match(part.strip())
+    if match is None:
+        return None
+    number = float(match.group(1).replace(",", "")) * (10000 if match.group(2) else 1)
+    return int(number) if number.is_integer() else number
+
+
+def choice_with_fills(
+    step: ChoiceStep, text: str, now: datetime, tz: str, lang: str, order: str
+) -> tuple[Option, dict[str, Any]] | None:
+    """The option a typed answer names and what else it gives, by fill id: a time, a sum, the rest in the
+    person's words ("有，10月15日回复过TD", "有，5000元", "有，装了XX会议App").
+
+    Every part must name the same option, hold a fill, or be the words a detail fill keeps; a part
+    naming another option, or words with nowhere to go, make the answer unreadable (None)."""
+    kinds = {f.kind: f for f in step.fills}
     chosen: set[str] = set()
-    when: str | None = None
+    found: dict[str, Any] = {}
+    words: list[str] = []
     for part in parts_of(text):
-        found = None if when else parse_time_in(_TIME_WORDS.sub("", part), now, tz, lang, order, fill.coarsest)
-        if found is not None:
-            when, rest = found
-            part = _TIME_WORDS.sub("", rest).strip()
-            if not part:
-                continue
+        time = kinds.get("time")
+        if time is not None and time.id not in found:
+            read = parse_time_in(_TIME_WORDS.sub("", part), now, tz, lang, order, time.coarsest)
+            if read is not None:
+                found[time.id], part = read[0], _TIME_WORDS.sub("", read[1]).strip()
+                if not part:
+                    continue
+        amount = kinds.get("amount")
+        if amount is not None and amount.id not in found and amount_in(part) is not None:
+            found[amount.id] = amount_in(part)
+            continue
         value = pick([(o.value, o.terms) for o in step.options], part)
-        if value is not None:
+        if value is not None and not chosen - {value}:
             chosen.add(value)
+        elif "detail" in kinds:
+            words.append(part)
+        else:
+            return None
     if len(chosen) != 1:
         return None
+    if words:
+        found[kinds["detail"].id] = "，".join(words) if lang == "zh" else ", ".join(words)
     value = chosen.pop()
-    return next(o for o in step.options if o.value == value), when
+    return next(o for o in step.options if o.value == value), found
 
 
 def choices_with_detail(step: ChoicesStep, text: str, selected: list[str]) -> tuple[list[str], str] | None:

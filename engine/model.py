@@ -102,12 +102,13 @@ class Option(Strict):
 # What a merged question can read from one answer besides its own value (issue 13, "ask only what is
 # needed"): a time in a choice's typed answer, the free-text rest of a multiple choice, and the parts of a
 # text answer (a company named in it; a contact's name, phone and email).
-FillKind = Literal["time", "detail", "company", "name", "phone", "email", "yes"]
+FillKind = Literal["time", "detail", "amount", "same", "company", "name", "phone", "email", "yes"]
 
 
 class Fill(Strict):
     """An answer that a step writes besides its own, read from the same input; the draft reads it by `id`
-    like any answer. Written only when the input holds it: nothing is filled by assumption."""
+    like any answer. Written only when the input holds it: nothing is filled by assumption. A fill may
+    name a later step: that question is then asked only when the input did not hold its answer."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     kind: FillKind

@@ -75,8 +75,8 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
     where = plan.get("jurisdiction", "CN")
     if step.id in plan and plan[step.id] is None:
         return [Command("skip")]
-    if isinstance(step, ChoiceStep) and any(f.kind == "time" for f in step.fills):
-        return [choice_with_time(step, question, plan)]
+    if isinstance(step, ChoiceStep) and step.fills and not all(f.kind == "same" for f in step.fills):
+        return [choice_with_fills(step, question, plan)]
     if step.id in plan:
         wanted = plan[step.id]
         return [ButtonPress(wanted) if isinstance(step, (ChoiceStep, ConfirmStep)) else TextInput(str(wanted))]
@@ -94,9 +94,11 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
         pasted = [TextInput(plan["evidence_text"])] if "evidence_text" in plan else []
         return [FileInput(items=(evidence(1),)), FileInput(items=(evidence(2),)), *pasted, ButtonPress("_done")]
     if isinstance(step, PhoneStep):
-        return [TextInput(OWN_PHONES[where] if step.id == "called_number" else PHONES[where])]
+        number = OWN_PHONES[where] if step.id == "called_number" else PHONES[where]
+        times = [fill_answer(f, plan) for f in step.fills if f.kind == "time"]
+        return [TextInput(", ".join([number, *[str(x) for x in times if x]]))]
     if isinstance(step, DateTimeStep):
-        return [TextInput("2026-11-20 14:30" if step.id == "last_contact_at" else "2026-09-01")]
+        return [TextInput(LATEST if step.id == "last_contact_at" else FILL_TIME)]
     if isinstance(step, NumberStep):
         return [TextInput("500")]
     if isinstance(step, TextStep) and step.fills:
@@ -110,17 +112,27 @@ def planned(plan: dict[str, Any], key: str) -> Any:
     return plan[key] if key in plan else TEXT_ANSWERS.get(key)
 
 
-def choice_with_time(step: ChoiceStep, question: Reply | None, plan: dict[str, Any]) -> Event:
-    """The planned option (else the first shown), typed with its time ("有，2026-09-01") unless the
-    plan leaves the time out (None): then the button."""
-    fill = next(f for f in step.fills if f.kind == "time")
+# What a merged question's fill is typed as, by kind, unless the plan names it (None: left out).
+FILL_DEFAULTS = {"time": FILL_TIME, "amount": "500", "detail": "something happened"}
+LATEST = "2026-11-20 14:30"
+
+
+def fill_answer(fill: Any, plan: dict[str, Any]) -> Any:
+    if fill.id in plan:
+        return plan[fill.id]
+    return LATEST if fill.id == "last_contact_at" else FILL_DEFAULTS.get(fill.kind)
+
+
+def choice_with_fills(step: ChoiceStep, question: Reply | None, plan: dict[str, Any]) -> Event:
+    """The planned option (else the first shown) typed with what its fills take ("有，2026-09-01",
+    "Yes, 500"), as a person answering everything would; the button when the plan leaves them out."""
     value = plan.get(step.id) or first_option(question)
-    when = plan.get(fill.id, FILL_TIME)
-    if when is None:
+    extras = [str(x) for x in (fill_answer(f, plan) for f in step.fills if f.kind != "same") if x is not None]
+    if not extras or value in ("no", "never", "once"):
         return ButtonPress(value)
     option = next(o for o in step.options if o.value == value)
     lang = plan.get("lang", "zh")
-    return TextInput(f"{option.label.get(lang)}{'，' if lang == 'zh' else ', '}{when}")
+    return TextInput(("，" if lang == "zh" else ", ").join([option.label.get(lang), *extras]))
 
 
 def merged_text(step: TextStep, plan: dict[str, Any]) -> str:
