@@ -593,13 +593,15 @@ class _Turn:
                 self.say(self.time_echo(step, result), kind="info")
             self.accept(step, result)
         elif isinstance(step, ChoicesStep):
-            chosen = A.parse_choices_text(step, raw, lang)
-            if chosen is None and A.clean_text(raw).lower() in DONE_WORDS:
-                chosen = list(self.s.selected)
+            done = A.clean_text(raw).lower() in DONE_WORDS
             detail = next((f for f in step.fills if f.kind == "detail"), None)
-            if chosen is None and detail is not None:
+            if detail is not None and not done:
+                # Options and the person's own words in one message: the words are never read as options.
                 self.choices_with_detail(step, raw, detail.id)
                 return
+            chosen = A.parse_choices_text(step, raw, lang)
+            if chosen is None and done:
+                chosen = list(self.s.selected)
             self.accept(step, A.choices_answer(step, chosen, lang) if chosen is not None else A.Rejected("error.choice"))
         elif isinstance(step, EvidenceStep):
             if A.clean_text(raw).lower() in DONE_WORDS:
@@ -663,7 +665,7 @@ class _Turn:
 
     def choices_with_detail(self, step: ChoicesStep, raw: str, detail_id: str) -> None:
         """Options and the person's own words in one message ("1, 3 半夜打来"), or words alone after tapping."""
-        read = merged.choices_with_detail(step, A.clean_text(raw), list(self.s.selected))
+        read = merged.choices_with_detail(step, raw.strip(), list(self.s.selected), self.lang)
         if read is None:
             self.retry(step, A.Rejected("error.choice"))
             return
@@ -939,7 +941,8 @@ class _Turn:
         shown = []
         for fill in step.fills:
             value = self.s.answers.get(fill.id)
-            if value is None or fill.kind not in ("time", "detail"):
+            if value is None or fill.kind not in ("time", "detail") or self.flow.has(fill.id):
+                # A fill that answered a later question is shown at that question.
                 continue
             text = A.time_label(value, self.lang) if fill.kind == "time" else str(value)
             text = text if len(text) <= cut else text[: cut - 1] + "…"

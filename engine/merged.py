@@ -9,10 +9,12 @@ only when the person named one. Pure: "now" is passed in.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import Any
 
-from engine.choice_match import pick
+from engine.answers import parse_choices_text
+from engine.choice_match import normalise, pick
 from engine.model import ChoicesStep, ChoiceStep, Fill, Option, TextStep
 from engine.parsing import ParsedTime, parse_when
 from engine.validators import VALIDATORS
@@ -143,32 +145,48 @@ def choice_with_fills(
     return next(o for o in step.options if o.value == value), found
 
 
-def choices_with_detail(step: ChoicesStep, text: str, selected: list[str]) -> tuple[list[str], str] | None:
+def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang: str) -> tuple[list[str], str] | None:
     """Options named at the start of a typed answer and the rest in the person's words:
-    "1, 3 半夜打来" -> ([time, sleep], "半夜打来"). Text naming no option keeps what was tapped before,
-    or "other" when nothing was: the words are theirs, the box they fall in is "其他". None when the
-    step has no "other" to hold them."""
+    "1, 3 半夜打来" or "浪费时间和影响睡眠，半夜打来" -> ([time, sleep], "半夜打来").
+
+    Leading parts count as options only when they name them exactly (a label, a synonym, a number), so
+    the person's own sentence is never eaten by a loose match ("半夜打来" is words, not "sleep"). When
+    nothing leads with an option, a loose match of the first part, or what was tapped, or "other" is
+    the choice and the whole text is kept as the words. None when no choice can be made."""
     words = text.strip()
     picked: list[str] = []
     while words:
-        head = re.match(r"\s*([1-9])(?:\s*[,，、.\s]\s*|(?=\D)|$)", words)
-        if head is None or int(head.group(1)) > len(step.options):
+        head = re.match(r"\s*([1-9１-９])(?:\s*[,，、.．\s]\s*|(?=\D)|$)", words)
+        number = int(unicodedata.normalize("NFKC", head.group(1))) if head else 0
+        if head is None or number > len(step.options):
             break
-        picked.append(step.options[int(head.group(1)) - 1].value)
+        picked.append(step.options[number - 1].value)
         words = words[head.end():]
     for part in parts_of(words):
-        value = pick([(o.value, o.terms) for o in step.options], part)
-        if value is None:
+        named = _exactly_named(step, part)
+        if named is None:
             break
-        picked.append(value)
+        picked += named
         words = words.replace(part, "", 1)
     detail = re.sub(r"^[\s,，、;；:：]+|[\s,，、;；]+$", "", words)
-    chosen = list(dict.fromkeys(picked)) or list(selected)
-    if not chosen:
-        if not any(o.value == "other" for o in step.options):
-            return None
-        chosen = ["other"]
-    return chosen, detail
+    if picked:
+        return list(dict.fromkeys(picked)), detail
+    if not any(ch.isalpha() for ch in text):
+        # A stray number or mark names no option and says nothing: asked again rather than kept.
+        return None
+    first = parts_of(text)[:1]
+    loose = parse_choices_text(step, first[0], lang) if first else None
+    chosen = loose or list(selected) or (["other"] if any(o.value == "other" for o in step.options) else [])
+    return (chosen, text.strip()) if chosen else None
+
+
+def _exactly_named(step: ChoicesStep, part: str) -> list[str] | None:
+    """The options a part names word for word ("浪费时间和影响睡眠", "wasted time, stress"), else None."""
+    terms = {normalise(term): o.value for o in step.options for term in o.terms if normalise(term)}
+    pieces = [normalise(p) for p in re.split(r"[,，、;；/]+|和|以及|还有|\band\b", part) if normalise(p)]
+    if not pieces or any(p not in terms for p in pieces):
+        return None
+    return [terms[p] for p in pieces]
 
 
 def company_in(text: str) -> str | None:
