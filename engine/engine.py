@@ -623,7 +623,7 @@ class _Turn:
         if not step.fills:
             return False
         zone, order = self.clock_of(step)
-        read = merged.choice_with_fills(step, A.clean_text(raw)[:1000], self.now, zone, self.lang, order)
+        read = merged.choice_with_fills(step, A.clean_text(raw)[:300], self.now, zone, self.lang, order)
         if read is None or not read[1]:
             return False
         option, found = read

@@ -79,7 +79,8 @@ def parse_time_in(
         # Nothing shaped like a time: the parsers are not even asked ("几乎每天" is a frequency). Only
         # the phrase is parsed, never the whole text: "138 0013 8000，昨天" must not read the number as a date.
         return None
-    for match in sorted(matches, key=lambda m: -len(m.group(0))):
+    # The longest few only: a pasted wall of "昨天昨天…" must not cost a parse per repeat.
+    for match in sorted(matches, key=lambda m: -len(m.group(0)))[:4]:
         found = usable(match.group(0).strip())
         if found is not None:
             return found, (text[: match.start()] + " " + text[match.end():]).strip()

@@ -32,16 +32,28 @@ NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 PHONES = {"CN": "138 0013 8000", "US": "(202) 555-0143", "UK": "020 7946 0958"}
 OWN_PHONES = {"CN": "139 1234 5678", "US": "(415) 555-0199", "UK": "07911 123456"}
 
-# Three complaints that between them visit every answer-taking step of the shipped flow.
+# Complaints that between them visit every answer-taking step of the shipped flow. A merged question is
+# answered in one message with what it also takes (a time, a sum, the person's words), unless the plan
+# says "no_fills": then the later questions those would have answered are asked and answered one by one.
 PLANS: dict[str, dict[str, Any]] = {
     "cn_robocall": {
-        "lang": "zh", "jurisdiction": "CN", "issue_type": "robocall", "frequency": "several_per_day", "opted_out": "yes"
+        "lang": "zh", "jurisdiction": "CN", "issue_type": "robocall", "frequency": "several_per_day", "opted_out": "yes",
+        # The operator: asks which one (its hotline) and the number that was called.
+        "channel": "cn_operator",
     },
-    "us_fraud": {"lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes"},
+    "us_fraud": {
+        "lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes", "no_fills": True
+    },
     "uk_sms": {"lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily"},
     "us_robocall": {"lang": "en", "jurisdiction": "US", "issue_type": "robocall", "dnc_registered": "yes"},
     # The called number skipped, so the channel (12321) asks for it after it is chosen.
     "cn_data_leak": {"lang": "zh", "jurisdiction": "CN", "issue_type": "data_leak", "frequency": "once", "called_number": None},
+    # Each follow-up asked on its own (the latest time, the registry date, whether they went on).
+    "us_robocall_step_by_step": {
+        "lang": "en", "jurisdiction": "US", "issue_type": "robocall", "dnc_registered": "yes", "opted_out": "yes", "no_fills": True
+    },
+    # Rude service at the person's own operator: which one is asked before the channels (it decides them).
+    "cn_rude_service": {"lang": "zh", "jurisdiction": "CN", "issue_type": "rude_service"},
 }
 
 # Answers by answer key; a merged question's fills (company, harm_detail, contact_*, the times) are
@@ -75,6 +87,8 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
     where = plan.get("jurisdiction", "CN")
     if step.id in plan and plan[step.id] is None:
         return [Command("skip")]
+    if plan.get("skip_optional") and step.optional and step.id not in plan:
+        return [Command("skip")]
     if isinstance(step, ChoiceStep) and step.fills and not all(f.kind == "same" for f in step.fills):
         return [choice_with_fills(step, question, plan)]
     if step.id in plan:
@@ -82,6 +96,8 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
         return [ButtonPress(wanted) if isinstance(step, (ChoiceStep, ConfirmStep)) else TextInput(str(wanted))]
     if isinstance(step, ChoiceStep) or isinstance(step, ChannelStep):
         return [ButtonPress(first_option(question))]
+    if isinstance(step, ChoicesStep) and plan.get("skip_optional"):
+        return [ButtonPress(first_option(question)), ButtonPress("_done")]
     if isinstance(step, ChoicesStep):
         detail = next((f.id for f in step.fills if f.kind == "detail"), None)
         words = plan.get(detail, TEXT_ANSWERS.get(detail or "")) if detail else None
@@ -118,6 +134,8 @@ LATEST = "2026-11-20 14:30"
 
 
 def fill_answer(fill: Any, plan: dict[str, Any]) -> Any:
+    if plan.get("no_fills"):
+        return None
     if fill.id in plan:
         return plan[fill.id]
     return LATEST if fill.id == "last_contact_at" else FILL_DEFAULTS.get(fill.kind)
