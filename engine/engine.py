@@ -495,11 +495,13 @@ class _Turn:
 
     def suggestion(self, step: Any) -> str | None:
         """The earlier answer this step offers as one tap (as text), if it was given."""
-        source = getattr(step, "suggest_from", None)
-        value = self.s.answers.get(source) if source else None
-        if source is None or value is None or step.id in self.s.answers:
+        if step.id in self.s.answers:
             return None
-        return self.display(self.flow.step(source), value)
+        for source in getattr(step, "suggest_from", None) or []:
+            value = self.s.answers.get(source)
+            if value is not None:
+                return self.display(self.flow.step(source), value)
+        return None
 
     def ordered_options(self, step: ChoiceStep) -> list[Any]:
         default = (step.default_by_lang or {}).get(self.lang)

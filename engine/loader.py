@@ -156,11 +156,11 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
         if step.next is None and not isinstance(step, EndStep) and flow.following(step.id) is None:
             yield doc.problem_at(("steps", i), f"the last step '{step.id}' must be of type 'end' or say where to go next")
         yield from _limits(step, i, doc)
-        suggest_from = getattr(step, "suggest_from", None)
-        if suggest_from and (suggest_from not in known or suggest_from == step.id):
-            yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from must name another step, not '{suggest_from}'")
-        elif suggest_from and ids.index(suggest_from) > i:
-            yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from '{suggest_from}' is asked after step '{step.id}'")
+        for suggest_from in getattr(step, "suggest_from", None) or []:
+            if suggest_from not in known or suggest_from == step.id:
+                yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from must name another step, not '{suggest_from}'")
+            elif ids.index(suggest_from) > i:
+                yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from '{suggest_from}' is asked after step '{step.id}'")
         region_from = getattr(step, "region_from", None)
         if region_from and region_from not in known:
             yield doc.problem_at(("steps", i, "region_from"), f"region_from refers to unknown step '{region_from}'")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 LANGS = ("zh", "en")
 
@@ -146,8 +146,14 @@ class MessageStep(StepBase):
 
 class TextStep(StepBase):
     type: Literal["text"]
-    # An earlier answer offered as a one-tap button ("同上": the called number as the contact phone).
-    suggest_from: str | None = None
+    # Earlier answers offered as a one-tap button ("同上": the called number as the contact phone); the
+    # first one given is offered.
+    suggest_from: list[str] | None = None
+
+    @field_validator("suggest_from", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
     min_length: int = Field(default=1, ge=0)
     max_length: int = Field(default=2000, ge=1)
     pattern: str | None = None

@@ -79,7 +79,8 @@ def country_of(findings: Findings, state: SessionState, regions: Regions) -> Reg
     screenshot answers besides its own facts. None when the numbers disagree or name none."""
     if state.answers.get("jurisdiction") is not None:
         return None
-    phone_regions = {seen.region for seen in findings.numbers if seen.region}
+    # Short service numbers (95555, 10086) and sender ids belong to no country: only full numbers count.
+    phone_regions = {seen.region for seen in findings.numbers if seen.region and seen.kind != "service"}
     if len(phone_regions) != 1:
         return None
     return regions.of_phone_region(phone_regions.pop())
