@@ -44,7 +44,9 @@ PLANS: dict[str, dict[str, Any]] = {
     "us_fraud": {
         "lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes", "no_fills": True
     },
-    "uk_sms": {"lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily"},
+    "uk_sms": {
+        "lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily", "no_fills": True
+    },
     "us_robocall": {"lang": "en", "jurisdiction": "US", "issue_type": "robocall", "dnc_registered": "yes"},
     # The called number skipped, so the channel (12321) asks for it after it is chosen.
     "cn_data_leak": {"lang": "zh", "jurisdiction": "CN", "issue_type": "data_leak", "frequency": "once", "called_number": None},
