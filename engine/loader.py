@@ -229,16 +229,18 @@ def _fill_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
 def _later_question(
     flow: Flow, step: Any, fill: Any, order: dict[str, int], doc: MarkedDocument, at: tuple[Any, ...]
 ) -> Iterator[SourceProblem]:
-    target = flow.step(fill.id)
+    target: Any = flow.step(fill.id)
     wanted = FILL_ANSWERS.get(fill.kind)
+    options = [o.value for o in getattr(target, "options", [])]
+    coarsest = getattr(target, "coarsest", "day")
     if order[fill.id] <= order[step.id]:
         yield doc.problem_at(at + ("id",), f"fill '{fill.id}' names step '{fill.id}', which is not asked after '{step.id}'")
     elif wanted is None or not isinstance(target, wanted):
         yield doc.problem_at(at + ("id",), f"a '{fill.kind}' fill cannot answer the '{target.type}' step '{fill.id}'")
-    elif fill.kind == "same" and [o.value for o in target.options] != [o.value for o in step.options]:
+    elif fill.kind == "same" and options != [o.value for o in step.options]:
         yield doc.problem_at(at + ("id",), f"a 'same' fill needs step '{fill.id}' to have the same options")
-    elif fill.kind == "time" and PRECISION_ORDER.index(fill.coarsest) > PRECISION_ORDER.index(target.coarsest):
-        yield doc.problem_at(at + ("coarsest",), f"the fill takes vaguer times than step '{fill.id}' ({target.coarsest})")
+    elif fill.kind == "time" and PRECISION_ORDER.index(fill.coarsest) > PRECISION_ORDER.index(coarsest):
+        yield doc.problem_at(at + ("coarsest",), f"the fill takes vaguer times than step '{fill.id}' ({coarsest})")
 
 
 PRECISION_ORDER = ("day", "month", "year")

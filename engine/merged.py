@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.answers import parse_choices_text
 from engine.choice_match import normalise, pick
-from engine.model import ChoicesStep, ChoiceStep, Fill, Option, TextStep
+from engine.model import ChoicesStep, ChoiceStep, Option, TextStep
 from engine.parsing import ParsedTime, parse_when
 from engine.validators import VALIDATORS
 
