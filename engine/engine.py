@@ -529,14 +529,15 @@ class _Turn:
     # --- answers ----------------------------------------------------------------------------
 
     def save(self, step_id: str, value: Any, label: str, fills: dict[str, Any] | None = None) -> None:
-        """Keep the answer and what the same input filled; a changed answer drops the fills it no longer
-        gives (an opt-out date is not kept once "no" is the answer). Skipping keeps fills read from evidence."""
+        """Keep the answer and what the same input filled. Answering again (or skipping when it was answered)
+        drops the fills the new input does not give: an opt-out date is not kept once "no" is the answer.
+        A first answer keeps what confirmed evidence filled (a company read from an SMS signature)."""
         step = self.flow.step(step_id)
         if isinstance(step, TextStep) and step.fills and isinstance(value, str):
             fills = merged.text_fills(step, value)
         same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
         fills = {**(fills or {}), **same}
-        if step_id in self.s.answers and value is not None:
+        if step_id in self.s.answers:
             for fill in step.fills:
                 if fill.id not in (fills or {}) and self.s.answers.pop(fill.id, None) is not None:
                     self.out.effects.append(SaveAnswer(fill.id, None))

@@ -74,6 +74,17 @@ def test_changing_the_answer_drops_the_date_it_no_longer_gives() -> None:
     assert talk.state.answers["opted_out"] == "no" and "opted_out_at" not in talk.state.answers
 
 
+def test_skipping_an_answered_question_drops_what_it_had_filled_but_a_first_skip_keeps_the_evidence() -> None:
+    edited = at("content")
+    edited.text("某某贷款公司：说我有一笔额度待领取")
+    edited.state.step = "content"
+    edited.cmd("skip")
+    assert edited.state.answers["content"] is None and "company" not in edited.state.answers
+    read = at("content", company="某某贷款")  # confirmed from an SMS signature
+    read.cmd("skip")
+    assert read.state.answers["company"] == "某某贷款"
+
+
 def test_how_often_takes_since_when_but_not_for_something_that_happened_once() -> None:
     talk = at("frequency")
     talk.text("几乎每天，从9月开始")
