@@ -32,6 +32,8 @@ FRAUD_SCRIPTS = {
     "task rebates": "兼职刷单，日赚三百，先垫付后返还本金和佣金，有意加QQ群 123456。",
     "investment with a mentor": "加入我们的股票交流群，导师带单，稳赚不赔，下载APP充值即可获得高收益。",
     "game gear trade": "您好，您在游戏交易平台出售的装备已被买家付款，因您的账户被冻结，需先交 500 元保证金解冻后才能提现。",
+    "ETC card phishing": "【ETC服务】您的ETC卡已失效，请点击 http://etc-renz.top 重新认证，以免影响通行。",
+    "credit repair": "专业征信修复，可消除逾期记录，包过，详询客服微信。",
     "company account inspection": "我是建设银行客户经理，您公司的对公账户需要年检，请添加我的QQ提交资料。",
 }
 
@@ -50,6 +52,7 @@ MARKETING = {
     "loan advertisement": "老板你好，我是恒昌公司的客户经理，专业做无抵押信用贷款，有需要请联系我！",
     "bank loan offer": "【某某银行】尊敬的客户，您可申请最高30万元信用贷款，年化利率低至3.6%，详询95555，拒收请回复R。",
     "membership": "【某某外卖】您的会员红包已到账，满30减8，今晚下单立减，退订回T。",
+    "gift card about to expire": "【某某商城】您有一张500元购物卡即将过期，请及时查看！http://t.example.cn/abc 回复TD退订",
     "app download for a coupon": "【某某商城】新人专享：下载App注册即送50元优惠券，限时三天，退订回T。",
 }
 
