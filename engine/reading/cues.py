@@ -22,8 +22,15 @@ class Cue:
 
 
 def cue_table(*rows: tuple[str, int, str] | tuple[str, int, str, bool]) -> tuple[Cue, ...]:
-    """Compile rows of (code, weight, regex[, asks]) case-insensitively; codes must be unique."""
-    table = tuple(Cue(row[0], row[1], re.compile(row[2], re.IGNORECASE), *row[3:]) for row in rows)
+    """Compile rows of (code, weight, regex[, asks]); codes must be unique, patterns written in lower case.
+
+    `matching` lowers the text once instead of compiling with IGNORECASE, which makes every search of
+    Chinese text about a quarter slower.
+    """
+    for row in rows:
+        if re.search(r"(?<!\\)[A-Z]", row[2]):
+            raise ValueError(f"cue {row[0]!r}: write the pattern in lower case")
+    table = tuple(Cue(row[0], row[1], re.compile(row[2]), *row[3:]) for row in rows)
     codes = [cue.code for cue in table]
     if len(set(codes)) != len(codes):
         raise ValueError(f"duplicate cue codes in {codes}")
@@ -31,5 +38,6 @@ def cue_table(*rows: tuple[str, int, str] | tuple[str, int, str, bool]) -> tuple
 
 
 def matching(table: tuple[Cue, ...], text: str) -> tuple[Cue, ...]:
-    """The cues of `table` found in `text`, in table order."""
-    return tuple(cue for cue in table if cue.pattern.search(text))
+    """The cues of `table` found in `text` (in any letter case), in table order."""
+    lowered = text.lower()
+    return tuple(cue for cue in table if cue.pattern.search(lowered))

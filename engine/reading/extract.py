@@ -86,7 +86,7 @@ _UI_WORDS = re.compile(
 )
 # Who was on the line: the words a story uses for a recording and for a live person.
 _CALLER_CUES = cue_table(
-    ("robot", 1, r"机器人|机器声|机器音|录音|自动语音|语音播报|电脑音|AI(?:语音|客服|电话)?|robo(?:t|call)|recorded|automated|"
+    ("robot", 1, r"机器人|机器声|机器音|录音|自动语音|语音播报|电脑音|ai(?:语音|客服|电话)?|robo(?:t|call)|recorded|automated|"
                  r"pre-?recorded"),
     ("person", 1, r"真人|人工|活人|一个(男|女)的|男的|女的|小姐姐|小伙子|real person|live person|a (?:man|woman)"),
     ("not_robot", 1, r"不是机器人|不像机器|not a robot"),
