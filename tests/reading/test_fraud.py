@@ -98,3 +98,9 @@ def test_a_cue_table_refuses_duplicate_codes_and_reports_hits_in_order() -> None
     assert [cue.code for cue in matching(table, "乙甲")] == ["first", "second"]
     assert matching(table, "丙") == ()
     assert table[1].asks and not table[0].asks
+
+
+def test_cue_patterns_are_lower_case_and_match_any_case() -> None:
+    with pytest.raises(ValueError):
+        cue_table(("app", 1, "ZOOM"))
+    assert [cue.code for cue in matching(cue_table(("app", 1, r"zoom\W")), "下载ZOOM。")] == ["app"]
