@@ -6,8 +6,11 @@ from pathlib import Path
 from bench.fraud import DATA, held_out, load
 
 
+FILES = ("fraud", "marketing", "fraud_fresh", "marketing_fresh")
+
+
 def test_every_row_loads_with_a_source_and_a_text() -> None:
-    for name in ("fraud", "marketing"):
+    for name in FILES:
         rows = load(name)
         assert rows, name
         for source, text in rows:
@@ -18,18 +21,17 @@ def test_every_row_loads_with_a_source_and_a_text() -> None:
 def test_every_source_is_listed_in_sources_md_with_its_repository() -> None:
     sources_md = (DATA / "SOURCES.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([a-z0-9]+)` \|", sources_md, re.MULTILINE))
-    used = {source for name in ("fraud", "marketing") for source, _ in load(name)}
+    used = {source for name in FILES for source, _ in load(name)}
     assert used <= listed, used - listed
     assert "github.com/1361095044/Telecom_Fraud_Texts" in sources_md
     assert "github.com/QikaiXu/Spam-Message-Recognition" in sources_md
 
 
 def test_no_message_is_both_fraud_and_marketing_or_listed_twice() -> None:
-    fraud = [text for _, text in load("fraud")]
-    marketing = [text for _, text in load("marketing")]
-    assert len(set(fraud)) == len(fraud)
-    assert len(set(marketing)) == len(marketing)
-    assert not set(fraud) & set(marketing)
+    texts = [text for name in FILES for _, text in load(name)]
+    assert len(set(texts)) == len(texts)
+    fresh = {text[:30] for name in ("fraud_fresh", "marketing_fresh") for _, text in load(name)}
+    assert not fresh & {text[:30] for name in ("fraud", "marketing") for _, text in load(name)}
 
 
 def test_the_held_out_part_is_a_fixed_third_with_at_least_100_of_each_label() -> None:
