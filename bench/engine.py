@@ -51,11 +51,11 @@ class Script:
 SCRIPTS: tuple[Script, ...] = (
     Script(
         "cn_robocall",
-        typed={"last_contact_at": "昨天下午3点", "since": "2026-09-01", "opted_out_at": "2026-11-01 09:00"},
+        typed={"opted_out": "有，昨天下午3点回复过TD"},
         by_label=frozenset({"own_operator"}),
         by_number=frozenset({"voice_kind"}),
     ),
-    Script("cn_data_leak", typed={"last_contact_at": "11月20日 14:32"}, by_number=frozenset({"jurisdiction"})),
+    Script("cn_data_leak", by_number=frozenset({"jurisdiction"})),
     Script("us_fraud", typed={"transfer_at": "2026-11-20 14:30"}, by_label=frozenset({"money_lost"})),
     Script("uk_sms", typed={"last_contact_at": "2026/11/25 18:05", "tps_registered_at": "2025-03-14"}),
 )
@@ -117,7 +117,7 @@ def script_events(engine: Engine, script: Script) -> Complaint:
     unmet = (set(script.typed) | script.by_label | script.by_number) - met
     if state.status != DONE or errors or unmet:
         raise SystemExit(
-            f"the scripted complaint {script.plan!r} went wrong: stopped at {state.step!r}, errors {errors}, "
+            f"the scripted complaint {script.plan!r} went wrong: stopped at {state.step!r}, errors {errors[:3]}, "
             f"steps of its script never asked {sorted(unmet)}"
         )
     return Complaint(script.plan, lang, events)

@@ -1,9 +1,14 @@
 """Evaluation of declarative conditions against the answers given so far."""
 from __future__ import annotations
 
-from typing import Any, Callable
+import calendar
+import re
+from datetime import datetime
+from typing import Any
 
 from engine.model import Condition
+
+_STORED_TIME = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}))?)?)?")
 
 
 def _as_number(value: Any) -> float | None:
@@ -23,88 +28,65 @@ def _text_of(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-Test = Callable[[dict[str, Any]], bool]
-# Each condition as a function, compiled on first use: the engine tests conditions a dozen times per event
-# (which steps are skipped, where a branch goes, which alerts are due), three times faster so (issue 15).
-# Keyed by identity and holding the condition, so an id reused by a later object is never confused with it.
-_COMPILED: dict[int, tuple[Condition, Test]] = {}
-_MAX_COMPILED = 4096
-
-
 def holds(cond: Condition, answers: dict[str, Any]) -> bool:
     """True when `cond` is satisfied by `answers`; a missing answer satisfies no test but `is_set: false`."""
-    entry = _COMPILED.get(id(cond))
-    if entry is None or entry[0] is not cond:
-        if len(_COMPILED) >= _MAX_COMPILED:
-            _COMPILED.clear()
-        entry = _COMPILED[id(cond)] = (cond, _compile(cond))
-    return entry[1](answers)
-
-
-def _compile(cond: Condition) -> Test:
-    if cond.all is not None or cond.any is not None:
-        parts = tuple(_compile(c) for c in (cond.all if cond.all is not None else cond.any or []))
-        wanted = cond.all is None  # all: stop at the first False; any: at the first True
-
-        def combined(answers: dict[str, Any]) -> bool:
-            for part in parts:
-                if part(answers) == wanted:
-                    return wanted
-            return not wanted
-
-        return combined
+    if cond.all is not None:
+        return all(holds(c, answers) for c in cond.all)
+    if cond.any is not None:
+        return any(holds(c, answers) for c in cond.any)
     if cond.not_ is not None:
-        inner = _compile(cond.not_)
-        return lambda answers: not inner(answers)
-    key = cond.answer or ""
+        return not holds(cond.not_, answers)
+    value = answers.get(cond.answer or "")
     if cond.is_set is not None:
-        is_set = cond.is_set
-        return lambda answers: _present(answers.get(key)) == is_set
-    if cond.equals is not None:
-        equals = cond.equals
-        return lambda answers: (value := answers.get(key)) is not None and bool(value == equals)
-    if cond.in_ is not None:
-        among = cond.in_
-        return lambda answers: (value := answers.get(key)) is not None and value in among
-    if cond.contains is not None:
-        item, word = cond.contains, str(cond.contains).lower()
-
-        def contains(answers: dict[str, Any]) -> bool:
-            value = answers.get(key)
-            if value is None:
-                return False
-            return item in value if isinstance(value, list) else word in _text_of(value).lower()
-
-        return contains
-    if cond.matches_any is not None:
-        words = tuple(word.lower() for word in cond.matches_any)
-
-        def matches(answers: dict[str, Any]) -> bool:
-            value = answers.get(key)
-            if value is None:
-                return False
-            text = _text_of(value).lower()
-            return any(word in text for word in words)
-
-        return matches
-    gte, lte = cond.gte, cond.lte
-
-    def compares(answers: dict[str, Any]) -> bool:
-        value = answers.get(key)
-        number = None if value is None else _as_number(value)
-        if number is None:
-            return False
-        if gte is not None:
-            return number >= gte
-        if lte is not None:
-            return number <= lte
+        present = value is not None and value != [] and value != ""
+        return present == cond.is_set
+    if value is None:
         return False
+    if cond.equals is not None:
+        return value == cond.equals
+    if cond.in_ is not None:
+        return value in cond.in_
+    if cond.contains is not None:
+        if isinstance(value, list):
+            return cond.contains in value
+        return str(cond.contains).lower() in _text_of(value).lower()
+    if cond.before is not None:
+        return _wholly_before(value, answers.get(cond.before))
+    if cond.matches_any is not None:
+        text = _text_of(value).lower()
+        return any(word.lower() in text for word in cond.matches_any)
+    number = _as_number(value)
+    if number is None:
+        return False
+    if cond.gte is not None:
+        return number >= cond.gte
+    if cond.lte is not None:
+        return number <= cond.lte
+    return False
 
-    return compares
+
+def time_span(value: Any) -> tuple[datetime, datetime] | None:
+    """The first and last minute a stored time can mean, on the wall clock where it was given: "2026-10"
+    is all of October, a day all of that day, a moment itself. None for anything else."""
+    match = _STORED_TIME.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day, hour, minute = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    if hour is not None and month and day:
+        moment = datetime(year, month, day, hour, minute or 0)
+        return moment, moment
+    first_month, last_month = (month, month) if month else (1, 12)
+    first_day = day or 1
+    last_day = day or calendar.monthrange(year, last_month)[1]
+    return datetime(year, first_month, first_day), datetime(year, last_month, last_day, 23, 59)
 
 
-def _present(value: Any) -> bool:
-    return value is not None and value != [] and value != ""
+def _wholly_before(value: Any, other: Any) -> bool:
+    """True only when every moment `value` can mean is before every moment `other` can: a vague time
+    never proves an order."""
+    mine, theirs = time_span(value), time_span(other)
+    return mine is not None and theirs is not None and mine[1] < theirs[0]
 
 
 def referenced_answers(cond: Condition) -> list[str]:
@@ -113,4 +95,4 @@ def referenced_answers(cond: Condition) -> list[str]:
         return [ref for c in (cond.all or cond.any or []) for ref in referenced_answers(c)]
     if cond.not_ is not None:
         return referenced_answers(cond.not_)
-    return [cond.answer] if cond.answer else []
+    return [x for x in (cond.answer, cond.before) if x]
