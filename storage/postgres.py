@@ -33,13 +33,12 @@ from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_mig
 from storage.postgres_sql import ROWS, Params, reminder_scope
 from storage.lifecycle import OpenCloseStore
 from storage.postgres_tx import PostgresTx
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, OutboxRow, ReminderRow, User
 from storage.shared_dir import check_shared_data_dir
 from storage.rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
-    JOURNAL_COLUMNS,
     OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     USER_COLUMNS,
@@ -352,14 +351,6 @@ class PostgresStore(OpenCloseStore):
             platform, str(update_id),
         )
         return bool(rows)
-
-    async def journaled_updates(self, platform: str) -> list[JournaledUpdate]:
-        """The platform's journaled updates (received, not yet forgotten), in update order."""
-        rows = await self._fetch(
-            f"SELECT {JOURNAL_COLUMNS} FROM update_journal WHERE platform = $1 ORDER BY update_id",
-            platform,
-        )
-        return [ROWS.journaled(row) for row in rows]
 
     async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
         """Every queued reply of the chat, in order, whether due or not."""

@@ -168,12 +168,6 @@ class PostgresTx(FinishableTx[asyncpg.Connection]):
         with _parent_must_exist("case", case_id):
             await self._conn.execute(_SAVE_ANSWER, *args)
 
-    async def delete_answer(self, case_id: int, step_id: str) -> None:
-        """Drop one answer, e.g. when the person goes back and the step is skipped."""
-        await self._conn.execute(
-            "DELETE FROM answers WHERE case_id = $1 AND step_id = $2", case_id, step_id
-        )
-
     async def add_evidence(
         self, case_id: int, record: NewEvidence, at: datetime
     ) -> tuple[int, bool]:

@@ -28,19 +28,17 @@ import aiosqlite
 from storage.codec import decode_json, decode_optional_time, encode_time
 from storage.lifecycle import OpenCloseStore
 from storage.migrate import DEFAULT_MIGRATIONS_DIR, apply_migrations, load_migrations
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
+from storage.protocols import CaseEvent, CaseRow, EvidenceRow, OutboxRow, ReminderRow, User
 from storage.sqlite_rows import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
-    JOURNAL_COLUMNS,
     OUTBOX_COLUMNS,
     REMINDER_COLUMNS,
     USER_COLUMNS,
     case_from_row,
     event_from_row,
     evidence_from_row,
-    journaled_from_row,
     outbox_from_row,
     reminder_from_row,
     user_from_row,
@@ -285,14 +283,6 @@ class SqliteStore(OpenCloseStore):
             (platform, str(update_id)),
         )
         return bool(rows)
-
-    async def journaled_updates(self, platform: str) -> list[JournaledUpdate]:
-        """The platform's journaled updates (received, not yet forgotten), in update order."""
-        rows = await self._fetch(
-            f"SELECT {JOURNAL_COLUMNS} FROM update_journal WHERE platform = ? ORDER BY update_id",
-            (platform,),
-        )
-        return [journaled_from_row(row) for row in rows]
 
     async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
         """Every queued reply of the chat, in order, whether due or not."""

@@ -184,12 +184,6 @@ class SqliteTx(FinishableTx[aiosqlite.Connection]):
                 _SAVE_ANSWER, (case_id, step_id, encode_json(value), encode_time(at))
             )
 
-    async def delete_answer(self, case_id: int, step_id: str) -> None:
-        """Drop one answer, e.g. when the person goes back and the step is skipped."""
-        await self._execute(
-            "DELETE FROM answers WHERE case_id = ? AND step_id = ?", (case_id, step_id)
-        )
-
     async def add_evidence(
         self, case_id: int, record: NewEvidence, at: datetime
     ) -> tuple[int, bool]:
