@@ -6,9 +6,7 @@ message id is applied once, so a crash or a redelivered update never loses or do
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from engine.replies import (
     StartCase,
 )
 from engine.state import SessionState
+from services.chat_locks import ChatLocks
 from services.commands import Commands
 from services.evidence_reading import read_images, read_typed
 from services.outbox import reply_to_row, wall_clock
@@ -150,7 +149,8 @@ class ConversationService:
         self.engine = engine
         self.drafter = drafter
         self.clock = clock
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+        # The per-chat locks; a platform that must hold a chat across a download takes the same one.
+        self.locks = ChatLocks()
         # The commands and buttons answered here rather than by the engine (services/commands.py).
         self.commands = commands if commands is not None else Commands()
         # Extension points for features built on the conversation (follow-up, export, rules):
@@ -166,17 +166,10 @@ class ConversationService:
 
     @asynccontextmanager
     async def serialized(self, who: Who) -> AsyncIterator[None]:
-        """One event of this person at a time: in this process (a lock), and across processes (the store's)."""
-        async with self.lock_for(who), self.store.serialized(who.platform, who.external_id):
+        """One event of this person at a time: in this process (the chat's lock), and across
+        processes (the store's)."""
+        async with self.locks.hold(who.platform, who.external_id), self.store.serialized(who.platform, who.external_id):
             yield
-
-    def lock_for(self, who: Who) -> asyncio.Lock:
-        key = (who.platform, who.external_id)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
 
     async def handle(self, who: Who, event: Event, message_ids: MessageIds = None) -> list[Reply]:
         """Apply one event; returns the replies to show (empty for an already-applied message)."""

@@ -165,7 +165,7 @@ class SqliteStore(OpenCloseStore):
     async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:
         """One person's event: nothing to take here, as SQLite serves one process.
 
-        That process serializes a person's events itself (ConversationService.lock_for); several
+        That process serializes a person's events itself (services/chat_locks.py); several
         processes need PostgreSQL, whose store takes a lock in the database.
         """
         yield

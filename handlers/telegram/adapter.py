@@ -40,10 +40,10 @@ from handlers.telegram.intake import (
     unsupported_kind,
 )
 from handlers.telegram.journal import UpdateJournal
-from handlers.telegram.order import ChatLocks
 from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
 from handlers.telegram.send import TelegramSender, reason, retry_seconds, unreachable
 from handlers.telegram.texts import tt, unsupported_text
+from services.chat_locks import ChatLocks
 from services.conversation import ConversationService, Result, Who, lang_from_code
 from services.outbox import OutboxSender, RetryLater, Undeliverable
 from services.texts import st
