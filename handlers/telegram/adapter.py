@@ -41,9 +41,10 @@ from handlers.telegram.intake import (
 )
 from handlers.telegram.journal import UpdateJournal
 from handlers.telegram.order import ChatLocks
-from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
+from handlers.telegram.render import MAX_TEXT, answered_text, button_label, callback_text, reply_keyboard, tg_len
 from handlers.telegram.send import TelegramSender, reason, retry_seconds, unreachable
 from handlers.telegram.texts import tt, unsupported_text
+from handlers.telegram.webhook import WebhookAnswers
 from services.conversation import ConversationService, Result, Who, lang_from_code
 from services.outbox import OutboxSender, RetryLater, Undeliverable
 from services.texts import st
@@ -83,12 +84,14 @@ class TelegramAdapter:
         spawn: Spawn,
         journal: UpdateJournal,
         outbox: OutboxSender,
+        webhook_answers: WebhookAnswers | None = None,
     ) -> None:
         self.service = service
         self.sender = sender
         self.downloader = downloader
         self.journal = journal
         self.outbox = outbox
+        self.webhook_answers = webhook_answers or WebhookAnswers()
         self.albums = AlbumCollector(album_window, self.flush_album, locks, spawn)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -103,7 +106,8 @@ class TelegramAdapter:
             return lang_from_code(who.lang_code)
 
     async def applied(self, update_id: int) -> bool:
-        """Already applied before a restart: skip it without downloading anything again."""
+        """Already applied before a restart: skip it without downloading anything again, or refusing it
+        twice. (An event the service applies is skipped there, in its transaction: no read here for it.)"""
         return await self.service.store.is_processed(PLATFORM, update_id)
 
     async def deliver(self, chat_id: int, result: Result | None = None) -> None:
@@ -179,9 +183,9 @@ class TelegramAdapter:
             await self.apologise(chat.id, who)
 
     async def handle_message(self, chat_id: int, who: Who, update_id: int, message: Message, ref: FileRef | None) -> None:
-        if await self.applied(update_id):
-            return
         if ref is not None:
+            if await self.applied(update_id):
+                return
             fetched = await self.downloader.fetch(ref, self.now())
             if isinstance(fetched, Refusal):
                 await self.settle(chat_id, who, [update_id], await self.refusal_text(who, [fetched]))
@@ -194,6 +198,8 @@ class TelegramAdapter:
         elif is_notice(message):
             return
         else:
+            if await self.applied(update_id):
+                return
             await self.settle(chat_id, who, [update_id], unsupported_text(unsupported_kind(message), await self.lang_of(who)))
             return
         result = await self.service.handle_full(who, event, [update_id])
@@ -239,7 +245,7 @@ class TelegramAdapter:
         press = decode_button(query.data)
         if press is None or chat is None or not private(chat) or not sender_is_chat(chat, query.from_user):
             lang = lang_from_code(query.from_user.language_code if query.from_user else None)
-            await self.cosmetic(self.sender.answer_callback(query.id, tt("closed", lang)), "answerCallbackQuery")
+            await self.answer_tap(update.update_id, query.id, tt("closed", lang))
             return
         who = who_of(chat, query.from_user)
         try:
@@ -247,17 +253,21 @@ class TelegramAdapter:
             result = await self.service.handle_full(who, press, [update.update_id])
         except Exception:
             log.exception("button update failed")
-            await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
+            await self.answer_tap(update.update_id, query.id)
             await self.apologise(chat.id, who)
             return
         if result.duplicate or result.stale:
             notice = result.replies[0].text if result.stale and result.replies else None
-            shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
-            if result.stale and shown and result.outbox:
-                await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+            if result.stale and result.outbox:
+                # The notice is queued too: it may only be dropped once Telegram said it showed it.
+                shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
+                if shown:
+                    await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+            else:
+                await self.answer_tap(update.update_id, query.id, notice)
             await self.deliver(chat.id, result)
             return
-        await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
+        await self.answer_tap(update.update_id, query.id)
         if result.queued and not result.moved_on:
             redrawn = await self.cosmetic(
                 self.tidy_question(chat.id, query.message, query.data, press, result), "editMessageText"
@@ -265,6 +275,17 @@ class TelegramAdapter:
             if redrawn and result.outbox:
                 await self.outbox.discard(result.outbox)  # the question was redrawn in place
         await self.deliver(chat.id, result)
+
+    async def answer_tap(self, update_id: int, query_id: str, text: str | None = None) -> None:
+        """Stop the tapped button's spinner (with a short notice). In webhook mode the answer rides on
+        the tap's still-open webhook request, one HTTP call less (webhook.py); else, or once that
+        request was answered, by a call of its own. Cosmetic either way: a failure is forgotten."""
+        params: dict[str, Any] = {"callback_query_id": query_id}
+        if text:
+            params["text"] = callback_text(text)
+        if self.webhook_answers.offer(update_id, "answerCallbackQuery", params):
+            return
+        await self.cosmetic(self.sender.answer_callback(query_id, text), "answerCallbackQuery")
 
     async def cosmetic(self, call: Awaitable[object], what: str) -> bool:
         """Tidying Telegram's screen (a spinner, an old keyboard) is never worth the real message:
