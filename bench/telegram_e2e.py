@@ -1,7 +1,7 @@
 """Benchmark: whole complaints through the real Telegram adapter and the fake Bot API, next to bare PTB echo bots.
 
 Run: `.venv/bin/python -m bench.telegram_e2e [--users 200] [--quick] [--think S] [--poll-interval S]
-[--webhook] [--only echo echo-concurrent bot] [--profile FILE]`.
+[--webhook] [--rounds N] [--only echo echo-concurrent bot] [--profile FILE]`.
 N people (distinct private chats, three in four zh-hans, one in four en) complete complaints at the
 same time, by buttons and typed answers, against tests/fakebotapi on 127.0.0.1. The server and the
 people run in this process; each bot runs in a child process (bench.telegram_child) whose CPU time is
@@ -188,7 +188,7 @@ async def measure(contender: Contender, args: argparse.Namespace, work: Path) ->
     """Start a fresh server and the bot, warm it up, then time the crowd."""
     echo = contender.echo
     data_dir = work / contender.name
-    data_dir.mkdir()
+    data_dir.mkdir(parents=True)
     log = work / f"{contender.name}.log"
     profile = args.profile if args.profile and not echo else None
     webhook = (free_port(), secrets.token_urlsafe(16)) if args.webhook else None
@@ -328,11 +328,38 @@ def print_profile(path: Path, limit: int = 25) -> None:
     stats.sort_stats("cumulative").print_stats("|".join(f"/{d}/" for d in PROJECT_DIRS), limit)
 
 
+def pooled(rounds: list[Side]) -> Side:
+    """One bot's rounds as one: every update's timing, and CPU, wall time and calls summed."""
+    return Side(
+        rounds[0].contender,
+        [t for side in rounds for t in side.timings],
+        sum(side.wall for side in rounds),
+        sum(side.bot_cpu for side in rounds),
+        sum(side.driver_cpu for side in rounds),
+        sum((side.calls for side in rounds), Counter()),
+    )
+
+
+def report_rounds(rounds: list[list[Side]]) -> None:
+    """Each round's CPU per update and ratio: on a shared machine they drift, and the spread says by how much."""
+    print(f"\n{len(rounds)} rounds, the bots one after another in each; the table above pools them.")
+    for index, sides in enumerate(rounds, 1):
+        cells = ", ".join(f"{s.contender.title} {s.cpu_per_update * 1000:.3f} ms" for s in sides)
+        bot = next((s for s in sides if not s.contender.echo), None)
+        echo = next((s for s in sides if s.contender == ECHO), None)
+        ratio = f"; ratio {bot.cpu_per_update / echo.cpu_per_update:.2f}×" if bot and echo else ""
+        print(f"  round {index}: CPU per update {cells}{ratio}")
+
+
 async def run(args: argparse.Namespace) -> None:
+    rounds: list[list[Side]] = []
     with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp:
         work = Path(tmp)
-        sides = [await measure(c, args, work) for c in CONTENDERS if c.name in args.only]
-    report(sides, args)
+        for index in range(args.rounds):
+            rounds.append([await measure(c, args, work / str(index)) for c in CONTENDERS if c.name in args.only])
+    report([pooled([r[i] for r in rounds]) for i in range(len(rounds[0]))], args)
+    if args.rounds > 1:
+        report_rounds(rounds)
     if args.profile and BOT.name in args.only:
         print_profile(args.profile)
 
@@ -348,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds between getUpdates calls for every bot (default: the complaint bot's own "
                         f"{POLL_INTERVAL:g}, as `bot.py telegram`, and PTB's 0 for the echo bots)")
     parser.add_argument("--profile", type=Path, help="also cProfile the complaint bot's measured phase into FILE")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure the bots this many times, alternating, and pool the figures (default 1)")
     parser.add_argument("--webhook", action="store_true",
                         help="every bot in webhook mode: the fake server POSTs each update to it (default: long polling)")
     names = [c.name for c in CONTENDERS]
@@ -356,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.users = args.users or (20 if args.quick else 200)
     args.warmup = args.warmup if args.warmup is not None else 4
-    if args.users < 1 or args.warmup < 0 or args.think < 0 or (args.poll_interval or 0) < 0:
-        parser.error("--users must be at least 1; --warmup, --think and --poll-interval not negative")
+    if args.users < 1 or args.rounds < 1 or args.warmup < 0 or args.think < 0 or (args.poll_interval or 0) < 0:
+        parser.error("--users and --rounds must be at least 1; --warmup, --think and --poll-interval not negative")
     if args.profile:
         args.profile = args.profile.resolve()
     asyncio.run(run(args))
