@@ -19,7 +19,7 @@ from datetime import datetime
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
@@ -248,6 +248,12 @@ class TelegramAdapter:
             await self.answer_tap(update.update_id, query.id, tt("closed", lang))
             return
         who = who_of(chat, query.from_user)
+        # The chat's outbox turn, from before the event to its last send: the question this tap may
+        # redraw in place is queued too, and the outbox's background loop must not send it meanwhile.
+        async with self.outbox.turn(str(chat.id)):
+            await self.apply_tap(update, query, chat, who, press)
+
+    async def apply_tap(self, update: Update, query: CallbackQuery, chat: Chat, who: Who, press: ButtonPress) -> None:
         try:
             await self.albums.drain(chat.id)
             result = await self.service.handle_full(who, press, [update.update_id])
