@@ -254,8 +254,14 @@ class OutboxSender:
         chats = [chat_id] if chat_id is not None else await self.store.outbox_due(self.platform, settled)
         sent = 0
         for chat in chats:
+            if self._busy(chat):
+                continue  # an event of the chat is being handled: it sends the chat's queue when done
             sent += await self.drain(chat, settled=True)
         return sent
+
+    def _busy(self, chat_id: str) -> bool:
+        lock = self._locks.get(str(chat_id))
+        return lock is not None and lock.locked()
 
     async def _run(self, chat_id: str | None) -> None:
         while True:
