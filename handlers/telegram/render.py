@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
