@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
 from engine import answers as A
+from engine import merged
 from engine.choice_match import normalise, pick
 from engine.conditions import holds
 from engine.evidence import EvidenceItem
@@ -271,6 +272,9 @@ class _Turn:
         if problem is not None:
             self.say(problem.text(self.lang), kind="error")
         receipt = t("evidence.started", self.lang, count=added) if added else None
+        if added:
+            # Sent already: the evidence question is not asked again (more can be sent at any step).
+            self.s.known.append(evidence_step)
         first_open = self.s.step = self.first_open_from(self.flow.start)
         if not self.propose(event.proposal, receipt):
             self.enter(first_open, prefix=receipt)
@@ -279,7 +283,7 @@ class _Turn:
         """Show what was read for a one-tap "right?", keeping only answers still open; False when none are."""
         if proposal is None:
             return False
-        answers = {k: v for k, v in proposal.answers.items() if self.flow.has(k) and k not in self.s.answers}
+        answers = {k: v for k, v in proposal.answers.items() if self.flow.has_answer(k) and k not in self.s.answers}
         if not answers or self.s.step is None:
             return False
         self.s.proposal = {"text": proposal.text, "answers": answers}
@@ -457,7 +461,8 @@ class _Turn:
         elif isinstance(step, SummaryStep):
             lines.extend(self.compact_summary())
             lines.append(t("summary.tap_edit", lang))
-            buttons = [Button(t("nav.ok", lang), "_ok"), Button(t("nav.edit_list", lang), "_edit_list")]
+            ok = step.ok_label.get(lang) if step.ok_label else t("nav.ok", lang)
+            buttons = [Button(ok, "_ok"), Button(t("nav.edit_list", lang), "_edit_list")]
         elif isinstance(step, ChannelStep):
             expects = "choice"
             options = self.engine.advisor.options(self.s.answers, lang) if self.engine.advisor else []
@@ -490,11 +495,13 @@ class _Turn:
 
     def suggestion(self, step: Any) -> str | None:
         """The earlier answer this step offers as one tap (as text), if it was given."""
-        source = getattr(step, "suggest_from", None)
-        value = self.s.answers.get(source) if source else None
-        if source is None or value is None or step.id in self.s.answers:
+        if step.id in self.s.answers:
             return None
-        return self.display(self.flow.step(source), value)
+        for source in getattr(step, "suggest_from", None) or []:
+            value = self.s.answers.get(source)
+            if value is not None:
+                return self.display(self.flow.step(source), value)
+        return None
 
     def ordered_options(self, step: ChoiceStep) -> list[Any]:
         default = (step.default_by_lang or {}).get(self.lang)
@@ -521,7 +528,27 @@ class _Turn:
 
     # --- answers ----------------------------------------------------------------------------
 
-    def save(self, step_id: str, value: Any, label: str) -> None:
+    def save(self, step_id: str, value: Any, label: str, fills: dict[str, Any] | None = None) -> None:
+        """Keep the answer and what the same input filled. Answering again (or skipping when it was answered)
+        drops the fills the new input does not give: an opt-out date is not kept once "no" is the answer.
+        A first answer keeps what confirmed evidence filled (a company read from an SMS signature)."""
+        step = self.flow.step(step_id)
+        if isinstance(step, TextStep) and step.fills and isinstance(value, str):
+            fills = merged.text_fills(step, value)
+        same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
+        fills = {**(fills or {}), **same}
+        if step_id in self.s.answers:
+            for fill in step.fills:
+                if fill.id not in (fills or {}) and self.s.answers.pop(fill.id, None) is not None:
+                    self.out.effects.append(SaveAnswer(fill.id, None))
+                    if fill.id in self.s.known:
+                        self.s.known.remove(fill.id)
+        for key, filled in (fills or {}).items():
+            self.s.answers[key] = filled
+            self.out.effects.append(SaveAnswer(key, filled))
+            if self.flow.has(key) and key not in self.s.known:
+                # A later question this input answered is not asked.
+                self.s.known.append(key)
         self.s.answers[step_id] = value
         self.out.effects.append(SaveAnswer(step_id, value))
         self.out.answered = label
@@ -560,7 +587,8 @@ class _Turn:
         elif isinstance(step, NumberStep):
             self.accept(step, A.number_answer(step, raw))
         elif isinstance(step, PhoneStep):
-            self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
+            if not self.phone_with_time(step, raw):
+                self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
         elif isinstance(step, DateTimeStep):
             result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions, self.s.timezone)
             if isinstance(result, A.Accepted):
@@ -568,8 +596,14 @@ class _Turn:
                 self.say(self.time_echo(step, result), kind="info")
             self.accept(step, result)
         elif isinstance(step, ChoicesStep):
+            done = A.clean_text(raw).lower() in DONE_WORDS
+            detail = next((f for f in step.fills if f.kind == "detail"), None)
+            if detail is not None and not done:
+                # Options and the person's own words in one message: the words are never read as options.
+                self.choices_with_detail(step, raw, detail.id)
+                return
             chosen = A.parse_choices_text(step, raw, lang)
-            if chosen is None and A.clean_text(raw).lower() in DONE_WORDS:
+            if chosen is None and done:
                 chosen = list(self.s.selected)
             self.accept(step, A.choices_answer(step, chosen, lang) if chosen is not None else A.Rejected("error.choice"))
         elif isinstance(step, EvidenceStep):
@@ -578,11 +612,75 @@ class _Turn:
             else:
                 self.pasted_text(step, raw)
         else:
+            if isinstance(step, ChoiceStep) and self.choice_with_fills(step, raw):
+                return
             value = self.value_for_text(step, raw)
             if value is None:
                 self.retry(step, A.Rejected("error.choice"))
             else:
                 self.button_or_navigation(step, value)
+
+    def choice_with_fills(self, step: ChoiceStep, raw: str) -> bool:
+        """A choice answered with more ("有，10月15日回复过TD", "有，5000元"): the option and its fills kept,
+        a time said back. False when the step has no fills or the text gives none (the usual reading applies)."""
+        if not step.fills:
+            return False
+        zone, order = self.clock_of(step)
+        read = merged.choice_with_fills(step, A.clean_text(raw)[:300], self.now, zone, self.lang, order)
+        if read is None or not read[1]:
+            return False
+        option, found = read
+        self.save_with_fills(step, option.value, option.label.get(self.lang), found)
+        return True
+
+    def clock_of(self, step: Any) -> tuple[str, str]:
+        """The zone and date order a time in a merged answer is read in (the case's country)."""
+        source = next((f.region_from for f in step.fills if f.region_from), None) or getattr(step, "region_from", None)
+        region = self.engine.regions.for_answers(self.s.answers, source, self.lang) or NO_REGION
+        return zone_of_call(region, self.s.answers, self.s.timezone), region.date_order
+
+    def save_with_fills(self, step: Any, value: Any, label: str, found: dict[str, Any]) -> None:
+        """Keep the fills whose `when` holds with the new answer; say a time back, as its own question would."""
+        answers = {**self.s.answers, step.id: value}
+        kept = {}
+        for fill in step.fills:
+            if fill.id in found and (fill.when is None or holds(fill.when, answers)):
+                kept[fill.id] = found[fill.id]
+                if fill.kind == "time":
+                    self.say(t("time.noted", self.lang, when=A.time_label(found[fill.id], self.lang)), kind="info")
+        self.save(step.id, value, label, kept)
+
+    def phone_with_time(self, step: PhoneStep, raw: str) -> bool:
+        """Numbers with the time of the latest call ("138 0013 8000，昨天下午3点"): both kept."""
+        fill = next((f for f in step.fills if f.kind == "time"), None)
+        if fill is None:
+            return False
+        zone, order = self.clock_of(step)
+        read = merged.parse_time_in(A.clean_text(raw)[:300], self.now, zone, self.lang, order, fill.coarsest)
+        if read is None or not read[1].strip():
+            return False
+        when, rest = read
+        result = A.phone_answer(step, merged.strip_time_words(rest), self.s.answers, self.lang, self.engine.regions)
+        if isinstance(result, A.Rejected):
+            return False
+        self.save_with_fills(step, result.value, result.label, {fill.id: when})
+        return True
+
+    def choices_with_detail(self, step: ChoicesStep, raw: str, detail_id: str) -> None:
+        """Options and the person's own words in one message ("1, 3 半夜打来"), or words alone after tapping."""
+        read = merged.choices_with_detail(step, raw.strip(), list(self.s.selected), self.lang)
+        if read is None:
+            self.retry(step, A.Rejected("error.choice"))
+            return
+        chosen, detail = read
+        result = A.choices_answer(step, chosen, self.lang)
+        if isinstance(result, A.Rejected):
+            self.retry(step, result)
+            return
+        if len(detail) > 1000:
+            self.retry(step, A.Rejected("error.too_long", {"length": len(detail), "max": 1000}))
+            return
+        self.save(step.id, result.value, result.label, {detail_id: detail} if detail else {})
 
     def button_or_navigation(self, step: Any, value: str) -> None:
         if not self.navigation(value):
@@ -650,7 +748,11 @@ class _Turn:
             self.ask(step)
             return
         if isinstance(step, SummaryStep) and value == "_ok":
-            self.out.answered = t("nav.ok", lang)
+            self.out.answered = step.ok_label.get(lang) if step.ok_label else t("nav.ok", lang)
+            for fill in step.fills:
+                # The OK of a summary that says "I confirm this is true" is that confirmation.
+                self.s.answers[fill.id] = "yes"
+                self.out.effects.append(SaveAnswer(fill.id, "yes"))
             self.move_on()
             return
         if isinstance(step, ChoiceStep):
@@ -727,9 +829,15 @@ class _Turn:
         have = self.s.answers.get(target.id) or []
         if problem:
             self.say(problem.text(self.lang), kind="error")
-        received = t("evidence.received" if step is target else "evidence.outside", self.lang, added=added, count=len(have))
-        if added and self.propose(event.proposal, received):
+        if added and step is not target and target.id not in self.s.known:
+            # Evidence already sent is not asked for again at the evidence step (more can come at any time).
+            self.s.known.append(target.id)
+        # Before a proposal the receipt only says what was kept: "send more or tap Done" would answer
+        # a question that is not being asked.
+        saved = t("evidence.saved", self.lang, added=added, count=len(have))
+        if added and self.propose(event.proposal, saved):
             return
+        received = t("evidence.received" if step is target else "evidence.outside", self.lang, added=added, count=len(have))
         if step is target:
             if not added:
                 self.ask(step)
@@ -812,6 +920,7 @@ class _Turn:
             if isinstance(step, TextStep) and len(shown) > cut:
                 # Only free text is shortened: numbers and times are shown whole.
                 shown = shown[: cut - 1] + "…"
+            shown += self.fills_shown(step, cut)
             items.append(f"{self.label_of(step)}{'：' if zh else ': '}{shown}")
         lines: list[str] = []
         for item in items:
@@ -824,7 +933,26 @@ class _Turn:
         return ["• " + line for line in lines]
 
     def summary_lines(self) -> list[str]:
-        return [f"• {self.label_of(s)}: {self.display(s, self.s.answers.get(s.id))}" for s in self.path_answered()]
+        return [
+            f"• {self.label_of(s)}: {self.display(s, self.s.answers.get(s.id))}{self.fills_shown(s, 200)}"
+            for s in self.path_answered()
+        ]
+
+    def fills_shown(self, step: Any, cut: int) -> str:
+        """What a merged answer added besides its value (a time, the person's words), in brackets; the
+        parts of a text answer are in the text already."""
+        shown = []
+        for fill in step.fills:
+            value = self.s.answers.get(fill.id)
+            if value is None or fill.kind not in ("time", "detail") or self.flow.has(fill.id):
+                # A fill that answered a later question is shown at that question.
+                continue
+            text = A.time_label(value, self.lang) if fill.kind == "time" else str(value)
+            text = text if len(text) <= cut else text[: cut - 1] + "…"
+            shown.append(f"{fill.label.get(self.lang)}{'：' if self.lang == 'zh' else ': '}{text}")
+        if not shown:
+            return ""
+        return f"（{'；'.join(shown)}）" if self.lang == "zh" else f" ({'; '.join(shown)})"
 
     def label_of(self, step: Any) -> str:
         return step.label.get(self.lang) if step.label else step.id
