@@ -13,6 +13,10 @@ and runs one `OutboxSender`; this module does the rest, the same way for every p
   4 s … up to 5 minutes; `RetryLater` names its own wait, e.g. Telegram's retry_after), for ever while
   the process runs, and at once after a restart. Only `Undeliverable` (the person blocked the bot, the
   platform refuses the message itself) gives a row up, with a log line.
+- **one sender per chat at a time** — `turn(chat)` holds a chat's queue: the background loop waits for it.
+  An adapter that may still show an event's reply another way after the event's commit (a question
+  redrawn in place, then its row discarded) holds the turn from before the event until it is done;
+  else the loop, finding the fresh row due, could send it as well.
 - **held, not lost** — a claimed row is held for `hold` seconds; a process that dies while sending it
   leaves it to the next start, which takes back every row of its platform when it is the platform's
   only sender (`exclusive`). Where several processes share the database, another process may be
@@ -23,7 +27,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -35,6 +41,8 @@ from storage.protocols import OutboxRow, Store
 log = logging.getLogger(__name__)
 
 SendReply = Callable[[str, Reply], Awaitable[None]]
+# The turn (sender, chat, task) the running task holds, so that a drain inside it does not wait for itself.
+_TURN: ContextVar[tuple[int, str, object] | None] = ContextVar("outbox_turn", default=None)
 
 
 def wall_clock() -> datetime:
@@ -134,6 +142,20 @@ class OutboxSender:
             self._locks[chat_id] = lock
         return lock
 
+    @asynccontextmanager
+    async def turn(self, chat_id: str) -> AsyncIterator[None]:
+        """Hold the chat's queue for the block: nothing else sends its rows meanwhile (drains inside it do)."""
+        key = (id(self), str(chat_id), asyncio.current_task())
+        if _TURN.get() == key:
+            yield
+            return
+        async with self._lock(str(chat_id)):
+            token = _TURN.set(key)
+            try:
+                yield
+            finally:
+                _TURN.reset(token)
+
     async def drain(self, chat_id: str, ids: Collection[int] | None = None, *, settled: bool = False) -> int:
         """Send the chat's due replies (of `ids` only, if given) in order; returns how many went out.
 
@@ -145,7 +167,7 @@ class OutboxSender:
         sent = 0
         if self._unmarked:
             await self._mark_sent(())
-        async with self._lock(chat_id):
+        async with self.turn(chat_id):
             now = self.clock()
             due = now - timedelta(seconds=self.policy.settle) if settled else now
             async with self.store.transaction() as tx:
@@ -267,14 +289,23 @@ class OutboxSender:
         chats = [chat_id] if chat_id is not None else await self.store.outbox_due(self.platform, settled)
         sent = 0
         for chat in chats:
+            if self._busy(chat):
+                continue  # an event of the chat is being handled: it sends the chat's queue when done
             sent += await self.drain(chat, settled=True)
         return sent
+
+    def _busy(self, chat_id: str) -> bool:
+        lock = self._locks.get(str(chat_id))
+        return lock is not None and lock.locked()
 
     async def _run(self, chat_id: str | None) -> None:
         while True:
             try:
                 await self._sleep_until_due()
-                await self.run_once(chat_id)
+                if not await self.run_once(chat_id):
+                    # What looked due was being sent by the events that queued it (under load there is
+                    # nearly always such a row): look again a little later, not at once.
+                    await asyncio.sleep(self.policy.first_retry)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a broken store now must not end the retries for good

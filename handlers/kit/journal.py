@@ -10,7 +10,8 @@ hard crash (SIGKILL, OOM, power). With the journal:
 
 - **record** — a fetched batch is written in one transaction before PTB can confirm it (see
   inbox.py for where); a failed write raises, so the batch stays unconfirmed and is fetched
-  again: a lost write never becomes a lost update.
+  again: a lost write never becomes a lost update. Webhook requests that arrive while a write is
+  under way are written together in the next one (group commit), each answered once it is in.
 - **forget** — an update is forgotten once its handling finished, normally or with an error the error
   handler answered; album photos only once their album was handled. Forgetting late is harmless (a
   replay of an applied update changes nothing: the conversation service skips ids it has marked
@@ -96,6 +97,8 @@ class UpdateJournal:
         self._forgotten: set[int] = set()
         self._due = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._unwritten: list[tuple[list[InboundUpdate], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
         # Set by the adapter: tells the person about an update given up after `max_replays`.
         self.on_give_up: Callable[[JournaledUpdate], Awaitable[None]] | None = None
 
@@ -183,12 +186,34 @@ class UpdateJournal:
     # --- record -----------------------------------------------------------------------------
 
     async def record(self, payloads: Sequence[dict[str, Any]]) -> None:
-        """Journal a batch of updates (their Bot API JSON) in one transaction; raises if it could not be written."""
+        """Journal updates (their JSON as received); return once they are committed, raise if they could not be.
+
+        Group commit: what is recorded while a write is under way (webhook requests arriving together)
+        goes into the next write, one transaction for all of it instead of one per update.
+        """
         if not payloads:
             return
         rows = [InboundUpdate(int(p["update_id"]), self.chat_of(p), p) for p in payloads]
-        async with self.store.transaction() as tx:
-            await tx.journal_updates(self.platform, rows, self.clock())
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._unwritten.append((rows, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_unwritten())
+        await asyncio.shield(done)
+
+    async def _write_unwritten(self) -> None:
+        while self._unwritten:
+            batch, self._unwritten = self._unwritten, []
+            try:
+                async with self.store.transaction() as tx:
+                    await tx.journal_updates(self.platform, [row for rows, _ in batch for row in rows], self.clock())
+            except Exception as exc:  # noqa: BLE001 - every waiter of the batch gets the failure
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     # --- forget -----------------------------------------------------------------------------
 

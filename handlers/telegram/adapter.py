@@ -42,9 +42,10 @@ from handlers.telegram.intake import (
     unsupported_kind,
 )
 from handlers.telegram.journal import UpdateJournal
-from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
+from handlers.telegram.render import MAX_TEXT, answered_text, button_label, callback_text, reply_keyboard, tg_len
 from handlers.telegram.send import TelegramSender, reason, retry_seconds, unreachable
 from handlers.telegram.texts import tt, unsupported_text
+from handlers.telegram.webhook import WebhookAnswers
 from services.chat_locks import ChatLocks
 from services.conversation import ConversationService, Result, Who, lang_from_code
 from services.outbox import OutboxSender, RetryLater, Undeliverable
@@ -87,12 +88,14 @@ class TelegramAdapter:
         spawn: Spawn,
         journal: UpdateJournal,
         outbox: OutboxSender,
+        webhook_answers: WebhookAnswers | None = None,
     ) -> None:
         self.service = service
         self.sender = sender
         self.downloader = downloader
         self.journal = journal
         self.outbox = outbox
+        self.webhook_answers = webhook_answers or WebhookAnswers()
         self.albums = AlbumCollector(album_window, self.flush_album, locks, spawn)
         self.unavailable_retry = UNAVAILABLE_RETRY
         # Set when the bot is shutting down: an update still waiting for the database stays in the journal.
@@ -267,15 +270,18 @@ class TelegramAdapter:
         press = decode_button(query.data)
         if press is None or chat is None or not private(chat) or not sender_is_chat(chat, query.from_user):
             lang = lang_from_code(query.from_user.language_code if query.from_user else None)
-            await self.cosmetic(self.sender.answer_callback(query.id, tt("closed", lang)), "answerCallbackQuery")
+            await self.answer_tap(update.update_id, query.id, tt("closed", lang))
             return
         who = who_of(chat, query.from_user)
-        try:
-            await self.patiently(lambda: self.take_press(chat.id, who, update.update_id, query, press))
-        except Exception:
-            log.exception("button update failed")
-            await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
-            await self.apologise(chat.id, who)
+        # The chat's outbox turn, from before the event to its last send: the question this tap may
+        # redraw in place is queued too, and the outbox's background loop must not send it meanwhile.
+        async with self.outbox.turn(str(chat.id)):
+            try:
+                await self.patiently(lambda: self.take_press(chat.id, who, update.update_id, query, press))
+            except Exception:
+                log.exception("button update failed")
+                await self.answer_tap(update.update_id, query.id)
+                await self.apologise(chat.id, who)
 
     async def take_press(self, chat_id: int, who: Who, update_id: int, query: CallbackQuery, press: ButtonPress) -> None:
         """Apply a tap, then tidy the tapped question and send what the tap queued."""
@@ -283,12 +289,16 @@ class TelegramAdapter:
         result = await self.service.handle_full(who, press, [update_id])
         if result.duplicate or result.stale:
             notice = result.replies[0].text if result.stale and result.replies else None
-            shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
-            if result.stale and shown and result.outbox:
-                await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+            if result.stale and result.outbox:
+                # The notice is queued too: it may only be dropped once Telegram said it showed it.
+                shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
+                if shown:
+                    await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+            else:
+                await self.answer_tap(update_id, query.id, notice)
             await self.deliver(chat_id, result)
             return
-        await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
+        await self.answer_tap(update_id, query.id)
         if result.queued and not result.moved_on:
             redrawn = await self.cosmetic(
                 self.tidy_question(chat_id, query.message, query.data, press, result), "editMessageText"
@@ -296,6 +306,17 @@ class TelegramAdapter:
             if redrawn and result.outbox:
                 await self.outbox.discard(result.outbox)  # the question was redrawn in place
         await self.deliver(chat_id, result)
+
+    async def answer_tap(self, update_id: int, query_id: str, text: str | None = None) -> None:
+        """Stop the tapped button's spinner (with a short notice). In webhook mode the answer rides on
+        the tap's still-open webhook request, one HTTP call less (webhook.py); else, or once that
+        request was answered, by a call of its own. Cosmetic either way: a failure is forgotten."""
+        params: dict[str, Any] = {"callback_query_id": query_id}
+        if text:
+            params["text"] = callback_text(text)
+        if self.webhook_answers.offer(update_id, "answerCallbackQuery", params):
+            return
+        await self.cosmetic(self.sender.answer_callback(query_id, text), "answerCallbackQuery")
 
     async def cosmetic(self, call: Awaitable[object], what: str) -> bool:
         """Tidying Telegram's screen (a spinner, an old keyboard) is never worth the real message:

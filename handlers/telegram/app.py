@@ -37,6 +37,7 @@ from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.inbox import JournalingBot, JournalingQueue
 from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
+from handlers.telegram.webhook import WebhookAnswers
 from handlers.telegram.webhook import install as install_strict_webhook
 from handlers.telegram.order import PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
@@ -146,7 +147,8 @@ class TelegramBot:
             request=AiohttpRequest(connection_pool_size=options.connection_pool_size, read_timeout=options.read_timeout),
             get_updates_request=AiohttpRequest(connection_pool_size=1),
         )
-        self.queue = JournalingQueue(self.journal)
+        self.webhook_answers = WebhookAnswers()
+        self.queue = JournalingQueue(self.journal, self.webhook_answers)
         self.application: Application = (
             ApplicationBuilder()
             .bot(self.bot)
@@ -176,6 +178,7 @@ class TelegramBot:
             self.application.create_task,
             self.journal,
             self.reply_outbox,
+            self.webhook_answers,
         )
         self.outbox = TelegramOutbox(self.sender)
         app.outboxes.register(PLATFORM, self.outbox)

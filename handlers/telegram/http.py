@@ -13,6 +13,7 @@ aiohttp's `trust_env`, which reads ~/.netrc in a worker thread on every call.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -22,6 +23,12 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+# Calls without files go as one JSON body, which the Bot API accepts like a form: encoding each
+# parameter to JSON and then URL-encoding the lot (as HTTPXRequest does) cost about twice as much,
+# most of it percent-encoding the Chinese texts.
+JSON_BODY = {"Content-Type": "application/json"}
+
 
 class AiohttpRequest(BaseRequest):
     """One aiohttp session with a bounded pool; PTB's default timeouts (5 s, 1 s for the pool, 20 s uploads)."""
@@ -85,7 +92,11 @@ class AiohttpRequest(BaseRequest):
         )
         kwargs: dict[str, Any] = {"timeout": timeout, "proxy": self._proxy_for(url)}
         if request_data is not None:
-            kwargs["data"] = _form(request_data) if uploads else request_data.json_parameters
+            if uploads:
+                kwargs["data"] = _form(request_data)
+            else:
+                kwargs["data"] = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+                kwargs["headers"] = JSON_BODY
         try:
             async with session.request(method, url, **kwargs) as response:
                 return response.status, await response.read()
@@ -125,10 +136,7 @@ def _longest(read: float | None, write: float | None) -> float | None:
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:
-    """Uploads go as multipart, the other parameters as form fields (each already JSON-encoded by PTB).
-
-    Without files the parameters go URL-encoded, as PTB's HTTPXRequest sends them.
-    """
+    """Uploads go as multipart, the other parameters as form fields (each already JSON-encoded by PTB)."""
     form = aiohttp.FormData()
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)

@@ -16,7 +16,7 @@ are put before the switch.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
@@ -25,6 +25,9 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from handlers.telegram.journal import UpdateJournal
+
+if TYPE_CHECKING:
+    from handlers.telegram.webhook import WebhookAnswers
 
 
 class JournalWriteFailed(TelegramError):
@@ -88,14 +91,26 @@ class JournalingBot(ExtBot[None]):
 
 
 class JournalingQueue(asyncio.Queue[object]):
-    """The Application's update queue; with `journaling` on (webhook mode) it journals each update put."""
+    """The Application's update queue; with `journaling` on (webhook mode) it journals each update put.
 
-    def __init__(self, journal: UpdateJournal) -> None:
+    It also carries the webhook endpoint's `answers` (webhook.py), the one object the endpoint and
+    the adapter both reach.
+    """
+
+    def __init__(self, journal: UpdateJournal, answers: WebhookAnswers | None = None) -> None:
         super().__init__()
         self._journal = journal
         self.journaling = False
+        self.answers = answers
 
     async def put(self, item: object) -> None:
         if self.journaling and isinstance(item, Update):
             await self._journal.record([item.to_dict()])
         await super().put(item)
+
+    async def put_received(self, update: Update, payload: dict[str, Any]) -> None:
+        """`put` for the webhook endpoint, journaling the update's JSON as it arrived (as getUpdates's
+        batches are): `to_dict()` of the parsed update would cost several times as much."""
+        if self.journaling:
+            await self._journal.record([payload])
+        await super().put(update)

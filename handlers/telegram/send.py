@@ -18,13 +18,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBUserWarning
 
 from engine.replies import Reply
 from handlers.kit.split import split_text
-from handlers.telegram.render import MAX_TEXT, callback_text, reply_keyboard
+from handlers.telegram.render import MAX_TEXT, Keyboard, callback_text, reply_keyboard
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -176,7 +176,7 @@ class TelegramSender:
         """One of RAW_CALLS, without building PTB objects from the answer; None values are left out."""
         return await self.bot.do_api_request(method, {k: v for k, v in params.items() if v is not None})
 
-    async def send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    async def send_text(self, chat_id: int, text: str, markup: Keyboard | None = None) -> None:
         await self.retrying(
             lambda: self._raw("send_message", chat_id=chat_id, text=text, reply_markup=markup),
             chat_id=chat_id,
@@ -219,7 +219,7 @@ class TelegramSender:
         )
         return True
 
-    async def edit_text(self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
+    async def edit_text(self, chat_id: int, message_id: int, text: str, markup: Keyboard | None = None) -> bool:
         """Change a message the bot sent; False when there was nothing to change or it is gone."""
         return await self._edit(
             lambda: self._raw(

@@ -3,6 +3,7 @@ from .files import MAX_DOWNLOAD_SIZE, StoredFile
 from .records import Call, CallbackAnswer, ChatAction, Edit, SentDocument, SentMessage, UploadedFile
 from .server import DEFAULT_TOKEN, FakeBotApi
 from .state import DEFAULT_LANGUAGE, WaitTimeout
+from .webhook import WEBHOOK_ANSWER, WebhookPusher
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -17,5 +18,7 @@ __all__ = [
     "SentMessage",
     "StoredFile",
     "UploadedFile",
+    "WEBHOOK_ANSWER",
     "WaitTimeout",
+    "WebhookPusher",
 ]

@@ -15,6 +15,7 @@ from .methods import ApiError, BotMethods, coerce_params
 from .records import Call, CallbackAnswer, ChatAction, Edit, SentDocument, SentMessage, UploadedFile
 from .state import BotState, WaitTimeout
 from .updates import UpdateBuilder
+from .webhook import WebhookPusher
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForTests_abcdefghijklmnopq"
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -105,6 +106,11 @@ class FakeBotApi(UpdateBuilder):
     def base_file_url(self) -> str:
         """For ApplicationBuilder.base_file_url(): PTB appends the token, then "/file_path"."""
         return f"{self.url}/file/bot"
+
+    def push_to(self, url: str, secret: str | None = None, **options: Any) -> WebhookPusher:
+        """Webhook delivery (as `async with`): updates queued from now on are POSTed to `url`, and a
+        method call in the answer's body is run as Telegram runs it (webhook.py)."""
+        return WebhookPusher(self, url, secret, **options)
 
     # error injection -----------------------------------------------------------------------
     def fail_next(

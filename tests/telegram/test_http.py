@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -39,12 +38,15 @@ async def server() -> AsyncIterator[Server]:
         state.in_flight += 1
         state.most_in_flight = max(state.most_in_flight, state.in_flight)
         try:
-            form = await request.post()
-            fields = {
-                k: (v.filename, v.content_type, v.file.read()) if isinstance(v, web.FileField) else v
-                for k, v in form.items()
-            }
-            state.bodies.append({"method": request.match_info["method"], **fields})
+            if request.content_type == "application/json":
+                fields: dict[str, Any] = await request.json()
+            else:
+                form = await request.post()
+                fields = {
+                    k: (v.filename, v.content_type, v.file.read()) if isinstance(v, web.FileField) else v
+                    for k, v in form.items()
+                }
+            state.bodies.append({"method": request.match_info["method"], "content_type": request.content_type, **fields})
             await asyncio.sleep(state.delay)
         finally:
             state.in_flight -= 1
@@ -69,14 +71,17 @@ def bot_for(url: str, request: AiohttpRequest) -> Bot:
     return Bot(TOKEN, base_url=f"{url}/bot", request=request, get_updates_request=AiohttpRequest(1))
 
 
-async def test_a_message_with_a_keyboard_arrives_as_ptb_encodes_it(server: Server) -> None:
+async def test_a_message_with_a_keyboard_arrives_as_one_json_body(server: Server) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("是", callback_data="q1:yes")]])
     async with bot_for(server.url, AiohttpRequest()) as bot:
         message = await bot.send_message(5, "你好", reply_markup=markup)
+        await bot.do_api_request("send_message", {"chat_id": 5, "text": "再见", "reply_markup": markup.to_dict()})
     assert message.message_id == 7
-    body = server.bodies[-1]
-    assert body["method"] == "sendMessage" and body["text"] == "你好" and body["chat_id"] == "5"
-    assert json.loads(body["reply_markup"]) == {"inline_keyboard": [[{"text": "是", "callback_data": "q1:yes"}]]}
+    typed, raw = server.bodies[-2:]
+    for body, text in ((typed, "你好"), (raw, "再见")):
+        assert body["content_type"] == "application/json"
+        assert body["method"] == "sendMessage" and body["text"] == text and body["chat_id"] == 5
+        assert body["reply_markup"] == {"inline_keyboard": [[{"text": "是", "callback_data": "q1:yes"}]]}
 
 
 async def test_an_upload_goes_as_multipart_with_its_name_and_bytes(server: Server) -> None:

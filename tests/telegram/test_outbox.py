@@ -182,3 +182,32 @@ async def test_an_update_given_up_after_repeated_crashes_asks_the_person_to_send
     await runner.restart()
     await asyncio.sleep(0.3)
     assert len([t for t in server.texts(CHAT) if "没能保存" in t]) == 1
+
+
+async def test_a_question_redrawn_in_place_is_not_also_sent_by_the_outbox_loop(
+    runner: BotRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A toggle's question is queued and then redrawn in place (its row discarded). The outbox's
+    background loop, running a pass at that moment (under load it runs them back to back), used to
+    find the fresh row due and send the question a second time."""
+    from tests.telegram.test_complaint import answer_until_evidence
+
+    server = runner.server
+    bot = await runner.start(outbox=FAST_OUTBOX)
+    await answer_until_evidence(server)
+    harm = server.sent(CHAT)[-1]
+    original = TelegramAdapter.tidy_question
+    passes: list[asyncio.Task[int]] = []
+
+    async def loop_pass_meanwhile(self: TelegramAdapter, *args: Any) -> bool:
+        passes.append(asyncio.create_task(bot.reply_outbox.run_once()))  # as the background loop would
+        await asyncio.sleep(0.2)
+        return await original(self, *args)
+
+    monkeypatch.setattr(TelegramAdapter, "tidy_question", loop_pass_meanwhile)
+    server.press(CHAT, "浪费时间")
+    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "✓ 浪费时间" in str(e.reply_markup))
+    assert await asyncio.wait_for(passes[0], 2) == 0
+    await until(lambda: queued(runner) == 0)
+    assert copies(runner, "造成了什么影响") == 1
+    assert server.sent(CHAT)[-1].message_id == harm.message_id

@@ -33,7 +33,7 @@ def test_values_that_would_not_fit_in_64_bytes_get_no_button() -> None:
     assert encode_button("v" * 62, 1) is not None and encode_button("v" * 63, 1) is None
     markup = keyboard((Button("ok", "v" * 70), Button("Yes", "yes")), 3)
     assert markup is not None
-    assert [b.callback_data for row in markup.inline_keyboard for b in row] == ["3|yes"]
+    assert [b["callback_data"] for row in markup["inline_keyboard"] for b in row] == ["3|yes"]
 
 
 @given(st.text(min_size=1, max_size=40), st.one_of(st.none(), st.integers(min_value=0, max_value=10**8)))
@@ -47,10 +47,10 @@ def test_every_encoded_button_fits_and_round_trips(value: str, seq: int | None) 
 def test_short_labels_go_two_to_a_row_long_ones_one_and_navigation_last() -> None:
     short = keyboard((Button("中国大陆", "CN"), Button("美国", "US"), Button("英国", "UK"), Button("« 上一步", "_back")), 1)
     assert short is not None
-    assert [[b.text for b in row] for row in short.inline_keyboard] == [["中国大陆", "美国"], ["英国"], ["« 上一步"]]
+    assert [[b["text"] for b in row] for row in short["inline_keyboard"]] == [["中国大陆", "美国"], ["英国"], ["« 上一步"]]
     long = keyboard((Button("个人信息泄露（对方知道我的信息）", "data_leak"), Button("其他", "other")), 2)
     assert long is not None
-    assert [len(row) for row in long.inline_keyboard] == [1, 1]
+    assert [len(row) for row in long["inline_keyboard"]] == [1, 1]
     assert keyboard((), 1) is None
 
 
