@@ -2,13 +2,14 @@
 
 Usage: python -m tests.export.memory_probe DATA_DIR CASE_ID
 Growth is the process's peak RSS after the export minus its RSS just before it, so it over-counts
-rather than under-counts (imports done by the export itself are included).
+rather than under-counts (imports done by the export itself are included). The peak is VmHWM, not
+`ru_maxrss`: after exec the latter still holds the parent's RSS (the test runner's, hundreds of MB late
+in a full run), which made the measure depend on what ran before.
 """
 from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 from pathlib import Path
 
@@ -18,18 +19,18 @@ from engine.events import Command
 from tests.export.driving import ALICE
 
 
-def rss_kb() -> int:
+def status_kb(field: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 async def main(data_dir: str, case_id: str) -> None:
     app = await build_app(load_settings({"DATA_DIR": data_dir}))
-    before = rss_kb()
+    before = status_kb("VmRSS")
     replies = await app.service.handle(ALICE, Command("export", case_id))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = status_kb("VmHWM")
     await app.close()
     report = {
         "rss_before_mb": before / 1024,
