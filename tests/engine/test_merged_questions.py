@@ -59,6 +59,23 @@ def test_an_opt_out_with_its_date_is_two_facts_and_a_plain_yes_gives_no_date() -
     assert plain.state.step == "contact_after_opt_out", "no date given: asked, never assumed"
 
 
+@pytest.mark.parametrize(
+    ("typed", "value", "when"),
+    [
+        ("有，11月20日回复过退订", "yes", "2026-11-20"),
+        ("有，11月20日 14:32回复过退订", "yes", "2026-11-20T14:32:00+08:00"),
+        ("有，发短信退订了", "yes", None),
+        ("没退订", "no", None),
+        ("从没退订过", "no", None),
+    ],
+)
+def test_an_opt_out_in_the_words_people_use_for_it(typed: str, value: str, when: str | None) -> None:
+    talk = at("opted_out", last_contact_at="2026-11-25T14:30:00+08:00")
+    talk.text(typed)
+    assert talk.state.answers["opted_out"] == value
+    assert talk.state.answers.get("opted_out_at") == when
+
+
 def test_an_opt_out_after_the_latest_call_still_asks_whether_they_went_on() -> None:
     talk = at("opted_out", last_contact_at="2026-10-01")
     talk.text("有，2026年10月")
