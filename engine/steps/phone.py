@@ -1,0 +1,47 @@
+"""`phone`: one or more phone numbers, read in the region of the complaint's country."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine.answers import Accepted, Rejected, looks_garbled
+from engine.i18n import t
+from engine.model import PhoneStep
+from engine.parsing import parse_phone_numbers
+from engine.regions import NO_REGION, Regions
+from engine.steps.kind import TypedKind
+
+if TYPE_CHECKING:
+    from engine.engine import Turn
+
+
+def phone_answer(step: PhoneStep, raw: str, answers: dict[str, Any], lang: str, regions: Regions) -> Accepted | Rejected:
+    if looks_garbled(raw):
+        return Rejected("error.not_text")
+    region = regions.for_answers(answers, step.region_from, lang) or NO_REGION
+    numbers, problems = parse_phone_numbers(raw, region.phone_region)
+    if problems:
+        first = problems[0]
+        return Rejected("error.phone_problem", {"raw": first.raw[:40], "reason": t(f"phone.{first.reason}", lang)})
+    if not numbers:
+        return Rejected("error.phone_none")
+    if not step.multiple and len(numbers) > 1:
+        return Rejected("error.phone_too_many")
+    if len(numbers) > step.max_numbers:
+        return Rejected("error.phone_max", {"max": step.max_numbers})
+    values = [n.to_dict() for n in numbers]
+    return Accepted(values, phones_label(values))
+
+
+def phones_label(values: list[dict[str, Any]]) -> str:
+    return ", ".join(str(v.get("display") or v.get("number")) for v in values)
+
+
+class PhoneKind(TypedKind[PhoneStep]):
+    model = PhoneStep
+    expects = "phone"
+
+    def read_text(self, turn: Turn, step: PhoneStep, raw: str) -> None:
+        turn.accept(step, phone_answer(step, raw, turn.s.answers, turn.lang, turn.engine.regions))
+
+    def display(self, turn: Turn, step: PhoneStep, value: Any) -> str:
+        return phones_label(value)
