@@ -324,7 +324,7 @@ class Turn:
                 return
             step_id = self.next_of(step)
 
-    def open(self, step: Step, prefix: str | None = None) -> None:
+    def open_question(self, step: Step, prefix: str | None = None) -> None:
         """Make `step` the open question and ask it."""
         self.s.step = step.id
         self.s.seq += 1
@@ -333,7 +333,7 @@ class Turn:
         self.s.selected = kind_of(step).selection(step, self.s.answers.get(step.id))
         self.ask(step, prefix)
 
-    def finish(self) -> None:
+    def complete(self) -> None:
         """The flow reached its end: the case is complete."""
         self.s.status, self.s.step, self.s.editing = DONE, None, False
         self.out.effects.append(CompleteCase())

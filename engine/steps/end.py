@@ -16,5 +16,5 @@ class EndKind(StepKind[EndStep]):
 
     def enter(self, turn: Turn, step: EndStep, prefix: str | None) -> bool:
         turn.say(step.prompt.get(turn.lang), kind="end")
-        turn.finish()
+        turn.complete()
         return True

@@ -53,7 +53,7 @@ class StepKind(Generic[S]):
 
     def enter(self, turn: Turn, step: S, prefix: str | None) -> bool:
         """Arriving at the step: True when the conversation waits here, False to go on to the next."""
-        turn.open(step, prefix)
+        turn.open_question(step, prefix)
         return True
 
     def selection(self, step: S, current: Any) -> list[str]:

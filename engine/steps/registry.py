@@ -10,10 +10,9 @@ from engine.steps.kind import StepKind
 KINDS: dict[str, StepKind[Any]] = {}
 
 
-def register(kind: StepKind[Any]) -> StepKind[Any]:
+def register(kind: StepKind[Any]) -> None:
     register_step_model(kind.model)
     KINDS[step_type_name(kind.model)] = kind
-    return kind
 
 
 def kind_of(step: Step) -> StepKind[Any]:
