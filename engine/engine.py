@@ -77,12 +77,9 @@ class Engine:
         self.regions = regions or Regions()
         # The command list /help shows, in a language; the application's registry supplies it.
         self.commands_help = commands_help or _engine_commands_help
-        self.evidence_step = next((s.id for s in flow.steps if isinstance(s, EvidenceStep)), None)
-
-    def evidence_target(self) -> EvidenceStep | None:
-        """The flow's evidence step, where files sent at any question are kept."""
-        step = self.flow.step(self.evidence_step) if self.evidence_step else None
-        return step if isinstance(step, EvidenceStep) else None
+        # The flow's evidence step, where files sent at any question (or before any) are kept.
+        self.evidence = next((s for s in flow.steps if isinstance(s, EvidenceStep)), None)
+        self.evidence_step = self.evidence.id if self.evidence else None
 
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
         out = Outcome(state=state.copy())
@@ -237,8 +234,8 @@ class Turn:
         self.enter(self.flow.start)
 
     def not_in_flow(self, event: Event) -> None:
-        if isinstance(event, FileInput) and self.engine.evidence_step:
-            self.begin_from_evidence(event, self.engine.evidence_step)
+        if isinstance(event, FileInput) and self.engine.evidence:
+            self.begin_from_evidence(event, self.engine.evidence)
             return
         if isinstance(event, FileInput):
             self.say(t("evidence.no_case", self.lang), (Button(t("nav.new", self.lang), "_new"),))
@@ -249,14 +246,11 @@ class Turn:
         buttons.append(Button(t("nav.cases", self.lang), "_cases"))
         self.say(t("idle", self.lang), tuple(buttons))
 
-    def begin_from_evidence(self, event: FileInput, evidence_step: str) -> None:
+    def begin_from_evidence(self, event: FileInput, target: EvidenceStep) -> None:
         """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
         and asks the first open question, or proposes what was read from it (issue 13)."""
-        assert self.engine.evidence_step is not None
         self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
         self.out.effects.append(StartCase())
-        target = self.flow.step(evidence_step)
-        assert isinstance(target, EvidenceStep)
         added, problem = keep_evidence(self, target, event.items)
         if problem is not None:
             self.say(problem.text(self.lang), kind="error")
@@ -531,7 +525,7 @@ class Turn:
     # --- evidence ---------------------------------------------------------------------------
 
     def files(self, step: Step, event: FileInput) -> None:
-        target = step if isinstance(step, EvidenceStep) else self.engine.evidence_target()
+        target = step if isinstance(step, EvidenceStep) else self.engine.evidence
         if target is None:
             self.retry(step, Rejected("error.evidence_kind"))
             return
