@@ -90,3 +90,9 @@ def test_its_help_and_its_own_definition_checks_come_from_the_same_module(stars:
     flow, problems = check_flow_text(FLOW.replace("type: stars\n", "type: stars\n    lowest: 5\n"), "rating.yaml")
     assert flow is None
     assert [str(p) for p in problems] == ["rating.yaml:6:13: lowest 5 must be below highest 5"]
+
+
+def test_every_step_type_flows_may_use_has_its_behaviour() -> None:
+    """A model registered without a kind would pass the checker and then fail at its first question."""
+    assert list(KINDS) == list(STEP_MODELS)
+    assert all(KINDS[name].model is model for name, model in STEP_MODELS.items())
