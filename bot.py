@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import os
 import sys
@@ -72,20 +71,15 @@ def run_diagram(args: argparse.Namespace) -> int:
 
 
 async def run_console_mode(args: argparse.Namespace) -> int:
-    from app.bootstrap import DefinitionError, build_app, setup_logging
+    from app.bootstrap import setup_logging
+    from app.cli import build_or_explain
     from handlers.console import run_console
-    from storage.shared_dir import DataDirNotShared
     from services.conversation import Who
 
     settings = load_settings()
     setup_logging(settings)
-    try:
-        app = await build_app(settings)
-    except DefinitionError as exc:
-        print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
-        return 1
-    except DataDirNotShared as exc:
-        print(f"Cannot start: {exc}", file=sys.stderr)
+    app = await build_or_explain(settings)
+    if app is None:
         return 1
     # --lang decides; else $LANG until a new person's first typed words show their language.
     lang = args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
@@ -114,10 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_telegram(args)
     if args.command is None:
         args = parse_args(["console"])
-    try:
-        return asyncio.run(run_console_mode(args))
-    except KeyboardInterrupt:
-        return 130
+    from app.cli import run_until_interrupted
+
+    return run_until_interrupted(run_console_mode(args))
 
 
 if __name__ == "__main__":

@@ -26,9 +26,9 @@ from services.delivery import Outboxes
 from services.commands import Commands, command_list
 from services.export import EvidenceExporter, remove_exports
 from services.followup import FollowUp
-from services.reminders import ReminderScheduler, SchedulerConfig
+from services.followup.scheduler import ReminderScheduler, SchedulerConfig
 from services.rules_command import rules_command
-from services.schedule import TimeScale
+from services.followup.due import TimeScale
 from storage.files import EvidenceFiles
 from storage.sqlite import SqliteStore
 
@@ -153,8 +153,7 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
 
     service.erase_hooks.append(erase_exports)
     followup = FollowUp(service, store, catalog, TimeScale(settings.reminder_time_scale))
-    followup.install()
-    commands.add(*command_list(
+    commands.add(command_list(
         followup=followup,
         export=EvidenceExporter(catalog, export_dir, settings.cjk_font_path),
         rules=rules_command(catalog),

@@ -44,9 +44,10 @@ from bench.common import data_dir_for, machine, micros  # noqa: E402
 from bench.storage import DRAFT  # noqa: E402
 from engine.replies import Reply  # noqa: E402
 from knowledge.catalog import load_catalog  # noqa: E402
-from services.checkins import plan_followups  # noqa: E402
-from services.reminders import SchedulerConfig  # noqa: E402
-from services.schedule import TimeScale, zone  # noqa: E402
+from services.followup.checkins import plan_followups  # noqa: E402
+from services.followup.scheduler import SchedulerConfig  # noqa: E402
+from services.followup.due import TimeScale  # noqa: E402
+from services.followup.timezone import zone  # noqa: E402
 from storage.codec import encode_json, encode_time  # noqa: E402
 from storage.protocols import ReminderRow, ReminderTx  # noqa: E402
 from storage.sqlite import DB_FILE_NAME, SqliteStore  # noqa: E402

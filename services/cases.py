@@ -4,30 +4,19 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Callable
 
-from engine.answers import small_number
 from engine.engine import describe_answers
 from engine.evidence import human_size
 from engine.i18n import t
 from engine.replies import Button, Reply
 from engine.state import SessionState
-from services.schedule import zone
+from services.followup.timezone import zone
+from services.guard import guard_case
 from services.texts import event_text, st
 
 if TYPE_CHECKING:
     from services.conversation import Context
 
 log = logging.getLogger(__name__)
-
-
-async def owned_case(ctx: Context) -> tuple[int | None, list[Reply]]:
-    """The case id named in ctx.arg if it is this person's; else a friendly refusal."""
-    text = ctx.arg.strip().lstrip("#")
-    case_id = small_number(text)
-    if case_id is None:
-        return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))] if text else []
-    if await ctx.service.store.get_case(case_id, ctx.user.id) is None:
-        return None, [Reply(st("case.not_found", ctx.lang, id=text[:12]))]
-    return case_id, []
 
 
 async def list_cases(ctx: Context) -> list[Reply]:
@@ -64,12 +53,11 @@ def _channel_label(ctx: Context) -> Callable[[str], str]:
 
 
 async def show_case(ctx: Context) -> list[Reply]:
-    case_id, refusal = await owned_case(ctx)
-    if case_id is None:
+    case, refusal = await guard_case(ctx, ctx.arg, typed=True)
+    if case is None:
         return refusal or [Reply(st("case.usage", ctx.lang))]
     store = ctx.service.store
-    case = await store.get_case(case_id, ctx.user.id)
-    assert case is not None
+    case_id = case.id
     answers = await store.case_answers(case_id)
     evidence = await store.case_evidence(case_id)
     events = await store.case_events(case_id)
@@ -105,9 +93,10 @@ async def show_case(ctx: Context) -> list[Reply]:
 
 async def delete_case(ctx: Context) -> list[Reply]:
     """Asks first: erasing cannot be undone."""
-    case_id, refusal = await owned_case(ctx)
-    if case_id is None:
+    case, refusal = await guard_case(ctx, ctx.arg, typed=True)
+    if case is None:
         return refusal or [Reply(st("delete.usage", ctx.lang))]
+    case_id = case.id
     return [
         Reply(
             st("delete.confirm", ctx.lang, id=case_id),
@@ -118,9 +107,10 @@ async def delete_case(ctx: Context) -> list[Reply]:
 
 
 async def delete_confirmed(ctx: Context) -> list[Reply]:
-    case_id, refusal = await owned_case(ctx)
-    if case_id is None:
+    case, refusal = await guard_case(ctx, ctx.arg, typed=True)
+    if case is None:
         return refusal or [Reply(st("delete.usage", ctx.lang))]
+    case_id = case.id
     service = ctx.service
     state = await service.state_of(ctx.user)
     async with service.store.transaction() as tx:

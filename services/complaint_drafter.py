@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from engine.evidence import EvidenceItem
 from knowledge.catalog import Catalog
 from services.conversation import DraftText
 from services.drafting import DraftInput, available_kinds, letter_lang, render_draft, render_gist
@@ -18,7 +19,7 @@ class CatalogDrafter:
         self.catalog = catalog
 
     def draft(
-        self, case_id: int, answers: dict[str, Any], evidence: list[dict[str, Any]], created_at: datetime, lang: str
+        self, case_id: int, answers: dict[str, Any], evidence: list[EvidenceItem], created_at: datetime, lang: str
     ) -> DraftText:
         channel_id = str(answers.get("channel") or "")
         draft_input = DraftInput(case_id=case_id, answers=answers, evidence=evidence, created_at=created_at)

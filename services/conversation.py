@@ -71,7 +71,7 @@ class Drafter(Protocol):
     """Writes the complaint for a finished case (the knowledge layer supplies it)."""
 
     def draft(
-        self, case_id: int, answers: dict[str, Any], evidence: list[dict[str, Any]], created_at: datetime, lang: str
+        self, case_id: int, answers: dict[str, Any], evidence: list[EvidenceItem], created_at: datetime, lang: str
     ) -> DraftText: ...
 
 
@@ -114,9 +114,6 @@ class _AlreadyApplied(Exception):
     """Another process applied this platform message while this one was working on it."""
 
 
-CaseHook = Callable[[Context, int], Awaitable[list[Reply]]]
-
-
 def last_prompt(replies: list[Reply]) -> dict[str, Any] | None:
     """The last question among `replies` as JSON for the session, so it can be shown again."""
     asking = [r for r in replies if r.buttons or r.expects]
@@ -151,13 +148,9 @@ class ConversationService:
         self.drafter = drafter
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
-        # The commands and buttons answered here rather than by the engine (services/commands.py).
+        # What is answered here rather than by the engine (services/commands.py): commands, buttons,
+        # a text typed while `state.pending["kind"]` is set, the replies added under a finished draft.
         self.commands = commands if commands is not None else Commands()
-        # Extension points for features built on the conversation (follow-up, export, rules):
-        # a text typed while `state.pending["kind"]` is set goes to pending_handlers[kind], and
-        # each case_ready hook may add replies once a case is finished.
-        self.pending_handlers: dict[str, CommandHandler] = {}
-        self.case_ready_hooks: list[CaseHook] = []
         # Called with (user id, case id) after /delete, so every feature can erase what it made.
         self.erase_hooks: list[Callable[[int, int], Awaitable[None]]] = []
         # Platforms whose adapter sends replies from the outbox (services/outbox.py): their replies are
@@ -294,8 +287,8 @@ class ConversationService:
         pending = None
         if handler is None and isinstance(event, TextInput):
             pending = (await self.state_of(user)).pending
-            if pending and pending.get("kind") in self.pending_handlers:
-                handler, arg = self.pending_handlers[pending["kind"]], event.text
+            if pending and (asked_by := self.commands.pending_handler(pending.get("kind"))):
+                handler, arg = asked_by, event.text
         if handler is not None:
             replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
             await self._remember_prompt(user, replies, now)
@@ -405,7 +398,7 @@ class ConversationService:
                 ]
                 ctx = Context(user, state.lang, "", now, self, event)
                 hooked: list[Reply] = []
-                for hook in self.case_ready_hooks:
+                for hook in self.commands.case_ready:
                     hooked += await hook(ctx, state.case_id)
                 # The question a hook adds (filed yet?) is asked again after a restart.
                 state.prompt = last_prompt(hooked)
@@ -417,7 +410,7 @@ class ConversationService:
     async def _complete(self, tx: StoreTx, state: SessionState, now: datetime) -> DraftText:
         assert state.case_id is not None
         step = self.engine.evidence_step
-        evidence = [dict(i) for i in (state.answers.get(step) if step else None) or []]
+        evidence = [EvidenceItem.from_answer(i) for i in (state.answers.get(step) if step else None) or []]
         draft = self.drafter.draft(state.case_id, dict(state.answers), evidence, now, state.lang)
         await tx.update_case(state.case_id, now, status="ready", draft=draft.text)
         await tx.add_event(state.case_id, "ready", {"channel": state.answers.get("channel")}, now)

@@ -7,11 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence
 
 import phonenumbers
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from engine.evidence import EvidenceItem
 from knowledge.catalog import Catalog, Channel, DraftKind, Jurisdiction, SmsFormat
 from engine.when_text import day_text, describe_when
 from knowledge.facts import answer, clock_known, is_fraud, operator_at_fault, parse_when, period_of, said_yes
@@ -39,7 +40,7 @@ class PreviousComplaint:
 class DraftInput:
     case_id: int
     answers: Mapping[str, Any]
-    evidence: list[dict[str, Any]]
+    evidence: Sequence[EvidenceItem]
     created_at: datetime
     previous: PreviousComplaint | None = None
 
@@ -187,7 +188,7 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
     opted_out_at = parse_when(answer(facts, "opted_out_at"), jur.tz, latest=True)
     own_operator = answer(facts, "own_operator")
     operator_key = operator_at_fault(catalog, {**facts, "jurisdiction": jur.code})
-    evidence = draft_input.evidence or answer(facts, "evidence") or []
+    evidence = draft_input.evidence
     called = answer(facts, "called_number") or answer(facts, "called_number_for_channel") or []
     amount = answer(facts, "amount_lost") if said_yes(facts, "money_lost") else None
     impersonation = answer(facts, "impersonation")
@@ -411,11 +412,7 @@ def _money(amount: Any, jur: Jurisdiction, lang: str) -> str:
     return f"{number} {jur.currency.name.zh}" if lang == "zh" else f"{jur.currency.symbol}{number}"
 
 
-def _size(size: Any) -> str | None:
-    try:
-        size = int(size)
-    except (TypeError, ValueError):
-        return None
+def _size(size: int) -> str:
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:
@@ -423,16 +420,15 @@ def _size(size: Any) -> str | None:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _evidence_item(item: Mapping[str, Any], jur: Jurisdiction, lang: str) -> dict[str, Any]:
-    size = item.get("size")
-    received = parse_when(item.get("received_at"), jur.tz)
+def _evidence_item(item: EvidenceItem, jur: Jurisdiction, lang: str) -> dict[str, Any]:
+    received = parse_when(item.received_at, jur.tz)
     return {
-        "kind": item.get("kind") or "document",
-        "size": _size(size),
-        "bytes": f"{int(size):,}" if isinstance(size, int) else None,
-        "sha256": item.get("sha256"),
-        "filename": _formal(item.get("filename")),
-        "caption": _formal(item.get("caption")),
+        "kind": item.kind or "document",
+        "size": _size(item.size),
+        "bytes": f"{item.size:,}",
+        "sha256": item.sha256,
+        "filename": _formal(item.filename),
+        "caption": _formal(item.caption),
         "received": _when(received, jur, lang) if received else None,
     }
 

@@ -12,6 +12,10 @@ SERVICE_TEXTS: dict[str, dict[str, str]] = {
     "cases.hint": {"zh": "发送 /case 编号 查看详情，例如 /case {id}", "en": "Send /case ID for details, e.g. /case {id}"},
     "case.usage": {"zh": "请写上编号，例如 /case 3。发送 /cases 查看你的投诉。", "en": "Please add the case number, e.g. /case 3. /cases lists yours."},
     "case.not_found": {"zh": "没有找到你的投诉 #{id}。发送 /cases 查看你的投诉。", "en": "I can't find case #{id} among yours. /cases lists them."},
+    "case.forged": {
+        "zh": "这个按钮已经失效，或者不属于你的投诉。发送 /cases 查看你的投诉。",
+        "en": "That button is no longer valid, or isn't for one of your cases. /cases lists yours.",
+    },
     "case.header": {"zh": "投诉 #{id}（{status}），创建于 {date}", "en": "Case #{id} ({status}), created {date}"},
     "case.answers": {"zh": "内容：", "en": "Details:"},
     "case.evidence": {"zh": "证据（{count} 份）：", "en": "Evidence ({count}):"},

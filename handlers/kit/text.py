@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from engine.answers import small_number
 from engine.events import Command, Event, TextInput
 from engine.replies import Button
+from services.commands import Commands
 
 
 def command_or_text(raw: str) -> Event:
@@ -36,39 +37,24 @@ def button_for_text(buttons: Sequence[Button], text: str) -> str | None:
     return None
 
 
-# Where there is no command menu to tap (WeChat), people type a command without its slash or say
-# it in words; only whole messages count, so an answer that merely contains the word stays an answer.
-COMMAND_WORDS: dict[str, str] = {
-    "新投诉": "new",
-    "开始投诉": "new",
-    "new complaint": "new",
-    "我的投诉": "cases",
-    "my cases": "cases",
-    "帮助": "help",
-    "继续": "start",
-    "暂停": "cancel",
-    "切换语言": "lang",
-    "相关法规": "rules",
-}
-# Commands that may be typed bare; those in WITH_ARGUMENT also take "case 3" style arguments.
-BARE_COMMANDS = frozenset({"start", "new", "cases", "help", "lang", "rules", "cancel", "restart", "export", "filed"})
-WITH_ARGUMENT = frozenset({"case", "delete", "export", "filed", "timezone"})
+def command_in_words(raw: str, commands: Commands) -> Command | None:
+    """A command typed without its slash ("cases", "case 3") or in words ("我的投诉"), else None.
 
-
-def command_in_words(raw: str) -> Command | None:
-    """A command typed without its slash ("cases", "case 3") or in words ("我的投诉"), else None."""
+    Where there is no command menu to tap (WeChat), people type commands this way; only whole
+    messages count, so an answer that merely contains the word stays an answer. Which names and
+    words count is listed with each command (services/commands.py).
+    """
     text = " ".join(raw.split())
-    word = text.lower()
-    if word in COMMAND_WORDS:
-        return Command(COMMAND_WORDS[word])
-    head, _, arg = word.partition(" ")
-    if not arg and head in BARE_COMMANDS:
-        return Command(head)
-    if arg and head in WITH_ARGUMENT and small_number(arg.lstrip("#")) is not None:
+    name = commands.named_by(text)
+    if name is not None:
+        return Command(name)
+    head, _, arg = text.lower().partition(" ")
+    spec = commands.specs.get(head)
+    if arg and spec is not None and spec.takes_case and small_number(arg.lstrip("#")) is not None:
         return Command(head, arg)
     return None
 
 
-def typed_event(raw: str) -> Event:
+def typed_event(raw: str, commands: Commands) -> Event:
     """Typed text on a platform without a command menu: a command with, without or instead of its slash."""
-    return command_in_words(raw) or command_or_text(raw)
+    return command_in_words(raw, commands) or command_or_text(raw)

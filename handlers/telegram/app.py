@@ -12,11 +12,10 @@ import argparse
 import asyncio
 import logging
 import secrets
-import signal
 import sys
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import partial
@@ -27,7 +26,8 @@ from telegram import BotCommand, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
 
-from app.bootstrap import App, DefinitionError, build_app, setup_logging
+from app.bootstrap import App, setup_logging
+from app.cli import build_or_explain, not_set, run_until_interrupted, stop_on_signals
 from app.logsafe import install_redaction
 from app.settings import Settings, load_settings
 from engine.model import Flow
@@ -43,7 +43,6 @@ from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutb
 from engine.replies import Reply
 from services.commands import Commands
 from services.outbox import OutboxPolicy, OutboxSender
-from storage.shared_dir import DataDirNotShared
 
 log = logging.getLogger(__name__)
 
@@ -312,19 +311,10 @@ async def poller_turn(app: App, webhook: Webhook | None, stop: asyncio.Event) ->
 
 async def serve(settings: Settings, webhook: Webhook | None) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
-    try:
-        app = await build_app(settings)
-    except DefinitionError as exc:
-        print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+    app = await build_or_explain(settings)
+    if app is None:
         return 1
-    except DataDirNotShared as exc:
-        print(f"Cannot start: {exc}", file=sys.stderr)
-        return 1
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         async with poller_turn(app, webhook, stop) as turn:
             if not turn:
@@ -368,10 +358,6 @@ def run_telegram(args: argparse.Namespace) -> int:
     """`python bot.py telegram [--webhook-url URL --listen ADDR --port N]`."""
     settings = load_settings()
     if not settings.telegram_token:
-        print("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and export it.", file=sys.stderr)
-        return 2
+        return not_set("TELEGRAM_BOT_TOKEN", "get a token from @BotFather and export it.")
     setup_logging(settings)
-    try:
-        return asyncio.run(serve(settings, webhook_from(args, settings)))
-    except KeyboardInterrupt:
-        return 130
+    return run_until_interrupted(serve(settings, webhook_from(args, settings)))

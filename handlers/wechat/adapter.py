@@ -36,6 +36,7 @@ from handlers.wechat.inbox import JournalWriter
 from handlers.wechat.render import one_text, render, render_all
 from handlers.wechat.send import WeChatSender
 from handlers.wechat.texts import unsupported_text, wt
+from services.commands import Commands
 from services.conversation import ConversationService, Result, Who
 from services.outbox import OutboxSender, wall_clock
 from services.evidence_intake import file_item
@@ -50,8 +51,6 @@ MEDIA_KINDS = {"image": None, "voice": "audio", "video": "video", "shortvideo": 
 # Questions a voice message's recognised text can answer (typed answers work for choices too);
 # at the evidence question, or with no question on screen, the recording itself is the point.
 SPOKEN_EXPECTS = frozenset({"text", "number", "phone", "datetime", "choice", "choices", "confirm"})
-# The custom menu's keys (menu.py) as the commands they stand for.
-MENU_KEYS = {"NEW": "new", "CASES": "cases", "HELP": "help"}
 MAX_SHOWN = 10_000
 
 
@@ -315,7 +314,7 @@ class WeChatAdapter:
             value = button_for_text(shown.buttons, content)
             if value is not None:
                 return ButtonPress(value, shown.seq)
-        return typed_event(content)
+        return typed_event(content, self.service.commands)
 
     # --- evidence ---------------------------------------------------------------------------
 
@@ -370,10 +369,15 @@ class WeChatAdapter:
         if event in ("subscribe", "subscribe_scan"):
             command = Command("start")
         elif event == "click":
-            name = MENU_KEYS.get(str(getattr(message, "key", "") or ""))
-            command = Command(name) if name else None
+            command = menu_command(self.service.commands, str(getattr(message, "key", "") or ""))
         if command is None:
             self.no_passive(job)
             await self.settle(job.push)
             return
         await self.apply(job, command)
+
+
+def menu_command(commands: Commands, key: str) -> Command | None:
+    """A custom-menu click (app.custom_menu) as the command its key names; an unknown key is nothing."""
+    spec = commands.specs.get(key.lower())
+    return Command(spec.name) if spec is not None and spec.menu_label and key == spec.name.upper() else None

@@ -7,19 +7,18 @@ not finish are replayed from the journal before the endpoint opens.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
 import sys
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import aiohttp
 from aiohttp import web
 
-from app.bootstrap import App, DefinitionError, build_app, setup_logging
+from app.bootstrap import App, setup_logging
+from app.cli import build_or_explain, not_set, refuse, run_until_interrupted, stop_on_signals
 from app.settings import Settings, load_settings
 from handlers.kit.evidence import MB, evidence_limit
 from handlers.kit.journal import UpdateJournal
@@ -28,8 +27,8 @@ from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
 from handlers.wechat.outbox import WeChatOutbox
 from handlers.wechat.push import MAX_BODY, PushCodec, Refused
 from handlers.wechat.send import SendPolicy, WeChatSender
+from services.commands import Commands
 from services.outbox import OutboxPolicy, OutboxSender
-from handlers.wechat.texts import wt
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +37,10 @@ PASSIVE_WAIT = 0.8
 PASSIVE_ONLY_WAIT = 4.0
 
 
-def custom_menu(lang: str = "zh") -> dict[str, object]:
-    """新投诉 / 我的投诉 / 帮助 as click buttons; their keys come back in click events (adapter.MENU_KEYS)."""
-    keys = (("menu_new", "NEW"), ("menu_cases", "CASES"), ("menu_help", "HELP"))
-    return {"button": [{"type": "click", "name": wt(text, lang), "key": key} for text, key in keys]}
+def custom_menu(commands: Commands, lang: str = "zh") -> dict[str, object]:
+    """The registry's short menu (新投诉 / 我的投诉 / 帮助) as click buttons; a click's key is the
+    command's name in capitals (adapter.menu_command)."""
+    return {"button": [{"type": "click", "name": label, "key": name.upper()} for name, label in commands.short_menu(lang)]}
 
 
 @dataclass(frozen=True)
@@ -187,23 +186,17 @@ class WeChatBot:
         if self.api is None:
             return
         try:
-            await self.api.create_menu(custom_menu())
+            await self.api.create_menu(custom_menu(self.adapter.service.commands))
         except (TimeoutError, WeChatError, OSError, aiohttp.ClientError) as exc:
             log.warning("menu/create failed: %s", exc)
 
 
 async def serve(settings: Settings, host: str, port: int, path: str) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
-    try:
-        app = await build_app(settings)
-    except DefinitionError as exc:
-        print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+    app = await build_or_explain(settings)
+    if app is None:
         return 1
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         bot = WeChatBot(app, WeChatOptions.from_settings(settings, app))
         async with bot.running():
@@ -226,14 +219,9 @@ def run_wechat(args: argparse.Namespace) -> int:
     """`python bot.py wechat [--host 127.0.0.1] [--port 8080] [--path /wechat]`."""
     settings = load_settings()
     if not settings.wechat_token:
-        print("WECHAT_TOKEN is not set; use the Token you entered in the WeChat admin console.", file=sys.stderr)
-        return 2
+        return not_set("WECHAT_TOKEN", "use the Token you entered in the WeChat admin console.")
     if settings.wechat_encoding_aes_key and not settings.wechat_app_id:
-        print("WECHAT_ENCODING_AES_KEY needs WECHAT_APP_ID too: safe-mode pushes carry the AppID.", file=sys.stderr)
-        return 2
+        return refuse("WECHAT_ENCODING_AES_KEY needs WECHAT_APP_ID too: safe-mode pushes carry the AppID.")
     setup_logging(settings)
     path = "/" + str(args.path or "/wechat").strip("/")
-    try:
-        return asyncio.run(serve(settings, args.host, args.port, path))
-    except KeyboardInterrupt:
-        return 130
+    return run_until_interrupted(serve(settings, args.host, args.port, path))

@@ -28,9 +28,6 @@ WECHAT_TEXTS: dict[str, dict[str, str]] = {
     "held_reminder": {"zh": "你有一条跟进提醒：", "en": "You have a follow-up reminder:"},
     "template_title": {"zh": "你的投诉有一条跟进提醒", "en": "A follow-up reminder about your complaint"},
     "template_remark": {"zh": "给本公众号发任意消息即可查看并回复。", "en": "Send this account any message to see it and answer."},
-    "menu_new": {"zh": "新投诉", "en": "New complaint"},
-    "menu_cases": {"zh": "我的投诉", "en": "My cases"},
-    "menu_help": {"zh": "帮助", "en": "Help"},
 }
 
 WHAT: dict[str, dict[str, str]] = {

@@ -13,9 +13,9 @@ from PIL import Image
 from app.bootstrap import App
 from app.settings import load_settings
 from engine.events import Command, TextInput
-from services import export as export_module
+from services.export import pack as export_module
 from services.export import remove_exports
-from services.export_fonts import SHIPPED_FONT, pick_cjk_font
+from services.export.fonts import SHIPPED_FONT, pick_cjk_font
 from tests.export.driving import (
     ALICE,
     ALICE_EN,

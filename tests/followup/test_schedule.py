@@ -8,8 +8,8 @@ import pytest
 
 from app.settings import ROOT
 from knowledge.catalog import Catalog, load_catalog
-from services.checkins import NOTE_AFTER, checkin_deadlines, plan_followups
-from services.schedule import TimeScale, in_days, is_quiet, out_of_quiet_hours, plan_due
+from services.followup.checkins import NOTE_AFTER, checkin_deadlines, plan_followups
+from services.followup.due import TimeScale, in_days, is_quiet, out_of_quiet_hours, plan_due
 from services.workdays import WorkCalendar, calendar_for
 
 BEIJING = ZoneInfo("Asia/Shanghai")

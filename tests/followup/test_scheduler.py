@@ -13,7 +13,7 @@ from app.bootstrap import App, build_app
 from app.settings import load_settings
 from engine.replies import Reply
 from services.conversation import Who
-from services.reminders import ReminderScheduler, SchedulerConfig
+from services.followup.scheduler import ReminderScheduler, SchedulerConfig
 from tests.followup.conftest import EN, ZH
 from tests.followup.helpers import BEIJING, FakeClock, RecordingOutbox, case_of, ready_case, reminders_of, tap, text
 from tests.followup.test_filing_and_checkins import checkin_id, file_case

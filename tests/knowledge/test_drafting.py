@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from engine.evidence import EvidenceItem
 from services.drafting import DraftError, DraftInput, PreviousComplaint, available_kinds, render_draft
 
 from .conftest import phone
@@ -15,14 +16,10 @@ SHA_A = "3f" * 32
 SHA_B = "0123456789abcdef" * 4
 
 EVIDENCE = [
-    {
-        "sha256": SHA_A, "kind": "image", "mime": "image/jpeg", "size": 250880, "filename": "call-log.jpg",
-        "received_at": "2026-11-26T15:05:00+08:00", "caption": "通话记录截图", "origin": None,
-    },
-    {
-        "sha256": SHA_B, "kind": "audio", "mime": "audio/ogg", "size": 1234567, "filename": None,
-        "received_at": "2026-11-26T15:06:00+08:00", "caption": None, "origin": None,
-    },
+    EvidenceItem(
+        SHA_A, "image", "image/jpeg", 250880, "2026-11-26T15:05:00+08:00", filename="call-log.jpg", caption="通话记录截图"
+    ),
+    EvidenceItem(SHA_B, "audio", "audio/ogg", 1234567, "2026-11-26T15:06:00+08:00"),
 ]
 
 CN_CASE = {

@@ -21,7 +21,7 @@ from engine.events import ButtonPress, Command
 from engine.model import NumberStep, TextStep
 from handlers.telegram.app import Webhook
 from services.conversation import Who
-from services.followup import resolve_timezone
+from services.followup.timezone import resolve_timezone
 from tests.robustness.conftest import Clock
 from tests.telegram.helpers import CHAT, BotRunner, next_message
 from tests.telegram.test_startup import free_port

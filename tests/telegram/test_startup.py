@@ -10,6 +10,7 @@ import pytest
 from app.settings import load_settings
 from handlers.telegram.app import SELF_HOSTED_LIMIT, TelegramOptions, Webhook, run_telegram, webhook_from
 from handlers.telegram.send import SendPolicy
+from tests.services.added_command import add_ping
 from tests.telegram.helpers import CHAT, BotRunner, next_message
 
 MB = 1024 * 1024
@@ -26,6 +27,27 @@ async def test_commands_are_published_in_chinese_and_english(bot: BotRunner) -> 
     en = {c["command"]: c["description"] for c in server.commands_for("en") or []}
     assert zh["new"] == "开始新的投诉" and en["new"] == "Start a new complaint"
     assert server.commands_for("") == server.commands_for("en")
+
+
+async def test_help_lists_every_registered_command(bot: BotRunner) -> None:
+    bot.server.command(CHAT, "help", language_code="en")
+    shown = (await next_message(bot.server, "/new")).text or ""
+    for spec in bot.app.service.commands.specs.values():
+        assert f"{spec.usage('en')} {spec.description('en')}" in shown, spec.name
+
+
+async def test_a_command_added_to_the_registry_is_in_the_menu_and_help_and_answered(
+    runner: BotRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_ping(monkeypatch)
+    await runner.start()
+    server = runner.server
+    for code, description in (("zh", "测试机器人是否在线"), ("en", "Check that the bot answers")):
+        assert {"command": "ping", "description": description} in (server.commands_for(code) or [])
+    server.command(CHAT, "help", language_code="zh")
+    await next_message(server, "/ping 测试机器人是否在线")
+    server.command(CHAT, "ping", language_code="zh")
+    await next_message(server, "pong 乒")
 
 
 async def test_start_greets_in_the_persons_language(bot: BotRunner) -> None:

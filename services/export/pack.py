@@ -16,13 +16,13 @@ from pathlib import Path
 from engine.engine import describe_answers
 from engine.replies import Reply
 from knowledge.catalog import Catalog
-from services.cases import owned_case
 from services.conversation import Context
-from services.export_content import CaseFacts, Zone, display_zone, pdf_content
-from services.export_fonts import pick_cjk_font
-from services.export_items import ALTERED, MISSING, pack_items
-from services.export_pdf import write_pdf
-from services.export_zip import PackMeta, write_zip
+from services.guard import guard_case
+from services.export.content import CaseFacts, Zone, display_zone, pdf_content
+from services.export.fonts import pick_cjk_font
+from services.export.items import ALTERED, MISSING, pack_items
+from services.export.pdf import write_pdf
+from services.export.zip import PackMeta, write_zip
 from services.texts import st
 from storage.protocols import CaseRow
 
@@ -48,13 +48,11 @@ class EvidenceExporter:
         self.cjk_font = cjk_font
 
     async def __call__(self, ctx: Context) -> list[Reply]:
-        case_id, refusal = await owned_case(ctx)
-        if case_id is None:
+        case, refusal = await guard_case(ctx, ctx.arg, typed=True)
+        if case is None:
             return refusal or [Reply(st("export.usage", ctx.lang))]
         service = ctx.service
-        case = await service.store.get_case(case_id, ctx.user.id)
-        if case is None:
-            return [Reply(st("case.not_found", ctx.lang, id=case_id))]
+        case_id = case.id
         facts = CaseFacts(
             case=case,
             summary=describe_answers(service.engine, await service.store.case_answers(case_id), ctx.lang),

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any, Mapping
 
+from engine.evidence import EvidenceItem
 from engine.replies import Button, Reply
 from knowledge.catalog import Catalog, Deadline
 from knowledge.facts import answer
 from knowledge.recommend import escalation_next
-from services.checkins import channel_label
+from services.followup.checkins import channel_label
 from services.drafting import (
     DraftError,
     DraftInput,
@@ -24,7 +25,7 @@ from services.drafting import (
     render_draft,
     render_gist,
 )
-from services.followup_texts import ft
+from services.followup.texts import ft
 from services.send_route import route_section
 from storage.protocols import CaseRow, EvidenceRow
 
@@ -59,18 +60,13 @@ def allowed_targets(catalog: Catalog, channel_id: str | None, answers: Mapping[s
     return allowed
 
 
-def evidence_items(rows: list[EvidenceRow]) -> list[dict[str, Any]]:
-    """Evidence rows in the shape the drafts list them (FACTS.md evidence dicts)."""
+def evidence_items(rows: list[EvidenceRow]) -> list[EvidenceItem]:
+    """A case's stored evidence as the items the drafts list."""
     return [
-        {
-            "sha256": row.sha256,
-            "kind": row.kind,
-            "mime": row.mime,
-            "size": row.size,
-            "filename": row.filename,
-            "caption": row.caption,
-            "received_at": row.received_at.isoformat(),
-        }
+        EvidenceItem(
+            row.sha256, row.kind, row.mime, row.size, row.received_at.isoformat(),
+            filename=row.filename, caption=row.caption, origin=row.origin,
+        )
         for row in rows
     ]
 
@@ -79,7 +75,7 @@ def escalation_draft(
     catalog: Catalog,
     case: CaseRow,
     answers: Mapping[str, Any],
-    evidence: list[dict[str, Any]],
+    evidence: list[EvidenceItem],
     target: str,
     now: datetime,
     lang: str,
@@ -111,7 +107,7 @@ def escalation_replies(
     catalog: Catalog,
     case: CaseRow,
     answers: Mapping[str, Any],
-    evidence: list[dict[str, Any]],
+    evidence: list[EvidenceItem],
     targets: list[str],
     now: datetime,
     tz: tzinfo,

@@ -14,8 +14,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
-from services.export_fonts import CjkFont
-from services.export_thumbs import Thumb, make_thumbnail
+from services.export.fonts import CjkFont
+from services.export.thumbs import Thumb, make_thumbnail
 
 FONT = "cjk"
 LINE = 5.6

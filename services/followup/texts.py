@@ -99,10 +99,6 @@ FOLLOWUP_TEXTS: dict[str, dict[str, str]] = {
         "en": "On my list there's no channel above {channel}. You can call them with your reference number to ask about progress; I can ask you again in a few days if you like.",
     },
     "stale": {"zh": "这个提醒已经回答过了。发送 /case {id} 查看进展。", "en": "That check-in has already been answered. /case {id} shows where things stand."},
-    "forged": {
-        "zh": "这个按钮已经失效，或者不属于你的投诉。发送 /cases 查看你的投诉。",
-        "en": "That button is no longer valid, or isn't for one of your cases. /cases lists yours.",
-    },
     "case_done": {"zh": "投诉 #{id} 已经{status}，不再跟进。", "en": "Case #{id} is already {status}; there's nothing to follow up."},
     # Escalation
     "esc.intro": {"zh": "可以把投诉 #{id} 升级到{target}。", "en": "You can take case #{id} further, to {target}."},

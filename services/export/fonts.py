@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 log = logging.getLogger(__name__)
 
-SHIPPED_FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "wqy-microhei.ttc"
+SHIPPED_FONT = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "wqy-microhei.ttc"
 # (path, index in the collection): Noto's collection holds JP, KR, SC, TC, ... in that order.
 SYSTEM_FONTS: tuple[tuple[Path, int], ...] = (
     (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),

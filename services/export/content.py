@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.evidence import human_size
 from knowledge.catalog import Catalog
-from services.export_items import ALTERED, MISSING, ItemCheck, PackItem
-from services.export_pdf import AppendixEntry, PdfContent, Section
+from services.export.items import ALTERED, MISSING, ItemCheck, PackItem
+from services.export.pdf import AppendixEntry, PdfContent, Section
 from services.texts import SERVICE_TEXTS, event_text, st
 from storage.protocols import CaseEvent, CaseRow, User
 

@@ -15,7 +15,7 @@ from io import BufferedReader
 from pathlib import Path
 from typing import IO, Any
 
-from services.export_items import ALTERED, MISSING, OK, ItemCheck, PackItem
+from services.export.items import ALTERED, MISSING, OK, ItemCheck, PackItem
 
 CHUNK = 1 << 20
 MANIFEST = "manifest.json"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.workdays import Basis, WorkCalendar
 
@@ -56,18 +55,6 @@ class TimeScale:
         which is what decides whether sending it now would fall into the person's night.
         """
         return sched_at + (wall_now - due_at) * self.k
-
-
-def zone(name: str | None, fallback: str = "UTC") -> tzinfo:
-    """A time zone by IANA name; an unknown or missing name gives the fallback."""
-    for candidate in (name, fallback, "UTC"):
-        if not candidate:
-            continue
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return ZoneInfo("UTC")
 
 
 def is_quiet(moment: datetime, tz: tzinfo) -> bool:

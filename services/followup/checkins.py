@@ -17,8 +17,8 @@ from typing import Any, Mapping
 from engine.replies import Button, Reply
 from knowledge.catalog import Catalog, Channel, Deadline
 from knowledge.recommend import escalation_next
-from services.followup_texts import fmt_date, fmt_when, ft
-from services.schedule import Due, TimeScale, after_days, plan_due
+from services.followup.texts import fmt_date, fmt_when, ft
+from services.followup.due import Due, TimeScale, after_days, plan_due
 from services.workdays import calendar_for
 from storage.protocols import CaseRow, ReminderRow
 
