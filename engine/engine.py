@@ -105,6 +105,9 @@ class Turn:
         self.out = out
         self.s = out.state
         self.now = now
+        # The buttons under the question typed text answers, once built (only when a typed answer needs
+        # them, and then once): what a typed number or a button's name refers to.
+        self.shown: tuple[Button, ...] | None = None
 
     @property
     def lang(self) -> str:
@@ -469,13 +472,14 @@ class Turn:
         if kind.numbers_pick_buttons:
             # The number of a shown button works wherever a number is not itself the answer
             # (a multiple choice reads "1,3" as its options).
-            shown = self.shown_buttons(step)
             number = small_number(clean_text(raw))
-            if number is not None and 1 <= number <= len(shown):
-                self.button_or_navigation(step, shown[number - 1].value)
-                return
+            if number is not None:
+                shown = self.shown = self.shown_buttons(step)
+                if 1 <= number <= len(shown):
+                    self.button_or_navigation(step, shown[number - 1].value)
+                    return
         if kind.names_buttons:
-            named = self.button_named(step, raw)
+            named = self.button_named(step, raw, self.shown)
             if named is not None:
                 self.button_or_navigation(step, named)
                 return
@@ -485,11 +489,11 @@ class Turn:
         if not self.navigation(value):
             self.button(step, value)
 
-    def button_named(self, step: Step, raw: str) -> str | None:
+    def button_named(self, step: Step, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
         """At a question that takes typed text: a shown button named exactly (跳过, 同上, « 上一步),
-        so those words are not stored as the answer."""
+        so those words are not stored as the answer. `shown`: the buttons, when the caller has them already."""
         typed = normalise(raw)
-        for button in self.shown_buttons(step):
+        for button in self.shown_buttons(step) if shown is None else shown:
             if typed and typed in {normalise(w) for w in (button.label, *button_words(button.value))}:
                 return button.value
         return None
@@ -499,12 +503,13 @@ class Turn:
         replies = [r for r in self.preview(step) if r.buttons]
         return replies[-1].buttons if replies else ()
 
-    def value_for_text(self, step: Step, raw: str) -> str | None:
-        """Typed text at a button step: the shown button it names by label, synonym or a near spelling."""
+    def value_for_text(self, step: Step, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
+        """Typed text at a button step: the shown button it names by label, synonym or a near spelling.
+        `shown`: the buttons, when the caller has them already."""
         more = kind_of(step).button_terms(step)
         answers: list[tuple[str, list[str]]] = []
         navigation: list[tuple[str, tuple[str, ...]]] = []
-        for button in self.shown_buttons(step):
+        for button in self.shown_buttons(step) if shown is None else shown:
             terms = [button.label, button.value, *more.get(button.value, ())]
             if button.value in ("_accept", "_reject"):
                 terms += button_words("_yes" if button.value == "_accept" else "_no")

@@ -65,7 +65,7 @@ class StepKind(Generic[S]):
 
     def read_text(self, turn: Turn, step: S, raw: str) -> None:
         """A typed answer: here, the shown button it names (by label, synonym or a near spelling)."""
-        value = turn.value_for_text(step, raw)
+        value = turn.value_for_text(step, raw, turn.shown)
         if value is None:
             turn.retry(step, Rejected("error.choice"))
         else:
