@@ -36,6 +36,7 @@ from services.evidence_reading import read_images, read_typed
 from services.outbox import reply_to_row, wall_clock
 from services.reading import ImageReader
 from services.texts import st
+from storage.errors import StoreUnavailable, is_unavailable
 from storage.protocols import EvidenceFileStore, NewEvidence, SessionConflict, Store, StoredFile, StoreTx, User
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,9 @@ class ConversationService:
         # Platforms whose adapter sends replies from the outbox (services/outbox.py): their replies are
         # queued with the event. Others get them in Result.replies only, with `queued` False.
         self.outbox_platforms: set[str] = set()
+        # Platforms whose adapter tries an event again while the database is away (StoreUnavailable);
+        # the others get the apology.
+        self.retry_platforms: set[str] = set()
 
     @asynccontextmanager
     async def serialized(self, who: Who) -> AsyncIterator[None]:
@@ -200,7 +204,12 @@ class ConversationService:
                     log.info("event on %s lost a race with another process: told the person", who.platform)
                     await self._discard_temporaries(event)
                     return await self._moved_on(who, ids)
-        except Exception:
+        except Exception as exc:
+            if who.platform in self.retry_platforms and is_unavailable(exc):
+                # Nothing was applied (or it was, and the next try finds the ids applied): the adapter tries again.
+                log.warning("event on %s deferred: the database is unavailable (%s)", who.platform, type(exc).__name__)
+                await self._discard_temporaries(event)
+                raise StoreUnavailable from exc
             log.exception("event failed on %s (%s)", who.platform, type(event).__name__)
             await self._discard_temporaries(event)
             return Result([Reply(st("error.sorry", lang_from_code(who.lang_code)), kind="error")], queued=False)

@@ -28,6 +28,7 @@ from typing import Any
 import asyncpg
 
 from storage.codec import decode_json, utc
+from storage.errors import OneLine
 from storage.migrate import load_migrations
 from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_migrations
 from storage.postgres_sql import ROWS, Params, reminder_scope
@@ -46,6 +47,8 @@ from storage.rows import (
 )
 
 log = logging.getLogger(__name__)
+# While the server restarts, the pool logs each failed reconnect with its stack; one line says as much.
+logging.getLogger("asyncpg.pool").addFilter(OneLine())
 
 # Advisory lock keys of the (int, int) form, whose key space is apart from the single-bigint form
 # the migrations use: the first number says what is locked ("pers"), the second is a hash.

@@ -14,12 +14,13 @@ update whose sender is not its private chat (only a forged webhook POST can carr
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from collections.abc import Awaitable
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
@@ -46,10 +47,12 @@ from handlers.telegram.texts import tt, unsupported_text
 from services.conversation import ConversationService, Result, Who, lang_from_code
 from services.outbox import OutboxSender, RetryLater, Undeliverable
 from services.texts import st
+from storage.errors import is_unavailable
 from storage.protocols import JournaledUpdate
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
+UNAVAILABLE_RETRY = 2.0  # seconds between tries of an update while the database is away
 
 
 def who_of(chat: Chat, user: User | None) -> Who:
@@ -89,6 +92,9 @@ class TelegramAdapter:
         self.journal = journal
         self.outbox = outbox
         self.albums = AlbumCollector(album_window, self.flush_album, locks, spawn)
+        self.unavailable_retry = UNAVAILABLE_RETRY
+        # Set when the bot is shutting down: an update still waiting for the database stays in the journal.
+        self.stopping = False
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -158,6 +164,29 @@ class TelegramAdapter:
             lines.append(tt("download_failed", lang))
         return "\n\n".join(lines)
 
+    # --- the database away ------------------------------------------------------------------
+
+    async def patiently(self, attempt: Callable[[], Awaitable[None]]) -> None:
+        """Handle one update; while the database is away (restarting, unreachable), try again every
+        `unavailable_retry` seconds until it answers.
+
+        A failed try applied nothing (its transaction never committed), or it did and the next try
+        finds the update applied. The chat's lock stays held meanwhile, so the chat's later updates
+        wait behind this one, in order; the journal keeps the update all along, and a process
+        stopped meanwhile leaves it there (cancelled) for its next start to replay.
+        """
+        while True:
+            try:
+                await attempt()
+                return
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                log.warning("an update waits for the database (%s); trying again", type(exc).__name__)
+            if self.stopping:
+                raise asyncio.CancelledError("stopping while the database is away: the journal keeps the update")
+            await asyncio.sleep(self.unavailable_retry)
+
     # --- messages ---------------------------------------------------------------------------
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -166,16 +195,20 @@ class TelegramAdapter:
             return
         who = who_of(chat, message.from_user)
         try:
-            ref = file_ref(message)
-            if ref is not None and message.media_group_id:
-                self.journal.hold(update.update_id)
-                await self.albums.add(chat.id, message.media_group_id, AlbumPart(update.update_id, ref, who))
-                return
-            await self.albums.drain(chat.id)
-            await self.handle_message(chat.id, who, update.update_id, message, ref)
+            await self.patiently(lambda: self.take_message(chat.id, who, update.update_id, message))
         except Exception:
             log.exception("message update failed")
             await self.apologise(chat.id, who)
+
+    async def take_message(self, chat_id: int, who: Who, update_id: int, message: Message) -> None:
+        """An album photo waits for its album; anything else is handled now."""
+        ref = file_ref(message)
+        if ref is not None and message.media_group_id:
+            self.journal.hold(update_id)
+            await self.albums.add(chat_id, message.media_group_id, AlbumPart(update_id, ref, who))
+            return
+        await self.albums.drain(chat_id)
+        await self.handle_message(chat_id, who, update_id, message, ref)
 
     async def handle_message(self, chat_id: int, who: Who, update_id: int, message: Message, ref: FileRef | None) -> None:
         if await self.applied(update_id):
@@ -206,7 +239,7 @@ class TelegramAdapter:
         who = parts[0].who
         ids = [p.update_id for p in parts]
         try:
-            await self.handle_album(chat_id, who, ids, parts)
+            await self.patiently(lambda: self.handle_album(chat_id, who, ids, parts))
         except Exception:
             log.exception("album failed")
             await self.apologise(chat_id, who)
@@ -242,28 +275,31 @@ class TelegramAdapter:
             return
         who = who_of(chat, query.from_user)
         try:
-            await self.albums.drain(chat.id)
-            result = await self.service.handle_full(who, press, [update.update_id])
+            await self.patiently(lambda: self.take_press(chat.id, who, update.update_id, query, press))
         except Exception:
             log.exception("button update failed")
             await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
             await self.apologise(chat.id, who)
-            return
+
+    async def take_press(self, chat_id: int, who: Who, update_id: int, query: CallbackQuery, press: ButtonPress) -> None:
+        """Apply a tap, then tidy the tapped question and send what the tap queued."""
+        await self.albums.drain(chat_id)
+        result = await self.service.handle_full(who, press, [update_id])
         if result.duplicate or result.stale:
             notice = result.replies[0].text if result.stale and result.replies else None
             shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
             if result.stale and shown and result.outbox:
                 await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
-            await self.deliver(chat.id, result)
+            await self.deliver(chat_id, result)
             return
         await self.cosmetic(self.sender.answer_callback(query.id), "answerCallbackQuery")
         if result.queued and not result.moved_on:
             redrawn = await self.cosmetic(
-                self.tidy_question(chat.id, query.message, query.data, press, result), "editMessageText"
+                self.tidy_question(chat_id, query.message, query.data, press, result), "editMessageText"
             )
             if redrawn and result.outbox:
                 await self.outbox.discard(result.outbox)  # the question was redrawn in place
-        await self.deliver(chat.id, result)
+        await self.deliver(chat_id, result)
 
     async def cosmetic(self, call: Awaitable[object], what: str) -> bool:
         """Tidying Telegram's screen (a spinner, an old keyboard) is never worth the real message:

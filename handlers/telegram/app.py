@@ -166,6 +166,7 @@ class TelegramBot:
             app.store, PLATFORM, self._send_reply, policy, exclusive=app.settings.database_url is None
         )
         app.service.outbox_platforms.add(PLATFORM)
+        app.service.retry_platforms.add(PLATFORM)  # TelegramAdapter.patiently
         self.adapter = TelegramAdapter(
             app.service,
             self.sender,
@@ -256,6 +257,7 @@ class TelegramBot:
                 )
             yield self
         finally:
+            self.adapter.stopping = True  # an update waiting for the database stays in the journal
             if updater.running:
                 await updater.stop()
             if application.running:

@@ -31,6 +31,7 @@ from typing import Protocol
 
 from engine.replies import Reply
 from services.delivery import Outboxes
+from storage.errors import log_failure
 from storage.protocols import ReminderRow, ReminderStore, User
 
 log = logging.getLogger(__name__)
@@ -129,8 +130,8 @@ class ReminderScheduler:
         while not self._stop.is_set():
             try:
                 handled = await self.run_once(users)
-            except Exception:
-                log.exception("reminder pass failed")
+            except Exception as exc:  # noqa: BLE001 - the next pass tries again
+                log_failure(log, "reminder pass failed", exc)
                 handled = 0
             if handled < self.config.batch_size:
                 await self._pause(await self._idle_seconds(users))

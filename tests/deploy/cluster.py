@@ -132,13 +132,15 @@ class BotProcess:
     log_path: Path
     proc: asyncio.subprocess.Process | None = None
     starts: int = 0
+    # What the interpreter runs: bot.py, or bench.webhook_child (the same with Telegram's send limits raised).
+    program: tuple[str, ...] = ("bot.py",)
 
     async def start(self) -> None:
         self.starts += 1
         log = self.log_path.open("ab")
         try:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "bot.py", "telegram", "--webhook-url", PUBLIC_URL,
+                sys.executable, *self.program, "telegram", "--webhook-url", PUBLIC_URL,
                 "--listen", "127.0.0.1", "--port", str(self.port),
                 cwd=ROOT, env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=log,
             )
