@@ -8,6 +8,7 @@ from typing import Iterator
 
 import pytest
 
+from engine.diagram import mermaid
 from engine.loader import check_flow_text
 from engine.model import STEP_MODELS, Flow
 from engine.steps import KINDS
@@ -80,6 +81,7 @@ def test_a_registered_type_is_asked_read_and_summarised_by_the_engine(stars: Non
     assert "Rating: ★★★☆☆" in talk.question.text
     talk.tap("_ok")
     assert talk.state.status == "done"
+    assert 'service["service<br/><i>stars</i>"]' in mermaid(talk.engine.flow)  # bot.py diagram draws it too
 
 
 def test_its_help_and_its_own_definition_checks_come_from_the_same_module(stars: None) -> None:
