@@ -38,6 +38,8 @@ def condition_text(cond: Condition) -> str:
         return f"{name} ≥ {cond.gte:g}"
     if cond.lte is not None:
         return f"{name} ≤ {cond.lte:g}"
+    if cond.before is not None:
+        return f"{name} before {cond.before}"
     return name
 
 

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
+from engine import merged
 from engine.answers import Accepted, Rejected, clean_text, small_number
 from engine.choice_match import normalise, pick
 from engine.conditions import holds
 from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
 from engine.i18n import button_words, t
-from engine.model import EvidenceStep, Flow, Step
-from engine.regions import Regions
+from engine.model import EvidenceStep, Flow, Step, TextStep
+from engine.regions import NO_REGION, Regions, zone_of_call
 from engine.replies import (
     Button,
     CompleteCase,
@@ -30,6 +31,7 @@ from engine.state import ACTIVE, DONE, PAUSED, SessionState
 from engine.steps import kind_of
 from engine.steps.evidence import keep_evidence
 from engine.steps.kind import Question
+from engine.when_text import describe_when
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
@@ -258,6 +260,9 @@ class Turn:
         if problem is not None:
             self.say(problem.text(self.lang), kind="error")
         receipt = t("evidence.started", self.lang, count=added) if added else None
+        if added:
+            # Sent already: the evidence question is not asked again (more can be sent at any step).
+            self.s.known.append(target.id)
         first_open = self.s.step = self.first_open_from(self.flow.start)
         if not self.propose(event.proposal, receipt):
             self.enter(first_open, prefix=receipt)
@@ -266,7 +271,7 @@ class Turn:
         """Show what was read for a one-tap "right?", keeping only answers still open; False when none are."""
         if proposal is None:
             return False
-        answers = {k: v for k, v in proposal.answers.items() if self.flow.has(k) and k not in self.s.answers}
+        answers = {k: v for k, v in proposal.answers.items() if self.flow.has_answer(k) and k not in self.s.answers}
         if not answers or self.s.step is None:
             return False
         self.s.proposal = {"text": proposal.text, "answers": answers}
@@ -448,7 +453,27 @@ class Turn:
 
     # --- answers ----------------------------------------------------------------------------
 
-    def save(self, step_id: str, value: Any, label: str) -> None:
+    def save(self, step_id: str, value: Any, label: str, fills: dict[str, Any] | None = None) -> None:
+        """Keep the answer and what the same input filled. Answering again (or skipping when it was answered)
+        drops the fills the new input does not give: an opt-out date is not kept once "no" is the answer.
+        A first answer keeps what confirmed evidence filled (a company read from an SMS signature)."""
+        step = self.flow.step(step_id)
+        if isinstance(step, TextStep) and step.fills and isinstance(value, str):
+            fills = merged.text_fills(step, value)
+        same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
+        fills = {**(fills or {}), **same}
+        if step_id in self.s.answers:
+            for fill in step.fills:
+                if fill.id not in (fills or {}) and self.s.answers.pop(fill.id, None) is not None:
+                    self.out.effects.append(SaveAnswer(fill.id, None))
+                    if fill.id in self.s.known:
+                        self.s.known.remove(fill.id)
+        for key, filled in (fills or {}).items():
+            self.s.answers[key] = filled
+            self.out.effects.append(SaveAnswer(key, filled))
+            if self.flow.has(key) and key not in self.s.known:
+                # A later question this input answered is not asked.
+                self.s.known.append(key)
         self.s.answers[step_id] = value
         self.out.effects.append(SaveAnswer(step_id, value))
         self.out.answered = label
@@ -484,6 +509,23 @@ class Turn:
                 self.button_or_navigation(step, named)
                 return
         kind.read_text(self, step, raw)
+
+    def clock_of(self, step: Step) -> tuple[str, str]:
+        """The zone and date order a time in a merged answer is read in (the case's country)."""
+        source = next((f.region_from for f in step.fills if f.region_from), None) or getattr(step, "region_from", None)
+        region = self.engine.regions.for_answers(self.s.answers, source, self.lang) or NO_REGION
+        return zone_of_call(region, self.s.answers, self.s.timezone), region.date_order
+
+    def save_with_fills(self, step: Step, value: Any, label: str, found: dict[str, Any]) -> None:
+        """Keep the fills whose `when` holds with the new answer; say a time back, as its own question would."""
+        answers = {**self.s.answers, step.id: value}
+        kept = {}
+        for fill in step.fills:
+            if fill.id in found and (fill.when is None or holds(fill.when, answers)):
+                kept[fill.id] = found[fill.id]
+                if fill.kind == "time":
+                    self.say(t("time.noted", self.lang, when=describe_when(found[fill.id], self.lang)), kind="info")
+        self.save(step.id, value, label, kept)
 
     def button_or_navigation(self, step: Step, value: str) -> None:
         if not self.navigation(value):
@@ -538,9 +580,15 @@ class Turn:
         have = self.s.answers.get(target.id) or []
         if problem:
             self.say(problem.text(self.lang), kind="error")
-        received = t("evidence.received" if step is target else "evidence.outside", self.lang, added=added, count=len(have))
-        if added and self.propose(event.proposal, received):
+        if added and step is not target and target.id not in self.s.known:
+            # Evidence already sent is not asked for again at the evidence step (more can come at any time).
+            self.s.known.append(target.id)
+        # Before a proposal the receipt only says what was kept: "send more or tap Done" would answer
+        # a question that is not being asked.
+        saved = t("evidence.saved", self.lang, added=added, count=len(have))
+        if added and self.propose(event.proposal, saved):
             return
+        received = t("evidence.received" if step is target else "evidence.outside", self.lang, added=added, count=len(have))
         if step is target:
             if not added:
                 self.ask(step)
@@ -577,7 +625,26 @@ class Turn:
         return found
 
     def summary_lines(self) -> list[str]:
-        return [f"• {self.label_of(s)}: {self.display(s, self.s.answers.get(s.id))}" for s in self.path_answered()]
+        return [
+            f"• {self.label_of(s)}: {self.display(s, self.s.answers.get(s.id))}{self.fills_shown(s, 200)}"
+            for s in self.path_answered()
+        ]
+
+    def fills_shown(self, step: Step, cut: int) -> str:
+        """What a merged answer added besides its value (a time, the person's words), in brackets; the
+        parts of a text answer are in the text already."""
+        shown = []
+        for fill in step.fills:
+            value = self.s.answers.get(fill.id)
+            if value is None or fill.kind not in ("time", "detail") or self.flow.has(fill.id):
+                # A fill that answered a later question is shown at that question.
+                continue
+            text = describe_when(value, self.lang) if fill.kind == "time" else str(value)
+            text = text if len(text) <= cut else text[: cut - 1] + "…"
+            shown.append(f"{fill.label.get(self.lang)}{'：' if self.lang == 'zh' else ': '}{text}")
+        if not shown:
+            return ""
+        return f"（{'；'.join(shown)}）" if self.lang == "zh" else f" ({'; '.join(shown)})"
 
     def label_of(self, step: Step) -> str:
         return step.label.get(self.lang) if step.label else step.id

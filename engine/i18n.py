@@ -110,9 +110,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "✅ Saved it as evidence ({count} in total). Let's carry on:",
     },
     "evidence.started": {
-        "zh": "✅ 收到 {count} 份证据，已保存，并为它开始了一个投诉。",
-        "en": "✅ Got {count} evidence item(s) and kept them; I've started a complaint for them.",
+        "zh": "✅ 收到 {count} 份证据，已保存，并为它开始了一个投诉（更多截图或录音随时可以发来）。",
+        "en": "✅ Got {count} evidence item(s) and kept them; I've started a complaint for them (send more screenshots or recordings at any time).",
     },
+    "evidence.saved": {"zh": "✅ 已保存 {added} 份证据（共 {count} 份）。", "en": "✅ Saved {added} item(s) ({count} in total)."},
     "evidence.no_case": {"zh": "要先开始一个投诉，我才能保存证据。发送 /new 开始。", "en": "Start a complaint first so I can keep your evidence: send /new."},
     "struggling": {
         "zh": "好像不太顺利。可以点「帮助」看示例，{skip}或发送 /cancel 暂停，之后随时回来。",

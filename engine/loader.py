@@ -11,7 +11,21 @@ from typing import Any, Iterator
 from pydantic import ValidationError
 
 from engine.conditions import referenced_answers
-from engine.model import LANGS, Condition, ConfirmStep, EndStep, Flow, Step
+from engine.model import (
+    LANGS,
+    ChoiceStep,
+    ChoicesStep,
+    Condition,
+    ConfirmStep,
+    DateTimeStep,
+    EndStep,
+    Flow,
+    NumberStep,
+    PhoneStep,
+    Step,
+    SummaryStep,
+    TextStep,
+)
 from engine.steps import kind_of
 from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, pydantic_problems, read_source
 
@@ -118,6 +132,10 @@ def _conditions(flow: Flow) -> Iterator[tuple[tuple[Any, ...], Condition]]:
                     yield ("steps", i, "next", b, "when"), branch.when
     for a, alert in enumerate(flow.alerts):
         yield ("alerts", a, "when"), alert.when
+    for i, step in enumerate(flow.steps):
+        for f, fill in enumerate(step.fills):
+            if fill.when is not None:
+                yield ("steps", i, "fills", f, "when"), fill.when
 
 
 def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
@@ -135,19 +153,21 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
         if step.next is None and not isinstance(step, EndStep) and flow.following(step.id) is None:
             yield doc.problem_at(("steps", i), f"the last step '{step.id}' must be of type 'end' or say where to go next")
         yield from _limits(step, i, doc)
-        suggest_from = getattr(step, "suggest_from", None)
-        if suggest_from and (suggest_from not in known or suggest_from == step.id):
-            yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from must name another step, not '{suggest_from}'")
-        elif suggest_from and ids.index(suggest_from) > i:
-            yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from '{suggest_from}' is asked after step '{step.id}'")
+        for suggest_from in getattr(step, "suggest_from", None) or []:
+            if suggest_from not in known or suggest_from == step.id:
+                yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from must name another step, not '{suggest_from}'")
+            elif ids.index(suggest_from) > i:
+                yield doc.problem_at(("steps", i, "suggest_from"), f"suggest_from '{suggest_from}' is asked after step '{step.id}'")
         region_from = getattr(step, "region_from", None)
         if region_from and region_from not in known:
             yield doc.problem_at(("steps", i, "region_from"), f"region_from refers to unknown step '{region_from}'")
         if step.takes_answer and step.label is None:
             yield doc.problem_at(("steps", i), f"step '{step.id}' needs a 'label' (its name in the summary)")
+    yield from _fill_checks(flow, doc)
+    answerable = known | {f.id for s in flow.steps for f in s.fills}
     for path, cond in _conditions(flow):
         for ref in referenced_answers(cond):
-            if ref not in known:
+            if ref not in answerable:
                 yield doc.problem_at(path, f"condition refers to unknown step '{ref}'")
     reachable = _reachable(flow)
     for i, step in enumerate(flow.steps):
@@ -162,6 +182,65 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
             alert_ids[alert.id] = 1
 
 
+
+
+# What each kind of fill is read from: the step types whose one input can hold it.
+FILL_KINDS: dict[str, tuple[type, ...]] = {
+    "time": (ChoiceStep, PhoneStep),
+    "detail": (ChoicesStep, ChoiceStep),
+    "amount": (ChoiceStep,),
+    "same": (ChoiceStep,),
+    "company": (TextStep,),
+    "name": (TextStep,),
+    "phone": (TextStep,),
+    "email": (TextStep,),
+    "yes": (SummaryStep,),
+}
+# A fill that answers a later question must have that question's type.
+FILL_ANSWERS: dict[str, type] = {"time": DateTimeStep, "detail": TextStep, "amount": NumberStep, "same": ChoiceStep}
+
+
+def _fill_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
+    """A fill is an answer of its own, or the answer to a later question of the same type (which is then
+    asked only when the input did not hold it); its step type must be able to hold it."""
+    order = {s.id: i for i, s in enumerate(flow.steps)}
+    seen: set[str] = set()
+    for i, step in enumerate(flow.steps):
+        for f, fill in enumerate(step.fills):
+            at = ("steps", i, "fills", f)
+            if fill.id in seen:
+                yield doc.problem_at(at + ("id",), f"fill '{fill.id}' is filled by another step too")
+            seen.add(fill.id)
+            if not isinstance(step, FILL_KINDS[fill.kind]):
+                yield doc.problem_at(at + ("kind",), f"a '{step.type}' step cannot fill a '{fill.kind}'")
+            if fill.id in order:
+                yield from _later_question(flow, step, fill, order, doc, at)
+            elif fill.kind == "same":
+                yield doc.problem_at(at + ("id",), f"a 'same' fill must name a later choice step, not '{fill.id}'")
+            if fill.region_from and fill.region_from not in order:
+                yield doc.problem_at(at + ("region_from",), f"region_from refers to unknown step '{fill.region_from}'")
+        if sum(1 for fill in step.fills if fill.kind in ("time", "detail")) > 2:
+            yield doc.problem_at(("steps", i, "fills"), f"step '{step.id}' fills too many times and details")
+
+
+def _later_question(
+    flow: Flow, step: Any, fill: Any, order: dict[str, int], doc: MarkedDocument, at: tuple[Any, ...]
+) -> Iterator[SourceProblem]:
+    target: Any = flow.step(fill.id)
+    wanted = FILL_ANSWERS.get(fill.kind)
+    options = [o.value for o in getattr(target, "options", [])]
+    coarsest = getattr(target, "coarsest", "day")
+    if order[fill.id] <= order[step.id]:
+        yield doc.problem_at(at + ("id",), f"fill '{fill.id}' names step '{fill.id}', which is not asked after '{step.id}'")
+    elif wanted is None or not isinstance(target, wanted):
+        yield doc.problem_at(at + ("id",), f"a '{fill.kind}' fill cannot answer the '{target.type}' step '{fill.id}'")
+    elif fill.kind == "same" and options != [o.value for o in step.options]:
+        yield doc.problem_at(at + ("id",), f"a 'same' fill needs step '{fill.id}' to have the same options")
+    elif fill.kind == "time" and PRECISION_ORDER.index(fill.coarsest) > PRECISION_ORDER.index(coarsest):
+        yield doc.problem_at(at + ("coarsest",), f"the fill takes vaguer times than step '{fill.id}' ({coarsest})")
+
+
+PRECISION_ORDER = ("day", "month", "year")
 
 
 def _reachable(flow: Flow) -> set[str]:

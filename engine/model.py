@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
 from pydantic_core import CoreSchema, core_schema
 
 LANGS = ("zh", "en")
@@ -33,6 +33,8 @@ class Condition(Strict):
     """A declarative test on earlier answers; exactly one form is used (no eval anywhere)."""
 
     answer: str | None = None
+    # The answer (a time) lies wholly before the time another answer names: "opted out before the latest call".
+    before: str | None = None
     equals: Any = None
     in_: list[Any] | None = Field(default=None, alias="in")
     contains: Any = None
@@ -51,7 +53,7 @@ class Condition(Strict):
         combinators = [x for x in (self.all, self.any, self.not_) if x is not None]
         tests = [
             x
-            for x in (self.equals, self.in_, self.contains, self.is_set, self.gte, self.lte, self.matches_any)
+            for x in (self.equals, self.in_, self.contains, self.is_set, self.gte, self.lte, self.matches_any, self.before)
             if x is not None
         ]
         if combinators and (self.answer or tests):
@@ -63,7 +65,7 @@ class Condition(Strict):
                 raise ValueError("a condition needs 'answer' (the step id it tests) or all/any/not")
             if len(tests) != 1:
                 raise ValueError(
-                    "a condition on an answer needs exactly one test: equals, in, contains, is_set, gte, lte or matches_any"
+                    "a condition on an answer needs exactly one test: equals, in, contains, is_set, gte, lte, matches_any or before"
                 )
         return self
 
@@ -98,6 +100,28 @@ class Option(Strict):
         return [self.value, self.label.zh, self.label.en, *extra]
 
 
+# What a merged question can read from one answer besides its own value (issue 13, "ask only what is
+# needed"): a time in a choice's typed answer, the free-text rest of a multiple choice, and the parts of a
+# text answer (a company named in it; a contact's name, phone and email).
+FillKind = Literal["time", "detail", "amount", "same", "company", "name", "phone", "email", "yes"]
+
+
+class Fill(Strict):
+    """An answer that a step writes besides its own, read from the same input; the draft reads it by `id`
+    like any answer. Written only when the input holds it: nothing is filled by assumption. A fill may
+    name a later step: that question is then asked only when the input did not hold its answer."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: FillKind
+    label: LocalText
+    # For kind "time": the vaguest time taken ("year" takes "去年", "2019"), and the answer naming the
+    # country whose clock and date order it is read in.
+    coarsest: Literal["day", "month", "year"] = "year"
+    region_from: str | None = None
+    # Kept only when this holds with the step's new answer (no "since when" for something that happened once).
+    when: Condition | None = None
+
+
 class Step(Strict):
     """What every step has; each type (below, or registered from engine/steps/) adds its own fields."""
 
@@ -109,6 +133,7 @@ class Step(Strict):
     optional: bool = False
     next: Next = None
     when: Condition | None = None
+    fills: list[Fill] = Field(default_factory=list)
 
     @property
     def takes_answer(self) -> bool:
@@ -125,8 +150,14 @@ class MessageStep(Step):
 
 class TextStep(Step):
     type: Literal["text"]
-    # An earlier answer offered as a one-tap button ("同上": the called number as the contact phone).
-    suggest_from: str | None = None
+    # Earlier answers offered as a one-tap button ("同上": the called number as the contact phone); the
+    # first one given is offered.
+    suggest_from: list[str] | None = None
+
+    @field_validator("suggest_from", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
     min_length: int = Field(default=1, ge=0)
     max_length: int = Field(default=2000, ge=1)
     pattern: str | None = None
@@ -187,6 +218,8 @@ class ConfirmStep(Step):
 
 class SummaryStep(Step):
     type: Literal["summary"]
+    # Its OK button also confirms that the answers are true (a `yes` fill), so no separate question.
+    ok_label: LocalText | None = None
 
     @property
     def takes_answer(self) -> bool:
@@ -282,11 +315,13 @@ class Flow(Strict):
         # (about 5 µs a read); the engine looks steps up dozens of times per event (issue 15).
         _by_id: dict[str, Step]
         _following: dict[str, str | None]
+        _fills: dict[str, str]
 
     def model_post_init(self, __context: Any) -> None:
         object.__setattr__(self, "_by_id", {s.id: s for s in self.steps})
         below = [s.id for s in self.steps[1:]] + [None]
         object.__setattr__(self, "_following", {s.id: after for s, after in zip(self.steps, below)})
+        object.__setattr__(self, "_fills", {f.id: s.id for s in self.steps for f in s.fills})
 
     @property
     def start(self) -> str:
@@ -297,6 +332,14 @@ class Flow(Strict):
 
     def has(self, step_id: str) -> bool:
         return step_id in self._by_id
+
+    def has_answer(self, key: str) -> bool:
+        """A step's answer or one a merged step fills (what a proposal from evidence may set)."""
+        return self.has(key) or key in self._fills
+
+    def filled_by(self, key: str) -> str | None:
+        """The step whose input writes `key` as a fill, if any."""
+        return self._fills.get(key)
 
     def following(self, step_id: str) -> str | None:
         """The step written below `step_id`: the default next."""

@@ -20,6 +20,11 @@ class Region:
     date_order: str = "DMY"
     # A country over several zones (the US): its default zone is a guess unless the call's zone is known.
     multi_timezone: bool = False
+    # Its name per language ((lang, name) pairs), for saying which country a proposal assumed.
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name(self, lang: str) -> str:
+        return dict(self.names).get(lang, self.code)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,11 @@ class Regions:
 
     def __contains__(self, code: object) -> bool:
         return code in self.by_code
+
+    def of_phone_region(self, phone_region: str) -> Region | None:
+        """The jurisdiction whose numbers carry this phone region ("GB" -> UK), if exactly one does."""
+        found = [r for r in self.by_code.values() if r.phone_region == phone_region]
+        return found[0] if len(found) == 1 else None
 
     def for_answers(self, answers: dict[str, Any], source: str | None, lang: str) -> Region | None:
         """The region answered at step `source`, else the one the language suggests, else the first known."""

@@ -54,18 +54,36 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, reg
     if findings.empty and (in_flow or findings.verdict.kind == "unknown"):
         # Nothing read: "完成", a button's number or a plain note is the engine's to understand.
         return event
-    return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal_of(findings, state.lang))
+    proposal = proposal_of(findings, state.lang, country_of(findings, state, regions))
+    return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal)
 
 
-def proposal_of(findings: Findings, lang: str) -> Proposal | None:
-    """The answers the findings show, with the message that states them; None when they show none."""
+def proposal_of(findings: Findings, lang: str, country: Region | None = None) -> Proposal | None:
+    """The answers the findings show, with the message that states them; None when they show none.
+    `country`, when given, is proposed too and said in the message (never filled silently)."""
     answers = answers_of(findings)
     if not answers:
         return None
     if findings.empty:
         # Only the kind was recognised (a fraud script without a number): say so and ask.
         return Proposal("\n".join([reading_text("fraud", lang), st("reading.fraud_kind", lang)]), answers)
-    return Proposal(findings_summary(findings, lang), answers)
+    text = findings_summary(findings, lang)
+    if country is not None:
+        answers["jurisdiction"] = country.code
+        text = "\n".join([st("reading.country", lang, name=country.name(lang)), text])
+    return Proposal(text, answers)
+
+
+def country_of(findings: Findings, state: SessionState, regions: Regions) -> Region | None:
+    """The country every number read belongs to, when the case has none yet: the one question a
+    screenshot answers besides its own facts. None when the numbers disagree or name none."""
+    if state.answers.get("jurisdiction") is not None:
+        return None
+    # Short service numbers (95555, 10086) and sender ids belong to no country: only full numbers count.
+    phone_regions = {seen.region for seen in findings.numbers if seen.region and seen.kind != "service"}
+    if len(phone_regions) != 1:
+        return None
+    return regions.of_phone_region(phone_regions.pop())
 
 
 def answers_of(findings: Findings) -> dict[str, Any]:
@@ -95,7 +113,7 @@ async def read_images(
             continue
         findings = await read_evidence(reader, item.source, now=local, region=region.phone_region, chat_key=chat_key)
         if findings.problem is None and not findings.empty:
-            proposal = proposal_of(findings, state.lang)
+            proposal = proposal_of(findings, state.lang, country_of(findings, state, regions))
             if proposal is not None:
                 return replace(event, proposal=proposal)
     return event

@@ -21,6 +21,7 @@ SERVICE_TEXTS: dict[str, dict[str, str]] = {
     "case.evidence": {"zh": "证据（{count} 份）：", "en": "Evidence ({count}):"},
     "case.evidence_line": {"zh": "{n}. {kind} · {size} · SHA-256 {sha}", "en": "{n}. {kind} · {size} · SHA-256 {sha}"},
     "case.timeline": {"zh": "进展：", "en": "Timeline:"},
+    "reading.country": {"zh": "号码所在地区：{name}", "en": "The numbers are from: {name}"},
     "reading.fraud_kind": {"zh": "我先按「诈骗」来整理这个投诉，对吗？", "en": "I'll treat this as fraud, is that right?"},
     "case.tz": {"zh": "（时间为 {tz} 时间，/timezone 可更改）", "en": "(times in {tz}; /timezone changes it)"},
     "case.draft": {"zh": "投诉文本：", "en": "Complaint text:"},

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from engine.parsing.phones import PhoneNumber, parse_phone_numbers
+from engine.reading.cues import cue_table, matching
 from engine.reading.findings import (
     Call,
     CallerKind,
@@ -83,11 +84,13 @@ _UI_WORDS = re.compile(
     r"[<>‹›❮❯]|\d{1,3}%|[45]G|5G|4G|Wi-?Fi|中国移动|中国联通|中国电信)$",
     re.IGNORECASE,
 )
-_ROBOT = re.compile(r"机器人|机器声|机器音|录音|自动语音|语音播报|电脑音|AI(?:语音|客服|电话)?|robo(?:t|call)|recorded|automated|"
-                    r"pre-?recorded", re.IGNORECASE)
-_PERSON = re.compile(r"真人|人工|活人|一个(男|女)的|男的|女的|小姐姐|小伙子|real person|live person|a (?:man|woman)",
-                     re.IGNORECASE)
-_NOT_ROBOT = re.compile(r"不是机器人|不像机器|not a robot", re.IGNORECASE)
+# Who was on the line: the words a story uses for a recording and for a live person.
+_CALLER_CUES = cue_table(
+    ("robot", 1, r"机器人|机器声|机器音|录音|自动语音|语音播报|电脑音|ai(?:语音|客服|电话)?|robo(?:t|call)|recorded|automated|"
+                 r"pre-?recorded"),
+    ("person", 1, r"真人|人工|活人|一个(男|女)的|男的|女的|小姐姐|小伙子|real person|live person|a (?:man|woman)"),
+    ("not_robot", 1, r"不是机器人|不像机器|not a robot"),
+)
 _CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _COUNT = re.compile(r"第\s*([\d一二两三四五六七八九十]{1,3})\s*(?:次|回|通)|([\d一二两三四五六七八九十]{1,3})\s*(?:次|回|通电话)"
                     r"|(\d{1,3})(?:st|nd|rd|th)\s+time|(\d{1,3})\s+(?:times|calls)", re.IGNORECASE)
@@ -427,9 +430,10 @@ def _first_person(text: str) -> bool:
 
 
 def _caller(text: str) -> CallerKind | None:
-    if _ROBOT.search(text) and not _NOT_ROBOT.search(text):
+    found = {cue.code for cue in matching(_CALLER_CUES, text)}
+    if "robot" in found and "not_robot" not in found:
         return "robot"
-    if _PERSON.search(text) or _NOT_ROBOT.search(text):
+    if found & {"person", "not_robot"}:
         return "person"
     return None
 

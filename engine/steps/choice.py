@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
+from engine import merged
+from engine.answers import clean_text
 from engine.model import ChoiceStep, Option
 from engine.replies import Button
 from engine.steps.kind import DefinitionProblem, Question, StepKind
@@ -23,6 +25,23 @@ class ChoiceKind(StepKind[ChoiceStep]):
         """The language's likely answer first (China for Chinese, the US for English)."""
         default = (step.default_by_lang or {}).get(lang)
         return sorted(step.options, key=lambda o: o.value != default) if default else list(step.options)
+
+    def read_text(self, turn: Turn, step: ChoiceStep, raw: str) -> None:
+        if not self.with_fills(turn, step, raw):
+            super().read_text(turn, step, raw)
+
+    def with_fills(self, turn: Turn, step: ChoiceStep, raw: str) -> bool:
+        """A choice answered with more ("有，10月15日回复过TD", "有，5000元"): the option and its fills kept,
+        a time said back. False when the step has no fills or the text gives none (the usual reading applies)."""
+        if not step.fills:
+            return False
+        zone, order = turn.clock_of(step)
+        read = merged.choice_with_fills(step, clean_text(raw)[:300], turn.now, zone, turn.lang, order)
+        if read is None or not read[1]:
+            return False
+        option, found = read
+        turn.save_with_fills(step, option.value, option.label.get(turn.lang), found)
+        return True
 
     def press(self, turn: Turn, step: ChoiceStep, value: str) -> bool:
         option = next((o for o in step.options if o.value == value), None)

@@ -2,25 +2,18 @@
 ("1,3", "stress and sleep")."""
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
+from engine import merged
 from engine.answers import DONE_WORDS, Accepted, Rejected, clean_text
 from engine.i18n import t
 from engine.model import ChoicesStep
 from engine.replies import Button
 from engine.steps.kind import DefinitionProblem, Question, StepKind
-from engine.steps.options import match_option, option_problems
+from engine.steps.options import option_problems, parse_choices_text
 
 if TYPE_CHECKING:
     from engine.engine import Turn
-
-# Coarse first ("wasted time, stress" keeps its words together), then at every space too ("1 3").
-_CHOICES_SPLITS = (
-    re.compile(r"[,，、;；/]+|和|以及|还有|\band\b|\bor\b"),
-    re.compile(r"[,，、;；/\s]+|和|以及|还有|\band\b|\bor\b"),
-)
-
 
 def choices_answer(step: ChoicesStep, picked: list[str], lang: str) -> Accepted | Rejected:
     top = step.max_selected if step.max_selected is not None else len(step.options)
@@ -35,16 +28,6 @@ def choices_answer(step: ChoicesStep, picked: list[str], lang: str) -> Accepted 
 def choices_label(step: ChoicesStep, values: list[str], lang: str) -> str:
     labels = {o.value: o.label.get(lang) for o in step.options}
     return "、".join(labels.get(v, v) for v in values) if lang == "zh" else ", ".join(labels.get(v, v) for v in values)
-
-
-def parse_choices_text(step: ChoicesStep, raw: str) -> list[str] | None:
-    """'1,3' or 'Stress, Sleep' typed instead of tapping: the values, or None if any part is unknown."""
-    for splitter in _CHOICES_SPLITS:
-        parts = [p.strip() for p in splitter.split(clean_text(raw)) if p.strip()]
-        options = [match_option(step.options, part) for part in parts]
-        if parts and all(o is not None for o in options):
-            return list(dict.fromkeys(o.value for o in options if o is not None))
-    return None
 
 
 class ChoicesKind(StepKind[ChoicesStep]):
@@ -65,10 +48,32 @@ class ChoicesKind(StepKind[ChoicesStep]):
         q.buttons.append(Button(t("nav.done", lang), "_done"))
 
     def read_text(self, turn: Turn, step: ChoicesStep, raw: str) -> None:
+        done = clean_text(raw).lower() in DONE_WORDS
+        detail = next((f for f in step.fills if f.kind == "detail"), None)
+        if detail is not None and not done:
+            # Options and the person's own words in one message: the words are never read as options.
+            self.with_detail(turn, step, raw, detail.id)
+            return
         chosen = parse_choices_text(step, raw)
-        if chosen is None and clean_text(raw).lower() in DONE_WORDS:
+        if chosen is None and done:
             chosen = list(turn.s.selected)
         turn.accept(step, choices_answer(step, chosen, turn.lang) if chosen is not None else Rejected("error.choice"))
+
+    def with_detail(self, turn: Turn, step: ChoicesStep, raw: str, detail_id: str) -> None:
+        """Options and the person's own words in one message ("1, 3 半夜打来"), or words alone after tapping."""
+        read = merged.choices_with_detail(step, raw.strip(), list(turn.s.selected), turn.lang)
+        if read is None:
+            turn.retry(step, Rejected("error.choice"))
+            return
+        chosen, detail = read
+        result = choices_answer(step, chosen, turn.lang)
+        if isinstance(result, Rejected):
+            turn.retry(step, result)
+            return
+        if len(detail) > 1000:
+            turn.retry(step, Rejected("error.too_long", {"length": len(detail), "max": 1000}))
+            return
+        turn.save(step.id, result.value, result.label, {detail_id: detail} if detail else {})
 
     def press(self, turn: Turn, step: ChoicesStep, value: str) -> bool:
         if value == "_done":

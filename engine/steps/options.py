@@ -2,6 +2,7 @@
 checks on a list of options (unique values, synonyms that name one option only)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterator
 
@@ -12,6 +13,11 @@ from engine.steps.kind import DefinitionProblem
 
 # Typed numbers up to this pick a shown button; a larger one (110, 96110) may be a synonym.
 MAX_BUTTON_NUMBER = 20
+# Coarse first ("wasted time, stress" keeps its words together), then at every space too ("1 3").
+_CHOICES_SPLITS = (
+    re.compile(r"[,，、;；/]+|和|以及|还有|\band\b|\bor\b"),
+    re.compile(r"[,，、;；/\s]+|和|以及|还有|\band\b|\bor\b"),
+)
 
 
 def match_option(options: list[Option], raw: str) -> Option | None:
@@ -21,6 +27,16 @@ def match_option(options: list[Option], raw: str) -> Option | None:
         return options[number - 1]
     value = pick([(o.value, o.terms) for o in options], raw)
     return next((o for o in options if o.value == value), None)
+
+
+def parse_choices_text(step: ChoicesStep, raw: str) -> list[str] | None:
+    """'1,3' or 'Stress, Sleep' typed instead of tapping: the values, or None if any part is unknown."""
+    for splitter in _CHOICES_SPLITS:
+        parts = [p.strip() for p in splitter.split(clean_text(raw)) if p.strip()]
+        options = [match_option(step.options, part) for part in parts]
+        if parts and all(o is not None for o in options):
+            return list(dict.fromkeys(o.value for o in options if o is not None))
+    return None
 
 
 def option_problems(step: ChoiceStep | ChoicesStep) -> Iterator[DefinitionProblem]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.answers import Accepted, Rejected, looks_garbled
+from engine import merged
+from engine.answers import Accepted, Rejected, clean_text, looks_garbled
 from engine.i18n import t
 from engine.model import PhoneStep
 from engine.parsing import parse_phone_numbers
@@ -41,7 +42,24 @@ class PhoneKind(TypedKind[PhoneStep]):
     expects = "phone"
 
     def read_text(self, turn: Turn, step: PhoneStep, raw: str) -> None:
-        turn.accept(step, phone_answer(step, raw, turn.s.answers, turn.lang, turn.engine.regions))
+        if not self.with_time(turn, step, raw):
+            turn.accept(step, phone_answer(step, raw, turn.s.answers, turn.lang, turn.engine.regions))
+
+    def with_time(self, turn: Turn, step: PhoneStep, raw: str) -> bool:
+        """Numbers with the time of the latest call ("138 0013 8000，昨天下午3点"): both kept."""
+        fill = next((f for f in step.fills if f.kind == "time"), None)
+        if fill is None:
+            return False
+        zone, order = turn.clock_of(step)
+        read = merged.parse_time_in(clean_text(raw)[:300], turn.now, zone, turn.lang, order, fill.coarsest)
+        if read is None or not read[1].strip():
+            return False
+        when, rest = read
+        result = phone_answer(step, merged.strip_time_words(rest), turn.s.answers, turn.lang, turn.engine.regions)
+        if isinstance(result, Rejected):
+            return False
+        turn.save_with_fills(step, result.value, result.label, {fill.id: when})
+        return True
 
     def display(self, turn: Turn, step: PhoneStep, value: Any) -> str:
         return phones_label(value)

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from engine.i18n import t
 from engine.model import SummaryStep
-from engine.replies import Button
+from engine.replies import Button, SaveAnswer
 from engine.steps.kind import Question, StepKind
 from engine.steps.registry import kind_of
 
@@ -31,7 +31,8 @@ class SummaryKind(StepKind[SummaryStep]):
             return
         q.lines.extend(compact_summary(turn))
         q.lines.append(t("summary.tap_edit", lang))
-        q.buttons = [Button(t("nav.ok", lang), "_ok"), Button(t("nav.edit_list", lang), "_edit_list")]
+        ok = step.ok_label.get(lang) if step.ok_label else t("nav.ok", lang)
+        q.buttons = [Button(ok, "_ok"), Button(t("nav.edit_list", lang), "_edit_list")]
 
     def press(self, turn: Turn, step: SummaryStep, value: str) -> bool:
         s = turn.s
@@ -48,7 +49,11 @@ class SummaryKind(StepKind[SummaryStep]):
             turn.ask(step)
             return True
         if value == "_ok":
-            turn.out.answered = t("nav.ok", turn.lang)
+            turn.out.answered = step.ok_label.get(turn.lang) if step.ok_label else t("nav.ok", turn.lang)
+            for fill in step.fills:
+                # The OK of a summary that says "I confirm this is true" is that confirmation.
+                s.answers[fill.id] = "yes"
+                turn.out.effects.append(SaveAnswer(fill.id, "yes"))
             turn.move_on()
             return True
         return False
@@ -66,6 +71,7 @@ def compact_summary(turn: Turn) -> list[str]:
         shown = turn.display(step, value)
         if kind_of(step).shortened and len(shown) > cut:
             shown = shown[: cut - 1] + "…"
+        shown += turn.fills_shown(step, cut)
         items.append(f"{turn.label_of(step)}{'：' if zh else ': '}{shown}")
     lines: list[str] = []
     for item in items:

@@ -60,11 +60,13 @@ class TextKind(TypedKind[TextStep]):
 
     def suggestion(self, turn: Turn, step: TextStep) -> str | None:
         """The earlier answer this step offers as one tap (as text), if it was given."""
-        source = step.suggest_from
-        value = turn.s.answers.get(source) if source else None
-        if source is None or value is None or step.id in turn.s.answers:
+        if step.id in turn.s.answers:
             return None
-        return turn.display(turn.flow.step(source), value)
+        for source in step.suggest_from or []:
+            value = turn.s.answers.get(source)
+            if value is not None:
+                return turn.display(turn.flow.step(source), value)
+        return None
 
     def check(self, step: TextStep) -> Iterator[DefinitionProblem]:
         if step.min_length > step.max_length:

@@ -8,33 +8,30 @@ from pathlib import Path
 from tests.dialogue.console_driver import ConsoleBot, last_question, texts
 
 
-def answer_until_evidence(bot: ConsoleBot, since: str = "/skip", opted_out_at: str = "2026-11-01 09:00") -> None:
+def answer_until_evidence(bot: ConsoleBot, since: str | None = None, opted_out_at: str = "2026-11-01 09:00") -> None:
+    """The CN robocall path typed as a person would, merged questions answered in one message each."""
     assert last_question(bot.send("/new"))["expects"] == "choice"
     bot.tap("CN")
     q = last_question(bot.tap("robocall"))
     assert q["expects"] == "phone"
     q = last_question(bot.send("138 0013 8000, 95555"))
-    assert q["expects"] == "phone"
-    q = last_question(bot.send("/skip"))
-    assert q["expects"] == "choice"
-    bot.tap("china_mobile")
-    q = last_question(bot.send("某某贷款公司"))
-    assert q["expects"] == "datetime"
+    assert q["expects"] == "datetime", "no time given with the numbers: the latest time is asked"
     q = last_question(bot.send("2026-11-20 14:30"))
     assert q["expects"] == "choice"
-    bot.tap("several_per_day")
-    assert last_question(bot.send(since))["expects"] == "choice"
+    if since is None:
+        bot.tap("several_per_day")
+    else:
+        assert "记下了" in texts(bot.send(f"一天好几次，从{since}开始"))
     bot.tap("never")
-    bot.tap("yes")
-    assert "记下了" in texts(reply := bot.send(opted_out_at)) and last_question(reply)["expects"] == "choice"
-    bot.tap("yes")
+    reply = bot.send(f"有，{opted_out_at}回复过TD")
+    # They asked to stop before the latest call: "did they go on?" is not asked, their dates say it.
+    assert "记下了" in texts(reply) and "录音" in last_question(reply)["text"]
     bot.tap("robot")
-    q = last_question(bot.send("您好，这里是XX贷款，您有一笔额度待领取"))
+    q = last_question(bot.send("某某贷款公司：您好，这里是XX贷款，您有一笔额度待领取"))
     assert q["expects"] == "choices"
     bot.tap("time")
     bot.tap("sleep")
-    bot.tap("_done")
-    q = last_question(bot.send("/skip"))
+    q = last_question(bot.tap("_done"))
     assert q["expects"] == "evidence"
 
 
@@ -42,15 +39,14 @@ def finish_after_evidence(bot: ConsoleBot) -> list[dict]:
     q = last_question(bot.tap("_done"))
     assert q["expects"] == "choice" and q["buttons"], q
     bot.tap(q["buttons"][0]["value"])
-    # The contact questions, and whatever the chosen channel still needs (call length, the called number).
+    # Whatever the chosen channel still needs (call length, the called number, contact details).
     for _ in range(6):
         q = last_question(bot.send("/skip"))
         if "_ok" in [b["value"] for b in q["buttons"]]:
             break
     assert "_ok" in [b["value"] for b in q["buttons"]]
-    q = last_question(bot.tap("_ok"))
-    assert q["expects"] == "confirm"
-    return bot.tap("yes")
+    assert "属实" in [b["label"] for b in q["buttons"] if b["value"] == "_ok"][0]
+    return bot.tap("_ok")
 
 
 def db(data_dir: Path) -> sqlite3.Connection:
@@ -100,10 +96,7 @@ def test_killing_the_process_mid_flow_resumes_at_the_same_step(data_dir: Path, e
     first.send("/new")
     first.tap("CN")
     first.tap("robocall")
-    first.send("138 0013 8000")
-    first.send("/skip")
-    first.tap("china_mobile")
-    before = last_question(first.send("某某贷款公司"))
+    before = last_question(first.send("138 0013 8000"))
     first.kill()
     second = ConsoleBot(data_dir)
     resumed = last_question(second.expect_greeting())
@@ -113,7 +106,7 @@ def test_killing_the_process_mid_flow_resumes_at_the_same_step(data_dir: Path, e
     second.close()
     with db(data_dir) as conn:
         answers = dict(conn.execute("select step_id, value from answers").fetchall())
-    assert answers["company"] == '"某某贷款公司"' and "2026-11-20T14:30" in answers["last_contact_at"]
+    assert "13800138000" in answers["caller_numbers"] and "2026-11-20T14:30" in answers["last_contact_at"]
 
 
 def test_a_fraud_answer_brings_the_urgent_advice_first(bot: ConsoleBot) -> None:
@@ -132,13 +125,7 @@ def test_bad_input_gets_a_clear_message_and_the_conversation_goes_on(
     bot.tap("robocall")
     assert "号码" in texts(bot.send("12"))
     assert "号码" in texts(bot.send("hello"))
-    bot.send("138 0013 8000")
-    bot.send("/skip")
-    bot.tap("china_mobile")
-    assert "空" in texts(bot.send(""))
-    assert "太长" in texts(bot.send("投诉" * 5000))
-    assert "乱码" in texts(bot.send("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"))
-    q = last_question(bot.send("某某公司"))
+    q = last_question(bot.send("138 0013 8000"))
     assert q["expects"] == "datetime"
     assert "不存在" in texts(bot.send("2026-02-30 10:00"))
     assert "将来" in texts(bot.send("2030-01-01 10:00"))
@@ -150,6 +137,16 @@ def test_bad_input_gets_a_clear_message_and_the_conversation_goes_on(
     assert "没有这个命令" in texts(bot.send("/frobnicate"))
     q = last_question(bot.send("昨天下午3点"))
     assert q["expects"] == "choice"
+    bot.tap("several_per_day")
+    bot.tap("never")
+    bot.tap("no")
+    q = last_question(bot.tap("robot"))
+    assert q["expects"] == "text"
+    assert "空" in texts(bot.send(""))
+    assert "太长" in texts(bot.send("投诉" * 5000))
+    assert "乱码" in texts(bot.send("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"))
+    q = last_question(bot.send("某某公司"))
+    assert q["expects"] == "choices"
     assert bot.close() == 0
 
 

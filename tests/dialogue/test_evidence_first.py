@@ -27,15 +27,17 @@ def test_a_story_before_new_is_kept_as_text_evidence_and_its_facts_proposed_for_
     assert len(messages) <= 2
     proposal = last_question(messages)
     assert "从你发来的文字读到" in proposal["text"] and "400 820 1234" in proposal["text"]
+    # The country the number belongs to is proposed with the rest, said in the message, never filled silently.
+    assert "号码所在地区：中国大陆" in proposal["text"]
     assert [b["value"] for b in proposal["buttons"]] == ["_accept", "_reject"]
     first = last_question(bot.send("对"))
-    assert "你在哪里" in first["text"]
-    assert "对方打的是你的哪个号码" in last_question(bot.send("中国"))["text"], "type and number are known"
+    assert "多久一次" in first["text"], "country, type, number and time are known: not asked again"
     bot.close()
     with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
         answers = dict(conn.execute("select step_id, value from answers"))
         kinds = conn.execute("select kind from evidence").fetchall()
     assert "+864008201234" in answers["caller_numbers"] and answers["issue_type"] == '"robocall"'
+    assert answers["jurisdiction"] == '"CN"'
     assert answers["voice_kind"] == '"robot"'
     assert kinds == [("text",)]
 
@@ -58,7 +60,7 @@ def test_a_call_log_screenshot_before_new_is_read_and_its_numbers_proposed_for_o
     proposal = last_question(messages)
     assert "收到 1 份证据" in proposal["text"] and "从截图读到" in proposal["text"], proposal["text"]
     assert [b["value"] for b in proposal["buttons"]] == ["_accept", "_reject"]
-    assert "你在哪里" in last_question(bot.tap("_accept"))["text"]
+    assert "多久一次" in last_question(bot.tap("_accept"))["text"]
     bot.close()
     with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
         answers = dict(conn.execute("select step_id, value from answers"))

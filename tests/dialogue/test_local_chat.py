@@ -21,7 +21,8 @@ def test_help_says_how_to_attach_a_file(bot: ConsoleBot) -> None:
 def test_the_evidence_question_names_file(bot: ConsoleBot) -> None:
     answer_until_evidence(bot)
     bot.send("/back")
-    assert "/file" in last_question(bot.send("/skip"))["text"]
+    bot.tap("time")
+    assert "/file" in last_question(bot.tap("_done"))["text"]
     bot.close()
 
 

@@ -16,12 +16,12 @@ DISCLAIMER = {lang: CATALOG.texts.not_legal_advice.get(lang) for lang in ("zh", 
 
 
 def draft_message(bot: ConsoleBot, channel: str) -> str:
-    """Pick the channel, confirm, and return the one message that carries the complaint."""
+    """Pick the channel, confirm at the summary, and return the one message that carries the complaint."""
     q = last_question(bot.tap(channel))
     while "_ok" not in [b["value"] for b in q["buttons"]]:
         q = last_question(bot.send("/skip"))
-    bot.tap("_ok")
-    messages = [m["text"] for m in bot.tap("yes")]
+    # The summary's OK confirms the answers are true and brings the draft.
+    messages = [m["text"] for m in bot.tap("_ok")]
     return next(m for m in messages if "SHA-256" in m)
 
 

@@ -24,8 +24,8 @@ def complete(bot: ConsoleBot, script: list[tuple[str, Any]]) -> tuple[list[str],
         if q["expects"] == "confirm":
             return asked, texts(bot.tap("yes"))
         if "_ok" in values:
-            q = last_question(bot.tap("_ok"))
-            continue
+            # The summary's one tap confirms the answers are true and writes the draft.
+            return asked, texts(bot.tap("_ok"))
         assert pending, f"no answer left for: {q['text'][:120]}"
         word, reply = pending.pop(0)
         assert word in q["text"], (word, q["text"][:200])
@@ -48,25 +48,17 @@ def test_english_chat_in_china_a_day_stays_a_day_and_the_letter_to_12321_is_chin
         ("where are you", "CN"),
         ("What happened", "robocall"),
         ("Which number called", "138 0013 8000"),
-        ("Which of your numbers", "/skip"),
-        ("phone company", "china_mobile"),
-        ("company", f"some loan company I think {EMOJI}"),
         ("When was the latest", "2026-11-20"),
         ("How often", "daily"),
-        ("since when", "/skip"),
         ("customer", "unsure"),
         ("tell them to stop", "no"),
         ("recording", "robot"),
-        ("What did they say", f"A recorded voice offered me a loan {EMOJI}"),
+        ("Which company", f"Acme Loans Ltd: A recorded voice offered me a loan {EMOJI}"),
         ("affected you", ["time"]),
-        ("Anything to add", "/skip"),
         ("evidence", "_done"),
         ("channels", "cn_12321"),
         ("call length", "2"),
-        ("needs your number", "/skip"),
-        ("Your name", "/skip"),
-        ("phone number where", "/skip"),
-        ("email", "/skip"),
+        ("contact details", "/skip"),
     ])
     assert bot.close() == 0
     assert "Noted: Friday 20 November 2026, time not given" in "\n".join(asked)
@@ -75,7 +67,7 @@ def test_english_chat_in_china_a_day_stays_a_day_and_the_letter_to_12321_is_chin
     assert "致：12321" in letter and "Dear Sir" not in letter
     assert "2026年11月20日（周五），时间不详" in letter and "00:00" not in letter
     assert "几乎每天" in letter and "通话时长：约 2 分钟" in letter
-    assert "“A recorded voice offered me a loan”" in letter and "“some loan company I think”" in letter
+    assert "“Acme Loans Ltd: A recorded voice offered me a loan”" in letter and "“Acme Loans Ltd”" in letter
     assert not any(ch in final for ch in EMOJI)
     assert "现就骚扰电话问题进行投诉。" in letter, "the opening splices nothing the person typed"
 
@@ -88,25 +80,18 @@ def test_a_fraud_victim_is_asked_only_about_the_fraud_and_gets_a_police_report(t
         ("怎么联系你", "call"),
         ("自称是谁", "police"),
         ("要求你做什么", ["transfer", "app"]),
-        ("损失钱财", "yes"),
-        ("多少钱", "5000"),
-        ("什么时候转的账", "2026-11-20 15:10"),
-        ("什么方式", "bank"),
+        # Merged questions: the sum with "yes", the time with the way of paying, the app with "yes".
+        ("损失钱财", "有，5000元"),
+        ("什么方式", "银行转账，2026-11-20 15:10"),
         ("钱转到了哪里", "工商银行 6222 0000 1111 张某"),
-        ("别的转账", "/skip"),
-        ("验证码", "yes"),
-        ("App、打开的链接", "ToDesk"),
+        ("验证码", "有，ToDesk"),
         ("已经做了哪些", ["bank"]),
         ("哪个号码", "138 0013 8000"),
-        ("你的哪个号码", "/skip"),
-        ("运营商", "china_mobile"),
         ("最近一次", "11.20 14:30"),
         ("自己的话", f"对方说我涉嫌洗钱，要转到安全账户 {EMOJI}"),
         ("证据", "_done"),
         ("建议", "cn_police"),
-        ("姓名", "/skip"),
-        ("联系电话", "/skip"),
-        ("邮箱", "/skip"),
+        ("联系方式", "/skip"),
     ])
     assert bot.close() == 0
     questions = "\n".join(asked)
@@ -129,25 +114,20 @@ def test_chinese_chat_in_the_us_reads_the_time_in_the_called_numbers_zone_and_wr
     asked, final = complete(bot, [
         ("你在哪里", "US"),
         ("发生了什么", "robocall"),
-        ("哪个号码", "(202) 555-0143"),
+        # The called number first: its area code says in which of the US zones the times are.
         ("你的哪个号码", "(415) 555-0199"),
-        ("公司", "/skip"),
+        ("哪个号码", "(202) 555-0143"),
         ("最近一次", "7*7"),
         ("最近一次", "yesterday at 8.45pm"),
         ("多久一次", "daily"),
-        ("开始", "/skip"),
         ("客户", "unsure"),
         ("不要再打", "no"),
         ("录音", "robot"),
-        ("说了什么", "/skip"),
+        ("公司", "/skip"),
         ("拒接来电", "unsure"),
         ("影响", ["time"]),
-        ("补充", "/skip"),
         ("证据", "_done"),
         ("建议", "us_ftc_dnc"),
-        ("姓名", "/skip"),
-        ("联系电话", "/skip"),
-        ("邮箱", "/skip"),
     ])
     assert bot.close() == 0
     questions = "\n".join(asked)

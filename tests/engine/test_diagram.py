@@ -53,8 +53,9 @@ def test_the_shipped_flow_is_drawn_with_every_step_and_every_way_on() -> None:
     assert set(drawn) == {(a, b) for a, b, _, _ in edges(flow)}
     reached = {b for _, b in drawn} | {flow.start}
     assert reached == {s.id for s in flow.steps}, "a step the diagram never leads to"
-    assert '-- "if jurisdiction = CN" --> own_operator' in chart and 'called_number -. "else" .-> company' in chart
-    assert '-- "if frequency ≠ once and issue_type ≠ fraud" --> since' in chart and 'truth_confirmed -- "no" --> summary' in chart
+    assert '-- "if jurisdiction = CN and channel in cn_operator, cn_12300" --> own_operator' in chart
+    assert 'own_operator -. "else" .-> called_number' in chart
+    assert '-- "if opted_out = yes and not opted_out_at before last_contact_at" --> contact_after_opt_out' in chart
 
 
 def test_branch_conditions_label_their_edges(tmp_path) -> None:

@@ -45,11 +45,7 @@ def test_what_was_read_is_proposed_and_written_only_after_right() -> None:
     assert person.state.answers["caller_numbers"] == [NUMBER] and person.state.answers["issue_type"] == "robocall"
     assert person.state.step == "jurisdiction"
     person.text("中国")
-    assert person.state.step == "called_number", "issue type and numbers are known: not asked again"
-    person.cmd("skip")
-    person.text("移动")
-    person.text("某某公司")
-    assert person.state.step == "frequency", "the latest time is known too"
+    assert person.state.step == "frequency", "issue type, numbers and the latest time are known: not asked again"
 
 
 def test_change_it_asks_as_usual_and_keeps_nothing_that_was_read() -> None:
@@ -76,7 +72,8 @@ def test_typed_right_confirms_and_a_proposal_mid_flow_offers_only_open_answers()
     person.text("中国")
     person.text("骚扰电话")
     out = person.send(FileInput(items=(item(),), proposal=READ))
-    assert "已把它保存为证据" in said(out) and person.state.proposal is not None
+    # The receipt says what was kept and the proposal asks: no "send more or tap Done" before it.
+    assert "已保存 1 份证据" in said(out) and "完成" not in said(out) and person.state.proposal is not None
     assert set(person.state.proposal["answers"]) == {"caller_numbers", "last_contact_at"}
     person.text("对")
-    assert person.state.answers["caller_numbers"] == [NUMBER] and person.state.step == "called_number"
+    assert person.state.answers["caller_numbers"] == [NUMBER] and person.state.step == "frequency"

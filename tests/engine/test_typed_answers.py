@@ -71,16 +71,17 @@ def test_an_unclear_or_negated_answer_is_asked_again_not_guessed(step: str, type
 
 
 def test_the_number_of_a_visible_button_works_at_a_choice_and_a_phone_question() -> None:
-    talk = at("own_operator")
+    talk = at("voice_kind")
     talk.text("２")  # full-width, as Chinese keyboards type it
-    assert talk.state.answers["own_operator"] == "china_unicom"
-    assert talk.state.step == "company"
+    assert talk.state.answers["voice_kind"] == "live"
+    assert talk.state.step == "content"
     buttons = [b.value for b in talk.question.buttons]
     talk.text(str(buttons.index("_skip") + 1))
-    assert talk.state.answers["company"] is None and talk.state.step == "last_contact_at"
+    assert talk.state.answers["content"] is None and talk.state.step == "harm"
+    talk.cmd("back")
     back = [b.value for b in talk.question.buttons].index("_back") + 1
     talk.text(str(back))
-    assert talk.state.step == "company"
+    assert talk.state.step == "voice_kind"
 
 
 def test_a_number_is_the_answer_where_the_question_asks_for_one() -> None:
@@ -96,19 +97,18 @@ def test_typed_words_for_multiple_choice_and_for_yes_or_no() -> None:
     english = at("harm", lang="en")
     english.text("wasted time, stress")
     assert english.state.answers["harm"] == ["time", "stress"]
-    confirm = at("truth_confirmed")
+    confirm = at("summary")
     confirm.text("属实")
-    assert confirm.state.answers["truth_confirmed"] == "yes"
+    assert confirm.state.answers["truth_confirmed"] == "yes" and confirm.state.status == "done"
 
 
+# Merged questions answered in one message each: the time, the company and the details go with the answer.
 TYPED = {
-    "jurisdiction": "中国", "issue_type": "推销电话", "caller_numbers": "138 0013 8000, 95555",
-    "called_number": "139 1234 5678", "own_operator": "移动", "company": "某某贷款公司的理财产品推销",
-    "last_contact_at": "2026-11-20 14:30", "frequency": "一天好几次", "since": "上个月", "relationship": "没有",
-    "opted_out": "有", "opted_out_at": "2026-11-01", "contact_after_opt_out": "还在打", "voice_kind": "机器人",
-    "content": "您好，这里是XX贷款，您有一笔额度待领取，回复1了解详情，这句话很长很长很长",
-    "harm": "浪费时间和影响睡眠", "harm_detail": "半夜打来，影响第二天上班", "evidence": "完成", "channel": "1",
-    "contact_name": "张三", "contact_phone": "13912345678", "contact_email": "a@example.com",
+    "jurisdiction": "中国", "issue_type": "推销电话", "caller_numbers": "138 0013 8000, 95555，2026-11-20 14:30",
+    "frequency": "一天好几次，从上个月开始", "relationship": "没有", "opted_out": "有，2026-11-01回复过TD",
+    "voice_kind": "机器人",
+    "content": "某某贷款公司：您好，这里是XX贷款，您有一笔额度待领取，回复1了解详情，这句话很长很长很长",
+    "harm": "浪费时间和影响睡眠，半夜打来，影响第二天上班", "evidence": "完成", "channel": "1",
 }
 
 
@@ -133,15 +133,22 @@ def test_the_summary_is_at_most_12_lines_with_one_edit_button_that_lists_the_ans
     assert talk.state.step == "summary", talk.state.step
     summary = talk.question
     assert len(summary.text.splitlines()) <= 12, summary.text
-    assert "138 0013 8000" in summary.text and "中国移动" in summary.text
+    assert "138 0013 8000" in summary.text and "录音或机器人" in summary.text
+    # What a merged answer added is shown with it (the time it started, the harm in the person's words).
+    assert "2026年10月" in summary.text and "半夜打来" in summary.text
+    answers = talk.state.answers
+    assert answers["since"] == "2026-10" and answers["opted_out_at"] == "2026-11-01"
+    assert answers["harm"] == ["time", "sleep"] and answers["harm_detail"] == "半夜打来，影响第二天上班"
+    assert answers["company"] == "某某贷款公司" and answers["last_contact_at"].startswith("2026-11-20T14:30")
+    assert "contact_after_opt_out" not in answers, "they asked to stop before the latest call: not asked"
     assert [b.value for b in summary.buttons] == ["_ok", "_edit_list", "_back"]
     talk.text("修改")
     listing = talk.question
-    assert talk.state.step == "summary" and "_edit:own_operator" in [b.value for b in listing.buttons]
-    talk.text(str([b.value for b in listing.buttons].index("_edit:own_operator") + 1))
-    assert talk.state.step == "own_operator"
-    talk.text("电信")
-    assert talk.state.step == "summary" and "中国电信" in talk.question.text
+    assert talk.state.step == "summary" and "_edit:voice_kind" in [b.value for b in listing.buttons]
+    talk.text(str([b.value for b in listing.buttons].index("_edit:voice_kind") + 1))
+    assert talk.state.step == "voice_kind"
+    talk.text("真人")
+    assert talk.state.step == "summary" and "真人" in talk.question.text
     assert [b.value for b in talk.question.buttons][:2] == ["_ok", "_edit_list"]
     talk.text("修改")
     talk.tap("_summary")
@@ -149,18 +156,17 @@ def test_the_summary_is_at_most_12_lines_with_one_edit_button_that_lists_the_ans
 
 
 def test_the_called_number_is_offered_as_the_contact_phone_and_same_takes_it() -> None:
-    talk = at("contact_phone", called_number=[{"raw": "139 1234 5678", "number": "+8613912345678", "kind": "mobile",
-                                                "region": "CN", "display": "139 1234 5678"}])
-    talk.state.step = "contact_name"
-    talk.cmd("skip")
-    assert talk.state.step == "contact_phone"
-    assert ("同上：139 1234 5678", "_same") in [(b.label, b.value) for b in talk.question.buttons]
+    talk = at("channel", channel="cn_operator", called_number=[{"raw": "139 1234 5678", "number": "+8613912345678",
+                                                                "kind": "mobile", "region": "CN", "display": "139 1234 5678"}])
+    talk.state.step = "contact"
+    shown = talk.engine.current_question(talk.state)[-1]
+    assert ("同上：139 1234 5678", "_same") in [(b.label, b.value) for b in shown.buttons]
     talk.text("同上")
     assert talk.state.answers["contact_phone"] == "139 1234 5678"
-    nothing = at("contact_phone")
-    nothing.state.step = "contact_name"
-    nothing.cmd("skip")
-    assert "_same" not in [b.value for b in nothing.question.buttons]
+    assert "contact_name" not in talk.state.answers and "contact_email" not in talk.state.answers
+    nothing = at("channel", channel="cn_12321")
+    nothing.state.step = "contact"
+    assert "_same" not in [b.value for b in nothing.engine.current_question(nothing.state)[-1].buttons]
 
 
 @pytest.mark.parametrize(

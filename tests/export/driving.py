@@ -47,25 +47,19 @@ async def answer_until_evidence(service: ConversationService, who: Who) -> None:
         ButtonPress("CN"),
         ButtonPress("robocall"),
         TextInput("138 0013 8000"),
-        Command("skip"),
-        ButtonPress("china_mobile"),
-        TextInput("某某贷款公司"),
         TextInput("2026-11-20 14:30"),
         ButtonPress("several_per_day"),
-        Command("skip"),
         ButtonPress("never"),
-        ButtonPress("yes"),
-        TextInput("2026-11-01 09:00"),
-        ButtonPress("yes"),
+        # The opt-out with its date in one answer; it came before the latest call, so "did they go on" is not asked.
+        TextInput("有，2026-11-01 09:00"),
         ButtonPress("robot"),
-        TextInput("您好，这里是XX贷款，您有一笔额度待领取"),
+        TextInput("某某贷款公司：您好，这里是XX贷款，您有一笔额度待领取"),
         ButtonPress("time"),
         ButtonPress("sleep"),
-        ButtonPress("_done"),
     ]
     for event in steps:
         await say(service, who, event)
-    replies = await say(service, who, Command("skip"))
+    replies = await say(service, who, ButtonPress("_done"))
     assert replies[-1].expects == "evidence", replies[-1].text
 
 
@@ -79,15 +73,14 @@ async def finish(service: ConversationService, who: Who) -> list[Reply]:
     question = (await say(service, who, ButtonPress("_done")))[-1]
     assert question.expects == "choice" and question.buttons, question.text
     await say(service, who, ButtonPress(question.buttons[0].value))
-    # The contact questions, and whatever the chosen channel still needs (call length, the called number).
+    # Whatever the chosen channel still needs (call length, the called number, contact details).
     for _ in range(6):
         question = (await say(service, who, Command("skip")))[-1]
         if "_ok" in [b.value for b in question.buttons]:
             break
     assert "_ok" in [b.value for b in question.buttons], question.text
-    question = (await say(service, who, ButtonPress("_ok")))[-1]
-    assert question.expects == "confirm", question.text
-    return await say(service, who, ButtonPress("yes"))
+    # The summary's OK confirms the answers are true and writes the draft.
+    return await say(service, who, ButtonPress("_ok"))
 
 
 def noise_png(path: Path, side: int, seed: int) -> Path:

@@ -32,13 +32,15 @@ def finish_with_the_operator(bot: ConsoleBot) -> list[dict[str, Any]]:
     q = last_question(bot.tap("_done"))
     assert "cn_operator" in [b["value"] for b in q["buttons"]], q
     q = last_question(bot.tap("cn_operator"))
+    # The operator's channel asks which operator (its hotline) and the number that was called.
+    assert "china_mobile" in [b["value"] for b in q["buttons"]], q
+    q = last_question(bot.tap("china_mobile"))
     for _ in range(6):
         if "_ok" in [b["value"] for b in q["buttons"]]:
             break
         q = last_question(bot.send("/skip"))
-    q = last_question(bot.tap("_ok"))
-    assert q["expects"] == "confirm"
-    return bot.tap("yes")
+    # The summary's OK confirms the answers are true and writes the draft.
+    return bot.tap("_ok")
 
 
 def test_file_then_the_check_in_arrives_then_no_reply_brings_the_escalation_draft(tmp_path: Path) -> None:

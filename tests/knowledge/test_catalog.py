@@ -303,7 +303,9 @@ def test_channel_needs_name_answers_the_conversation_can_ask(catalog):
     """A need's `fact` is a flows.yaml answer, so the conversation can ask it before that channel's draft."""
     from engine.loader import load_flow
 
-    asked = {step.id for step in load_flow(CHANNELS_YAML.parent / "flows.yaml").steps}
+    flow = load_flow(CHANNELS_YAML.parent / "flows.yaml")
+    # A merged question's fills are answers too (the contact line fills contact_phone).
+    asked = {step.id for step in flow.steps} | {fill.id for step in flow.steps for fill in step.fills}
     facts = {n.fact for c in catalog.channels for n in c.needs if n.fact}
     assert facts - asked <= NOT_YET_ASKED, facts - asked
     # 12321 needs a call's length for calls only; the operator needs the number that was called.
@@ -312,3 +314,20 @@ def test_channel_needs_name_answers_the_conversation_can_ask(catalog):
     assert "content" in catalog.channel("cn_12321").needed_facts("spam_sms")
     assert "called_number" in catalog.channel("cn_operator").needed_facts("robocall")
     assert "called_number" not in catalog.channel("cn_12321").needed_facts("robocall")
+
+
+def test_the_flow_asks_a_channels_extra_needs_only_for_channels_that_exist(catalog):
+    """`when: {answer: channel, in: [...]}` in flows.yaml names catalogue channels only: a misspelt id
+    would silently never ask (or always skip) that channel's extra question."""
+    from engine.loader import load_flow
+    from engine.model import Condition
+
+    def channel_values(cond: Condition) -> list[str]:
+        nested = [*(cond.all or []), *(cond.any or []), *([cond.not_] if cond.not_ else [])]
+        own = [*(cond.in_ or []), *([cond.equals] if cond.equals is not None else [])] if cond.answer == "channel" else []
+        return own + [v for c in nested for v in channel_values(c)]
+
+    flow = load_flow(CHANNELS_YAML.parent / "flows.yaml")
+    named = {v for step in flow.steps if step.when for v in channel_values(step.when)}
+    known = {c.id for c in catalog.channels}
+    assert named and named <= known, named - known

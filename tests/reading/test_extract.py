@@ -3,6 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from engine.reading import TextLine, extract_from_lines, extract_from_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -111,3 +113,16 @@ def test_unrelated_picture_gives_empty_findings() -> None:
     found = extract_from_lines([line("生日快乐", 100), line("2026", 200)], NOW, "CN")
     assert found.empty
     assert extract_from_lines([], NOW, "CN").empty
+
+
+@pytest.mark.parametrize(
+    ("story", "caller"),
+    [
+        ("今天又是一个AI语音打来推销贷款", "robot"),
+        ("A ROBOCALL again about my car warranty", "robot"),
+        ("对方说话很自然，不是机器人，是真人", "person"),
+        ("又打来了，没说是谁", None),
+    ],
+)
+def test_caller_kind_from_the_story_in_any_letter_case(story: str, caller: str | None) -> None:
+    assert extract_from_text(story, NOW, "CN").caller == caller

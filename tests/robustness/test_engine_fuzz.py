@@ -33,14 +33,14 @@ def starting_states(engine: Engine) -> list[SessionState]:
     states: list[SessionState] = []
     for plan in PLANS.values():
         states += walk_engine(engine, plan)
-    mid = next(s for s in states if s.step == "company")
+    mid = next(s for s in states if s.step == "content")
     paused = copy.deepcopy(mid)
     paused.status = PAUSED
     struggling = copy.deepcopy(mid)
     struggling.failures = 5
     summary = next(s for s in states if s.step == "summary")
-    editing = engine.advance(summary, ButtonPress("_edit:company"), NOW).state
-    assert editing.editing and editing.step == "company"
+    editing = engine.advance(summary, ButtonPress("_edit:content"), NOW).state
+    assert editing.editing and editing.step == "content"
     return [SessionState(lang="zh"), SessionState(lang="en", status=IDLE), paused, struggling, editing, *states]
 
 
@@ -172,7 +172,7 @@ def test_random_input_from_any_step_always_gets_an_answer_and_a_sound_state(
 
 
 KINDS_OF_QUESTION = [
-    "jurisdiction", "caller_numbers", "last_contact_at", "harm", "evidence", "channel", "summary", "truth_confirmed"
+    "jurisdiction", "caller_numbers", "last_contact_at", "frequency", "harm", "evidence", "channel", "contact", "summary"
 ]
 
 
@@ -195,7 +195,7 @@ def test_huge_and_junk_texts_at_every_kind_of_step(engine: Engine, states: list[
 
 
 @pytest.mark.parametrize("text", ["፩", "\U00010a40", "1" * 5000])
-@pytest.mark.parametrize("step_id", ["jurisdiction", "harm", "truth_confirmed"])
+@pytest.mark.parametrize("step_id", ["jurisdiction", "harm", "frequency", "summary"])
 def test_digit_like_text_at_a_button_step_is_answered(
     engine: Engine, states: list[SessionState], step_id: str, text: str
 ) -> None:

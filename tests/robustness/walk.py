@@ -32,18 +32,34 @@ NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 PHONES = {"CN": "138 0013 8000", "US": "(202) 555-0143", "UK": "020 7946 0958"}
 OWN_PHONES = {"CN": "139 1234 5678", "US": "(415) 555-0199", "UK": "07911 123456"}
 
-# Three complaints that between them visit every answer-taking step of the shipped flow.
+# Complaints that between them visit every answer-taking step of the shipped flow. A merged question is
+# answered in one message with what it also takes (a time, a sum, the person's words), unless the plan
+# says "no_fills": then the later questions those would have answered are asked and answered one by one.
 PLANS: dict[str, dict[str, Any]] = {
     "cn_robocall": {
-        "lang": "zh", "jurisdiction": "CN", "issue_type": "robocall", "frequency": "several_per_day", "opted_out": "yes"
+        "lang": "zh", "jurisdiction": "CN", "issue_type": "robocall", "frequency": "several_per_day", "opted_out": "yes",
+        # The operator: asks which one (its hotline) and the number that was called.
+        "channel": "cn_operator",
     },
-    "us_fraud": {"lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes"},
-    "uk_sms": {"lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily"},
+    "us_fraud": {
+        "lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes", "no_fills": True
+    },
+    "uk_sms": {
+        "lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily", "no_fills": True
+    },
     "us_robocall": {"lang": "en", "jurisdiction": "US", "issue_type": "robocall", "dnc_registered": "yes"},
     # The called number skipped, so the channel (12321) asks for it after it is chosen.
     "cn_data_leak": {"lang": "zh", "jurisdiction": "CN", "issue_type": "data_leak", "frequency": "once", "called_number": None},
+    # Each follow-up asked on its own (the latest time, the registry date, whether they went on).
+    "us_robocall_step_by_step": {
+        "lang": "en", "jurisdiction": "US", "issue_type": "robocall", "dnc_registered": "yes", "opted_out": "yes", "no_fills": True
+    },
+    # Rude service at the person's own operator: which one is asked before the channels (it decides them).
+    "cn_rude_service": {"lang": "zh", "jurisdiction": "CN", "issue_type": "rude_service"},
 }
 
+# Answers by answer key; a merged question's fills (company, harm_detail, contact_*, the times) are
+# typed with its own answer in one message, as a person answering everything would.
 TEXT_ANSWERS = {
     "company": "某某贷款公司",
     "content": "您好，这里是XX贷款，您有一笔额度待领取",
@@ -52,6 +68,7 @@ TEXT_ANSWERS = {
     "contact_phone": "+86 136 0000 1234",
     "contact_email": "jane@example.com",
 }
+FILL_TIME = "2026-09-01"
 
 EvidenceMaker = Callable[[int], EvidenceItem]
 
@@ -72,13 +89,21 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
     where = plan.get("jurisdiction", "CN")
     if step.id in plan and plan[step.id] is None:
         return [Command("skip")]
+    if plan.get("skip_optional") and step.optional and step.id not in plan:
+        return [Command("skip")]
+    if isinstance(step, ChoiceStep) and step.fills and not all(f.kind == "same" for f in step.fills):
+        return [choice_with_fills(step, question, plan)]
     if step.id in plan:
         wanted = plan[step.id]
         return [ButtonPress(wanted) if isinstance(step, (ChoiceStep, ConfirmStep)) else TextInput(str(wanted))]
     if isinstance(step, ChoiceStep) or isinstance(step, ChannelStep):
         return [ButtonPress(first_option(question))]
+    if isinstance(step, ChoicesStep) and plan.get("skip_optional"):
+        return [ButtonPress(first_option(question)), ButtonPress("_done")]
     if isinstance(step, ChoicesStep):
-        return [TextInput("1, 2")]
+        detail = next((f.id for f in step.fills if f.kind == "detail"), None)
+        words = plan.get(detail, TEXT_ANSWERS.get(detail or "")) if detail else None
+        return [TextInput(f"1, 2 {words}" if words else "1, 2")]
     if isinstance(step, ConfirmStep):
         return [ButtonPress("yes")]
     if isinstance(step, SummaryStep):
@@ -87,14 +112,57 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
         pasted = [TextInput(plan["evidence_text"])] if "evidence_text" in plan else []
         return [FileInput(items=(evidence(1),)), FileInput(items=(evidence(2),)), *pasted, ButtonPress("_done")]
     if isinstance(step, PhoneStep):
-        return [TextInput(OWN_PHONES[where] if step.id == "called_number" else PHONES[where])]
+        number = OWN_PHONES[where] if step.id == "called_number" else PHONES[where]
+        times = [fill_answer(f, plan) for f in step.fills if f.kind == "time"]
+        return [TextInput(", ".join([number, *[str(x) for x in times if x]]))]
     if isinstance(step, DateTimeStep):
-        return [TextInput("2026-11-20 14:30" if step.id == "last_contact_at" else "2026-09-01")]
+        return [TextInput(LATEST if step.id == "last_contact_at" else FILL_TIME)]
     if isinstance(step, NumberStep):
         return [TextInput("500")]
+    if isinstance(step, TextStep) and step.fills:
+        return [TextInput(merged_text(step, plan))]
     if isinstance(step, TextStep):
         return [TextInput(TEXT_ANSWERS.get(step.id, "something happened"))]
     raise AssertionError(f"no default answer for step type {step.type}")
+
+
+def planned(plan: dict[str, Any], key: str) -> Any:
+    return plan[key] if key in plan else TEXT_ANSWERS.get(key)
+
+
+# What a merged question's fill is typed as, by kind, unless the plan names it (None: left out).
+FILL_DEFAULTS = {"time": FILL_TIME, "amount": "500", "detail": "something happened"}
+LATEST = "2026-11-20 14:30"
+
+
+def fill_answer(fill: Any, plan: dict[str, Any]) -> Any:
+    if plan.get("no_fills"):
+        return None
+    if fill.id in plan:
+        return plan[fill.id]
+    return LATEST if fill.id == "last_contact_at" else FILL_DEFAULTS.get(fill.kind)
+
+
+def choice_with_fills(step: ChoiceStep, question: Reply | None, plan: dict[str, Any]) -> Event:
+    """The planned option (else the first shown) typed with what its fills take ("有，2026-09-01",
+    "Yes, 500"), as a person answering everything would; the button when the plan leaves them out."""
+    value = plan.get(step.id) or first_option(question)
+    extras = [str(x) for x in (fill_answer(f, plan) for f in step.fills if f.kind != "same") if x is not None]
+    if not extras or value in ("no", "never", "once"):
+        return ButtonPress(value)
+    option = next(o for o in step.options if o.value == value)
+    lang = plan.get("lang", "zh")
+    return TextInput(("，" if lang == "zh" else ", ").join([option.label.get(lang), *extras]))
+
+
+def merged_text(step: TextStep, plan: dict[str, Any]) -> str:
+    """A merged text question answered in one line: "某某贷款公司：<what they said>", "Jane 136… a@b.c"."""
+    own = planned(plan, step.id)
+    parts = [str(planned(plan, f.id)) for f in step.fills if f.kind in ("name", "phone", "email") and planned(plan, f.id)]
+    if parts:
+        return " ".join(parts)
+    company = next((planned(plan, f.id) for f in step.fills if f.kind == "company"), None)
+    return f"{company}：{own}" if company and own else str(own or company or "something happened")
 
 
 def last_question(replies: list[Reply]) -> Reply | None:

@@ -18,10 +18,12 @@ async def test_a_pasted_story_before_new_proposes_what_it_says_and_right_keeps_i
     server = bot.server
     server.text(CHAT, "昨天下午3点 138 0013 8000 又打来推销贷款，是机器人")
     proposal = await next_message(server, "从你发来的文字读到")
-    assert "138 0013 8000" in (proposal.text or "")
+    assert "138 0013 8000" in (proposal.text or "") and "号码所在地区：中国大陆" in (proposal.text or "")
     server.press(CHAT, "✅ 对")
-    await next_message(server, "你在哪里")
-    assert question(server).text and "你在哪里" in question(server).text
+    # Country, kind, number and time came with the story: the first open question is how often.
+    await next_message(server, "多久一次")
+    assert question(server).text and "多久一次" in question(server).text
     answers = dict(bot.rows("select step_id, value from answers"))
     assert "+8613800138000" in answers["caller_numbers"] and answers["voice_kind"] == '"robot"'
+    assert answers["jurisdiction"] == '"CN"'
     assert bot.rows("select kind from evidence") == [("text",)]

@@ -19,8 +19,7 @@ def sha(data: bytes) -> str:
 async def at_evidence(phone: Phone) -> None:
     await answer_until_evidence(phone)
     await phone.tap("浪费时间", "浪费时间")
-    await phone.tap("✅ 完成", "想补充说明吗")
-    await phone.tap("跳过 »", "现在请发送证据")
+    await phone.tap("✅ 完成", "现在请发送证据")
 
 
 async def test_videos_files_links_and_pasted_sms_are_kept_as_evidence(wechat: Endpoint, phone: Phone) -> None:

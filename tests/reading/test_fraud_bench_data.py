@@ -1,0 +1,51 @@
+"""The labelled set that bench/fraud.py measures: it loads, every source is documented, the split is fixed."""
+
+import re
+from pathlib import Path
+
+from bench.fraud import DATA, held_out, load
+
+
+FILES = ("fraud", "marketing", "fraud_fresh", "marketing_fresh")
+
+
+def test_every_row_loads_with_a_source_and_a_text() -> None:
+    for name in FILES:
+        rows = load(name)
+        assert rows, name
+        for source, text in rows:
+            assert re.fullmatch(r"[a-z0-9]+", source), source
+            assert text.strip() == text and text and "\t" not in text
+
+
+def test_every_source_is_listed_in_sources_md_with_its_repository() -> None:
+    sources_md = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z0-9]+)` \|", sources_md, re.MULTILINE))
+    used = {source for name in FILES for source, _ in load(name)}
+    assert used <= listed, used - listed
+    assert "github.com/1361095044/Telecom_Fraud_Texts" in sources_md
+    assert "github.com/QikaiXu/Spam-Message-Recognition" in sources_md
+
+
+def test_no_message_is_both_fraud_and_marketing_or_listed_twice() -> None:
+    texts = [text for name in FILES for _, text in load(name)]
+    assert len(set(texts)) == len(texts)
+    fresh = {text[:30] for name in ("fraud_fresh", "marketing_fresh") for _, text in load(name)}
+    assert not fresh & {text[:30] for name in ("fraud", "marketing") for _, text in load(name)}
+
+
+def test_the_held_out_part_is_a_fixed_third_with_at_least_100_of_each_label() -> None:
+    # The split is by the SHA-1 of the UTF-8 text (divisible by 3), the same on every machine.
+    assert (held_out("a"), held_out("b"), held_out("abc")) == (False, True, False)
+    for name in ("fraud", "marketing"):
+        texts = [text for _, text in load(name)]
+        share = sum(map(held_out, texts)) / len(texts)
+        assert 0.25 < share < 0.4, (name, share)
+        assert sum(map(held_out, texts)) >= 100, name
+
+
+def test_the_data_files_are_plain_utf8_tsv() -> None:
+    for path in Path(DATA).glob("sms_*.tsv"):
+        raw = path.read_bytes()
+        assert raw.decode("utf-8").endswith("\n"), path
+        assert b"\r" not in raw, path
