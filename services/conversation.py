@@ -6,9 +6,7 @@ message id is applied once, so a crash or a redelivered update never loses or do
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from engine.replies import (
     StartCase,
 )
 from engine.state import SessionState
+from services.chat_locks import ChatLocks
 from services.commands import Commands
 from services.evidence_reading import read_images, read_typed
 from services.outbox import reply_to_row, wall_clock
@@ -148,7 +147,8 @@ class ConversationService:
         self.engine = engine
         self.drafter = drafter
         self.clock = clock
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+        # The per-chat locks; a platform that must hold a chat across a download takes the same one.
+        self.locks = ChatLocks()
         # What is answered here rather than by the engine (services/commands.py): commands, buttons,
         # a text typed while `state.pending["kind"]` is set, the replies added under a finished draft.
         self.commands = commands if commands is not None else Commands()
@@ -163,28 +163,25 @@ class ConversationService:
 
     @asynccontextmanager
     async def serialized(self, who: Who) -> AsyncIterator[None]:
-        """One event of this person at a time: in this process (a lock), and across processes (the store's)."""
-        async with self.lock_for(who), self.store.serialized(who.platform, who.external_id):
+        """One event of this person at a time: in this process (the chat's lock), and across
+        processes (the store's)."""
+        async with self.locks.hold(who.platform, who.external_id), self.store.serialized(who.platform, who.external_id):
             yield
-
-    def lock_for(self, who: Who) -> asyncio.Lock:
-        key = (who.platform, who.external_id)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
 
     async def handle(self, who: Who, event: Event, message_ids: MessageIds = None) -> list[Reply]:
         """Apply one event; returns the replies to show (empty for an already-applied message)."""
         return (await self.handle_full(who, event, message_ids)).replies
 
-    async def handle_full(self, who: Who, event: Event, message_ids: MessageIds = None) -> Result:
+    async def handle_full(
+        self, who: Who, event: Event, message_ids: MessageIds = None, notice: Sequence[Reply] = ()
+    ) -> Result:
         """Apply one event; also says how a tapped question was answered, or that it was stale.
 
         `message_ids` are the platform's ids of the messages that make up the event (an album has
-        several); an event whose first id was already applied is ignored, so a redelivery after a
-        crash changes nothing.
+        several); they are recorded as processed in the event's transaction, and an event whose
+        first id was recorded already is skipped, so a redelivery after a crash changes nothing.
+        `notice` is the adapter's own word on the same messages (files of an album it refused),
+        queued before the event's replies and, like them, once.
         """
         ids = [message_ids] if isinstance(message_ids, (int, str)) else list(message_ids or [])
         if isinstance(event, TextInput) and "\x00" in event.text:
@@ -196,14 +193,14 @@ class ConversationService:
                 event = await self._read_images(who, event)
             async with self.serialized(who):
                 try:
-                    return await self._handle(who, event, ids)
+                    return await self._handle(who, event, ids, list(notice))
                 except _AlreadyApplied:
                     await self._discard_temporaries(event)
-                    return Result([], duplicate=True)
+                    return Result([], duplicate=True, queued=who.platform in self.outbox_platforms)
                 except SessionConflict:
                     log.info("event on %s lost a race with another process: told the person", who.platform)
                     await self._discard_temporaries(event)
-                    return await self._moved_on(who, ids)
+                    return await self._moved_on(who, ids, list(notice))
         except Exception as exc:
             if who.platform in self.retry_platforms and is_unavailable(exc):
                 # Nothing was applied (or it was, and the next try finds the ids applied): the adapter tries again.
@@ -225,11 +222,11 @@ class ConversationService:
             log.exception("reading a screenshot on %s failed; it is kept unread", who.platform)
             return event
 
-    async def _moved_on(self, who: Who, message_ids: list[int | str]) -> Result:
+    async def _moved_on(self, who: Who, message_ids: list[int | str], notice: list[Reply]) -> Result:
         """The conversation was saved elsewhere since this event read it: say so and show where it is now."""
         user = await self.user_for(who)
         state = await self.state_of(user)
-        replies = [Reply(st("session.moved_on", state.lang), kind="error"), *self.engine.current_question(state)]
+        replies = [*notice, Reply(st("session.moved_on", state.lang), kind="error"), *self.engine.current_question(state)]
         result = await self.settle(who, message_ids, replies)
         result.moved_on = True
         return result
@@ -237,14 +234,26 @@ class ConversationService:
     async def settle(self, who: Who, message_ids: MessageIds, replies: list[Reply]) -> Result:
         """Queue replies for a person and record the messages they answer as processed, in one transaction.
 
-        For answers made without the engine (an adapter's refusal of a sticker, an oversize file).
+        For answers made without the engine (an adapter's refusal of a sticker, an oversize file,
+        nothing at all for a push that needs no answer). When the first message was recorded
+        already, nothing is queued: a redelivered sticker is not refused twice.
         """
         ids = [message_ids] if isinstance(message_ids, (int, str)) else list(message_ids or [])
-        async with self.store.transaction() as tx:
-            outbox = await self._enqueue(tx, who, replies)
-            for message_id in ids:
-                await tx.mark_processed(who.platform, message_id, self.clock())
+        try:
+            async with self.store.transaction() as tx:
+                await self._claim(tx, who, ids, self.clock())
+                outbox = await self._enqueue(tx, who, replies)
+        except _AlreadyApplied:
+            return Result([], duplicate=True, queued=who.platform in self.outbox_platforms)
         return Result(replies, outbox=outbox, queued=who.platform in self.outbox_platforms)
+
+    async def _claim(self, tx: StoreTx, who: Who, message_ids: list[int | str], now: datetime) -> None:
+        """Record the messages as processed in `tx`; raise _AlreadyApplied (rolling `tx` back) when
+        the first was recorded already. mark_processed says whether its mark is new, so two
+        processes applying the same message at once cannot both go on."""
+        for message_id in message_ids:
+            if not await tx.mark_processed(who.platform, message_id, now) and message_id == message_ids[0]:
+                raise _AlreadyApplied()
 
     async def gave_up(self, who: Who, message_id: int | str, what: str) -> None:
         """A platform message the adapter could not handle however often it tried (a download that
@@ -286,10 +295,11 @@ class ConversationService:
             asked = [reply_of(state.prompt)] if state.prompt else []
             return asked + self.engine.current_question(state)
 
-    async def _handle(self, who: Who, event: Event, message_ids: list[int | str]) -> Result:
+    async def _handle(self, who: Who, event: Event, message_ids: list[int | str], notice: list[Reply]) -> Result:
+        # A cheap early skip under the person's lock: a command's handler must not run twice (its
+        # writes are its own). The claim that counts is _claim's, in the transaction that saves.
         if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
-            await self._discard_temporaries(event)
-            return Result([], duplicate=True)
+            raise _AlreadyApplied()
         now = self.clock()
         user = await self.user_for(who)
         handler, arg = self._service_handler(event)
@@ -301,13 +311,13 @@ class ConversationService:
         if handler is not None:
             replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
             await self._remember_prompt(user, replies, now)
-            return await self.settle(who, message_ids, replies)
+            return await self.settle(who, message_ids, notice + replies)
         state, version = await self.versioned_state(user)
         state.pending = None
         state.prompt = None
         event = read_typed(event, state, self.engine.evidence_step, self.engine.regions, now)
         outcome = self.engine.advance(state, event, now)
-        replies, outbox = await self._persist(user, who, outcome, event, message_ids, now, version)
+        replies, outbox = await self._persist(user, who, outcome, event, message_ids, now, version, notice)
         queued = who.platform in self.outbox_platforms
         return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued)
 
@@ -367,6 +377,7 @@ class ConversationService:
         message_ids: list[int | str],
         now: datetime,
         version: int,
+        notice: list[Reply],
     ) -> tuple[list[Reply], list[int]]:
         """Write the effects, the new state (if still at `version`), the replies and the message ids at once.
 
@@ -378,9 +389,7 @@ class ConversationService:
         await self._discard_temporaries(event, keep={item.source for item, _ in kept.values() if item.source})
         finished: DraftText | None = None
         async with self.store.transaction() as tx:
-            for message_id in message_ids:
-                if not await tx.mark_processed(who.platform, message_id, now) and message_id == message_ids[0]:
-                    raise _AlreadyApplied()
+            await self._claim(tx, who, message_ids, now)
             for effect in outcome.effects:
                 if isinstance(effect, StartCase):
                     state.case_id = await tx.create_case(user.id, now)
@@ -399,7 +408,7 @@ class ConversationService:
                     await tx.add_event(state.case_id, effect.kind, effect.data, now)
                 elif isinstance(effect, CompleteCase):
                     finished = await self._complete(tx, state, now)
-            replies = list(outcome.replies)
+            replies = notice + list(outcome.replies)
             if finished is not None and state.case_id is not None:
                 replies += [
                     Reply(finished.text, kind="draft"),

@@ -27,24 +27,17 @@ from typing import Any
 
 import asyncpg
 
-from storage.codec import decode_json, utc
+from storage.codec import utc
 from storage.errors import OneLine
 from storage.migrate import load_migrations
 from storage.postgres_migrate import POSTGRES_MIGRATIONS_DIR, apply_postgres_migrations
 from storage.postgres_sql import ROWS, Params, reminder_scope
 from storage.lifecycle import OpenCloseStore
 from storage.postgres_tx import PostgresTx
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
 from storage.shared_dir import check_shared_data_dir
-from storage.rows import (
-    CASE_COLUMNS,
-    EVENT_COLUMNS,
-    EVIDENCE_COLUMNS,
-    JOURNAL_COLUMNS,
-    OUTBOX_COLUMNS,
-    REMINDER_COLUMNS,
-    USER_COLUMNS,
-)
+from storage.sql_reads import SqlReads
+from storage.postgres_sql import ROWS as POSTGRES_ROWS
+from storage.statements import POSTGRES
 
 log = logging.getLogger(__name__)
 # While the server restarts, the pool logs each failed reconnect with its stack; one line says as much.
@@ -70,13 +63,16 @@ class _EventScope:
     scrub: bool = False
 
 
-class PostgresStore(OpenCloseStore):
+class PostgresStore(SqlReads, OpenCloseStore):
     """The bot's database on a PostgreSQL server named by a postgresql:// URL; call `open()` first.
 
     `pool_size` caps this process's connections: each open transaction holds one, and further
     transactions queue for a free one. Ten suits a bot process; mind the server's max_connections
     (100 by default) when running many processes.
     """
+
+    SQL = POSTGRES
+    ROWS = POSTGRES_ROWS
 
     def __init__(
         self,
@@ -166,6 +162,9 @@ class PostgresStore(OpenCloseStore):
         if self._pool is None:
             raise RuntimeError("store is not open")
         return self._pool
+
+    def _time(self, at: datetime) -> datetime:
+        return utc(at)
 
     async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         task = asyncio.current_task()
@@ -273,133 +272,6 @@ class PostgresStore(OpenCloseStore):
         finally:
             tx.finish()
             scope.writing = False
-
-    async def get_or_create_user(
-        self, platform: str, external_id: str, lang: str, at: datetime
-    ) -> User:
-        """Find the user, or create it with `lang`; a known user costs one read, no write."""
-        rows = await self._fetch(
-            f"SELECT {USER_COLUMNS} FROM users WHERE platform = $1 AND external_id = $2",
-            platform, str(external_id),
-        )
-        if rows:
-            return ROWS.user(rows[0])
-        async with self.transaction() as tx:
-            return await tx.get_or_create_user(platform, external_id, lang, at)
-
-    async def get_user(self, user_id: int) -> User | None:
-        """The user with this id, or None."""
-        rows = await self._fetch(f"SELECT {USER_COLUMNS} FROM users WHERE id = $1", user_id)
-        return ROWS.user(rows[0]) if rows else None
-
-    async def set_user_lang(self, user_id: int, lang: str) -> None:
-        """Change the user's language in a transaction of its own."""
-        async with self.transaction() as tx:
-            await tx.set_user_lang(user_id, lang)
-
-    async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
-        """Change the user's time zone in a transaction of its own."""
-        async with self.transaction() as tx:
-            await tx.set_user_timezone(user_id, tz)
-
-    async def load_session(self, user_id: int) -> dict[str, Any] | None:
-        """The user's saved conversation state, or None."""
-        rows = await self._fetch("SELECT state FROM sessions WHERE user_id = $1", user_id)
-        return decode_json(rows[0][0]) if rows else None
-
-    async def load_session_version(self, user_id: int) -> tuple[dict[str, Any] | None, int]:
-        """The saved state with its version (0 when there is none)."""
-        rows = await self._fetch("SELECT state, version FROM sessions WHERE user_id = $1", user_id)
-        return (decode_json(rows[0][0]), int(rows[0][1])) if rows else (None, 0)
-
-    async def list_cases(self, user_id: int) -> list[CaseRow]:
-        """The user's cases, newest first."""
-        rows = await self._fetch(
-            f"SELECT {CASE_COLUMNS} FROM cases WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
-            user_id,
-        )
-        return [ROWS.case(row) for row in rows]
-
-    async def get_case(self, case_id: int, user_id: int) -> CaseRow | None:
-        """The case if it belongs to this user; None otherwise (other users' cases stay hidden)."""
-        rows = await self._fetch(
-            f"SELECT {CASE_COLUMNS} FROM cases WHERE id = $1 AND user_id = $2", case_id, user_id
-        )
-        return ROWS.case(rows[0]) if rows else None
-
-    async def case_answers(self, case_id: int) -> dict[str, Any]:
-        """Step id -> answered value for one case."""
-        rows = await self._fetch(
-            "SELECT step_id, value FROM answers WHERE case_id = $1 ORDER BY step_id", case_id
-        )
-        return {step_id: decode_json(value) for step_id, value in rows}
-
-    async def case_evidence(self, case_id: int) -> list[EvidenceRow]:
-        """The case's evidence in the order it arrived."""
-        rows = await self._fetch(
-            f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = $1 ORDER BY id", case_id
-        )
-        return [ROWS.evidence(row) for row in rows]
-
-    async def case_events(self, case_id: int) -> list[CaseEvent]:
-        """The case's history, oldest first."""
-        rows = await self._fetch(
-            f"SELECT {EVENT_COLUMNS} FROM case_events WHERE case_id = $1 ORDER BY at, id", case_id
-        )
-        return [ROWS.event(row) for row in rows]
-
-    async def is_processed(self, platform: str, update_id: int | str) -> bool:
-        """Whether this platform update id was already claimed by mark_processed."""
-        rows = await self._fetch(
-            "SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2",
-            platform, str(update_id),
-        )
-        return bool(rows)
-
-    async def journaled_updates(self, platform: str) -> list[JournaledUpdate]:
-        """The platform's journaled updates (received, not yet forgotten), in update order."""
-        rows = await self._fetch(
-            f"SELECT {JOURNAL_COLUMNS} FROM update_journal WHERE platform = $1 ORDER BY update_id",
-            platform,
-        )
-        return [ROWS.journaled(row) for row in rows]
-
-    async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
-        """Every queued reply of the chat, in order, whether due or not."""
-        rows = await self._fetch(
-            f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE platform = $1 AND chat_id = $2 ORDER BY id",
-            platform, str(chat_id),
-        )
-        return [ROWS.outbox(row) for row in rows]
-
-    async def outbox_due(self, platform: str, now: datetime) -> list[str]:
-        """The chats of the platform with a row due at `now`."""
-        rows = await self._fetch(
-            "SELECT DISTINCT chat_id FROM outbox WHERE platform = $1 AND due_at <= $2 ORDER BY chat_id",
-            platform, utc(now),
-        )
-        return [row[0] for row in rows]
-
-    async def next_outbox_due(self, platform: str) -> datetime | None:
-        """When the platform's earliest queued row falls due."""
-        rows = await self._fetch("SELECT min(due_at) FROM outbox WHERE platform = $1", platform)
-        return ROWS.optional_time(rows[0][0]) if rows else None
-
-    async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
-        """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""
-        rows = await self._fetch(
-            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = $1 AND user_id = $2",
-            reminder_id, user_id,
-        )
-        return ROWS.reminder(rows[0]) if rows else None
-
-    async def case_reminders(self, case_id: int) -> list[ReminderRow]:
-        """Every reminder of a case, in schedule order, whatever its status."""
-        rows = await self._fetch(
-            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE case_id = $1 ORDER BY sched_at, id",
-            case_id,
-        )
-        return [ROWS.reminder(row) for row in rows]
 
     async def next_reminder_due(
         self, platforms: Collection[str], user_ids: Collection[int] | None = None

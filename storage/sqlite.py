@@ -25,34 +25,23 @@ from typing import Any
 
 import aiosqlite
 
-from storage.codec import decode_json, decode_optional_time, encode_time
+from storage.codec import decode_optional_time, encode_time
 from storage.lifecycle import OpenCloseStore
 from storage.migrate import DEFAULT_MIGRATIONS_DIR, apply_migrations, load_migrations
-from storage.protocols import CaseEvent, CaseRow, EvidenceRow, JournaledUpdate, OutboxRow, ReminderRow, User
-from storage.sqlite_rows import (
-    CASE_COLUMNS,
-    EVENT_COLUMNS,
-    EVIDENCE_COLUMNS,
-    JOURNAL_COLUMNS,
-    OUTBOX_COLUMNS,
-    REMINDER_COLUMNS,
-    USER_COLUMNS,
-    case_from_row,
-    event_from_row,
-    evidence_from_row,
-    journaled_from_row,
-    outbox_from_row,
-    reminder_from_row,
-    user_from_row,
-)
 from storage.sqlite_tx import SqliteTx
+from storage.sql_reads import SqlReads
+from storage.sqlite_rows import ROWS as SQLITE_ROWS
+from storage.statements import SQLITE
 
 log = logging.getLogger(__name__)
 DB_FILE_NAME = "bot.sqlite3"
 
 
-class SqliteStore(OpenCloseStore):
+class SqliteStore(SqlReads, OpenCloseStore):
     """The bot's database in `data_dir/bot.sqlite3`; call `open()` (or use `async with`)."""
+
+    SQL = SQLITE
+    ROWS = SQLITE_ROWS
 
     def __init__(
         self,
@@ -160,14 +149,17 @@ class SqliteStore(OpenCloseStore):
             raise RuntimeError("store is not open")
         return self._reader
 
-    async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        return list(await self._read_conn().execute_fetchall(sql, params))
+    async def _fetch(self, sql: str, *args: Any) -> list[Any]:
+        return list(await self._read_conn().execute_fetchall(sql, args))
+
+    def _time(self, at: datetime) -> str:
+        return encode_time(at)
 
     @asynccontextmanager
     async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:
         """One person's event: nothing to take here, as SQLite serves one process.
 
-        That process serializes a person's events itself (ConversationService.lock_for); several
+        That process serializes a person's events itself (services/chat_locks.py); several
         processes need PostgreSQL, whose store takes a lock in the database.
         """
         yield
@@ -202,135 +194,6 @@ class SqliteStore(OpenCloseStore):
                 tx.finish()
                 self._tx_owner = None
 
-    async def get_or_create_user(
-        self, platform: str, external_id: str, lang: str, at: datetime
-    ) -> User:
-        """Find the user, or create it with `lang`; a known user costs one read, no write."""
-        rows = await self._fetch(
-            f"SELECT {USER_COLUMNS} FROM users WHERE platform = ? AND external_id = ?",
-            (platform, str(external_id)),
-        )
-        if rows:
-            return user_from_row(rows[0])
-        async with self.transaction() as tx:
-            return await tx.get_or_create_user(platform, external_id, lang, at)
-
-    async def get_user(self, user_id: int) -> User | None:
-        """The user with this id, or None."""
-        rows = await self._fetch(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
-        return user_from_row(rows[0]) if rows else None
-
-    async def set_user_lang(self, user_id: int, lang: str) -> None:
-        """Change the user's language in a transaction of its own."""
-        async with self.transaction() as tx:
-            await tx.set_user_lang(user_id, lang)
-
-    async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
-        """Change the user's time zone in a transaction of its own."""
-        async with self.transaction() as tx:
-            await tx.set_user_timezone(user_id, tz)
-
-    async def load_session(self, user_id: int) -> dict[str, Any] | None:
-        """The user's saved conversation state, or None."""
-        rows = await self._fetch("SELECT state FROM sessions WHERE user_id = ?", (user_id,))
-        return decode_json(rows[0][0]) if rows else None
-
-    async def load_session_version(self, user_id: int) -> tuple[dict[str, Any] | None, int]:
-        """The saved state with its version (0 when there is none)."""
-        rows = await self._fetch("SELECT state, version FROM sessions WHERE user_id = ?", (user_id,))
-        return (decode_json(rows[0][0]), int(rows[0][1])) if rows else (None, 0)
-
-    async def list_cases(self, user_id: int) -> list[CaseRow]:
-        """The user's cases, newest first."""
-        rows = await self._fetch(
-            f"SELECT {CASE_COLUMNS} FROM cases WHERE user_id = ? "
-            "ORDER BY created_at DESC, id DESC",
-            (user_id,),
-        )
-        return [case_from_row(row) for row in rows]
-
-    async def get_case(self, case_id: int, user_id: int) -> CaseRow | None:
-        """The case if it belongs to this user; None otherwise (other users' cases stay hidden)."""
-        rows = await self._fetch(
-            f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ? AND user_id = ?", (case_id, user_id)
-        )
-        return case_from_row(rows[0]) if rows else None
-
-    async def case_answers(self, case_id: int) -> dict[str, Any]:
-        """Step id -> answered value for one case."""
-        rows = await self._fetch(
-            "SELECT step_id, value FROM answers WHERE case_id = ? ORDER BY step_id", (case_id,)
-        )
-        return {step_id: decode_json(value) for step_id, value in rows}
-
-    async def case_evidence(self, case_id: int) -> list[EvidenceRow]:
-        """The case's evidence in the order it arrived."""
-        rows = await self._fetch(
-            f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY id", (case_id,)
-        )
-        return [evidence_from_row(row) for row in rows]
-
-    async def case_events(self, case_id: int) -> list[CaseEvent]:
-        """The case's history, oldest first."""
-        rows = await self._fetch(
-            f"SELECT {EVENT_COLUMNS} FROM case_events WHERE case_id = ? ORDER BY at, id",
-            (case_id,),
-        )
-        return [event_from_row(row) for row in rows]
-
-    async def is_processed(self, platform: str, update_id: int | str) -> bool:
-        """Whether this platform update id was already claimed by mark_processed."""
-        rows = await self._fetch(
-            "SELECT 1 FROM processed_updates WHERE platform = ? AND update_id = ?",
-            (platform, str(update_id)),
-        )
-        return bool(rows)
-
-    async def journaled_updates(self, platform: str) -> list[JournaledUpdate]:
-        """The platform's journaled updates (received, not yet forgotten), in update order."""
-        rows = await self._fetch(
-            f"SELECT {JOURNAL_COLUMNS} FROM update_journal WHERE platform = ? ORDER BY update_id",
-            (platform,),
-        )
-        return [journaled_from_row(row) for row in rows]
-
-    async def chat_outbox(self, platform: str, chat_id: str) -> list[OutboxRow]:
-        """Every queued reply of the chat, in order, whether due or not."""
-        rows = await self._fetch(
-            f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE platform = ? AND chat_id = ? ORDER BY id",
-            (platform, str(chat_id)),
-        )
-        return [outbox_from_row(row) for row in rows]
-
-    async def outbox_due(self, platform: str, now: datetime) -> list[str]:
-        """The chats of the platform with a row due at `now`."""
-        rows = await self._fetch(
-            "SELECT DISTINCT chat_id FROM outbox WHERE platform = ? AND due_at <= ? ORDER BY chat_id",
-            (platform, encode_time(now)),
-        )
-        return [row[0] for row in rows]
-
-    async def next_outbox_due(self, platform: str) -> datetime | None:
-        """When the platform's earliest queued row falls due."""
-        rows = await self._fetch("SELECT min(due_at) FROM outbox WHERE platform = ?", (platform,))
-        return decode_optional_time(rows[0][0]) if rows else None
-
-    async def get_reminder(self, reminder_id: int, user_id: int) -> ReminderRow | None:
-        """The reminder if it belongs to this user; None otherwise (forged ids find nothing)."""
-        rows = await self._fetch(
-            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ? AND user_id = ?",
-            (reminder_id, user_id),
-        )
-        return reminder_from_row(rows[0]) if rows else None
-
-    async def case_reminders(self, case_id: int) -> list[ReminderRow]:
-        """Every reminder of a case, in schedule order, whatever its status."""
-        rows = await self._fetch(
-            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE case_id = ? ORDER BY sched_at, id",
-            (case_id,),
-        )
-        return [reminder_from_row(row) for row in rows]
-
     async def next_reminder_due(
         self, platforms: Collection[str], user_ids: Collection[int] | None = None
     ) -> datetime | None:
@@ -347,5 +210,5 @@ class SqliteStore(OpenCloseStore):
             ids = sorted(set(user_ids))
             sql += f" AND r.user_id IN ({', '.join('?' * len(ids))})"
             params += ids
-        rows = await self._fetch(sql, tuple(params))
+        rows = await self._fetch(sql, *params)
         return decode_optional_time(rows[0][0]) if rows else None

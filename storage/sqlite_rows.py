@@ -17,6 +17,7 @@ from storage.rows import (
 )
 
 __all__ = [
+    "ROWS",
     "CASE_COLUMNS",
     "EVENT_COLUMNS",
     "EVIDENCE_COLUMNS",
@@ -35,12 +36,12 @@ __all__ = [
     "user_from_row",
 ]
 
-_ROWS = RowDecoder(time=decode_time)
+ROWS = RowDecoder(time=decode_time)
 
-user_from_row = _ROWS.user
-case_from_row = _ROWS.case
-evidence_from_row = _ROWS.evidence
-event_from_row = _ROWS.event
-reminder_from_row = _ROWS.reminder
-journaled_from_row = _ROWS.journaled
-outbox_from_row = _ROWS.outbox
+user_from_row = ROWS.user
+case_from_row = ROWS.case
+evidence_from_row = ROWS.evidence
+event_from_row = ROWS.event
+reminder_from_row = ROWS.reminder
+journaled_from_row = ROWS.journaled
+outbox_from_row = ROWS.outbox

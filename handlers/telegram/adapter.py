@@ -1,7 +1,8 @@
 """The Telegram adapter proper: updates in, engine events through the service, replies out.
 
 It keeps no conversation of its own: every message becomes one event for
-ConversationService.handle_full (with the update ids, so a redelivered update is applied once),
+ConversationService.handle_full (with the update ids: the service records them as processed with
+the event and skips an update it recorded before, so a redelivered update is applied once),
 which queues the answer in the outbox with the event's effects; the adapter then has the outbox
 send the chat's queue (services/outbox.py). Only the tidying of Telegram's own screen (the
 answered question, the spinner of a tapped button) and refusals of things the engine never sees
@@ -40,10 +41,10 @@ from handlers.telegram.intake import (
     unsupported_kind,
 )
 from handlers.telegram.journal import UpdateJournal
-from handlers.telegram.order import ChatLocks
 from handlers.telegram.render import MAX_TEXT, answered_text, button_label, reply_keyboard, tg_len
 from handlers.telegram.send import TelegramSender, reason, retry_seconds, unreachable
 from handlers.telegram.texts import tt, unsupported_text
+from services.chat_locks import ChatLocks
 from services.conversation import ConversationService, Result, Who, lang_from_code
 from services.outbox import OutboxSender, RetryLater, Undeliverable
 from services.texts import st
@@ -106,10 +107,6 @@ class TelegramAdapter:
             return (await self.service.user_for(who)).lang
         except Exception:  # noqa: BLE001 - a broken store must not stop the apology
             return lang_from_code(who.lang_code)
-
-    async def applied(self, update_id: int) -> bool:
-        """Already applied before a restart: skip it without downloading anything again."""
-        return await self.service.store.is_processed(PLATFORM, update_id)
 
     async def deliver(self, chat_id: int, result: Result | None = None) -> None:
         """Send what the chat has queued (this event's replies among it); an apology made without
@@ -211,8 +208,6 @@ class TelegramAdapter:
         await self.handle_message(chat_id, who, update_id, message, ref)
 
     async def handle_message(self, chat_id: int, who: Who, update_id: int, message: Message, ref: FileRef | None) -> None:
-        if await self.applied(update_id):
-            return
         if ref is not None:
             fetched = await self.downloader.fetch(ref, self.now())
             if isinstance(fetched, Refusal):
@@ -246,8 +241,6 @@ class TelegramAdapter:
         self.journal.release(ids)
 
     async def handle_album(self, chat_id: int, who: Who, ids: list[int], parts: list[AlbumPart]) -> None:
-        if await self.applied(ids[0]):
-            return
         items: list[EvidenceItem] = []
         refusals: list[Refusal] = []
         for part in parts:
@@ -256,10 +249,12 @@ class TelegramAdapter:
                 refusals.append(fetched)
             else:
                 items.append(fetched)
-        if refusals:
-            # Queued on its own when some files were kept: their update ids go with those files' event.
-            await self.service.settle(who, [] if items else ids, [Reply(await self.refusal_text(who, refusals), kind="error")])
-        result = await self.service.handle_full(who, FileInput(tuple(items)), ids) if items else None
+        notice = [Reply(await self.refusal_text(who, refusals), kind="error")] if refusals else []
+        if items:
+            # The refusal goes with the kept files' event, so a replayed album says it once.
+            result = await self.service.handle_full(who, FileInput(tuple(items)), ids, notice)
+        else:
+            result = await self.service.settle(who, ids, notice)
         await self.deliver(chat_id, result)
 
     # --- button taps ------------------------------------------------------------------------

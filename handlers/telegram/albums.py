@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handlers.telegram.intake import FileRef
-from handlers.telegram.order import ChatLocks
+from handlers.telegram.order import PLATFORM
+from services.chat_locks import ChatLocks
 from services.conversation import Who
 
 
@@ -73,7 +74,7 @@ class AlbumCollector:
         loop = asyncio.get_running_loop()
         while (remaining := album.deadline - loop.time()) > 0:
             await asyncio.sleep(remaining)
-        async with self._locks.hold(chat_id):
+        async with self._locks.hold(PLATFORM, str(chat_id)):
             if self._open.get(chat_id) is album:
                 del self._open[chat_id]
                 await self._flush(chat_id, album.parts)

@@ -38,7 +38,7 @@ from handlers.telegram.inbox import JournalingBot, JournalingQueue
 from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
 from handlers.telegram.webhook import install as install_strict_webhook
-from handlers.telegram.order import ChatLocks, PerChatUpdateProcessor
+from handlers.telegram.order import PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 from engine.replies import Reply
 from services.commands import Commands
@@ -133,7 +133,7 @@ class TelegramBot:
     def __init__(self, app: App, options: TelegramOptions) -> None:
         self.app = app
         self.options = options
-        self.locks = ChatLocks()
+        self.locks = app.service.locks
         self.conflict = asyncio.Event()
         self._polling_since = time.monotonic()
         self.journal = journal_for(app)

@@ -2,36 +2,22 @@
 
 PTB's concurrent updates make one slow chat (downloads, the 1 message/s limit) not hold up the
 others; the processor below serialises by chat so a person's messages are applied in the order
-they were sent. The same per-chat locks are used when an album is flushed after its window.
+they were sent. The lock is the conversation service's own per-chat lock (services/chat_locks.py),
+held here around the whole update (a download included); the service's hold inside it is then a
+no-op. The same lock is taken when an album is flushed after its window.
 """
 from __future__ import annotations
 
-import asyncio
-import weakref
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from handlers.telegram.journal import UpdateJournal
+from services.chat_locks import ChatLocks
 
-
-class ChatLocks:
-    """One asyncio.Lock per chat id, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    @asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat_id] = lock
-        async with lock:
-            yield
+PLATFORM = "telegram"  # the chat locks are keyed by platform too
 
 
 def chat_of(update: object) -> int | None:
@@ -59,7 +45,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if chat_id is None:
                 await coroutine
                 return
-            async with self.locks.hold(chat_id):
+            async with self.locks.hold(PLATFORM, str(chat_id)):
                 await coroutine
 
     async def initialize(self) -> None:

@@ -98,13 +98,12 @@ class WeChatAdapter:
 
     # --- accepting pushes -------------------------------------------------------------------
 
-    async def accept(self, push: Push) -> Job | None:
-        """Journal and queue a push (or join the copy in hand); None when it was applied already."""
+    async def accept(self, push: Push) -> Job:
+        """Journal and queue a push, or join the copy in hand. A push applied already goes through
+        as well: the service skips it (its MsgId is recorded) and the answer is "success"."""
         job = self._inflight.get(push.key)
         if job is not None:
             return job
-        if await self.service.store.is_processed(PLATFORM, push.key):
-            return None
         await self.inbox.record(InboundUpdate(push.journal_id, push.openid, push.to_payload()))
         if push.key in self._inflight:  # a retry that came in while this one was being journaled
             return self._inflight[push.key]
@@ -187,8 +186,6 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
-        if job.replayed and await self.service.store.is_processed(PLATFORM, push.key):
-            return  # handled before the stop; only its journal row was left
         if await self.waiting(openid):
             # Replies kept for the person (the 48-hour window had closed) are older than this
             # answer: now that they wrote, they go first, so no passive reply this time.
@@ -226,9 +223,6 @@ class WeChatAdapter:
         """Hand one event to the service (applied once per push) and answer with its replies."""
         who = self.who(job.push.openid)
         result = await self.service.handle_full(who, event, [job.push.key])
-        if result.duplicate:
-            self.no_passive(job)
-            return
         if result.stale:
             again = await self.service.settle(who, [], await self.service.current_question(who))
             result.replies += again.replies
@@ -241,8 +235,12 @@ class WeChatAdapter:
 
     async def deliver(self, job: Job, result: Result) -> None:
         """The first reply as the passive reply when it is one plain text ready in time; the rest
-        (or all) from the outbox, in order, once the HTTP answer is given."""
+        (or all) from the outbox, in order, once the HTTP answer is given. A push the service had
+        applied already gets "success" and nothing more."""
         openid = job.push.openid
+        if result.duplicate:
+            self.no_passive(job)
+            return
         self.remember(openid, result.replies)
         lang = await self.lang_of(openid)
         if not result.queued:
@@ -277,8 +275,7 @@ class WeChatAdapter:
 
     async def settle(self, push: Push) -> None:
         """A push that needs no answer (an unsubscribe, a view event) counts as processed too."""
-        async with self.service.store.transaction() as tx:
-            await tx.mark_processed(PLATFORM, push.key, self.now())
+        await self.service.settle(self.who(push.openid), [push.key], [])
 
     # --- text, menus, numbers ---------------------------------------------------------------
 
@@ -328,8 +325,6 @@ class WeChatAdapter:
         self.no_passive(job)
         await job.answered.wait()
         push = job.push
-        if await self.service.store.is_processed(PLATFORM, push.key):
-            return
         lang = await self.lang_of(push.openid)
         if self.api is None:
             await self.refuse(job, [Reply(wt("download_failed", lang))])

@@ -149,8 +149,6 @@ class WeChatBot:
         except web.HTTPException:
             raise
         job = await self.adapter.accept(push)
-        if job is None:
-            return web.Response(text=SUCCESS)
         try:
             text = await self.adapter.first_message(job, received)
             if text is None:

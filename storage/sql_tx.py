@@ -1,0 +1,220 @@
+"""The writes both stores make the same way, written once.
+
+A backend's transaction says how to run one statement (`_count`, `_value`, `_rows`), how a time is
+written (`_time`), how its driver reports a missing parent row (`_missing_parent`) and which
+statements it runs (`SQL`, storage/statements.py); everything here is then the same on both.
+What really differs (PostgreSQL's arrays and SKIP LOCKED claims, SQLite's IN lists and batches)
+stays in sqlite_tx.py and postgres_tx.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, ClassVar
+
+from storage.codec import encode_json
+from storage.lifecycle import Conn, FinishableTx
+from storage.protocols import NewEvidence, NewReminder, SessionConflict, User
+from storage.rows import (
+    TIME_CASE_COLUMNS,
+    UPDATABLE_CASE_COLUMNS,
+    RowDecoder,
+    check_finished_state,
+    check_sha256,
+)
+from storage.statements import Statements
+
+
+class SqlTx(FinishableTx[Conn]):
+    """Writes of one transaction; dead once the block exits."""
+
+    SQL: ClassVar[Statements]
+    ROWS: ClassVar[RowDecoder]
+
+    # --- what each backend supplies ------------------------------------------------------------
+
+    def _time(self, at: datetime) -> Any:
+        """A time as the driver takes it."""
+        raise NotImplementedError
+
+    def _missing_parent(self, exc: Exception) -> bool:
+        """Whether `exc` is the driver's foreign-key failure."""
+        raise NotImplementedError
+
+    def _numbered(self, sql: str) -> str:
+        """A statement built here with `?` placeholders, as the driver takes it."""
+        raise NotImplementedError
+
+    async def _count(self, sql: str, *args: Any) -> int:
+        """Run one write and return how many rows it changed."""
+        raise NotImplementedError
+
+    async def _value(self, sql: str, *args: Any) -> Any:
+        """The first column of the first row the statement returns (None for no row)."""
+        raise NotImplementedError
+
+    async def _rows(self, sql: str, *args: Any) -> Sequence[Sequence[Any]]:
+        """Every row the statement returns."""
+        raise NotImplementedError
+
+    async def _unreferenced(self, paths: Iterable[str]) -> list[str]:
+        """The subset of paths that no evidence row points at any more."""
+        raise NotImplementedError
+
+    @contextmanager
+    def _parent_must_exist(self, what: str, key: object) -> Iterator[None]:
+        """Turn a foreign-key failure into the LookupError the contract promises."""
+        try:
+            yield
+        except Exception as exc:
+            if self._missing_parent(exc):
+                raise LookupError(f"no {what} {key}") from exc
+            raise
+
+    # --- users and sessions --------------------------------------------------------------------
+
+    async def get_or_create_user(self, platform: str, external_id: str, lang: str, at: datetime) -> User:
+        """Return the user, creating it with `lang` if new (an existing user's lang is kept)."""
+        key = (platform, str(external_id))
+        await self._count(self.SQL.insert_user, *key, lang, self._time(at))
+        return self.ROWS.user((await self._rows(self.SQL.user_by_key, *key))[0])
+
+    async def set_user_lang(self, user_id: int, lang: str) -> None:
+        """Change the language of the bot's messages to this user."""
+        if not await self._count(self.SQL.set_user_lang, lang, user_id):
+            raise LookupError(f"no user {user_id}")
+
+    async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
+        """Record the user's IANA time zone (None: unknown, fall back to the jurisdiction's)."""
+        if not await self._count(self.SQL.set_user_timezone, tz, user_id):
+            raise LookupError(f"no user {user_id}")
+
+    async def save_session(
+        self, user_id: int, state: dict[str, Any], at: datetime, expected_version: int | None = None
+    ) -> int:
+        """Replace the user's conversation state; with `expected_version`, only if nobody saved since."""
+        text, stamp = encode_json(state), self._time(at)
+        with self._parent_must_exist("user", user_id):
+            if expected_version is None:
+                version = await self._value(self.SQL.save_session, user_id, text, stamp)
+            elif expected_version == 0:
+                version = await self._value(self.SQL.save_first_session, user_id, text, stamp)
+            else:
+                version = await self._value(self.SQL.save_session_version, text, stamp, user_id, expected_version)
+        if version is None:
+            raise SessionConflict(f"session of user {user_id} changed since version {expected_version}")
+        return int(version)
+
+    # --- cases, answers, evidence, events ------------------------------------------------------
+
+    async def create_case(self, user_id: int, at: datetime, jurisdiction: str | None = None) -> int:
+        """Open a new case in status 'draft' and return its id."""
+        stamp = self._time(at)
+        with self._parent_must_exist("user", user_id):
+            return int(await self._value(self.SQL.insert_case, user_id, jurisdiction, stamp, stamp))
+
+    async def update_case(self, case_id: int, at: datetime, **fields: Any) -> None:
+        """Set some of status/jurisdiction/issue_type/channel/reference/filed_at/draft."""
+        unknown = set(fields) - UPDATABLE_CASE_COLUMNS
+        if unknown:
+            raise ValueError(f"update_case cannot set {sorted(unknown)}")
+        columns = sorted(fields)
+        values = [
+            self._time(fields[c]) if c in TIME_CASE_COLUMNS and fields[c] is not None else fields[c]
+            for c in columns
+        ]
+        # Column names come from the whitelist above, never from the caller's text.
+        assignments = "".join(f"{c} = ?, " for c in columns)
+        sql = self._numbered(f"UPDATE cases SET {assignments}updated_at = ? WHERE id = ?")
+        if not await self._count(sql, *values, self._time(at), case_id):
+            raise LookupError(f"no case {case_id}")
+
+    async def save_answer(self, case_id: int, step_id: str, value: Any, at: datetime) -> None:
+        """Store (or replace) the JSON value answered at a step of the case's flow."""
+        with self._parent_must_exist("case", case_id):
+            await self._count(self.SQL.save_answer, case_id, step_id, encode_json(value), self._time(at))
+
+    async def add_evidence(self, case_id: int, record: NewEvidence, at: datetime) -> tuple[int, bool]:
+        """Attach a file to a case; the same sha256 twice gives one row. Returns (id, created)."""
+        check_sha256(record.sha256)
+        origin = None if record.origin is None else encode_json(record.origin)
+        args = (case_id, record.sha256, record.kind, record.mime, record.size, record.filename,
+                record.stored_path, record.caption, origin, self._time(at))
+        with self._parent_must_exist("case", case_id):
+            new_id = await self._value(self.SQL.insert_evidence, *args)
+        if new_id is not None:
+            return int(new_id), True
+        return int(await self._value(self.SQL.evidence_id, case_id, record.sha256)), False
+
+    async def add_event(self, case_id: int, kind: str, data: dict[str, Any], at: datetime) -> int:
+        """Append to the case's history and return the event id."""
+        with self._parent_must_exist("case", case_id):
+            return int(await self._value(self.SQL.insert_event, case_id, self._time(at), kind, encode_json(data)))
+
+    async def delete_case(self, case_id: int) -> list[str]:
+        """Delete a case with its answers, evidence, events and reminders; return files nobody else uses."""
+        rows = await self._rows(self.SQL.delete_case_evidence, case_id)
+        # Answers, events and reminders go by ON DELETE CASCADE.
+        await self._count(self.SQL.delete_case, case_id)
+        return await self._unreferenced(row[0] for row in rows)
+
+    # --- platform updates ----------------------------------------------------------------------
+
+    async def mark_processed(self, platform: str, update_id: int | str, at: datetime) -> bool:
+        """Claim a platform update id; False means it was applied before and must be skipped."""
+        return await self._count(self.SQL.mark_processed, platform, str(update_id), self._time(at)) == 1
+
+    async def prune_processed(self, before: datetime) -> int:
+        """Forget update ids claimed before `before` (platforms stop redelivering after a day)."""
+        return await self._count(self.SQL.prune_processed, self._time(before))
+
+    async def forget_chat_updates(self, platform: str, chat_id: str, up_to: int | None = None) -> int:
+        """Drop one chat's journaled updates (those up to `up_to` only, if given), for /delete."""
+        if up_to is None:
+            return await self._count(self.SQL.forget_chat_updates, platform, str(chat_id))
+        return await self._count(self.SQL.forget_chat_updates_up_to, platform, str(chat_id), up_to)
+
+    async def prune_journal(self, before: datetime) -> int:
+        """Drop journaled updates received before `before`, whatever became of them."""
+        return await self._count(self.SQL.prune_journal, self._time(before))
+
+    # --- reminders -----------------------------------------------------------------------------
+
+    async def add_reminder(self, reminder: NewReminder, at: datetime) -> int:
+        """Schedule a reminder; it starts 'pending' and becomes due at `reminder.due_at`."""
+        args = (reminder.case_id, reminder.user_id, reminder.kind, self._time(reminder.due_at),
+                self._time(reminder.sched_at), encode_json(reminder.data), self._time(at))
+        with self._parent_must_exist("case or user", reminder.case_id):
+            return int(await self._value(self.SQL.insert_reminder, *args))
+
+    async def finish_reminder(self, reminder_id: int, status: str, at: datetime) -> bool:
+        """Close a claimed reminder as sent, failed or cancelled; False if it was not claimed."""
+        check_finished_state(status)
+        sql = self.SQL.finish_reminder.format(column="sent_at" if status == "sent" else "closed_at")
+        return await self._count(sql, status, self._time(at), reminder_id) == 1
+
+    async def defer_reminder(self, reminder_id: int, due_at: datetime, sched_at: datetime) -> bool:
+        """Give a claimed reminder back as pending with a later due time (quiet hours, a retry)."""
+        return await self._count(self.SQL.defer_reminder, self._time(due_at), self._time(sched_at), reminder_id) == 1
+
+    async def answer_reminder(self, reminder_id: int, at: datetime) -> bool:
+        """Record the person's answer to a delivered reminder; False if it was answered before.
+
+        A claimed row counts as delivered too: the loop may have sent it and not yet marked it.
+        """
+        return await self._count(self.SQL.answer_reminder, self._time(at), reminder_id) == 1
+
+    # --- the outbox ----------------------------------------------------------------------------
+
+    async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
+        """Make every held or deferred row of the platform (or one chat) due now."""
+        stamp = self._time(now)
+        if chat_id is None:
+            return await self._count(self.SQL.release_outbox, stamp, platform, stamp)
+        return await self._count(self.SQL.release_chat_outbox, stamp, platform, stamp, str(chat_id))
+
+    async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
+        """Drop every reply still queued for the chat, for /delete."""
+        return await self._count(self.SQL.forget_chat_outbox, platform, str(chat_id))
