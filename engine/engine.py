@@ -9,30 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
-from engine import answers as A
 from engine import merged
+from engine.answers import Accepted, Rejected, clean_text, small_number
 from engine.choice_match import normalise, pick
 from engine.conditions import holds
-from engine.evidence import EvidenceItem
 from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
 from engine.i18n import button_words, t
-from engine.model import (
-    ChannelStep,
-    ChoicesStep,
-    ChoiceStep,
-    ConfirmStep,
-    DateTimeStep,
-    EndStep,
-    EvidenceStep,
-    Flow,
-    MessageStep,
-    NumberStep,
-    PhoneStep,
-    SummaryStep,
-    TextStep,
-)
+from engine.model import EvidenceStep, Flow, Step, TextStep
+from engine.regions import NO_REGION, Regions, zone_of_call
 from engine.replies import (
-    AddEvidence,
     Button,
     CompleteCase,
     Outcome,
@@ -42,9 +27,11 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
-from engine.regions import NO_REGION, Regions, zone_is_certain, zone_of_call
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
-from engine.when_text import is_day_only, zone_name
+from engine.steps import kind_of
+from engine.steps.evidence import keep_evidence
+from engine.steps.kind import Question
+from engine.when_text import describe_when
 
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
@@ -54,9 +41,6 @@ LANGUAGE_NAMES = {
     **{k: "en" for k in ("en", "en-us", "en-gb", "en_us", "english", "英文", "英语")},
 }
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
-# The summary shows at most this many lines of answers (plus its question and hint: 12 in all).
-SUMMARY_LINES = 10
-DONE_WORDS = {"done", "finish", "finished", "完成", "好了", "没有了", "結束", "结束", "ok"}
 
 
 def _engine_commands_help(lang: str) -> str:
@@ -95,11 +79,13 @@ class Engine:
         self.regions = regions or Regions()
         # The command list /help shows, in a language; the application's registry supplies it.
         self.commands_help = commands_help or _engine_commands_help
-        self.evidence_step = next((s.id for s in flow.steps if isinstance(s, EvidenceStep)), None)
+        # The flow's evidence step, where files sent at any question (or before any) are kept.
+        self.evidence = next((s for s in flow.steps if isinstance(s, EvidenceStep)), None)
+        self.evidence_step = self.evidence.id if self.evidence else None
 
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
         out = Outcome(state=state.copy())
-        turn = _Turn(self, out, now)
+        turn = Turn(self, out, now)
         turn.handle(event)
         return out
 
@@ -107,12 +93,13 @@ class Engine:
         """The current question again (after a restart of the bot, a language switch, /start)."""
         out = Outcome(state=state.copy())
         if state.status == ACTIVE and state.step:
-            _Turn(self, out, NO_TIME).ask(self.flow.step(state.step))
+            Turn(self, out, NO_TIME).ask(self.flow.step(state.step))
         return out.replies
 
 
-class _Turn:
-    """One event's worth of work on a copy of the state."""
+class Turn:
+    """One event's worth of work on a copy of the state; what every step type's behaviour
+    (engine/steps/) works through."""
 
     def __init__(self, engine: Engine, out: Outcome, now: datetime) -> None:
         self.engine = engine
@@ -120,6 +107,9 @@ class _Turn:
         self.out = out
         self.s = out.state
         self.now = now
+        # The buttons under the question typed text answers, once built (only when a typed answer needs
+        # them, and then once): what a typed number or a button's name refers to.
+        self.shown: tuple[Button, ...] | None = None
 
     @property
     def lang(self) -> str:
@@ -249,8 +239,8 @@ class _Turn:
         self.enter(self.flow.start)
 
     def not_in_flow(self, event: Event) -> None:
-        if isinstance(event, FileInput) and self.engine.evidence_step:
-            self.begin_from_evidence(event, self.engine.evidence_step)
+        if isinstance(event, FileInput) and self.engine.evidence:
+            self.begin_from_evidence(event, self.engine.evidence)
             return
         if isinstance(event, FileInput):
             self.say(t("evidence.no_case", self.lang), (Button(t("nav.new", self.lang), "_new"),))
@@ -261,20 +251,18 @@ class _Turn:
         buttons.append(Button(t("nav.cases", self.lang), "_cases"))
         self.say(t("idle", self.lang), tuple(buttons))
 
-    def begin_from_evidence(self, event: FileInput, evidence_step: str) -> None:
+    def begin_from_evidence(self, event: FileInput, target: EvidenceStep) -> None:
         """Evidence sent with no complaint open starts one and keeps it; the reply says what was received
         and asks the first open question, or proposes what was read from it (issue 13)."""
-        assert self.engine.evidence_step is not None
         self.out.state = self.s = SessionState(lang=self.s.lang, status=ACTIVE, seq=self.s.seq)
         self.out.effects.append(StartCase())
-        target = self.flow.step(evidence_step)
-        added, problem = self.keep_evidence(target, event.items)
+        added, problem = keep_evidence(self, target, event.items)
         if problem is not None:
             self.say(problem.text(self.lang), kind="error")
         receipt = t("evidence.started", self.lang, count=added) if added else None
         if added:
             # Sent already: the evidence question is not asked again (more can be sent at any step).
-            self.s.known.append(evidence_step)
+            self.s.known.append(target.id)
         first_open = self.s.step = self.first_open_from(self.flow.start)
         if not self.propose(event.proposal, receipt):
             self.enter(first_open, prefix=receipt)
@@ -314,7 +302,7 @@ class _Turn:
 
     # --- navigation -------------------------------------------------------------------------
 
-    def next_of(self, step: Any) -> str | None:
+    def next_of(self, step: Step) -> str | None:
         if isinstance(step.next, str):
             return step.next
         if isinstance(step.next, list):
@@ -334,23 +322,23 @@ class _Turn:
             if known or (step.when is not None and not holds(step.when, self.s.answers)):
                 step_id = self.next_of(step)
                 continue
-            if isinstance(step, MessageStep):
-                self.say(step.prompt.get(self.lang))
-                step_id = self.next_of(step)
-                continue
-            if isinstance(step, EndStep):
-                self.say(step.prompt.get(self.lang), kind="end")
-                self.s.status, self.s.step, self.s.editing = DONE, None, False
-                self.out.effects.append(CompleteCase())
+            if kind_of(step).enter(self, step, prefix):
                 return
-            self.s.step = step_id
-            self.s.seq += 1
-            self.s.edit_list = False
-            self.s.failures = 0
-            current = self.s.answers.get(step_id)
-            self.s.selected = list(current) if isinstance(step, ChoicesStep) and isinstance(current, list) else []
-            self.ask(step, prefix)
-            return
+            step_id = self.next_of(step)
+
+    def open_question(self, step: Step, prefix: str | None = None) -> None:
+        """Make `step` the open question and ask it."""
+        self.s.step = step.id
+        self.s.seq += 1
+        self.s.edit_list = False
+        self.s.failures = 0
+        self.s.selected = kind_of(step).selection(step, self.s.answers.get(step.id))
+        self.ask(step, prefix)
+
+    def complete(self) -> None:
+        """The flow reached its end: the case is complete."""
+        self.s.status, self.s.step, self.s.editing = DONE, None, False
+        self.out.effects.append(CompleteCase())
 
     def move_on(self) -> None:
         """After an answer: record history, show alerts, go to the next step (or back to the summary)."""
@@ -361,10 +349,10 @@ class _Turn:
         target = self.next_of(current)
         if self.s.editing:
             target = self.first_open_from(target)
-            self.s.editing = not isinstance(self.flow.step(target), SummaryStep) if target else False
+            self.s.editing = not kind_of(self.flow.step(target)).reviews if target else False
         self.enter(target, past_known=True)
 
-    def current_step(self) -> Any:
+    def current_step(self) -> Step:
         """The step the session stands at; only called while a question is open."""
         if self.s.step is None:
             raise RuntimeError("no open step")
@@ -376,10 +364,10 @@ class _Turn:
         while step_id is not None and guard <= len(self.flow.steps):
             guard += 1
             step = self.flow.step(step_id)
-            if isinstance(step, (SummaryStep, EndStep)):
+            if kind_of(step).ends_answers:
                 return step_id
             skipped = step.when is not None and not holds(step.when, self.s.answers)
-            if skipped or isinstance(step, MessageStep) or step.id in self.s.answers:
+            if skipped or not step.takes_answer or step.id in self.s.answers:
                 step_id = self.next_of(step)
                 continue
             return step_id
@@ -402,14 +390,12 @@ class _Turn:
             self.reask_or_idle()
             return
         step = self.flow.step(self.s.step)
-        if not step.optional and not (isinstance(step, EvidenceStep) and step.min_items == 0):
+        kind = kind_of(step)
+        if not kind.can_skip(step):
             self.say(t("skip_not_allowed", self.lang))
             self.ask(step)
             return
-        if isinstance(step, EvidenceStep):
-            self.evidence_done(step)
-            return
-        self.save(step.id, None, t("summary.skipped", self.lang))
+        kind.skip(self, step)
 
     def alerts(self) -> None:
         for alert in self.flow.alerts:
@@ -420,7 +406,7 @@ class _Turn:
 
     # --- asking -----------------------------------------------------------------------------
 
-    def ask(self, step: Any, prefix: str | None = None) -> None:
+    def ask(self, step: Step, prefix: str | None = None) -> None:
         """Show the question of `step` with its buttons (or the facts read from evidence, to confirm first)."""
         lang = self.lang
         if self.s.proposal is not None:
@@ -428,87 +414,25 @@ class _Turn:
             confirm = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
             self.out.replies.append(Reply(text=text, buttons=confirm, expects="confirm", seq=self.s.seq, kind="question"))
             return
-        lines = [prefix] if prefix else []
-        lines.append(step.prompt.get(lang))
-        buttons: list[Button] = []
-        expects: str | None = None
-        if isinstance(step, ChoiceStep):
-            expects = "choice"
-            buttons = [Button(o.label.get(lang), o.value) for o in self.ordered_options(step)]
-        elif isinstance(step, ChoicesStep):
-            expects = "choices"
-            lines.append(t("hint.choices", lang))
-            buttons = [
-                Button(("✓ " if o.value in self.s.selected else "") + o.label.get(lang), o.value) for o in step.options
-            ]
-            buttons.append(Button(t("nav.done", lang), "_done"))
-        elif isinstance(step, ConfirmStep):
-            expects = "confirm"
-            yes = step.yes_label.get(lang) if step.yes_label else t("nav.yes", lang)
-            no = step.no_label.get(lang) if step.no_label else t("nav.no", lang)
-            buttons = [Button(yes, "yes"), Button(no, "no")]
-        elif isinstance(step, EvidenceStep):
-            expects = "evidence"
-            lines.append(t("hint.evidence", lang))
-            have = len(self.s.answers.get(step.id) or [])
-            if have:
-                lines.append(t("hint.evidence_have", lang, count=have))
-            buttons = [Button(t("nav.done", lang), "_done")]
-        elif isinstance(step, SummaryStep) and self.s.edit_list:
-            lines = [t("summary.pick_edit", lang)]
-            buttons = [Button(self.label_of(s), f"_edit:{s.id}") for s in self.path_answered()]
-            buttons.append(Button(t("nav.to_summary", lang), "_summary"))
-        elif isinstance(step, SummaryStep):
-            lines.extend(self.compact_summary())
-            lines.append(t("summary.tap_edit", lang))
-            ok = step.ok_label.get(lang) if step.ok_label else t("nav.ok", lang)
-            buttons = [Button(ok, "_ok"), Button(t("nav.edit_list", lang), "_edit_list")]
-        elif isinstance(step, ChannelStep):
-            expects = "choice"
-            options = self.engine.advisor.options(self.s.answers, lang) if self.engine.advisor else []
-            if not options:
-                lines.append(t("channel.none", lang))
-            for i, option in enumerate(options, 1):
-                lines.append(f"{i}. {option.label} — {option.why}")
-            buttons = [Button(o.label, o.value) for o in options]
-        else:
-            kinds: dict[type, str] = {TextStep: "text", NumberStep: "number", PhoneStep: "phone", DateTimeStep: "datetime"}
-            expects = kinds[type(step)]
-            lines.append(t("hint.nav", lang))
-            suggested = self.suggestion(step)
-            if suggested is not None:
-                buttons.append(Button(t("nav.same", lang, value=suggested), "_same"))
-        current = self.s.answers.get(step.id)
-        if step.id in self.s.answers and not isinstance(step, (SummaryStep, EvidenceStep, ChoicesStep)):
-            lines.append(t("hint.current", lang, value=self.display(step, current)))
+        kind = kind_of(step)
+        q = Question([prefix, step.prompt.get(lang)] if prefix else [step.prompt.get(lang)])
+        kind.question(self, step, q)
+        lines, buttons = q.lines, q.buttons
+        if kind.shows_current and step.id in self.s.answers:
+            lines.append(t("hint.current", lang, value=self.display(step, self.s.answers.get(step.id))))
             buttons.append(Button(t("nav.keep", lang), "_keep"))
         nav: list[Button] = []
         if self.s.history:
             nav.append(Button(t("nav.back", lang), "_back"))
-        if step.optional and not isinstance(step, EvidenceStep):
+        if step.optional and kind.skip_button:
             nav.append(Button(t("nav.skip", lang), "_skip"))
         if self.s.failures >= 3:
             nav.append(Button(t("nav.help", lang), "_help"))
         self.out.replies.append(
-            Reply(text="\n".join(lines), buttons=tuple(buttons + nav), expects=expects, seq=self.s.seq, kind="question")
+            Reply(text="\n".join(lines), buttons=tuple(buttons + nav), expects=kind.expects, seq=self.s.seq, kind="question")
         )
 
-    def suggestion(self, step: Any) -> str | None:
-        """The earlier answer this step offers as one tap (as text), if it was given."""
-        if step.id in self.s.answers:
-            return None
-        # Only a text step has one; getattr on a pydantic model without the field costs an exception.
-        for source in (step.suggest_from if isinstance(step, TextStep) else None) or []:
-            value = self.s.answers.get(source)
-            if value is not None:
-                return self.display(self.flow.step(source), value)
-        return None
-
-    def ordered_options(self, step: ChoiceStep) -> list[Any]:
-        default = (step.default_by_lang or {}).get(self.lang)
-        return sorted(step.options, key=lambda o: o.value != default) if default else list(step.options)
-
-    def retry(self, step: Any, problem: A.Rejected) -> None:
+    def retry(self, step: Step, problem: Rejected) -> None:
         """Ask again politely with the reason; after repeated failures, offer a way out."""
         self.s.failures += 1
         message = problem.text(self.lang)
@@ -521,7 +445,7 @@ class _Turn:
     def help(self) -> None:
         if self.s.status == ACTIVE and self.s.step:
             step = self.flow.step(self.s.step)
-            about = step.help.get(self.lang) if step.help else t(f"help.{step.type}", self.lang)
+            about = step.help.get(self.lang) if step.help else kind_of(step).about(step, self.lang)
             self.say(t("help.step", self.lang, text=about) + "\n\n" + self.engine.commands_help(self.lang))
             self.ask(step)
         else:
@@ -555,14 +479,13 @@ class _Turn:
         self.out.answered = label
         self.move_on()
 
-    def accept(self, step: Any, result: A.Accepted | A.Rejected) -> None:
-        if isinstance(result, A.Rejected):
+    def accept(self, step: Step, result: Accepted | Rejected) -> None:
+        if isinstance(result, Rejected):
             self.retry(step, result)
         else:
             self.save(step.id, result.value, result.label)
 
-    def text(self, step: Any, raw: str) -> None:
-        lang = self.lang
+    def text(self, step: Step, raw: str) -> None:
         if self.s.proposal is not None:
             named = self.value_for_text(step, raw)
             if named in ("_accept", "_reject"):
@@ -570,79 +493,30 @@ class _Turn:
                 return
             # Answering the question instead of the proposal: the proposal is set aside.
             self.s.proposal = None
-        shown: tuple[Button, ...] | None = None
-        if not isinstance(step, (NumberStep, ChoicesStep)):
+        kind = kind_of(step)
+        if kind.numbers_pick_buttons:
             # The number of a shown button works wherever a number is not itself the answer
             # (a multiple choice reads "1,3" as its options).
-            number = A.small_number(A.clean_text(raw))
+            number = small_number(clean_text(raw))
             if number is not None:
-                shown = self.shown_buttons(step)
+                shown = self.shown = self.shown_buttons(step)
                 if 1 <= number <= len(shown):
                     self.button_or_navigation(step, shown[number - 1].value)
                     return
-        if isinstance(step, (TextStep, NumberStep, PhoneStep, DateTimeStep)):
-            named = self.button_named(step, raw, shown)
+        if kind.names_buttons:
+            named = self.button_named(step, raw, self.shown)
             if named is not None:
                 self.button_or_navigation(step, named)
                 return
-        if isinstance(step, TextStep):
-            self.accept(step, A.text_answer(step, raw))
-        elif isinstance(step, NumberStep):
-            self.accept(step, A.number_answer(step, raw))
-        elif isinstance(step, PhoneStep):
-            if not self.phone_with_time(step, raw):
-                self.accept(step, A.phone_answer(step, raw, self.s.answers, lang, self.engine.regions))
-        elif isinstance(step, DateTimeStep):
-            result = A.datetime_answer(step, raw, self.s.answers, lang, self.now, self.engine.regions, self.s.timezone)
-            if isinstance(result, A.Accepted):
-                # Said back at once, so a misreading is caught at its step rather than in the letter.
-                self.say(self.time_echo(step, result), kind="info")
-            self.accept(step, result)
-        elif isinstance(step, ChoicesStep):
-            done = A.clean_text(raw).lower() in DONE_WORDS
-            detail = next((f for f in step.fills if f.kind == "detail"), None)
-            if detail is not None and not done:
-                # Options and the person's own words in one message: the words are never read as options.
-                self.choices_with_detail(step, raw, detail.id)
-                return
-            chosen = A.parse_choices_text(step, raw, lang)
-            if chosen is None and done:
-                chosen = list(self.s.selected)
-            self.accept(step, A.choices_answer(step, chosen, lang) if chosen is not None else A.Rejected("error.choice"))
-        elif isinstance(step, EvidenceStep):
-            if A.clean_text(raw).lower() in DONE_WORDS:
-                self.evidence_done(step)
-            else:
-                self.pasted_text(step, raw)
-        else:
-            if isinstance(step, ChoiceStep) and self.choice_with_fills(step, raw):
-                return
-            value = self.value_for_text(step, raw, shown)
-            if value is None:
-                self.retry(step, A.Rejected("error.choice"))
-            else:
-                self.button_or_navigation(step, value)
+        kind.read_text(self, step, raw)
 
-    def choice_with_fills(self, step: ChoiceStep, raw: str) -> bool:
-        """A choice answered with more ("有，10月15日回复过TD", "有，5000元"): the option and its fills kept,
-        a time said back. False when the step has no fills or the text gives none (the usual reading applies)."""
-        if not step.fills:
-            return False
-        zone, order = self.clock_of(step)
-        read = merged.choice_with_fills(step, A.clean_text(raw)[:300], self.now, zone, self.lang, order)
-        if read is None or not read[1]:
-            return False
-        option, found = read
-        self.save_with_fills(step, option.value, option.label.get(self.lang), found)
-        return True
-
-    def clock_of(self, step: Any) -> tuple[str, str]:
+    def clock_of(self, step: Step) -> tuple[str, str]:
         """The zone and date order a time in a merged answer is read in (the case's country)."""
         source = next((f.region_from for f in step.fills if f.region_from), None) or getattr(step, "region_from", None)
         region = self.engine.regions.for_answers(self.s.answers, source, self.lang) or NO_REGION
         return zone_of_call(region, self.s.answers, self.s.timezone), region.date_order
 
-    def save_with_fills(self, step: Any, value: Any, label: str, found: dict[str, Any]) -> None:
+    def save_with_fills(self, step: Step, value: Any, label: str, found: dict[str, Any]) -> None:
         """Keep the fills whose `when` holds with the new answer; say a time back, as its own question would."""
         answers = {**self.s.answers, step.id: value}
         kept = {}
@@ -650,46 +524,14 @@ class _Turn:
             if fill.id in found and (fill.when is None or holds(fill.when, answers)):
                 kept[fill.id] = found[fill.id]
                 if fill.kind == "time":
-                    self.say(t("time.noted", self.lang, when=A.time_label(found[fill.id], self.lang)), kind="info")
+                    self.say(t("time.noted", self.lang, when=describe_when(found[fill.id], self.lang)), kind="info")
         self.save(step.id, value, label, kept)
 
-    def phone_with_time(self, step: PhoneStep, raw: str) -> bool:
-        """Numbers with the time of the latest call ("138 0013 8000，昨天下午3点"): both kept."""
-        fill = next((f for f in step.fills if f.kind == "time"), None)
-        if fill is None:
-            return False
-        zone, order = self.clock_of(step)
-        read = merged.parse_time_in(A.clean_text(raw)[:300], self.now, zone, self.lang, order, fill.coarsest)
-        if read is None or not read[1].strip():
-            return False
-        when, rest = read
-        result = A.phone_answer(step, merged.strip_time_words(rest), self.s.answers, self.lang, self.engine.regions)
-        if isinstance(result, A.Rejected):
-            return False
-        self.save_with_fills(step, result.value, result.label, {fill.id: when})
-        return True
-
-    def choices_with_detail(self, step: ChoicesStep, raw: str, detail_id: str) -> None:
-        """Options and the person's own words in one message ("1, 3 半夜打来"), or words alone after tapping."""
-        read = merged.choices_with_detail(step, raw.strip(), list(self.s.selected), self.lang)
-        if read is None:
-            self.retry(step, A.Rejected("error.choice"))
-            return
-        chosen, detail = read
-        result = A.choices_answer(step, chosen, self.lang)
-        if isinstance(result, A.Rejected):
-            self.retry(step, result)
-            return
-        if len(detail) > 1000:
-            self.retry(step, A.Rejected("error.too_long", {"length": len(detail), "max": 1000}))
-            return
-        self.save(step.id, result.value, result.label, {detail_id: detail} if detail else {})
-
-    def button_or_navigation(self, step: Any, value: str) -> None:
+    def button_or_navigation(self, step: Step, value: str) -> None:
         if not self.navigation(value):
             self.button(step, value)
 
-    def button_named(self, step: Any, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
+    def button_named(self, step: Step, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
         """At a question that takes typed text: a shown button named exactly (跳过, 同上, « 上一步),
         so those words are not stored as the answer. `shown`: the buttons, when the caller has them already."""
         typed = normalise(raw)
@@ -698,34 +540,19 @@ class _Turn:
                 return button.value
         return None
 
-    def shown_buttons(self, step: Any) -> tuple[Button, ...]:
+    def shown_buttons(self, step: Step) -> tuple[Button, ...]:
         """The buttons under the question as it is shown now (their numbers are what people type)."""
         replies = [r for r in self.preview(step) if r.buttons]
         return replies[-1].buttons if replies else ()
 
-    def time_echo(self, step: DateTimeStep, result: A.Accepted) -> str:
-        """"Noted: Friday 20 November 2026, 14:30", naming the zone where a country has several and the
-        called person's is not known."""
-        lang = self.lang
-        region = self.engine.regions.for_answers(self.s.answers, step.region_from, lang) or NO_REGION
-        text = t("time.noted", lang, when=result.label)
-        if not is_day_only(result.value) and not zone_is_certain(region, self.s.answers, self.s.timezone):
-            zone = zone_of_call(region, self.s.answers, self.s.timezone)
-            text += "\n" + t("time.zone_assumed", lang, zone=zone_name(zone, lang))
-        return text
-
-    def value_for_text(self, step: Any, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
+    def value_for_text(self, step: Step, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
         """Typed text at a button step: the shown button it names by label, synonym or a near spelling.
         `shown`: the buttons, when the caller has them already."""
-        options = {o.value: o for o in step.options} if isinstance(step, (ChoiceStep, ChoicesStep)) else {}
+        more = kind_of(step).button_terms(step)
         answers: list[tuple[str, list[str]]] = []
         navigation: list[tuple[str, tuple[str, ...]]] = []
         for button in self.shown_buttons(step) if shown is None else shown:
-            terms = [button.label, button.value]
-            if button.value in options:
-                terms += options[button.value].terms
-            if isinstance(step, ConfirmStep) and button.value in ("yes", "no"):
-                terms += button_words(f"_{button.value}")
+            terms = [button.label, button.value, *more.get(button.value, ())]
             if button.value in ("_accept", "_reject"):
                 terms += button_words("_yes" if button.value == "_accept" else "_no")
             answers.append((button.value, terms))
@@ -733,103 +560,23 @@ class _Turn:
         # An option's own words come first: 不知道 is "not sure" where that is an option, else "skip".
         return pick(answers, raw) or pick(navigation, raw)
 
-    def preview(self, step: Any) -> list[Reply]:
+    def preview(self, step: Step) -> list[Reply]:
         probe = Outcome(state=self.s)
-        _Turn(self.engine, probe, self.now).ask(step)
+        Turn(self.engine, probe, self.now).ask(step)
         return probe.replies
 
-    def button(self, step: Any, value: str) -> None:
-        lang = self.lang
-        if value.startswith("_edit:") and isinstance(step, SummaryStep):
-            target = value.split(":", 1)[1]
-            if target in {s.id for s in self.path_answered()}:
-                self.s.history.append(step.id)
-                self.s.editing, self.s.edit_list = True, False
-                self.enter(target)
-                return
-        if value in ("_edit_list", "_summary") and isinstance(step, SummaryStep):
-            self.s.edit_list = value == "_edit_list"
-            self.ask(step)
-            return
-        if isinstance(step, SummaryStep) and value == "_ok":
-            self.out.answered = step.ok_label.get(lang) if step.ok_label else t("nav.ok", lang)
-            for fill in step.fills:
-                # The OK of a summary that says "I confirm this is true" is that confirmation.
-                self.s.answers[fill.id] = "yes"
-                self.out.effects.append(SaveAnswer(fill.id, "yes"))
-            self.move_on()
-            return
-        if isinstance(step, ChoiceStep):
-            option = next((o for o in step.options if o.value == value), None)
-            if option:
-                self.save(step.id, option.value, option.label.get(lang))
-                return
-        if isinstance(step, ChoicesStep):
-            if value == "_done":
-                self.accept(step, A.choices_answer(step, list(self.s.selected), lang))
-                return
-            if any(o.value == value for o in step.options):
-                if value in self.s.selected:
-                    self.s.selected.remove(value)
-                else:
-                    self.s.selected.append(value)
-                self.ask(step)
-                return
-        if isinstance(step, ConfirmStep) and value in ("yes", "no"):
-            if value == "no" and step.on_no:
-                self.out.answered = step.no_label.get(lang) if step.no_label else t("nav.no", lang)
-                self.s.history.append(step.id)
-                self.enter(step.on_no)
-            else:
-                label = (step.yes_label if value == "yes" else step.no_label)
-                self.save(step.id, value, label.get(lang) if label else t(f"nav.{value}", lang))
-            return
-        if value == "_same" and isinstance(step, TextStep):
-            suggested = self.suggestion(step)
-            if suggested is not None:
-                self.accept(step, A.text_answer(step, suggested))
-                return
-        if isinstance(step, EvidenceStep) and value == "_done":
-            self.evidence_done(step)
-            return
-        if isinstance(step, ChannelStep) and self.engine.advisor:
-            options = {o.value: o.label for o in self.engine.advisor.options(self.s.answers, lang)}
-            if value in options:
-                self.save(step.id, value, options[value])
-                return
-        self.retry(step, A.Rejected("error.choice"))
+    def button(self, step: Step, value: str) -> None:
+        if not kind_of(step).press(self, step, value):
+            self.retry(step, Rejected("error.choice"))
 
     # --- evidence ---------------------------------------------------------------------------
 
-    def evidence_done(self, step: EvidenceStep) -> None:
-        have = len(self.s.answers.get(step.id) or [])
-        if have < step.min_items:
-            self.retry(step, A.Rejected("evidence.min", {"min": step.min_items}))
-            return
-        items = self.s.answers.get(step.id) or []
-        self.save(step.id, items, t("summary.items", self.lang, count=len(items)))
-
-    def pasted_text(self, step: EvidenceStep, raw: str) -> None:
-        text = raw.strip()
-        if A.looks_garbled(text):
-            self.retry(step, A.Rejected("error.not_text"))
-            return
-        if not text:
-            self.retry(step, A.Rejected("error.empty"))
-            return
-        if len(text) > 10000:
-            self.retry(step, A.Rejected("error.too_long", {"length": len(text), "max": 10000}))
-            return
-        self.files(step, FileInput(items=(EvidenceItem.of_text(text, "text", self.now),)))
-
-    def files(self, step: Any, event: FileInput) -> None:
-        target = step if isinstance(step, EvidenceStep) else None
-        if target is None and self.engine.evidence_step:
-            target = self.flow.step(self.engine.evidence_step)
+    def files(self, step: Step, event: FileInput) -> None:
+        target = step if isinstance(step, EvidenceStep) else self.engine.evidence
         if target is None:
-            self.retry(step, A.Rejected("error.evidence_kind"))
+            self.retry(step, Rejected("error.evidence_kind"))
             return
-        added, problem = self.keep_evidence(target, event.items)
+        added, problem = keep_evidence(self, target, event.items)
         have = self.s.answers.get(target.id) or []
         if problem:
             self.say(problem.text(self.lang), kind="error")
@@ -858,83 +605,24 @@ class _Turn:
             return
         self.ask(step, received if added else None)
 
-    def keep_evidence(self, target: EvidenceStep, items: tuple[EvidenceItem, ...]) -> tuple[int, A.Rejected | None]:
-        """Add the acceptable new items to the evidence answer: (how many were added, the first problem)."""
-        have: list[dict[str, Any]] = list(self.s.answers.get(target.id) or [])
-        known = {i["sha256"] for i in have}
-        added = 0
-        problem: A.Rejected | None = None
-        for item in items:
-            reason = self.evidence_problem(target, item)
-            if reason is None and item.sha256 in known:
-                reason = A.Rejected("evidence.duplicate")
-            if reason is None and len(have) >= target.max_items:
-                reason = A.Rejected("evidence.max", {"max": target.max_items})
-            if reason is not None:
-                problem = problem or reason
-                continue
-            have.append(item.answer())
-            known.add(item.sha256)
-            self.out.effects.append(AddEvidence(item))
-            added += 1
-        if added:
-            self.s.answers[target.id] = have
-            self.out.effects.append(SaveAnswer(target.id, have))
-        return added, problem
-
-    def evidence_problem(self, step: EvidenceStep, item: EvidenceItem) -> A.Rejected | None:
-        size = item.size
-        if size <= 0:
-            return A.Rejected("error.evidence_empty")
-        if item.kind not in step.accept:
-            return A.Rejected("error.evidence_kind")
-        limit = int(step.max_size_mb * 1024 * 1024)
-        if size > limit:
-            return A.Rejected("error.evidence_size", {"size": human_size(size), "max": human_size(limit)})
-        return None
-
     # --- summary ----------------------------------------------------------------------------
 
-    def path_answered(self) -> list[Any]:
+    def path_answered(self) -> list[Step]:
         """Answer-taking steps on the current path (given the answers) before the summary."""
-        found: list[Any] = []
+        found: list[Step] = []
         step_id: str | None = self.flow.start
         guard = 0
         while step_id is not None and guard <= len(self.flow.steps):
             guard += 1
             step = self.flow.step(step_id)
-            if isinstance(step, (SummaryStep, EndStep)):
+            kind = kind_of(step)
+            if kind.ends_answers:
                 break
             active = step.when is None or holds(step.when, self.s.answers)
-            if active and step.takes_answer and step.id in self.s.answers and not isinstance(step, ConfirmStep):
+            if active and step.takes_answer and step.id in self.s.answers and kind.in_summary:
                 found.append(step)
             step_id = self.next_of(step)
         return found
-
-    def compact_summary(self) -> list[str]:
-        """The answers packed a few to a line, skipped ones left out: at most SUMMARY_LINES lines."""
-        zh = self.lang == "zh"
-        width, cut, sep = (56, 20, "；") if zh else (110, 40, "; ")
-        items = []
-        for step in self.path_answered():
-            value = self.s.answers.get(step.id)
-            if value is None:
-                continue
-            shown = self.display(step, value)
-            if isinstance(step, TextStep) and len(shown) > cut:
-                # Only free text is shortened: numbers and times are shown whole.
-                shown = shown[: cut - 1] + "…"
-            shown += self.fills_shown(step, cut)
-            items.append(f"{self.label_of(step)}{'：' if zh else ': '}{shown}")
-        lines: list[str] = []
-        for item in items:
-            if lines and len(lines[-1]) + len(sep) + len(item) <= width:
-                lines[-1] += sep + item
-            else:
-                lines.append(item)
-        if len(lines) > SUMMARY_LINES:
-            lines = lines[: SUMMARY_LINES - 1] + [t("summary.more", self.lang, count=len(lines) - SUMMARY_LINES + 1)]
-        return ["• " + line for line in lines]
 
     def summary_lines(self) -> list[str]:
         return [
@@ -942,7 +630,7 @@ class _Turn:
             for s in self.path_answered()
         ]
 
-    def fills_shown(self, step: Any, cut: int) -> str:
+    def fills_shown(self, step: Step, cut: int) -> str:
         """What a merged answer added besides its value (a time, the person's words), in brackets; the
         parts of a text answer are in the text already."""
         shown = []
@@ -951,47 +639,24 @@ class _Turn:
             if value is None or fill.kind not in ("time", "detail") or self.flow.has(fill.id):
                 # A fill that answered a later question is shown at that question.
                 continue
-            text = A.time_label(value, self.lang) if fill.kind == "time" else str(value)
+            text = describe_when(value, self.lang) if fill.kind == "time" else str(value)
             text = text if len(text) <= cut else text[: cut - 1] + "…"
             shown.append(f"{fill.label.get(self.lang)}{'：' if self.lang == 'zh' else ': '}{text}")
         if not shown:
             return ""
         return f"（{'；'.join(shown)}）" if self.lang == "zh" else f" ({'; '.join(shown)})"
 
-    def label_of(self, step: Any) -> str:
+    def label_of(self, step: Step) -> str:
         return step.label.get(self.lang) if step.label else step.id
 
-    def display(self, step: Any, value: Any) -> str:
-        lang = self.lang
+    def display(self, step: Step, value: Any) -> str:
+        """An answer as the summary shows it; a skipped one says so."""
         if value is None:
-            return t("summary.skipped", lang)
-        if isinstance(step, ChoiceStep):
-            return next((o.label.get(lang) for o in step.options if o.value == value), str(value))
-        if isinstance(step, ChoicesStep):
-            return A.choices_label(step, list(value), lang)
-        if isinstance(step, PhoneStep):
-            return A.phones_label(value)
-        if isinstance(step, DateTimeStep):
-            return A.time_label(value, lang)
-        if isinstance(step, EvidenceStep):
-            return t("summary.items", lang, count=len(value))
-        if isinstance(step, ChannelStep) and self.engine.advisor:
-            return self.engine.advisor.label(value, lang)
-        if isinstance(step, ConfirmStep):
-            return t(f"nav.{value}", lang) if value in ("yes", "no") else str(value)
-        text = str(value)
-        return text if len(text) <= 200 else text[:200] + "…"
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} B"
+            return t("summary.skipped", self.lang)
+        return kind_of(step).display(self, step, value)
 
 
 def describe_answers(engine: Engine, answers: dict[str, Any], lang: str) -> list[str]:
     """The answers of a stored case as summary lines ("• Label: value"), for /case."""
-    probe = _Turn(engine, Outcome(state=SessionState(lang=lang, answers=dict(answers))), NO_TIME)
+    probe = Turn(engine, Outcome(state=SessionState(lang=lang, answers=dict(answers))), NO_TIME)
     return probe.summary_lines()

@@ -59,3 +59,12 @@ class EvidenceItem:
             "origin": dict(self.origin) if self.origin is not None else None,
             "received_at": self.received_at,
         }
+
+
+def human_size(size: int) -> str:
+    """A file size as people read it (12 KB, 3.4 MB)."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"

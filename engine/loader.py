@@ -4,17 +4,14 @@ Used at start-up (a broken flow is refused before the bot serves anyone) and by 
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
 from pydantic import ValidationError
 
-from engine.choice_match import normalise
 from engine.conditions import referenced_answers
 from engine.model import (
-    EVIDENCE_KINDS,
     LANGS,
     ChoiceStep,
     ChoicesStep,
@@ -22,14 +19,14 @@ from engine.model import (
     ConfirmStep,
     DateTimeStep,
     EndStep,
-    EvidenceStep,
     Flow,
     NumberStep,
     PhoneStep,
+    Step,
     SummaryStep,
     TextStep,
 )
-from engine.validators import VALIDATORS
+from engine.steps import kind_of
 from engine.yamlmarks import MarkedDocument, SourceProblem, load_marked, pydantic_problems, read_source
 
 
@@ -259,72 +256,7 @@ def _reachable(flow: Flow) -> set[str]:
     return seen
 
 
-def _limits(step: Any, i: int, doc: MarkedDocument) -> Iterator[SourceProblem]:
-    base: tuple[Any, ...] = ("steps", i)
-    if isinstance(step, TextStep):
-        if step.min_length > step.max_length:
-            yield doc.problem_at(base + ("min_length",), f"min_length {step.min_length} is greater than max_length {step.max_length}")
-        if step.validator and step.validator not in VALIDATORS:
-            yield doc.problem_at(
-                base + ("validator",),
-                f"unknown validator '{step.validator}' (known: {', '.join(sorted(VALIDATORS))})",
-            )
-        if step.pattern:
-            try:
-                re.compile(step.pattern)
-            except re.error as exc:
-                yield doc.problem_at(base + ("pattern",), f"invalid pattern: {exc}")
-    if isinstance(step, NumberStep) and step.min is not None and step.max is not None and step.min > step.max:
-        yield doc.problem_at(base + ("min",), f"min {step.min:g} is greater than max {step.max:g}")
-    if isinstance(step, (ChoiceStep, ChoicesStep)):
-        counts = Counter(o.value for o in step.options)
-        for o, option in enumerate(step.options):
-            if counts[option.value] > 1:
-                yield doc.problem_at(base + ("options", o, "value"), f"duplicate option value '{option.value}'")
-                counts[option.value] = 1
-            if option.value.startswith("_"):
-                yield doc.problem_at(base + ("options", o, "value"), "option values may not start with '_' (reserved for navigation)")
-    if isinstance(step, (ChoiceStep, ChoicesStep)):
-        yield from _synonym_problems(step, base, doc)
-    if isinstance(step, ChoiceStep) and step.default_by_lang:
-        values = {o.value for o in step.options}
-        for lang, value in step.default_by_lang.items():
-            if value not in values:
-                yield doc.problem_at(base + ("default_by_lang", lang), f"default '{value}' is not one of the options")
-    if isinstance(step, ChoicesStep):
-        top = step.max_selected if step.max_selected is not None else len(step.options)
-        if step.min_selected > top:
-            yield doc.problem_at(base + ("min_selected",), f"min_selected {step.min_selected} is greater than max_selected {top}")
-    if isinstance(step, EvidenceStep):
-        if step.min_items > step.max_items:
-            yield doc.problem_at(base + ("min_items",), f"min_items {step.min_items} is greater than max_items {step.max_items}")
-        for k, kind in enumerate(step.accept):
-            if kind not in EVIDENCE_KINDS:
-                yield doc.problem_at(base + ("accept", k), f"unknown evidence kind '{kind}' (known: {', '.join(EVIDENCE_KINDS)})")
-
-
-# Typed numbers up to this pick a shown button; a larger one (110, 96110) may be a synonym.
-MAX_BUTTON_NUMBER = 20
-
-
-def _synonym_problems(step: Any, base: tuple[Any, ...], doc: MarkedDocument) -> Iterator[SourceProblem]:
-    """A typed word must name one option only, and never be a small number (those pick buttons)."""
-    owner: dict[str, str] = {}
-    for option in step.options:
-        for term in (option.value, option.label.zh, option.label.en):
-            owner.setdefault(normalise(term), option.value)
-    for o, option in enumerate(step.options):
-        if option.synonyms is None:
-            continue
-        for lang in LANGS:
-            for k, word in enumerate(getattr(option.synonyms, lang)):
-                path = base + ("options", o, "synonyms", lang, k)
-                folded = normalise(word)
-                if not folded:
-                    yield doc.problem_at(path, f"synonym '{word}' is only spaces or punctuation")
-                elif folded.isascii() and folded.isdigit() and int(folded) <= MAX_BUTTON_NUMBER:
-                    yield doc.problem_at(path, f"synonym '{word}' is a number; typed numbers pick the button with that number")
-                elif owner.setdefault(folded, option.value) != option.value:
-                    yield doc.problem_at(
-                        path, f"synonym '{word}' of option '{option.value}' also names option '{owner[folded]}'"
-                    )
+def _limits(step: Step, i: int, doc: MarkedDocument) -> Iterator[SourceProblem]:
+    """What the step's type checks in its definition (min above max, duplicate options...)."""
+    for path, message in kind_of(step).check(step):
+        yield doc.problem_at(("steps", i, *path), message)

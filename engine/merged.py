@@ -13,10 +13,10 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from engine.answers import parse_choices_text
 from engine.choice_match import normalise, pick
 from engine.model import ChoicesStep, ChoiceStep, Option, TextStep
 from engine.parsing import ParsedTime, parse_when
+from engine.steps.options import parse_choices_text
 from engine.validators import VALIDATORS
 
 # Where a typed answer falls into parts: "几乎每天，从9月开始" -> 几乎每天 | 从9月开始.
@@ -176,7 +176,7 @@ def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang:
         # A stray number or mark names no option and says nothing: asked again rather than kept.
         return None
     first = parts_of(text)[:1]
-    loose = parse_choices_text(step, first[0], lang) if first else None
+    loose = parse_choices_text(step, first[0]) if first else None
     chosen = loose or list(selected) or (["other"] if any(o.value == "other" for o in step.options) else [])
     return (chosen, text.strip()) if chosen else None
 

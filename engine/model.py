@@ -5,9 +5,10 @@ engine only ever reads them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
+from pydantic_core import CoreSchema, core_schema
 
 LANGS = ("zh", "en")
 
@@ -121,7 +122,10 @@ class Fill(Strict):
     when: Condition | None = None
 
 
-class StepBase(Strict):
+class Step(Strict):
+    """What every step has; each type (below, or registered from engine/steps/) adds its own fields."""
+
+    type: str
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     prompt: LocalText
     label: LocalText | None = None
@@ -136,7 +140,7 @@ class StepBase(Strict):
         return True
 
 
-class MessageStep(StepBase):
+class MessageStep(Step):
     type: Literal["message"]
 
     @property
@@ -144,7 +148,7 @@ class MessageStep(StepBase):
         return False
 
 
-class TextStep(StepBase):
+class TextStep(Step):
     type: Literal["text"]
     # Earlier answers offered as a one-tap button ("同上": the called number as the contact phone); the
     # first one given is offered.
@@ -161,34 +165,34 @@ class TextStep(StepBase):
     validator: str | None = None
 
 
-class NumberStep(StepBase):
+class NumberStep(Step):
     type: Literal["number"]
     min: float | None = None
     max: float | None = None
     integer: bool = False
 
 
-class ChoiceStep(StepBase):
+class ChoiceStep(Step):
     type: Literal["choice"]
     options: list[Option] = Field(min_length=1)
     default_by_lang: dict[str, str] | None = None
 
 
-class ChoicesStep(StepBase):
+class ChoicesStep(Step):
     type: Literal["choices"]
     options: list[Option] = Field(min_length=1)
     min_selected: int = Field(default=1, ge=0)
     max_selected: int | None = None
 
 
-class PhoneStep(StepBase):
+class PhoneStep(Step):
     type: Literal["phone"]
     multiple: bool = True
     max_numbers: int = Field(default=10, ge=1)
     region_from: str | None = None
 
 
-class DateTimeStep(StepBase):
+class DateTimeStep(Step):
     type: Literal["datetime"]
     region_from: str | None = None
     allow_future: bool = False
@@ -197,7 +201,7 @@ class DateTimeStep(StepBase):
     coarsest: Literal["day", "month", "year"] = "day"
 
 
-class EvidenceStep(StepBase):
+class EvidenceStep(Step):
     type: Literal["evidence"]
     min_items: int = Field(default=0, ge=0)
     max_items: int = Field(default=30, ge=1)
@@ -205,14 +209,14 @@ class EvidenceStep(StepBase):
     max_size_mb: float = Field(default=20, gt=0)
 
 
-class ConfirmStep(StepBase):
+class ConfirmStep(Step):
     type: Literal["confirm"]
     yes_label: LocalText | None = None
     no_label: LocalText | None = None
     on_no: str | None = None
 
 
-class SummaryStep(StepBase):
+class SummaryStep(Step):
     type: Literal["summary"]
     # Its OK button also confirms that the answers are true (a `yes` fill), so no separate question.
     ok_label: LocalText | None = None
@@ -222,12 +226,12 @@ class SummaryStep(StepBase):
         return False
 
 
-class ChannelStep(StepBase):
+class ChannelStep(Step):
     type: Literal["channel"]
     region_from: str | None = None
 
 
-class EndStep(StepBase):
+class EndStep(Step):
     type: Literal["end"]
 
     @property
@@ -235,23 +239,52 @@ class EndStep(StepBase):
         return False
 
 
-Step = Annotated[
-    Union[
-        MessageStep,
-        TextStep,
-        NumberStep,
-        ChoiceStep,
-        ChoicesStep,
-        PhoneStep,
-        DateTimeStep,
-        EvidenceStep,
-        ConfirmStep,
-        SummaryStep,
-        ChannelStep,
-        EndStep,
-    ],
-    Field(discriminator="type"),
-]
+# Every step type by its `type` name, in the order they are listed when a name is unknown; a new type is
+# added with `register_step_model` (engine/steps/registry.py does it for a new behaviour module).
+STEP_MODELS: dict[str, type[Step]] = {}
+
+
+def step_type_name(model: type[Step]) -> str:
+    """The `type` a step model is written with in flows.yaml: its `Literal` tag."""
+    (name,) = get_args(model.model_fields["type"].annotation)
+    return str(name)
+
+
+def register_step_model(model: type[Step]) -> None:
+    """Make `model` a step type flows may use; the flow schema is rebuilt to include it."""
+    name = step_type_name(model)
+    if STEP_MODELS.get(name) is model:
+        return
+    STEP_MODELS[name] = model
+    if "Flow" in globals():
+        Flow.model_rebuild(force=True)
+
+
+class _RegisteredStep:
+    """Validates a step as the model its `type` names, among the registered ones: a discriminated union
+    built when the flow schema is, so errors keep their path (steps.3.choice.options) and a type added
+    later is one registration away."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        choices = {name: handler.generate_schema(model) for name, model in STEP_MODELS.items()}
+        return core_schema.tagged_union_schema(choices, discriminator="type")
+
+
+for _model in (
+    MessageStep,
+    TextStep,
+    NumberStep,
+    ChoiceStep,
+    ChoicesStep,
+    PhoneStep,
+    DateTimeStep,
+    EvidenceStep,
+    ConfirmStep,
+    SummaryStep,
+    ChannelStep,
+    EndStep,
+):
+    register_step_model(_model)
 
 EVIDENCE_KINDS = ("image", "pdf", "audio", "video", "text", "forward", "document")
 
@@ -274,14 +307,15 @@ class Flow(Strict):
     """A whole conversation: steps in order (a step's default next is the one below it)."""
 
     flow: FlowInfo
-    steps: list[Step] = Field(min_length=1)
+    steps: list[Annotated[Step, _RegisteredStep()]] = Field(min_length=1)
     alerts: list[Alert] = Field(default_factory=list)
 
     if TYPE_CHECKING:
         # Plain instance attributes set below, not pydantic PrivateAttrs, which are read through __getattr__
         # (about 5 µs a read); the engine looks steps up dozens of times per event (issue 15).
-        _by_id: dict[str, Any]
+        _by_id: dict[str, Step]
         _following: dict[str, str | None]
+        _fills: dict[str, str]
 
     def model_post_init(self, __context: Any) -> None:
         object.__setattr__(self, "_by_id", {s.id: s for s in self.steps})
@@ -293,7 +327,7 @@ class Flow(Strict):
     def start(self) -> str:
         return self.flow.start or self.steps[0].id
 
-    def step(self, step_id: str) -> Any:
+    def step(self, step_id: str) -> Step:
         return self._by_id[step_id]
 
     def has(self, step_id: str) -> bool:
@@ -301,11 +335,11 @@ class Flow(Strict):
 
     def has_answer(self, key: str) -> bool:
         """A step's answer or one a merged step fills (what a proposal from evidence may set)."""
-        return self.has(key) or key in self._fills  # type: ignore[attr-defined]
+        return self.has(key) or key in self._fills
 
     def filled_by(self, key: str) -> str | None:
         """The step whose input writes `key` as a fill, if any."""
-        return self._fills.get(key)  # type: ignore[attr-defined,no-any-return]
+        return self._fills.get(key)
 
     def following(self, step_id: str) -> str | None:
         """The step written below `step_id`: the default next."""

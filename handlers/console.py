@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Collection, Protocol, TextIO
 from urllib.parse import unquote, urlparse
 
-from engine.engine import human_size
+from engine.evidence import human_size
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
 from engine.i18n import render, t
 from engine.model import EvidenceStep

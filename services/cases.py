@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Callable
 
-from engine.engine import describe_answers, human_size
+from engine.engine import describe_answers
+from engine.evidence import human_size
 from engine.i18n import t
 from engine.replies import Button, Reply
 from engine.state import SessionState

@@ -25,9 +25,8 @@ from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update,
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
-from engine.engine import human_size
 from engine.events import ButtonPress, FileInput
-from engine.evidence import EvidenceItem
+from engine.evidence import EvidenceItem, human_size
 from engine.replies import Reply
 from handlers.kit.buttons import decode_button
 from handlers.kit.text import command_or_text

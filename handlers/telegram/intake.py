@@ -22,9 +22,8 @@ from telegram import (
 )
 from telegram.error import BadRequest, TelegramError
 
-from engine.engine import human_size
 from handlers.telegram.send import TelegramSender, reason
-from engine.evidence import EvidenceItem
+from engine.evidence import EvidenceItem, human_size
 from services.evidence_intake import file_item
 from storage.files import EvidenceFiles
 

@@ -24,9 +24,8 @@ from typing import Any
 
 import aiohttp
 
-from engine.engine import human_size
 from engine.events import ButtonPress, Command, Event, FileInput, TextInput
-from engine.evidence import EvidenceItem
+from engine.evidence import EvidenceItem, human_size
 from engine.replies import Reply
 from handlers.kit.buttons import decode_button
 from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event

@@ -6,7 +6,7 @@ from datetime import datetime, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from engine.engine import human_size
+from engine.evidence import human_size
 from knowledge.catalog import Catalog
 from services.export.items import ALTERED, MISSING, ItemCheck, PackItem
 from services.export.pdf import AppendixEntry, PdfContent, Section

@@ -14,7 +14,9 @@ import httpx
 
 from app.bootstrap import App, build_app
 from app.settings import load_settings
-from engine.answers import Accepted, Rejected, number_answer, text_answer
+from engine.answers import Accepted, Rejected
+from engine.steps.number import number_answer
+from engine.steps.text import text_answer
 from engine.events import ButtonPress, Command
 from engine.model import NumberStep, TextStep
 from handlers.telegram.app import Webhook
