@@ -86,14 +86,21 @@ class Engine:
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
         out = Outcome(state=state.copy())
         turn = Turn(self, out, now)
+        if turn.relocate() and not isinstance(event, Command) and out.state.status == ACTIVE:
+            # The event answered a question that no longer exists: it is not read against another one.
+            turn.say(t("flow_changed", turn.lang))
+            turn.ask(turn.current_step())
+            return out
         turn.handle(event)
         return out
 
     def current_question(self, state: SessionState) -> list[Reply]:
         """The current question again (after a restart of the bot, a language switch, /start)."""
         out = Outcome(state=state.copy())
-        if state.status == ACTIVE and state.step:
-            Turn(self, out, NO_TIME).ask(self.flow.step(state.step))
+        turn = Turn(self, out, NO_TIME)
+        turn.relocate()
+        if out.state.status == ACTIVE and out.state.step:
+            turn.ask(self.flow.step(out.state.step))
         return out.replies
 
 
@@ -351,6 +358,18 @@ class Turn:
             target = self.first_open_from(target)
             self.s.editing = not kind_of(self.flow.step(target)).reviews if target else False
         self.enter(target, past_known=True)
+
+    def relocate(self) -> bool:
+        """A session saved at a step a newer flows.yaml no longer has (merged or renamed) moves to the first
+        step on its path still open; its answers are kept. True when it had to move."""
+        if self.s.step is None or self.flow.has(self.s.step):
+            return False
+        self.s.history = [h for h in self.s.history if self.flow.has(h)]
+        self.s.editing = self.s.edit_list = False
+        self.s.selected, self.s.proposal, self.s.failures = [], None, 0
+        self.s.step = self.first_open_from(self.flow.start)
+        self.s.seq += 1
+        return True
 
     def current_step(self) -> Step:
         """The step the session stands at; only called while a question is open."""

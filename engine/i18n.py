@@ -137,6 +137,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Welcome back! You have an unfinished complaint (#{case_id}).",
     },
     "resume": {"zh": "我们继续上次的问题：", "en": "Let's pick up where we left off:"},
+    "flow_changed": {
+        "zh": "问题的顺序更新过了，你之前的回答都还在。我们从还没回答的地方继续：",
+        "en": "The questions have been updated since you last wrote; your answers are all kept. Let's go on from the first one still open:",
+    },
     "new_confirm": {
         "zh": "你正在填写投诉 #{case_id}。要开始一个新的吗？当前的会保存为草稿。",
         "en": "You're in the middle of complaint #{case_id}. Start a new one? The current one stays saved as a draft.",
