@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from handlers.kit.group_commit import JournalWriter
 from storage.protocols import InboundUpdate, JournaledUpdate, Store
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,7 @@ class UpdateJournal:
         self._forgotten: set[int] = set()
         self._due = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self._unwritten: list[tuple[list[InboundUpdate], asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._writer = JournalWriter(store, clock, platform)
         # Set by the adapter: tells the person about an update given up after `max_replays`.
         self.on_give_up: Callable[[JournaledUpdate], Awaitable[None]] | None = None
 
@@ -191,29 +191,7 @@ class UpdateJournal:
         Group commit: what is recorded while a write is under way (webhook requests arriving together)
         goes into the next write, one transaction for all of it instead of one per update.
         """
-        if not payloads:
-            return
-        rows = [InboundUpdate(int(p["update_id"]), self.chat_of(p), p) for p in payloads]
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._unwritten.append((rows, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_unwritten())
-        await asyncio.shield(done)
-
-    async def _write_unwritten(self) -> None:
-        while self._unwritten:
-            batch, self._unwritten = self._unwritten, []
-            try:
-                async with self.store.transaction() as tx:
-                    await tx.journal_updates(self.platform, [row for rows, _ in batch for row in rows], self.clock())
-            except Exception as exc:  # noqa: BLE001 - every waiter of the batch gets the failure
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
-            for _, done in batch:
-                if not done.done():
-                    done.set_result(None)
+        await self._writer.record([InboundUpdate(int(p["update_id"]), self.chat_of(p), p) for p in payloads])
 
     # --- forget -----------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event
 from handlers.kit.journal import UpdateJournal
 from handlers.wechat.api import TooBig, WeChatApi, WeChatError
 from handlers.wechat.push import Push
-from handlers.wechat.inbox import JournalWriter
+from handlers.kit.group_commit import JournalWriter
 from handlers.wechat.render import one_text, render, render_all
 from handlers.wechat.send import WeChatSender
 from handlers.wechat.texts import unsupported_text, wt
@@ -104,7 +104,7 @@ class WeChatAdapter:
         job = self._inflight.get(push.key)
         if job is not None:
             return job
-        await self.inbox.record(InboundUpdate(push.journal_id, push.openid, push.to_payload()))
+        await self.inbox.record([InboundUpdate(push.journal_id, push.openid, push.to_payload())])
         if push.key in self._inflight:  # a retry that came in while this one was being journaled
             return self._inflight[push.key]
         job = Job(push, asyncio.get_running_loop().create_future())

@@ -240,3 +240,33 @@ class WebhookPusher:
         async with self._session.post(self.url, json=update, headers=headers) as response:
             await response.read()
             return response.status
+
+
+@dataclass
+class Outcome:
+    """What the database holds after a deployment run: the checks every deployment test makes."""
+
+    cases: list[Any]  # external_id, id, status, drafted
+    created: dict[int, int]  # case id -> how many 'created' events it has
+    company: dict[int, str]  # case id -> its 'company' answer as JSON text
+    processed: set[int]  # update ids marked applied
+    journaled: int  # rows still in the update journal
+
+
+async def read_outcome(database: str) -> Outcome:
+    import asyncpg  # the deployment tests run on PostgreSQL only
+
+    conn = await asyncpg.connect(database)
+    try:
+        return Outcome(
+            cases=await conn.fetch(
+                "SELECT u.external_id, c.id, c.status, c.draft IS NOT NULL AS drafted FROM cases c "
+                "JOIN users u ON u.id = c.user_id"
+            ),
+            created=dict(await conn.fetch("SELECT case_id, count(*) FROM case_events WHERE kind = 'created' GROUP BY 1")),
+            company=dict(await conn.fetch("SELECT case_id, value::text FROM answers WHERE step_id = 'company'")),
+            processed={int(r[0]) for r in await conn.fetch("SELECT update_id FROM processed_updates")},
+            journaled=await conn.fetchval("SELECT count(*) FROM update_journal"),
+        )
+    finally:
+        await conn.close()

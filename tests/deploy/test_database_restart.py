@@ -21,7 +21,7 @@ import asyncpg
 import pytest
 
 from bench.telegram_people import Mailboxes, script_for
-from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, free_port, nginx_binary
+from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, free_port, nginx_binary, read_outcome
 from tests.deploy.test_webhook_deployment import PatientPerson, doubled_questions
 from tests.fakebotapi import FakeBotApi
 from tests.storage.postgres_server import admin_url, create_database, drop_database
@@ -109,18 +109,7 @@ async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path
                         await run(*ctl, "-l", str(server_log), "-w", "-t", "60", "start", check=False)
                 delivered = set(pusher.delivered)
             await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
-            conn = await asyncpg.connect(database)
-            try:
-                cases = await conn.fetch(
-                    "SELECT u.external_id, c.id, c.status, c.draft IS NOT NULL AS drafted FROM cases c "
-                    "JOIN users u ON u.id = c.user_id"
-                )
-                created = await conn.fetchval("SELECT count(*) FROM case_events WHERE kind = 'created'")
-                company = dict(await conn.fetch("SELECT case_id, value::text FROM answers WHERE step_id = 'company'"))
-                processed = {int(r[0]) for r in await conn.fetch("SELECT update_id FROM processed_updates")}
-                journaled = await conn.fetchval("SELECT count(*) FROM update_journal")
-            finally:
-                await conn.close()
+            outcome = await read_outcome(database)
         finally:
             await nginx.stop()
             codes = [await bot.stop() for bot in bots]
@@ -129,13 +118,14 @@ async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path
     assert refused[0] >= REFUSED_WHILE_DOWN, "webhook POSTs were refused during the outage"
     assert "database is unavailable" in logs, "the outage did hit events in flight"
     assert codes == [0] * PROCESSES
-    assert sorted(int(c["external_id"]) for c in cases) == [p.chat_id for p in people], "one case per person"
-    assert all(c["status"] == "ready" and c["drafted"] for c in cases) and created == PEOPLE, "all completed, none twice"
-    by_chat = {int(c["external_id"]): c["id"] for c in cases}
+    assert sorted(int(c["external_id"]) for c in outcome.cases) == [p.chat_id for p in people], "one case per person"
+    assert all(c["status"] == "ready" and c["drafted"] for c in outcome.cases), "all completed"
+    assert sum(outcome.created.values()) == PEOPLE, "none started twice"
+    by_chat = {int(c["external_id"]): c["id"] for c in outcome.cases}
     for person in people:
         expected = "Acme Solar" if person.language_code == "en" else "某某贷款公司"
-        assert expected in company[by_chat[person.chat_id]]
-    assert delivered <= processed and journaled == 0, "every update was applied and none is left over"
+        assert expected in outcome.company[by_chat[person.chat_id]]
+    assert delivered <= outcome.processed and outcome.journaled == 0, "every update was applied and none is left over"
     assert sum(p.nudges for p in people) == 0, "nobody had to ask again"
     # A reply sent just before the outage cut its "sent" mark off goes out once more (the outbox
     # delivers at least once); nothing else may send one twice.

@@ -27,6 +27,7 @@ from tests.deploy.cluster import (
     bot_env,
     free_port,
     nginx_binary,
+    read_outcome,
 )
 from tests.fakebotapi import FakeBotApi
 from tests.fakebotapi.records import SentMessage
@@ -198,32 +199,21 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
                 await asyncio.gather(kill_one_midway(), *(p.run() for p in people))
                 delivered = set(pusher.delivered)
             await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
-            conn = await asyncpg.connect(database)
-            try:
-                cases = await conn.fetch(
-                    "SELECT u.external_id, c.id, c.status, c.draft IS NOT NULL AS drafted FROM cases c "
-                    "JOIN users u ON u.id = c.user_id"
-                )
-                created = await conn.fetch("SELECT case_id, count(*) FROM case_events WHERE kind = 'created' GROUP BY 1")
-                company = dict(await conn.fetch("SELECT case_id, value::text FROM answers WHERE step_id = 'company'"))
-                processed = {int(r[0]) for r in await conn.fetch("SELECT update_id FROM processed_updates")}
-                journaled = await conn.fetchval("SELECT count(*) FROM update_journal")
-            finally:
-                await conn.close()
+            outcome = await read_outcome(database)
         finally:
             await nginx.stop()
             codes = [await bot.stop() for bot in bots]
 
     assert bots[1].starts == 2 and codes == [0, 0, 0]
-    assert sorted(int(c["external_id"]) for c in cases) == [p.chat_id for p in people], "one case per person"
-    assert all(c["status"] == "ready" and c["drafted"] for c in cases), "every complaint completed"
-    assert {r[1] for r in created} == {1}, "no case was started twice"
-    by_chat = {int(c["external_id"]): c["id"] for c in cases}
+    assert sorted(int(c["external_id"]) for c in outcome.cases) == [p.chat_id for p in people], "one case per person"
+    assert all(c["status"] == "ready" and c["drafted"] for c in outcome.cases), "every complaint completed"
+    assert set(outcome.created.values()) == {1}, "no case was started twice"
+    by_chat = {int(c["external_id"]): c["id"] for c in outcome.cases}
     for person in people:
         expected = "Acme Solar" if person.language_code == "en" else "某某贷款公司"
-        assert expected in company[by_chat[person.chat_id]]
-    assert delivered <= processed, "every update was applied"
-    assert journaled == 0, "nothing is left in the journal"
+        assert expected in outcome.company[by_chat[person.chat_id]]
+    assert delivered <= outcome.processed, "every update was applied"
+    assert outcome.journaled == 0, "nothing is left in the journal"
     # The one doubling allowed: a reply the killed process had sent but not yet marked sent goes out
     # again after the restart (the outbox delivers at least once); nothing else may send one twice.
     doubled = {p.chat_id: doubled_questions(server, p.chat_id) for p in people}
