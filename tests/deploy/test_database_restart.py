@@ -14,7 +14,6 @@ import os
 import pwd
 import shutil
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -24,7 +23,7 @@ from bench.telegram_people import Mailboxes, script_for
 from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, free_port, nginx_binary, read_outcome
 from tests.deploy.test_webhook_deployment import PatientPerson, doubled_questions
 from tests.fakebotapi import FakeBotApi
-from tests.storage.postgres_server import admin_url, create_database, drop_database
+from tests.storage.postgres_server import admin_url
 
 PEOPLE = 20
 PROCESSES = 2
@@ -33,13 +32,6 @@ REFUSED_WHILE_DOWN = 5  # webhook POSTs refused during the outage before the ser
 DOWN_AT_LEAST = 3.0  # seconds: longer than the 2 s between tries of a deferred update
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (./test.sh installs it)")
-
-
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
-    url = await create_database()
-    yield url
-    await drop_database(url)
 
 
 async def pg_ctl() -> list[str]:
@@ -70,12 +62,12 @@ async def run(*command: str, check: bool = True) -> None:
     assert proc.returncode == 0 or not check, err.decode()
 
 
-async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path: Path, database: str) -> None:
+async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path: Path, postgres_url: str) -> None:
     ctl = await pg_ctl()
     server_log = Path(ctl[ctl.index("-D") + 1]).parent / "server.log"
     async with FakeBotApi() as server:
         bots = [
-            BotProcess(bot_env(server, database, tmp_path / "data"), free_port(), tmp_path / f"bot{n}.log")
+            BotProcess(bot_env(server, postgres_url, tmp_path / "data"), free_port(), tmp_path / f"bot{n}.log")
             for n in range(PROCESSES)
         ]
         await asyncio.gather(*(bot.start() for bot in bots))
@@ -109,7 +101,7 @@ async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path
                         await run(*ctl, "-l", str(server_log), "-w", "-t", "60", "start", check=False)
                 delivered = set(pusher.delivered)
             await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
-            outcome = await read_outcome(database)
+            outcome = await read_outcome(postgres_url)
         finally:
             await nginx.stop()
             codes = [await bot.stop() for bot in bots]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,6 @@ from tests.deploy.cluster import (
 )
 from tests.fakebotapi import FakeBotApi
 from tests.fakebotapi.records import SentMessage
-from tests.storage.postgres_server import create_database, drop_database
 
 PEOPLE = 50
 PROCESSES = 3
@@ -44,13 +43,6 @@ CHAT_BASE = 7_000_000
 SILENCE = 20.0
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (./test.sh installs it)")
-
-
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
-    url = await create_database()
-    yield url
-    await drop_database(url)
 
 
 class PatientPerson(Person):
@@ -130,10 +122,10 @@ def doubled_questions(server: FakeBotApi, chat_id: int) -> list[tuple[float, flo
 
 
 async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_unknown_chat_type(
-    tmp_path: Path, database: str
+    tmp_path: Path, postgres_url: str
 ) -> None:
     async with FakeBotApi() as server:
-        bot = BotProcess(bot_env(server, database, tmp_path / "data"), free_port(), tmp_path / "bot.log")
+        bot = BotProcess(bot_env(server, postgres_url, tmp_path / "data"), free_port(), tmp_path / "bot.log")
         await bot.start()
         nginx = Nginx(tmp_path / "nginx", [bot.port])
         await nginx.start()
@@ -150,7 +142,7 @@ async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_u
                 assert await pusher.post(strange, {SECRET_HEADER: SECRET}) == 200
                 server.command(44, "start")
                 await server.wait_for_message(44, timeout=20)
-            conn = await asyncpg.connect(database)
+            conn = await asyncpg.connect(postgres_url)
             try:
                 processed = {r[0] for r in await conn.fetch("SELECT update_id FROM processed_updates")}
                 users = {r[0] for r in await conn.fetch("SELECT external_id FROM users")}
@@ -165,12 +157,12 @@ async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_u
 
 
 async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redeliveries_and_a_killed_process(
-    tmp_path: Path, database: str
+    tmp_path: Path, postgres_url: str
 ) -> None:
     async with FakeBotApi() as server:
         data_dir = tmp_path / "data"
         bots = [
-            BotProcess(bot_env(server, database, data_dir), free_port(), tmp_path / f"bot{n}.log")
+            BotProcess(bot_env(server, postgres_url, data_dir), free_port(), tmp_path / f"bot{n}.log")
             for n in range(PROCESSES)
         ]
         await asyncio.gather(*(bot.start() for bot in bots))
@@ -199,7 +191,7 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
                 await asyncio.gather(kill_one_midway(), *(p.run() for p in people))
                 delivered = set(pusher.delivered)
             await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
-            outcome = await read_outcome(database)
+            outcome = await read_outcome(postgres_url)
         finally:
             await nginx.stop()
             codes = [await bot.stop() for bot in bots]

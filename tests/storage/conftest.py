@@ -102,14 +102,6 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    """For PostgreSQL-only tests: the URL of a fresh, empty database (skipped without a server)."""
-    url = await create_database()
-    yield url
-    await drop_database(url)
-
-
-@pytest.fixture
 async def store(backend: Backend) -> Store:
     return await backend.open()
 

@@ -5,23 +5,13 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 
 from tests.fakebotapi import FakeBotApi
-from tests.storage.postgres_server import create_database, drop_database
 from tests.telegram.helpers import CHAT, next_message
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
-    url = await create_database()
-    yield url
-    await drop_database(url)
 
 
 async def start(fake_bot_api: FakeBotApi, tmp_path: Path, url: str) -> asyncio.subprocess.Process:
@@ -45,14 +35,14 @@ async def stop(proc: asyncio.subprocess.Process) -> str:
 
 
 async def test_a_second_poller_waits_and_takes_over_when_the_first_stops(
-    fake_bot_api: FakeBotApi, tmp_path: Path, database: str
+    fake_bot_api: FakeBotApi, tmp_path: Path, postgres_url: str
 ) -> None:
-    first = await start(fake_bot_api, tmp_path, database)
+    first = await start(fake_bot_api, tmp_path, postgres_url)
     second = None
     try:
         fake_bot_api.command(CHAT, "start")
         await next_message(fake_bot_api, "反骚扰投诉助手", timeout=20)
-        second = await start(fake_bot_api, tmp_path, database)
+        second = await start(fake_bot_api, tmp_path, postgres_url)
         assert second.stderr is not None
         line = await asyncio.wait_for(second.stderr.readline(), timeout=20)
         assert b"Another process is already long polling" in line and b"--webhook-url" in line
