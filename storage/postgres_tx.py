@@ -220,6 +220,23 @@ class PostgresTx(SqlTx[asyncpg.Connection]):
         )
         return sorted(row[0] for row in rows)
 
+    async def enqueue_held(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime, hold_until: datetime
+    ) -> tuple[list[int], bool]:
+        """Queue replies the caller sends at once: claimed here when the chat has nothing else queued
+        (the EXISTS reads the statement's snapshot, without the rows it inserts)."""
+        if not replies:
+            return [], False
+        rows = await self._conn.fetch(
+            "INSERT INTO outbox (platform, chat_id, reply, created_at, due_at, attempts) "
+            "SELECT $1, $2, r.reply::json, $4::timestamptz, CASE WHEN q.busy THEN $4::timestamptz ELSE $5::timestamptz END, CASE WHEN q.busy THEN 0 ELSE 1 END "
+            "FROM (SELECT EXISTS (SELECT 1 FROM outbox WHERE platform = $1 AND chat_id = $2) AS busy) AS q, "
+            "unnest($3::text[]) WITH ORDINALITY AS r (reply, n) ORDER BY r.n RETURNING id, attempts",
+            platform, str(chat_id), [encode_json(r) for r in replies], utc(at), utc(hold_until),
+        )
+        ordered = sorted((row[0], row[1]) for row in rows)
+        return [i for i, _ in ordered], bool(ordered[0][1])
+
     async def claim_outbox(
         self,
         platform: str,

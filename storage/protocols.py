@@ -24,7 +24,7 @@ Contract notes that the type signatures cannot say:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -254,6 +254,23 @@ class StoreTx(Protocol):
         self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime
     ) -> list[int]:
         """Queue replies for a chat, due at once; returns their ids in order."""
+        ...
+
+    async def enqueue_held(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime, hold_until: datetime
+    ) -> tuple[list[int], bool]:
+        """Queue replies that the caller sends itself as soon as this transaction commits.
+
+        When the chat has nothing else queued, the rows are claimed here (held until `hold_until`,
+        one attempt counted, as `claim_outbox` would), which spares the sender a claim of its own;
+        else they are due at once, behind the chat's earlier rows. Returns their ids in order and
+        whether they are held."""
+        ...
+
+    async def renew_outbox(self, held: Mapping[int, int], hold_until: datetime) -> list[int]:
+        """Extend the hold of rows still being sent (`held`: id -> the attempt count the sender's
+        claim left on it) to `hold_until`; a row another sender has claimed since (its count moved
+        on) or that is gone is left alone. Returns the ids whose hold was extended."""
         ...
 
     async def claim_outbox(

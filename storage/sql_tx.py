@@ -9,7 +9,7 @@ stays in sqlite_tx.py and postgres_tx.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar
@@ -214,6 +214,13 @@ class SqlTx(FinishableTx[Conn]):
         if chat_id is None:
             return await self._count(self.SQL.release_outbox, stamp, platform, stamp)
         return await self._count(self.SQL.release_chat_outbox, stamp, platform, stamp, str(chat_id))
+
+    async def renew_outbox(self, held: Mapping[int, int], hold_until: datetime) -> list[int]:
+        """Extend the hold of rows still claimed by the sender (their attempt count unchanged).
+
+        A row at a time: renewing happens only during a send slower than a third of the hold."""
+        stamp = self._time(hold_until)
+        return [i for i, attempts in sorted(held.items()) if await self._count(self.SQL.renew_outbox, stamp, i, attempts)]
 
     async def forget_chat_outbox(self, platform: str, chat_id: str) -> int:
         """Drop every reply still queued for the chat, for /delete."""

@@ -212,6 +212,30 @@ class SqliteTx(SqlTx[aiosqlite.Connection]):
             ids.append(cursor.lastrowid)
         return ids
 
+    async def enqueue_held(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime, hold_until: datetime
+    ) -> tuple[list[int], bool]:
+        """Queue replies the caller sends at once: claimed here when the chat has nothing else queued.
+
+        One statement for all of them (SQLite computes the SELECT, the EXISTS included, before it
+        inserts a row, as it does whenever an INSERT reads its own table)."""
+        if not replies:
+            return [], False
+        values = ", ".join("(?, ?)" for _ in replies)
+        stamp, chat = encode_time(at), str(chat_id)
+        params: list[Any] = [platform, chat, stamp, stamp, encode_time(hold_until), platform, chat]
+        for n, reply in enumerate(replies):
+            params += [n, encode_json(reply)]
+        rows = await self._conn.execute_fetchall(
+            "INSERT INTO outbox (platform, chat_id, reply, created_at, due_at, attempts) "
+            "SELECT ?, ?, r.column2, ?, CASE WHEN q.busy THEN ? ELSE ? END, CASE WHEN q.busy THEN 0 ELSE 1 END "
+            "FROM (SELECT EXISTS (SELECT 1 FROM outbox WHERE platform = ? AND chat_id = ?) AS busy) AS q, "
+            f"(VALUES {values}) AS r ORDER BY r.column1 RETURNING id, attempts",
+            params,
+        )
+        rows = sorted(rows)
+        return [row[0] for row in rows], bool(rows[0][1])
+
     async def claim_outbox(
         self,
         platform: str,

@@ -114,6 +114,8 @@ class Statements:
         "WHERE platform = ? AND chat_id = ? AND due_at <= ? AND id < coalesce(("
         "SELECT min(id) FROM outbox WHERE platform = ? AND chat_id = ? AND due_at > ?), 9223372036854775807)"
     )
+    # (hold_until, id, attempts): only while the row is still the sender's own claim.
+    renew_outbox: str = "UPDATE outbox SET due_at = ? WHERE id = ? AND attempts = ?"
     release_outbox: str = _RELEASE_OUTBOX
     release_chat_outbox: str = _RELEASE_OUTBOX + " AND chat_id = ?"
     forget_chat_outbox: str = "DELETE FROM outbox WHERE platform = ? AND chat_id = ?"

@@ -88,6 +88,50 @@ async def test_claiming_named_ids_takes_only_those(store: Store) -> None:
     assert [r.id for r in await claim(store, "1", ids=theirs + [99999])] == theirs
 
 
+async def queue_held(store: Store, chat: str, *numbers: int) -> tuple[list[int], bool]:
+    async with store.transaction() as tx:
+        return await tx.enqueue_held("telegram", chat, [reply(n) for n in numbers], T0, HOLD)
+
+
+async def test_replies_queued_for_their_own_sender_are_held_for_it_when_the_chat_has_nothing_else(store: Store) -> None:
+    ids, held = await queue_held(store, "1", 1, 2, 3)
+
+    assert held and ids == sorted(ids) and len(ids) == 3
+    rows = await store.chat_outbox("telegram", "1")
+    assert [r.reply for r in rows] == [reply(1), reply(2), reply(3)] and [r.id for r in rows] == ids
+    assert {r.due_at for r in rows} == {HOLD} and {r.attempts for r in rows} == {1}, "claimed, as claim_outbox would"
+    assert await claim(store, "1") == [], "nobody else takes them while they are held"
+    async with store.transaction() as tx:
+        await tx.release_outbox("telegram", T0)
+    assert [r.id for r in await claim(store, "1")] == ids, "a restart takes them back"
+
+
+async def test_replies_queued_behind_an_earlier_row_of_their_chat_are_due_not_held(store: Store) -> None:
+    earlier = await queue(store, "1", 1)
+    await queue_held(store, "2", 9)
+
+    ids, held = await queue_held(store, "1", 2, 3)
+
+    assert not held
+    rows = await store.chat_outbox("telegram", "1")
+    assert [r.id for r in rows] == earlier + ids and {r.attempts for r in rows} == {0} and {r.due_at for r in rows} == {T0}
+    assert [r.reply for r in await claim(store, "1")] == [reply(1), reply(2), reply(3)]
+    async with store.transaction() as tx:
+        assert await tx.enqueue_held("telegram", "3", [], T0, HOLD) == ([], False)
+
+
+async def test_a_hold_is_renewed_only_while_the_row_is_still_the_senders_claim(store: Store) -> None:
+    mine = await queue(store, "1", 1, 2)
+    taken = await claim(store, "1")
+    later = HOLD + timedelta(minutes=1)
+
+    async with store.transaction() as tx:
+        renewed = await tx.renew_outbox({r.id: r.attempts for r in taken}, later)
+        assert await tx.renew_outbox({mine[0]: 0, 99999: 1}, later + timedelta(minutes=1)) == []
+    assert renewed == mine
+    assert {r.due_at for r in await store.chat_outbox("telegram", "1")} == {later}
+
+
 async def test_release_makes_held_and_deferred_rows_due_again(store: Store) -> None:
     await queue(store, "1", 1)
     await queue(store, "2", 2)
