@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
@@ -96,9 +96,11 @@ MessageIds = int | str | Sequence[int | str] | None
 class Result:
     """The replies for one event, plus what an adapter needs to tidy the chat.
 
-    `outbox` holds the ids of the replies as queued in the outbox with the event's effects; the
-    adapter sends them from there (services/outbox.py). `queued` is False only for an apology
-    made when the store itself failed: those replies are in `replies` alone.
+    `outbox` holds the ids of the replies as queued in the outbox with the event's effects, one
+    per reply; the adapter sends them from there (services/outbox.py). `held`: the event's
+    transaction claimed them for the adapter's sender (`outbox_holds`), which sends them as they
+    are (`OutboxSender.send_held`). `queued` is False only for an apology made when the store
+    itself failed: those replies are in `replies` alone.
     """
 
     replies: list[Reply]
@@ -108,6 +110,7 @@ class Result:
     outbox: list[int] = field(default_factory=list)
     queued: bool = True
     moved_on: bool = False
+    held: bool = False
 
 
 class _AlreadyApplied(Exception):
@@ -157,6 +160,10 @@ class ConversationService:
         # Platforms whose adapter sends replies from the outbox (services/outbox.py): their replies are
         # queued with the event. Others get them in Result.replies only, with `queued` False.
         self.outbox_platforms: set[str] = set()
+        # Of those, the platforms whose adapter sends an event's replies itself right after its
+        # commit, with the seconds its sender holds a claimed row: the event's transaction claims
+        # them for it (storage's `enqueue_held`), which spares the sender a claim and a commit.
+        self.outbox_holds: dict[str, float] = {}
         # Platforms whose adapter tries an event again while the database is away (StoreUnavailable);
         # the others get the apology.
         self.retry_platforms: set[str] = set()
@@ -242,10 +249,10 @@ class ConversationService:
         try:
             async with self.store.transaction() as tx:
                 await self._claim(tx, who, ids, self.clock())
-                outbox = await self._enqueue(tx, who, replies)
+                outbox, held = await self._enqueue(tx, who, replies)
         except _AlreadyApplied:
             return Result([], duplicate=True, queued=who.platform in self.outbox_platforms)
-        return Result(replies, outbox=outbox, queued=who.platform in self.outbox_platforms)
+        return Result(replies, outbox=outbox, queued=who.platform in self.outbox_platforms, held=held)
 
     async def _claim(self, tx: StoreTx, who: Who, message_ids: list[int | str], now: datetime) -> None:
         """Record the messages as processed in `tx`; raise _AlreadyApplied (rolling `tx` back) when
@@ -269,12 +276,19 @@ class ConversationService:
                     return
                 if state.case_id is not None and await self.store.get_case(state.case_id, user.id) is not None:
                     await tx.add_event(state.case_id, "gave_up", {"what": what}, now)
-                await self._enqueue(tx, who, [Reply(text, kind="error")])
+                # Sent by the outbox's loop (this runs at start-up, before the adapter sends anything).
+                await self._enqueue(tx, who, [Reply(text, kind="error")], hold=False)
 
-    async def _enqueue(self, tx: StoreTx, who: Who, replies: list[Reply]) -> list[int]:
+    async def _enqueue(self, tx: StoreTx, who: Who, replies: list[Reply], *, hold: bool = True) -> tuple[list[int], bool]:
+        """Queue the replies in `tx`; their ids, and whether they are held for the adapter's sender."""
         if not replies or who.platform not in self.outbox_platforms:
-            return []
-        return await tx.enqueue_replies(who.platform, who.external_id, [reply_to_row(r) for r in replies], wall_clock())
+            return [], False
+        rows = [reply_to_row(r) for r in replies]
+        seconds = self.outbox_holds.get(who.platform) if hold else None
+        if seconds is None:
+            return await tx.enqueue_replies(who.platform, who.external_id, rows, wall_clock()), False
+        at = wall_clock()
+        return await tx.enqueue_held(who.platform, who.external_id, rows, at, at + timedelta(seconds=seconds))
 
     async def user_for(self, who: Who) -> User:
         return await self.store.get_or_create_user(who.platform, who.external_id, lang_from_code(who.lang_code), self.clock())
@@ -317,9 +331,9 @@ class ConversationService:
         state.prompt = None
         event = read_typed(event, state, self.engine.evidence_step, self.engine.regions, now)
         outcome = self.engine.advance(state, event, now)
-        replies, outbox = await self._persist(user, who, outcome, event, message_ids, now, version, notice)
+        replies, outbox, held = await self._persist(user, who, outcome, event, message_ids, now, version, notice)
         queued = who.platform in self.outbox_platforms
-        return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued)
+        return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued, held=held)
 
     async def _remember_prompt(self, user: User, replies: list[Reply], now: datetime) -> None:
         """Keep the last question asked outside the flow (filed? reference? delete?), to ask it again
@@ -378,7 +392,7 @@ class ConversationService:
         now: datetime,
         version: int,
         notice: list[Reply],
-    ) -> tuple[list[Reply], list[int]]:
+    ) -> tuple[list[Reply], list[int], bool]:
         """Write the effects, the new state (if still at `version`), the replies and the message ids at once.
 
         Case-ready hooks run inside the transaction, so the question they add is queued with the draft;
@@ -422,8 +436,8 @@ class ConversationService:
                 state.prompt = last_prompt(hooked)
                 replies += hooked
             await tx.save_session(user.id, state.to_dict(), now, expected_version=version)
-            outbox = await self._enqueue(tx, who, replies)
-        return replies, outbox
+            outbox, held = await self._enqueue(tx, who, replies)
+        return replies, outbox, held
 
     async def _complete(self, tx: StoreTx, state: SessionState, now: datetime) -> DraftText:
         assert state.case_id is not None

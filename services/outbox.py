@@ -7,8 +7,15 @@ and runs one `OutboxSender`; this module does the rest, the same way for every p
 
 - **order** — a chat's rows go out oldest first, one at a time, under a per-chat lock; a row waiting for
   its retry holds back the later rows of its chat (storage's `claim_outbox`), never other chats.
-- **at least once** — a row is deleted right after its send returns. A crash in between sends it again
-  at the next start, which is the only way a reply can be doubled (the window is one commit).
+- **claimed with its event** — an adapter that sends an event's replies right after its commit has the
+  event's own transaction claim them (`ConversationService.outbox_holds`, storage's `enqueue_held`)
+  when the chat has nothing else queued, and hands them to `send_held`: no claim of their own, one
+  commit less per event. They are held like any claimed row, so a crash before the send leaves them
+  to the next start (or, several processes, to whoever finds their hold run out).
+- **at least once** — a row is deleted right after its send returns; the deletes of sends that finish
+  while one is being written go in the next one together (group commit), and each sender waits for
+  its own. A crash in between sends it again at the next start, which is the only way a reply can be
+  doubled (the window is one commit).
 - **never dropped for failing** — a send that raises is tried again with a growing back-off (1 s, 2 s,
   4 s … up to 5 minutes; `RetryLater` names its own wait, e.g. Telegram's retry_after), for ever while
   the process runs, and at once after a restart. Only `Undeliverable` (the person blocked the bot, the
@@ -17,6 +24,9 @@ and runs one `OutboxSender`; this module does the rest, the same way for every p
   An adapter that may still show an event's reply another way after the event's commit (a question
   redrawn in place, then its row discarded) holds the turn from before the event until it is done;
   else the loop, finding the fresh row due, could send it as well.
+- **held while it is sent** — a send that outlasts a third of the hold (a long upload, retries under
+  a flood limit, an overloaded process) renews the hold of its rows, as long as they are still its
+  claim (their attempt count unchanged), so another process never takes a row that is being sent.
 - **held, not lost** — a claimed row is held for `hold` seconds; a process that dies while sending it
   leaves it to the next start, which takes back every row of its platform when it is the platform's
   only sender (`exclusive`). Where several processes share the database, another process may be
@@ -28,7 +38,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -36,7 +46,7 @@ from typing import Any
 
 from engine.replies import Button, Reply
 from storage.errors import log_failure
-from storage.protocols import OutboxRow, Store
+from storage.protocols import Store
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +70,15 @@ class RetryLater(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds:.0f}s")
         self.seconds = seconds
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A row this sender holds: its id, the attempt count its claim left on it, and its reply."""
+
+    id: int
+    attempts: int
+    reply: Reply
 
 
 def reply_to_row(reply: Reply) -> dict[str, Any]:
@@ -132,8 +151,11 @@ class OutboxSender:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        # Sent, but the "sent" mark did not reach the database (it went away meanwhile).
+        # Sent (or discarded), but the "sent" mark has not reached the database yet: being written,
+        # waiting for the next group commit, or failed (the database went away) and kept for later.
         self._unmarked: set[int] = set()
+        self._mark_waiters: list[asyncio.Future[None]] = []
+        self._marker: asyncio.Task[None] | None = None
 
     def _lock(self, chat_id: str) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -174,23 +196,94 @@ class OutboxSender:
                 rows = await tx.claim_outbox(
                     self.platform, chat_id, due, now + timedelta(seconds=self.policy.hold), ids
                 )
-            for index, row in enumerate(rows):
-                failure = await self._send_one(chat_id, row)
-                if isinstance(failure, Exception):
-                    await self._defer(rows[index:], failure)
-                    break
-                await self._mark_sent([row.id])
-                sent += failure
+            if rows:
+                sent = await self._send_rows(chat_id, [_Claimed(r.id, r.attempts, reply_from_row(r.reply)) for r in rows])
         return sent
 
+    async def send_held(self, chat_id: str, ids: Sequence[int], replies: Sequence[Reply]) -> int:
+        """Send an event's replies that its own transaction claimed for this sender (`enqueue_held`:
+        `ids` in order, one per reply); returns how many went out. Never raises for a failed send."""
+        if not ids:
+            return 0
+        if self._unmarked:
+            await self._mark_sent(())
+        async with self.turn(str(chat_id)):
+            return await self._send_rows(str(chat_id), [_Claimed(i, 1, r) for i, r in zip(ids, replies, strict=True)])
+
+    async def _send_rows(self, chat_id: str, rows: list[_Claimed]) -> int:
+        """Send claimed rows in order, each marked sent once it went; after a failure the rest wait."""
+        sent = 0
+        held = {row.id: row.attempts for row in rows}
+        async with self._holding(held):
+            for index, row in enumerate(rows):
+                outcome = await self._send_one(chat_id, row)
+                if isinstance(outcome, Exception):
+                    await self._defer(rows[index:], outcome)
+                    break
+                await self._mark_sent((row.id,))
+                del held[row.id]
+                sent += outcome
+        return sent
+
+    @asynccontextmanager
+    async def _holding(self, held: dict[int, int]) -> AsyncIterator[None]:
+        """Around a send: from a third of the hold on, renew the hold of the rows still in `held`."""
+        every = self.policy.hold / 3
+        renewing: list[asyncio.Task[None]] = []
+
+        def renew() -> None:
+            renewing.append(asyncio.create_task(self._renew(held, every)))
+
+        timer = asyncio.get_running_loop().call_later(every, renew)
+        try:
+            yield
+        finally:
+            timer.cancel()
+            for task in renewing:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+
+    async def _renew(self, held: dict[int, int], every: float) -> None:
+        while held:
+            try:
+                async with self.store.transaction() as tx:
+                    kept = await tx.renew_outbox(dict(held), self.clock() + timedelta(seconds=self.policy.hold))
+                if lost := set(held) - set(kept) - self._unmarked:
+                    log.warning("outbox: the hold of %d %s row(s) ran out during their send", len(lost), self.platform)
+            except Exception as exc:  # noqa: BLE001 - the next turn tries again; the send goes on
+                log_failure(log, "renewing an outbox hold failed", exc)
+            await asyncio.sleep(every)
+
     async def _mark_sent(self, ids: Collection[int]) -> None:
-        """Delete sent rows. A delete that fails (the database away) is kept and done first by the next
-        drain, so the row is not sent again once its hold runs out: the common case of at least once."""
+        """Delete sent rows, and return once they are gone (group commit: the marks that arrive while
+        one delete is being written go in the next one together).
+
+        A delete that fails (the database away) raises, and its ids are kept and deleted first by the
+        next drain, so the row is not sent again once its hold runs out: the common case of at least once."""
         self._unmarked.update(ids)
-        marking = set(self._unmarked)
-        async with self.store.transaction() as tx:
-            await tx.outbox_sent(marking)
-        self._unmarked -= marking
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._mark_waiters.append(done)
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.create_task(self._write_marks())
+        await asyncio.shield(done)
+
+    async def _write_marks(self) -> None:
+        while self._mark_waiters:
+            waiters, self._mark_waiters = self._mark_waiters, []
+            marking = set(self._unmarked)
+            try:
+                async with self.store.transaction() as tx:
+                    await tx.outbox_sent(marking)
+            except Exception as exc:  # noqa: BLE001 - every waiter of the batch gets the failure
+                for done in waiters:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            self._unmarked -= marking
+            for done in waiters:
+                if not done.done():
+                    done.set_result(None)
 
     async def drain_after_event(self, chat_id: str, ids: Collection[int] | None) -> int:
         """After an event: send what it queued (`ids`) and what else of the chat is due.
@@ -225,13 +318,12 @@ class OutboxSender:
 
     async def discard(self, ids: Sequence[int]) -> None:
         """The adapter showed these replies another way (a redrawn question): nothing left to send."""
-        async with self.store.transaction() as tx:
-            await tx.outbox_sent(ids)
+        await self._mark_sent(ids)
 
-    async def _send_one(self, chat_id: str, row: OutboxRow) -> bool | Exception:
+    async def _send_one(self, chat_id: str, row: _Claimed) -> bool | Exception:
         """True when sent, False when given up as undeliverable, the exception when it is worth a retry."""
         try:
-            await self.send(chat_id, reply_from_row(row.reply))
+            await self.send(chat_id, row.reply)
         except Undeliverable as exc:
             log.warning("outbox: gave up reply %d on %s: %s", row.id, self.platform, exc)
             return False
@@ -239,7 +331,7 @@ class OutboxSender:
             return exc
         return True
 
-    async def _defer(self, rows: list[OutboxRow], exc: Exception) -> None:
+    async def _defer(self, rows: list[_Claimed], exc: Exception) -> None:
         """The failed row waits for its back-off; the rows after it are given back to wait behind it."""
         failed = rows[0]
         wait = exc.seconds if isinstance(exc, RetryLater) else self.policy.retry_after(failed.attempts)

@@ -117,6 +117,10 @@ class TelegramAdapter:
         if result is not None and not result.queued:
             await self.sender.send_replies(chat_id, result.replies)
             return
+        if result is not None and result.held:
+            # Claimed for this process by the event's own transaction; nothing else of the chat was queued.
+            await self.outbox.send_held(str(chat_id), result.outbox, result.replies)
+            return
         await self.outbox.drain_after_event(str(chat_id), result.outbox if result is not None else None)
 
     async def settle(self, chat_id: int, who: Who, update_ids: list[int], text: str) -> None:
@@ -293,6 +297,8 @@ class TelegramAdapter:
                 shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
                 if shown:
                     await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+                    if result.held:
+                        return  # it was all the chat had queued
             else:
                 await self.answer_tap(update_id, query.id, notice)
             await self.deliver(chat_id, result)
@@ -304,6 +310,8 @@ class TelegramAdapter:
             )
             if redrawn and result.outbox:
                 await self.outbox.discard(result.outbox)  # the question was redrawn in place
+                if result.held:
+                    return  # it was all the chat had queued
         await self.deliver(chat_id, result)
 
     async def answer_tap(self, update_id: int, query_id: str, text: str | None = None) -> None:

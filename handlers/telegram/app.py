@@ -168,6 +168,7 @@ class TelegramBot:
             app.store, PLATFORM, self._send_reply, policy, exclusive=app.settings.database_url is None
         )
         app.service.outbox_platforms.add(PLATFORM)
+        app.service.outbox_holds[PLATFORM] = policy.hold  # the adapter sends an event's replies itself
         app.service.retry_platforms.add(PLATFORM)  # TelegramAdapter.patiently
         self.adapter = TelegramAdapter(
             app.service,
