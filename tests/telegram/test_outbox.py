@@ -211,3 +211,34 @@ async def test_a_question_redrawn_in_place_is_not_also_sent_by_the_outbox_loop(
     await until(lambda: queued(runner) == 0)
     assert copies(runner, "造成了什么影响") == 1
     assert server.sent(CHAT)[-1].message_id == harm.message_id
+
+
+async def test_a_bot_that_dies_after_the_events_commit_but_before_its_send_sends_the_reply_once_after_the_restart(
+    runner: BotRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event's transaction claims its reply for this process (no claim of its own before the send):
+    a process dying between that commit and the send leaves the row held, and the next start sends it,
+    once, though the update itself is replayed from the journal too."""
+    from services.outbox import OutboxSender
+
+    server = runner.server
+    await runner.start()
+    await start_case(server)
+    original = OutboxSender.send_held
+
+    async def dies(self: OutboxSender, chat_id: str, ids: Any, replies: Any) -> int:
+        raise Crash
+
+    monkeypatch.setattr(OutboxSender, "send_held", dies)
+    server.press(CHAT, "中国大陆")
+    await until(lambda: runner.rows("select value from answers where step_id = 'jurisdiction'") == [('"CN"',)])
+    await until(lambda: queued(runner) == 1)
+    assert runner.rows("select attempts, reply like ? from outbox", f"%{NEXT_QUESTION}%") == [(1, 1)], "held for the process that died"
+    assert copies(runner, NEXT_QUESTION) == 0
+
+    monkeypatch.setattr(OutboxSender, "send_held", original)
+    await runner.restart()
+    await next_message(server, NEXT_QUESTION)
+    await until(lambda: queued(runner) == 0)
+    await asyncio.sleep(0.3)  # the replayed tap, applied already, queues nothing more
+    assert copies(runner, NEXT_QUESTION) == 1
