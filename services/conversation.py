@@ -310,30 +310,39 @@ class ConversationService:
             return asked + self.engine.current_question(state)
 
     async def _handle(self, who: Who, event: Event, message_ids: list[int | str], notice: list[Reply]) -> Result:
-        # A cheap early skip under the person's lock: a command's handler must not run twice (its
-        # writes are its own). The claim that counts is _claim's, in the transaction that saves.
-        if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
-            raise _AlreadyApplied()
         now = self.clock()
         user = await self.user_for(who)
         handler, arg = self._service_handler(event)
         pending = None
+        read: tuple[SessionState, int] | None = None
         if handler is None and isinstance(event, TextInput):
-            pending = (await self.state_of(user)).pending
+            read = await self.versioned_state(user)
+            pending = read[0].pending
             if pending and (asked_by := self.commands.pending_handler(pending.get("kind"))):
                 handler, arg = asked_by, event.text
         if handler is not None:
+            await self._skip_applied(who, message_ids)
             replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
             await self._remember_prompt(user, replies, now)
             return await self.settle(who, message_ids, notice + replies)
-        state, version = await self.versioned_state(user)
+        state, version = read or await self.versioned_state(user)
         state.pending = None
         state.prompt = None
         event = read_typed(event, state, self.engine.evidence_step, self.engine.regions, now)
+        if isinstance(event, FileInput):
+            await self._skip_applied(who, message_ids)
         outcome = self.engine.advance(state, event, now)
         replies, outbox, held = await self._persist(user, who, outcome, event, message_ids, now, version, notice)
         queued = who.platform in self.outbox_platforms
         return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued, held=held)
+
+    async def _skip_applied(self, who: Who, message_ids: list[int | str]) -> None:
+        """An early skip under the person's lock, before work that must not be done twice: a
+        command's handler (its writes are its own), evidence bytes stored. The claim that counts is
+        _claim's, in the transaction that saves, which alone guards a tap or a typed answer (the
+        engine's work is thrown away with the rolled-back transaction)."""
+        if message_ids and await self.store.is_processed(who.platform, message_ids[0]):
+            raise _AlreadyApplied()
 
     async def _remember_prompt(self, user: User, replies: list[Reply], now: datetime) -> None:
         """Keep the last question asked outside the flow (filed? reference? delete?), to ask it again
