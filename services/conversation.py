@@ -311,21 +311,28 @@ class ConversationService:
 
     async def _handle(self, who: Who, event: Event, message_ids: list[int | str], notice: list[Reply]) -> Result:
         now = self.clock()
-        user = await self.user_for(who)
         handler, arg = self._service_handler(event)
         pending = None
         read: tuple[SessionState, int] | None = None
-        if handler is None and isinstance(event, TextInput):
-            read = await self.versioned_state(user)
-            pending = read[0].pending
-            if pending and (asked_by := self.commands.pending_handler(pending.get("kind"))):
-                handler, arg = asked_by, event.text
+        if handler is None:
+            # The person and their conversation in one read: every tap and typed answer needs both.
+            found, data, version = await self.store.user_with_session(
+                who.platform, who.external_id, lang_from_code(who.lang_code), now
+            )
+            user, read = found, (self._state_of_data(data, found), version)
+            if isinstance(event, TextInput):
+                pending = read[0].pending
+                if pending and (asked_by := self.commands.pending_handler(pending.get("kind"))):
+                    handler, arg = asked_by, event.text
+        else:
+            user = await self.user_for(who)
         if handler is not None:
             await self._skip_applied(who, message_ids)
             replies = await handler(Context(user, user.lang, arg, now, self, event, pending))
             await self._remember_prompt(user, replies, now)
             return await self.settle(who, message_ids, notice + replies)
-        state, version = read or await self.versioned_state(user)
+        assert read is not None  # read above whenever no handler answers the event
+        state, version = read
         state.pending = None
         state.prompt = None
         event = read_typed(event, state, self.engine.evidence_step, self.engine.regions, now)
@@ -371,10 +378,14 @@ class ConversationService:
     async def versioned_state(self, user: User) -> tuple[SessionState, int]:
         """The person's state and the version it was read at, for a save that must not overwrite a newer one."""
         data, version = await self.store.load_session_version(user.id)
+        return self._state_of_data(data, user), version
+
+    @staticmethod
+    def _state_of_data(data: dict[str, Any] | None, user: User) -> SessionState:
         state = SessionState.from_dict(data)
         if not state.lang or state.lang != user.lang:
             state.lang = user.lang
-        return state, version
+        return state
 
     async def set_pending(self, user: User, pending: dict[str, Any] | None, now: datetime) -> None:
         """Route the person's next typed text to a service handler (e.g. a reference number)."""

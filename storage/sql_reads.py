@@ -43,6 +43,18 @@ class SqlReads:
         async with self.transaction() as tx:
             return await tx.get_or_create_user(platform, external_id, lang, at)
 
+    async def user_with_session(
+        self, platform: str, external_id: str, lang: str, at: datetime
+    ) -> tuple[User, dict[str, Any] | None, int]:
+        """The user (created with `lang` if new) and their saved state with its version (None, 0 for none)."""
+        rows = await self._fetch(self.SQL.user_session_by_key, platform, str(external_id))
+        if not rows:
+            user = await self.get_or_create_user(platform, external_id, lang, at)
+            return (user, *await self.load_session_version(user.id))
+        row = rows[0]
+        state = decode_json(row[5]) if row[5] is not None else None
+        return self.ROWS.user(row[:5]), state, int(row[6] or 0)
+
     async def get_user(self, user_id: int) -> User | None:
         """The user with this id, or None."""
         rows = await self._fetch(self.SQL.user_by_id, user_id)

@@ -41,6 +41,10 @@ class Statements:
     )
     user_by_key: str = f"SELECT {USER_COLUMNS} FROM users WHERE platform = ? AND external_id = ?"
     user_by_id: str = f"SELECT {USER_COLUMNS} FROM users WHERE id = ?"
+    user_session_by_key: str = (
+        "SELECT u.id, u.platform, u.external_id, u.lang, u.timezone, s.state, s.version "
+        "FROM users u LEFT JOIN sessions s ON s.user_id = u.id WHERE u.platform = ? AND u.external_id = ?"
+    )
     set_user_lang: str = "UPDATE users SET lang = ? WHERE id = ?"
     set_user_timezone: str = "UPDATE users SET timezone = ? WHERE id = ?"
     # sessions: (user_id, state, updated_at)

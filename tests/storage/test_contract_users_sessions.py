@@ -85,3 +85,18 @@ async def test_naive_timestamps_are_rejected(store: Store) -> None:
         async with store.transaction() as tx:
             await tx.create_case(user.id, datetime(2026, 11, 26, 15, 0))
     assert await store.list_cases(user.id) == []
+
+
+async def test_a_user_with_their_session_is_one_read_and_a_new_person_is_created(store: Store) -> None:
+    new, state, version = await store.user_with_session("telegram", "77", "zh", T0)
+    assert (state, version) == (None, 0) and (new.lang, new.external_id) == ("zh", "77")
+    assert await store.get_or_create_user("telegram", "77", "en", T0) == new
+
+    async with store.transaction() as tx:
+        await tx.set_user_timezone(new.id, "Asia/Shanghai")
+        await tx.save_session(new.id, {"step": "发生了什么"}, T0)
+        await tx.save_session(new.id, {"step": "done"}, T0, expected_version=1)
+    user, state, version = await store.user_with_session("telegram", "77", "en", T0)
+    assert user == await store.get_user(new.id) and user.timezone == "Asia/Shanghai" and user.lang == "zh"
+    assert (state, version) == await store.load_session_version(new.id) == ({"step": "done"}, 2)
+    assert (await store.user_with_session("wechat", "77", "en", T0))[0].id != new.id
