@@ -211,10 +211,17 @@ class OutboxSender:
             return await self._send_rows(str(chat_id), [_Claimed(i, 1, r) for i, r in zip(ids, replies, strict=True)])
 
     async def _send_rows(self, chat_id: str, rows: list[_Claimed]) -> int:
-        """Send claimed rows in order, each marked sent once it went; after a failure the rest wait."""
+        """Send claimed rows in order, each marked sent once it went; after a failure the rest wait.
+
+        From a third of the hold on, the hold of the rows not sent yet is renewed (`_renew`)."""
         sent = 0
         held = {row.id: row.attempts for row in rows}
-        async with self._holding(held):
+        every = self.policy.hold / 3
+        renewing: list[asyncio.Task[None]] = []
+        timer = asyncio.get_running_loop().call_later(
+            every, lambda: renewing.append(asyncio.create_task(self._renew(held, every)))
+        )
+        try:
             for index, row in enumerate(rows):
                 outcome = await self._send_one(chat_id, row)
                 if isinstance(outcome, Exception):
@@ -223,26 +230,13 @@ class OutboxSender:
                 await self._mark_sent((row.id,))
                 del held[row.id]
                 sent += outcome
-        return sent
-
-    @asynccontextmanager
-    async def _holding(self, held: dict[int, int]) -> AsyncIterator[None]:
-        """Around a send: from a third of the hold on, renew the hold of the rows still in `held`."""
-        every = self.policy.hold / 3
-        renewing: list[asyncio.Task[None]] = []
-
-        def renew() -> None:
-            renewing.append(asyncio.create_task(self._renew(held, every)))
-
-        timer = asyncio.get_running_loop().call_later(every, renew)
-        try:
-            yield
         finally:
             timer.cancel()
             for task in renewing:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
+        return sent
 
     async def _renew(self, held: dict[int, int], every: float) -> None:
         while held:
