@@ -48,7 +48,7 @@ logging.getLogger("asyncpg.pool").addFilter(OneLine())
 PERSON_LOCK_CLASS = 0x70657273
 SCRUB_LOCK_TIMEOUT = 10.0  # seconds one table's VACUUM after /delete may wait for another VACUUM
 COMPACT_LOCK_TIMEOUT = 2.0  # seconds one table's rewrite may keep the bot's queries on it waiting
-SOLE_LOCK_CLASS = 0x736F6C65  # "sole": a role one process at a time may have (the long poller)
+SOLE_LOCK_CLASS = 0x736F6C65  # "sole": a role one process at a time may have (the long poller, compaction)
 # The tables whose rows a case erase deletes or rewrites (delete_case, the session saved with it, and
 # the person's journaled updates).
 ERASED_TABLES = (
@@ -129,7 +129,7 @@ class PostgresStore(SqlReads, OpenCloseStore):
         PostgreSQL keeps a deleted or replaced row version in its page until VACUUM finds that no
         transaction can still see it; till then a superuser reading the pages (pageinspect) or a
         copy of the data folder finds it whole. A plain VACUUM frees those row versions at once and
-        takes no lock that blocks reads or writes (0.19 s for 20,000 people, bench/README.md), but
+        takes no lock that blocks reads or writes (0.1–0.2 s for 20,000 people, bench/README.md), but
         it only marks the space free: the bytes stay in the table's files until a new row
         overwrites them or `compact()` (`bot.py compact`, nightly: deploy/) rewrites the files.
         What stays in the WAL and in backups, and for how long, is in README.md (Erasure).
