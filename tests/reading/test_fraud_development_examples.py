@@ -1,0 +1,64 @@
+"""Cues added from the bench's development misses, proved on those very messages (never on held-out or fresh ones).
+
+Each example is a verbatim row of bench/data/sms_*.tsv in the development part; the first test checks that,
+so a later edit of the data cannot quietly turn a held-out row into a test. The reasons are what the bot shows
+the person, so each case names the cue that must be among them, not only the verdict.
+"""
+
+import pytest
+
+from bench.fraud import held_out, load
+from engine.reading import classify
+
+FRAUD = {
+    "police_call": "您好，我是市公安局的工作人员，我们发现王心桥的行程存在异常，可能涉及到个人信息安全问题，需要您协助我们调查取证。"
+                   "您是王心桥的什么人？如果是他的朋友或家人，请尽快与他联系，并提醒他注意个人信息安全。同时，我们也会采取必要的措施保护他的合法权益。谢谢您的配合。",
+    "institution_order": "我是思源学校的陈主任，现在需要订餐。很抱歉打扰到您的工作或生活时间！我代表学校向您致以最诚挚的问候和感谢。"
+                         "作为一所致力于提供优质教育资源的学府，我们一直注重学生的营养与健康饮食搭配。因此我们需要为您的餐厅预订一些特色佳肴来满足学生们的口味需求并保障他们的健康成长。"
+                         "我们的要求是菜品丰富多样、口感鲜美独特并且价格实惠合理哦~当然如果您还有其他方面的疑问或者建议都可以随时与我联系沟通解决哈",
+    "personal_info": "我是潭州教育的工作人员，很抱歉打扰到您的生活。我打电话给您是因为您在我们的学校有课程没有完结，需要退费。"
+                     "我们了解到有一些原因导致您无法继续学习该课程，因此我们愿意为您提供帮助和解决方案。为了尽快解决您的问题，我们需要您提供一些个人信息以便我们进行相关处理。"
+                     "请您务必保持警惕并谨慎对待任何要求您提供个人信息的电话或邮件。如果您有任何疑问或担忧，建议您直接与我们的官方渠道联系以获取更多信息。",
+    "chat_move": "“您好，这里是阳光金融客服。我们注意到您已经下载了我们的APP并完成了注册流程。为了方便您使用和后续服务跟进，"
+                 "请在杨光金融APP里面添加一个叫的客户经理账号，以便我们能及时为您提供更全面的金融服务。”",
+    "institution_voice": "我是马三家镇钢材市场物业经理，我们公司需要您提供一些服务。如果您想了解更多关于我们的业务需求和付款方式的信息请务必联系我或者直接进行转账操作",
+    "fake_authority": "你好，我是安徽社保总局的工作人员，发现你的社保卡存在违规操作，请你尽快到我们这里来办理相关业务。如果你不及时处理，你的社保卡将被停用。",
+    "relative_in_trouble": "我是你的老朋友刘哥，前两天我们还一起吃饭来着。你猜我现在在哪？哈哈，给你个提示：我正在热电厂工作呢！对啦，就是我那个小破厂子里的一个员工而已。"
+                           "不过话说回来啊兄弟，我最近有点儿麻烦需要解决一下你能不能帮帮忙呀当然可以了那太好了现在有个好消息要告诉你我打算让你加入我的团队"
+                           "我们一起干点大事怎么样听起来很刺激吧别急慢慢来先加我这个微信这是我平时用来工作的号等咱们再慢慢聊",
+}
+
+MARKETING = {
+    "operator gift pack behind a link": "尊敬的用户，恭喜您获得由中国联通提供的价值XXXX元的炫铃大礼包！请点击以下URL领取您的专属礼品。错过今天再等一年哦~",
+}
+
+
+def test_every_example_is_a_development_row_with_its_label() -> None:
+    for name, examples in (("fraud", FRAUD), ("marketing", MARKETING)):
+        development = {text for _, text in load(name) if not held_out(text)}
+        for text in examples.values():
+            assert text in development, text[:30]
+
+
+@pytest.mark.parametrize(("cue", "text"), FRAUD.items(), ids=FRAUD.keys())
+def test_a_development_miss_is_now_flagged_for_the_named_reason(cue: str, text: str) -> None:
+    verdict = classify(text)
+    assert verdict.kind == "fraud", verdict
+    assert cue in verdict.reasons, verdict
+
+
+@pytest.mark.parametrize("text", MARKETING.values(), ids=MARKETING.keys())
+def test_an_operator_gift_pack_is_marketing_not_a_prize_scam(text: str) -> None:
+    assert classify(text).kind == "spam"
+
+
+def test_a_cash_prize_behind_a_link_is_still_a_prize_scam() -> None:
+    verdict = classify("恭喜您被抽中为幸运用户，获得现金奖励 8000 元，请点击 www.lucky-cn.top 领取。")
+    assert verdict.kind == "fraud" and "prize_link" in verdict.reasons
+
+
+def test_a_loan_call_that_asks_to_add_wechat_is_a_complaint_about_marketing() -> None:
+    # Loan agents' own adverts ask for WeChat; only a download, a link or a fee makes a loan call fraud.
+    story = "又有推销贷款的打电话，还让我加他微信，烦死了"
+    assert classify(story).kind != "fraud"
+    assert classify("我们是贷款公司，下载我们的APP即可申请，放款前需先交保证金。").kind == "fraud"
