@@ -72,3 +72,10 @@ def test_a_loan_call_that_asks_to_add_wechat_is_a_complaint_about_marketing() ->
     story = "又有推销贷款的打电话，还让我加他微信，烦死了"
     assert classify(story).kind != "fraud"
     assert classify("我们是贷款公司，下载我们的APP即可申请，放款前需先交保证金。").kind == "fraud"
+
+
+def test_addressing_someone_as_a_relative_is_a_cue_only_when_the_speaker_then_presents_themselves() -> None:
+    # A person telling the bot a story may well start "姐，…"; the scam opener goes on "我是…" / "我在…".
+    assert classify("姐，刚才有个客服打电话推销贷款，烦死了").kind != "fraud"
+    verdict = classify("奶奶，我是小明，我在外面出了点事，你先给我转3000")
+    assert verdict.kind == "fraud" and "relative_in_trouble" in verdict.reasons
