@@ -23,7 +23,7 @@ if __package__ in (None, ""):
 from engine.reading.fraud import classify
 
 DATA = Path(__file__).resolve().parent / "data"
-FRESH = ("fresh", "fresh2", "fresh3")
+FRESH = ("fresh", "fresh2", "fresh3", "fresh4")
 PARTS = ("development", "held-out", "all", *FRESH)
 
 

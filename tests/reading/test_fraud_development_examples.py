@@ -30,6 +30,13 @@ FRAUD = {
     "named_account": "哥，我在亚马逊买东西现在手机付不了钱了，我给你个账号你转账进去，我就可以拿到我的东西了。",
     "proxy_purchase": "我是闫总啊，你帮我去买几条名贵的烟，我不好出面购买，我给你个微信号，你去跟他联系，钱也直接给他就行了，等会我再统一给你。",
     "trouble": "是XX的家长吗，你孩子现在在学校出点事，需要私了，你转个2000过来吧。",
+    "kin_address": "哥，我最近不是在直播公司上班吗，我这有个任务就是给自己公司的主播刷2000块礼物，我昨天打牌把钱输光了，你转2000给我呗，"
+                   "我等下把账号发给你，等我发工资了就还你，感谢感谢。",
+    "investigation_claim": "我是中国区GTM部门主管，现在打电话给你就是想查一下你们公司的情况，现在有人举报你在公司有一些问题，还请你配合我们调查，"
+                           "这是我们的沟通qq群，麻烦你加一下，在里面不要发言。",
+    "abroad_ticket": "我是。我计划回国，但由于账户外汇问题，无法购买机票。我给您提供了一个中国东方航空的李经理的联系方式，希望您能够联系他，协助我购买机票。",
+    "impersonate_cs": "“您好！我是抖音的客户服务代表。我注意到您在我们的平台上有一个会员账户需要取消。为了帮助您顺利关闭此项服务并避免任何额外的费用，"
+                      "我们需要您的微信号码以便进一步沟通。”随后将给出一个是财务部门的同事要求的转账信息。“请尽快按照他的要求进行操作以确保及时处理完成以免影响后续使用或造成不必要的损失”",
 }
 
 MARKETING = {
@@ -78,4 +85,4 @@ def test_addressing_someone_as_a_relative_is_a_cue_only_when_the_speaker_then_pr
     # A person telling the bot a story may well start "姐，…"; the scam opener goes on "我是…" / "我在…".
     assert classify("姐，刚才有个客服打电话推销贷款，烦死了").kind != "fraud"
     verdict = classify("奶奶，我是小明，我在外面出了点事，你先给我转3000")
-    assert verdict.kind == "fraud" and "relative_in_trouble" in verdict.reasons
+    assert verdict.kind == "fraud" and "kin_address" in verdict.reasons
