@@ -58,9 +58,11 @@ class Count:
 
 
 def bench_plan(name: str, tapping: bool) -> dict[str, Any]:
-    """The walk plan with the first recommended channel, answered strictly or by tapping only."""
+    """The walk plan with the first recommended channel, answered strictly or by tapping only. A person
+    who asked them to stop says they went on after it (the walk's default answer to that question, which
+    strict typing gives with the date); tapping, they take the button that says both."""
     plan = {k: v for k, v in PLANS[name].items() if k not in ("channel", "no_fills")}
-    return {**plan, "no_fills": True, "skip_optional": True} if tapping else plan
+    return {**plan, "no_fills": True, "skip_optional": True, "contact_after_opt_out": "yes"} if tapping else plan
 
 
 class Run:
