@@ -30,6 +30,9 @@ def complete(bot: ConsoleBot, script: list[tuple[str, Any]]) -> tuple[list[str],
         word, reply = pending.pop(0)
         assert word in q["text"], (word, q["text"][:200])
         if isinstance(reply, list):
+            if "_multi" in values:
+                # A one-tap multiple choice: "pick several" first, then ticks and Done.
+                bot.tap("_multi")
             for value in reply:
                 bot.tap(value)
             out = bot.tap("_done")
