@@ -290,20 +290,22 @@ class TelegramAdapter:
             notice = result.replies[0].text if result.stale and result.replies else None
             if result.stale and result.outbox:
                 # The notice is queued too: it may only be dropped once Telegram said it showed it.
-                shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
-                if shown:
-                    await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+                async with self.outbox.shown_elsewhere(str(chat_id), result.outbox):
+                    shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
+                    if shown:
+                        await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
             else:
                 await self.answer_tap(update_id, query.id, notice)
             await self.deliver(chat_id, result)
             return
         await self.answer_tap(update_id, query.id)
         if result.queued and not result.moved_on:
-            redrawn = await self.cosmetic(
-                self.tidy_question(chat_id, query.message, query.data, press, result), "editMessageText"
-            )
-            if redrawn and result.outbox:
-                await self.outbox.discard(result.outbox)  # the question was redrawn in place
+            async with self.outbox.shown_elsewhere(str(chat_id), result.outbox):
+                redrawn = await self.cosmetic(
+                    self.tidy_question(chat_id, query.message, query.data, press, result), "editMessageText"
+                )
+                if redrawn and result.outbox:
+                    await self.outbox.discard(result.outbox)  # the question was redrawn in place
         await self.deliver(chat_id, result)
 
     async def answer_tap(self, update_id: int, query_id: str, text: str | None = None) -> None:
