@@ -112,7 +112,8 @@ def transcript(server: FakeBotApi, chat_id: int) -> str:
     lines = [(u["update_id"], f"person #{u['update_id']}: " + str(u.get("message", {}).get("text")
               or u.get("callback_query", {}).get("data"))) for u in server.state.pending
              if (u.get("message") or u.get("callback_query", {}).get("message") or {}).get("chat", {}).get("id") == chat_id]
-    said = [f"  bot: {(m.original_text or '')[:50]!r} {m.callback_data if m.original_reply_markup else ''}"
+    said = [f"  bot at {m.time:.1f}: {(m.original_text or '')[:50]!r} {m.callback_data if m.original_reply_markup else ''}"
+            + (f" (edited at {', '.join(f'{e.time:.1f}' for e in m.edits)})" if m.edits else "")
             for m in server.state.messages if m.chat_id == chat_id]
     return "\n".join([line for _, line in sorted(lines)] + said)
 
@@ -215,6 +216,7 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
     doubled = {p.chat_id: doubled_questions(server, p.chat_id) for p in people}
     by_kill = [pair for pairs in doubled.values() for pair in pairs if pair[0] <= kill_time[0] <= pair[1]]
     others = {chat: pairs for chat, pairs in doubled.items() if any(not a <= kill_time[0] <= b for a, b in pairs)}
-    assert others == {}, f"a question was sent twice in a row: {others}"
+    assert others == {}, f"a question was sent twice in a row: {others}\n" + "\n".join(
+        transcript(server, chat) for chat in others)
     assert len(by_kill) <= 3, "only replies in flight in the killed process went out twice"
     assert sum(p.nudges for p in people) <= 5, "only people caught by the kill had to ask again"
