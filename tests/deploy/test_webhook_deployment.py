@@ -51,6 +51,7 @@ class PatientPerson(Person):
     """A scripted person who, after SILENCE seconds without an answer, taps /start once and goes on."""
 
     nudges: int = 0
+    nudged_at: tuple[float, ...] = ()
     back_up: asyncio.Event | None = None
     silence: float = SILENCE
 
@@ -84,6 +85,7 @@ class PatientPerson(Person):
                             pass
                     waiting.cancel()
                     self.nudges += 1
+                    self.nudged_at += (time.monotonic(),)
                     if self.nudges > 2:
                         raise WrongTurn(f"chat {self.chat_id}: no answer to {kind} {arg!r}") from None
                     self.server.command(self.chat_id, "start", language_code=self.language_code)
@@ -101,6 +103,20 @@ class PatientPerson(Person):
 def not_again(acted: Callable[[Any], bool], answered: set[str]) -> Callable[[Any], bool]:
     """The reply to an update, but not a question already answered sent again (the outbox delivers at least once)."""
     return lambda record: acted(record) and not (isinstance(record, SentMessage) and record.original_text in answered)
+
+
+def not_nudged(pairs: list[tuple[float, float]], nudged_at: tuple[float, ...]) -> list[tuple[float, float]]:
+    """The doubled pairs a person's own /start does not explain: /start shows the question on screen
+    again (by design), so a pair whose second copy came after a nudge is the answer to it, one pair per nudge."""
+    left = sorted(nudged_at)
+    unexplained = []
+    for first, second in sorted(pairs, key=lambda pair: pair[1]):
+        nudge = next((n for n in left if n <= second), None)
+        if nudge is None:
+            unexplained.append((first, second))
+        else:
+            left.remove(nudge)
+    return unexplained
 
 
 def asks_question(record: object) -> bool:
@@ -213,7 +229,8 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
     assert taps_answered_in_webhook_answers(server) > 0, "taps were answered in the webhook answer"
     # The one doubling allowed: a reply the killed process had sent but not yet marked sent goes out
     # again after the restart (the outbox delivers at least once); nothing else may send one twice.
-    doubled = {p.chat_id: doubled_questions(server, p.chat_id) for p in people}
+    # A question shown again because its person tapped /start is no doubling: they asked for it.
+    doubled = {p.chat_id: not_nudged(doubled_questions(server, p.chat_id), p.nudged_at) for p in people}
     by_kill = [pair for pairs in doubled.values() for pair in pairs if pair[0] <= kill_time[0] <= pair[1]]
     others = {chat: pairs for chat, pairs in doubled.items() if any(not a <= kill_time[0] <= b for a, b in pairs)}
     assert others == {}, f"a question was sent twice in a row: {others}\n" + "\n".join(
