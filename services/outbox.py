@@ -310,6 +310,35 @@ class OutboxSender:
             await asyncio.sleep(pause)
         return sent
 
+    @asynccontextmanager
+    async def shown_elsewhere(self, chat_id: str, ids: Collection[int]) -> AsyncIterator[None]:
+        """Hold an event's fresh rows while the adapter tries to show them another way (a question
+        redrawn in place, a notice on the tapped button), then give back those still queued, due now.
+
+        The turn keeps this process's loop away, but not another process's: where several share the
+        database (`policy.settle` > 0), a call slower than `settle` (a loaded machine, a slow Bot API)
+        let another process's loop find the row settled and send it while it was being redrawn, so the
+        person saw the question twice. Claimed rows are not due, so no other process takes them; what
+        was shown the other way is discarded inside the block, the rest goes to the drain after it.
+        """
+        held: list[int] = []
+        if self.policy.settle > 0 and ids:
+            now = self.clock()
+            async with self.store.transaction() as tx:
+                rows = await tx.claim_outbox(
+                    self.platform, str(chat_id), now, now + timedelta(seconds=self.policy.hold), ids
+                )
+            held = [row.id for row in rows]
+        try:
+            yield
+        finally:
+            if held:
+                try:
+                    async with self.store.transaction() as tx:
+                        await tx.defer_outbox(held, self.clock())
+                except Exception as exc:  # noqa: BLE001 - they go out once their hold runs out
+                    log_failure(log, "outbox: giving back held replies failed", exc)
+
     async def discard(self, ids: Sequence[int]) -> None:
         """The adapter showed these replies another way (a redrawn question): nothing left to send."""
         await self._mark_sent(ids)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -294,25 +295,34 @@ class TelegramAdapter:
             notice = result.replies[0].text if result.stale and result.replies else None
             if result.stale and result.outbox:
                 # The notice is queued too: it may only be dropped once Telegram said it showed it.
-                shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
-                if shown:
-                    await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
-                    if result.held:
-                        return  # it was all the chat had queued
+                async with self.shown_elsewhere(chat_id, result):
+                    shown = await self.cosmetic(self.sender.answer_callback(query.id, notice), "answerCallbackQuery")
+                    if shown:
+                        await self.outbox.discard(result.outbox)  # the notice was shown on the button itself
+                        if result.held:
+                            return  # it was all the chat had queued
             else:
                 await self.answer_tap(update_id, query.id, notice)
             await self.deliver(chat_id, result)
             return
         await self.answer_tap(update_id, query.id)
         if result.queued and not result.moved_on:
-            redrawn = await self.cosmetic(
-                self.tidy_question(chat_id, query.message, query.data, press, result), "editMessageText"
-            )
-            if redrawn and result.outbox:
-                await self.outbox.discard(result.outbox)  # the question was redrawn in place
-                if result.held:
-                    return  # it was all the chat had queued
+            async with self.shown_elsewhere(chat_id, result):
+                redrawn = await self.cosmetic(
+                    self.tidy_question(chat_id, query.message, query.data, press, result), "editMessageText"
+                )
+                if redrawn and result.outbox:
+                    await self.outbox.discard(result.outbox)  # the question was redrawn in place
+                    if result.held:
+                        return  # it was all the chat had queued
         await self.deliver(chat_id, result)
+
+    def shown_elsewhere(self, chat_id: int, result: Result) -> AbstractAsyncContextManager[None]:
+        """Keep other processes off the event's rows while they are shown another way; rows the
+        event's own transaction held for this process are off limits to them already."""
+        if result.held:
+            return nullcontext()
+        return self.outbox.shown_elsewhere(str(chat_id), result.outbox)
 
     async def answer_tap(self, update_id: int, query_id: str, text: str | None = None) -> None:
         """Stop the tapped button's spinner (with a short notice). In webhook mode the answer rides on

@@ -51,6 +51,7 @@ class PatientPerson(Person):
     """A scripted person who, after SILENCE seconds without an answer, taps /start once and goes on."""
 
     nudges: int = 0
+    nudged_at: tuple[float, ...] = ()
     back_up: asyncio.Event | None = None
     silence: float = SILENCE
 
@@ -84,6 +85,7 @@ class PatientPerson(Person):
                             pass
                     waiting.cancel()
                     self.nudges += 1
+                    self.nudged_at += (time.monotonic(),)
                     if self.nudges > 2:
                         raise WrongTurn(f"chat {self.chat_id}: no answer to {kind} {arg!r}") from None
                     self.server.command(self.chat_id, "start", language_code=self.language_code)
@@ -103,6 +105,20 @@ def not_again(acted: Callable[[Any], bool], answered: set[str]) -> Callable[[Any
     return lambda record: acted(record) and not (isinstance(record, SentMessage) and record.original_text in answered)
 
 
+def not_nudged(pairs: list[tuple[float, float]], nudged_at: tuple[float, ...]) -> list[tuple[float, float]]:
+    """The doubled pairs a person's own /start does not explain: /start shows the question on screen
+    again (by design), so a pair whose second copy came after a nudge is the answer to it, one pair per nudge."""
+    left = sorted(nudged_at)
+    unexplained = []
+    for first, second in sorted(pairs, key=lambda pair: pair[1]):
+        nudge = next((n for n in left if n <= second), None)
+        if nudge is None:
+            unexplained.append((first, second))
+        else:
+            left.remove(nudge)
+    return unexplained
+
+
 def asks_question(record: object) -> bool:
     return isinstance(record, SentMessage) and bool(record.buttons)
 
@@ -112,7 +128,8 @@ def transcript(server: FakeBotApi, chat_id: int) -> str:
     lines = [(u["update_id"], f"person #{u['update_id']}: " + str(u.get("message", {}).get("text")
               or u.get("callback_query", {}).get("data"))) for u in server.state.pending
              if (u.get("message") or u.get("callback_query", {}).get("message") or {}).get("chat", {}).get("id") == chat_id]
-    said = [f"  bot: {(m.original_text or '')[:50]!r} {m.callback_data if m.original_reply_markup else ''}"
+    said = [f"  bot at {m.time:.1f}: {(m.original_text or '')[:50]!r} {m.callback_data if m.original_reply_markup else ''}"
+            + (f" (edited at {', '.join(f'{e.time:.1f}' for e in m.edits)})" if m.edits else "")
             for m in server.state.messages if m.chat_id == chat_id]
     return "\n".join([line for _, line in sorted(lines)] + said)
 
@@ -212,9 +229,11 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
     assert taps_answered_in_webhook_answers(server) > 0, "taps were answered in the webhook answer"
     # The one doubling allowed: a reply the killed process had sent but not yet marked sent goes out
     # again after the restart (the outbox delivers at least once); nothing else may send one twice.
-    doubled = {p.chat_id: doubled_questions(server, p.chat_id) for p in people}
+    # A question shown again because its person tapped /start is no doubling: they asked for it.
+    doubled = {p.chat_id: not_nudged(doubled_questions(server, p.chat_id), p.nudged_at) for p in people}
     by_kill = [pair for pairs in doubled.values() for pair in pairs if pair[0] <= kill_time[0] <= pair[1]]
     others = {chat: pairs for chat, pairs in doubled.items() if any(not a <= kill_time[0] <= b for a, b in pairs)}
-    assert others == {}, f"a question was sent twice in a row: {others}"
+    assert others == {}, f"a question was sent twice in a row: {others}\n" + "\n".join(
+        transcript(server, chat) for chat in others)
     assert len(by_kill) <= 3, "only replies in flight in the killed process went out twice"
     assert sum(p.nudges for p in people) <= 5, "only people caught by the kill had to ask again"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from handlers.telegram.adapter import TelegramAdapter
-from services.outbox import OutboxPolicy
+from services.outbox import OutboxPolicy, OutboxSender
 from tests.telegram.helpers import CHAT, BotRunner, next_message, tiny_png
 from tests.telegram.test_journal import Crash, start_case, until
 
@@ -245,3 +245,45 @@ async def test_a_bot_that_dies_after_the_events_commit_but_before_its_send_sends
     await until(lambda: queued(runner) == 0)
     await asyncio.sleep(0.3)  # the replayed tap, applied already, queues nothing more
     assert copies(runner, NEXT_QUESTION) == 1
+
+
+async def test_a_question_redrawn_in_place_is_not_sent_by_another_process_when_the_redraw_is_slow(
+    runner: BotRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several processes on one database (seen as a question sent twice 12.7 s apart in the nginx
+    deployment test on a loaded machine): another process's outbox loop leaves a fresh row alone only
+    for `settle` seconds. A redraw slower than that (a loaded machine, a slow Bot API) let it find the
+    toggle's question settled and send it while this process redrew it in place and then discarded
+    it: the person saw the question twice. The row is held during the redraw now."""
+    from tests.telegram.test_complaint import answer_until_evidence
+
+    server = runner.server
+    shared = OutboxPolicy(first_retry=0.05, max_retry=0.2, idle_poll=0.5, settle=0.1, hold=5.0)
+    await runner.start(outbox=shared)
+    assert runner.app is not None
+    sent_by_other: list[str] = []
+
+    async def other_send(chat: str, reply: Any) -> None:
+        sent_by_other.append(reply.text)
+
+    other = OutboxSender(runner.app.store, "telegram", other_send, shared, exclusive=False)
+    await answer_until_evidence(server)
+    harm = server.sent(CHAT)[-1]
+    server.press(CHAT, "☑️ 选多项")
+    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "完成" in str(e.reply_markup))
+    await until(lambda: queued(runner) == 0)
+    original = TelegramAdapter.tidy_question
+    passes: list[int] = []
+
+    async def slow_redraw_while_another_process_sweeps(self: TelegramAdapter, *args: Any) -> bool:
+        await asyncio.sleep(shared.settle * 3)  # the edit is slow: the fresh row has settled meanwhile
+        passes.append(await other.run_once())  # the other process's background loop runs a pass
+        return await original(self, *args)
+
+    monkeypatch.setattr(TelegramAdapter, "tidy_question", slow_redraw_while_another_process_sweeps)
+    server.press(CHAT, "浪费时间")
+    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "✓ 浪费时间" in str(e.reply_markup))
+    await until(lambda: queued(runner) == 0)
+    assert passes == [0] and sent_by_other == [], "the other process left the row being redrawn alone"
+    assert copies(runner, "造成了什么影响") == 1
+    assert server.sent(CHAT)[-1].message_id == harm.message_id
