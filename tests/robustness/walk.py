@@ -103,6 +103,8 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
     if isinstance(step, ChoicesStep):
         detail = next((f.id for f in step.fills if f.kind == "detail"), None)
         words = plan.get(detail, TEXT_ANSWERS.get(detail or "")) if detail else None
+        if detail and words is None and not plan.get("no_fills"):
+            words = FILL_DEFAULTS["detail"]
         return [TextInput(f"1, 2 {words}" if words else "1, 2")]
     if isinstance(step, ConfirmStep):
         return [ButtonPress("yes")]
