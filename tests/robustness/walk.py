@@ -44,6 +44,8 @@ PLANS: dict[str, dict[str, Any]] = {
     "us_fraud": {
         "lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes", "no_fills": True
     },
+    # Fraud in China: the police (110) and 12321; every follow-up answered in the same message.
+    "cn_fraud": {"lang": "zh", "jurisdiction": "CN", "issue_type": "fraud", "money_lost": "yes"},
     "uk_sms": {
         "lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily", "no_fills": True
     },
