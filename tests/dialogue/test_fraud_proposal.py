@@ -68,3 +68,24 @@ def test_a_marketing_message_proposes_none_of_the_fraud_facts(bot: ConsoleBot, d
     got = answers(data_dir)
     assert got["issue_type"] != "fraud"
     assert not {"fraud_contact", "impersonation", "fraud_asked"} & set(got)
+
+
+def test_a_screenshot_of_a_fraud_sms_proposes_the_sender_and_the_fraud_facts(
+    bot: ConsoleBot, data_dir: Path, tmp_path: Path
+) -> None:
+    from bench.screenshots import render_sms
+
+    screen = render_sms("notification", 7)  # 【最高人民法院】您有一张传票未领取，涉嫌违法…
+    shot = tmp_path / "短信.png"
+    shot.write_bytes(screen.encoded())
+    proposal = last_question(bot.file(shot))
+    lines = proposal["text"].split("\n")
+    assert "从截图读到：" in lines and "对方联系方式：发短信" in lines and "对方冒充：公安 / 检察院 / 法院" in lines
+    # The court's message asks the person to call a number: not one of the requests the flow lists.
+    assert "对方要求" not in proposal["text"]
+    question = last_question(bot.tap("_accept"))
+    assert "要求你做什么" in question["text"], "country, sender, time and the fraud facts read: the request is asked"
+    bot.close()
+    got = answers(data_dir)
+    assert got["jurisdiction"] == "CN" and got["fraud_contact"] == "sms" and got["impersonation"] == "police"
+    assert any(row.number.lstrip("+") in json.dumps(got["caller_numbers"]) for row in screen.rows)
