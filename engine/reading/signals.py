@@ -9,25 +9,24 @@ through the options that list them, and only for the person to confirm (issue 13
 
 from __future__ import annotations
 
+from functools import cache
+
 from engine.reading.findings import Findings
 from engine.reading.fraud import cue_codes
 
-# Facts of the source, besides the fraud cues, and why each is a plain fact.
-SOURCE_SIGNALS = {
-    # A pasted text or a message screenshot carrying a 【signature】: the form of an SMS in China.
-    "sms_signature": "a message with a 【signature】",
-    # A screenshot of a message thread whose sender is a phone number or an SMS sender id.
-    "sms_screen": "a screenshot of text messages from a phone number",
-    # A screenshot of the phone's call log.
-    "call_log": "a call-log screenshot",
-    # A call-log row the phone itself tagged as fraud ("诈骗电话", "Scam Likely").
-    "tagged_fraud": "a call tagged as fraud by the phone",
-}
+# Facts of the source besides the fraud cues, each plain to see in it.
+SOURCE_SIGNALS = frozenset({
+    "sms_signature",  # a pasted text or a message screenshot carrying a 【signature】: the form of an SMS in China
+    "sms_screen",  # a screenshot of text messages whose sender is a phone number or an SMS sender id
+    "call_log",  # a screenshot of the phone's call log
+    "tagged_fraud",  # a call-log row the phone itself tagged as fraud ("诈骗电话", "Scam Likely")
+})
 
 
+@cache
 def known_signals() -> frozenset[str]:
     """Every name `read_from` may use (the checker refuses any other)."""
-    return frozenset(SOURCE_SIGNALS) | frozenset(cue_codes())
+    return SOURCE_SIGNALS | frozenset(cue_codes())
 
 
 def signals_of(findings: Findings) -> tuple[str, ...]:
