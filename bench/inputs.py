@@ -1,8 +1,8 @@
 """Benchmark: inputs a person sends per complaint, per path, with and without a screenshot (issue 13).
 
 Run: `.venv/bin/python -m bench.inputs` (or `python bench/inputs.py`).
-The complaints are the scripted plans of tests/robustness/walk.py (CN robocall, US fraud, UK spam SMS,
-US robocall, CN data leak), answered through the pure engine with the shipped flows.yaml and the first
+The complaints are the scripted plans of tests/robustness/walk.py (CN robocall, US fraud, CN fraud, UK spam
+SMS, US robocall, CN data leak), answered through the pure engine with the shipped flows.yaml and the first
 recommended channel. Two ways of answering are counted:
 - strict: every optional question answered, and every merged question answered in one message with all
   it takes ("有，10月15日回复过TD", "138 0013 8000，昨天下午3点", "1, 3 半夜打来"): the most a person is
@@ -11,8 +11,8 @@ recommended channel. Two ways of answering are counted:
   several in a row with the "skip these" button when it is shown), a one-tap multiple choice with one tap,
   the button that carries a follow-up when it says what they would answer, and the follow-ups a merged
   answer would have carried (the latest time, a registry date, a sum) asked on their own. "With a screenshot" starts by sending one rendered
-screenshot (bench/screenshots.py) read by the real OCR and extraction (services/reading), or for fraud
-the pasted message, confirms what was read with one tap, and answers the rest the same way. An input is
+screenshot (bench/screenshots.py) read by the real OCR and extraction (services/reading) — for CN fraud
+a screenshot of the fake court's SMS — or for US fraud the pasted message, confirms what was read with one tap, and answers the rest the same way. An input is
 one message or tap; the figures also give the most bot messages sent for one input.
 """
 from __future__ import annotations
@@ -46,7 +46,9 @@ TARGETS = {"with": 12, "without": 18}
 
 
 # The paths measured (walk.py has more plans, to visit every step in tests).
-BENCH_PATHS = ("cn_robocall", "us_fraud", "uk_sms", "us_robocall", "cn_data_leak")
+BENCH_PATHS = ("cn_robocall", "us_fraud", "cn_fraud", "uk_sms", "us_robocall", "cn_data_leak")
+# The screenshot each path starts from (cn_fraud: a fake court's SMS on the lock screen).
+SCREENS = {"uk_sms": ("sms", "thread", 2), "cn_fraud": ("sms", "notification", 7)}
 
 
 @dataclass
@@ -107,7 +109,8 @@ async def first_input(name: str, state: SessionState, engine: Engine, reader: Im
     """What a person with evidence sends first: a screenshot (read by OCR), or the pasted fraud message."""
     if name == "us_fraud":
         return read_typed(TextInput(FRAUD_SMS), state, engine.evidence_step, engine.regions, NOW)
-    screen = render_sms("thread", 2) if name == "uk_sms" else render_call_log("android_list", 0)
+    kind, style, seed = SCREENS.get(name, ("call_log", "android_list", 0))
+    screen = render_sms(style, seed) if kind == "sms" else render_call_log(style, seed)
     shot = folder / f"{name}.png"
     shot.write_bytes(screen.encoded())
     item = replace(fake_item(99), source=str(shot))
@@ -160,6 +163,7 @@ def report(counts: list[Count]) -> str:
     ]
     for c in counts:
         first = ("pasted message" if c.path == "us_fraud" else "one screenshot") if c.screenshot else "/new"
+        first = "screenshot of the message" if c.screenshot and c.path == "cn_fraud" else first
         target = TARGETS["with" if c.screenshot else "without"]
         done = "" if c.finished else " (did not finish)"
         lines.append(f"| {c.path} | {first} | {c.inputs}{done} | ≤ {target} | {c.tapping} | {c.most_replies} |")

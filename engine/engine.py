@@ -16,6 +16,7 @@ from engine.conditions import holds
 from engine.events import ButtonPress, Command, Event, FileInput, Proposal, TextInput
 from engine.i18n import button_words, t
 from engine.model import EvidenceStep, Flow, Step, TextStep
+from engine.read_options import read_answers
 from engine.regions import NO_REGION, Regions, zone_of_call
 from engine.replies import (
     Button,
@@ -282,12 +283,25 @@ class Turn:
         if proposal is None:
             return False
         answers = {k: v for k, v in proposal.answers.items() if self.flow.has_answer(k) and k not in self.s.answers}
+        read = read_answers(self.flow, proposal.signals, {**answers, **self.s.answers})
+        answers.update(read)
         if not answers or self.s.step is None:
             return False
-        self.s.proposal = {"text": proposal.text, "answers": answers}
+        self.s.proposal = {"text": self.with_read_lines(proposal.text, read), "answers": answers}
         self.s.seq += 1
         self.ask(self.flow.step(self.s.step), prefix)
         return True
+
+    def with_read_lines(self, text: str, read: dict[str, Any]) -> str:
+        """The proposal's text with a line per answer its options proposed ("对方要求：提供验证码"), above its
+        closing question."""
+        if not read:
+            return text
+        colon = "：" if self.lang == "zh" else ": "
+        lines = [f"{self.label_of(step)}{colon}{self.display(step, value)}" for step, value in
+                 ((self.flow.step(step_id), value) for step_id, value in read.items())]
+        head, _, question = text.rpartition("\n")
+        return "\n".join(x for x in (head, *lines, question) if x)
 
     def settle_proposal(self, accepted: bool) -> None:
         """"Right": the read facts become answers and are not asked again. "Change": ask as usual."""

@@ -30,6 +30,9 @@ class Proposal:
 
     text: str
     answers: dict[str, Any] = field(default_factory=dict)
+    # What the source plainly shows (engine/reading/signals.py): the flow's options that name them in
+    # `read_from` are proposed too, listed under `text`, whose last line is its question.
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

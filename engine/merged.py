@@ -132,11 +132,13 @@ def choice_with_fills(
             found[amount.id] = amount_in(part)
             continue
         value = pick([(o.value, o.terms) for o in step.options], part)
-        if value is not None and not chosen - {value}:
+        if value is not None and not chosen:
             chosen.add(value)
         elif "detail" in kinds:
+            # Once the option is named, the rest is the person's words even where it names the option
+            # again ("银行转账，工商银行 6222…" keeps the account; "有，装了XX会议" keeps the app).
             words.append(part)
-        else:
+        elif value is None or chosen - {value}:
             return None
     if len(chosen) != 1:
         return None

@@ -92,6 +92,9 @@ class Option(Strict):
     value: str = Field(min_length=1, max_length=40)
     label: LocalText
     synonyms: Synonyms | None = None
+    # What evidence proposes this option for the person to confirm: names of engine/reading/signals.py
+    # (a fraud cue such as verify_code, or a fact of the source such as sms_signature).
+    read_from: list[str] = Field(default_factory=list)
 
     @property
     def terms(self) -> list[str]:

@@ -20,6 +20,7 @@ from engine.events import Event, FileInput, Proposal, TextInput
 from engine.evidence import EvidenceItem
 from engine.reading import Findings, extract_from_text, findings_summary
 from engine.reading.proposal import proposed_answers
+from engine.reading.signals import signals_of
 from engine.reading.summary import text as reading_text
 from engine.regions import NO_REGION, Region, Regions
 from engine.state import ACTIVE, SessionState
@@ -66,12 +67,12 @@ def proposal_of(findings: Findings, lang: str, country: Region | None = None) ->
         return None
     if findings.empty:
         # Only the kind was recognised (a fraud script without a number): say so and ask.
-        return Proposal("\n".join([reading_text("fraud", lang), st("reading.fraud_kind", lang)]), answers)
+        return Proposal("\n".join([reading_text("fraud", lang), st("reading.fraud_kind", lang)]), answers, signals_of(findings))
     text = findings_summary(findings, lang)
     if country is not None:
         answers["jurisdiction"] = country.code
         text = "\n".join([st("reading.country", lang, name=country.name(lang)), text])
-    return Proposal(text, answers)
+    return Proposal(text, answers, signals_of(findings))
 
 
 def country_of(findings: Findings, state: SessionState, regions: Regions) -> Region | None:

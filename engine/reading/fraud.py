@@ -126,3 +126,8 @@ def classify(text: str) -> Verdict:
     if matching(_SPAM_CUES, folded):
         return Verdict("spam", ("marketing",))
     return Verdict("unknown")
+
+
+def cue_codes() -> tuple[str, ...]:
+    """The codes a fraud verdict can give as reasons (flows.yaml's `read_from` may name them)."""
+    return tuple(cue.code for cue in _FRAUD_CUES)

@@ -9,6 +9,7 @@ from typing import Iterator
 from engine.answers import clean_text, small_number
 from engine.choice_match import normalise, pick
 from engine.model import LANGS, ChoicesStep, ChoiceStep, Option
+from engine.reading.signals import known_signals
 from engine.steps.kind import DefinitionProblem
 
 # Typed numbers up to this pick a shown button; a larger one (110, 96110) may be a synonym.
@@ -47,6 +48,9 @@ def option_problems(step: ChoiceStep | ChoicesStep) -> Iterator[DefinitionProble
             counts[option.value] = 1
         if option.value.startswith("_"):
             yield ("options", o, "value"), "option values may not start with '_' (reserved for navigation)"
+        for k, name in enumerate(option.read_from):
+            if not set(name.split("+")) <= known_signals():
+                yield ("options", o, "read_from", k), f"'{name}' is not something evidence is read for (engine/reading/signals.py)"
     yield from _synonym_problems(step)
 
 

@@ -172,6 +172,33 @@ def test_fraud_money_the_sum_and_the_way_of_paying_with_its_time() -> None:
     assert talk.state.answers["transfer_at"] == "2026-11-20T15:00:00+08:00" and talk.state.step == "transfer_to"
 
 
+def test_the_way_of_paying_with_its_time_and_the_receiving_account_in_one_message() -> None:
+    talk = at("transfer_method", issue_type="fraud", money_lost="yes")
+    talk.text("银行转账，11月20日下午3点，工商银行 6222 0000 张三")
+    answers = talk.state.answers
+    assert answers["transfer_method"] == "bank" and answers["transfer_at"] == "2026-11-20T15:00:00+08:00"
+    # The account names a bank again: it is the person's words, not a second naming of the option.
+    assert answers["transfer_to"] == "工商银行 6222 0000 张三"
+    assert talk.state.step == "codes_shared", "the account was given: not asked again"
+
+
+def test_what_they_did_and_what_happened_in_their_words_in_one_message() -> None:
+    talk = at("fraud_actions", issue_type="fraud")
+    talk.text("1, 2 对方说快递丢了要理赔，让我下载会议App")
+    assert talk.state.answers["fraud_actions"] == ["bank", "police"]
+    assert talk.state.answers["fraud_story"] == "对方说快递丢了要理赔，让我下载会议App"
+    assert talk.state.step == "caller_numbers" and "fraud_story" in talk.state.known, "the story is not asked again"
+    tapped = at("fraud_actions", issue_type="fraud")
+    tapped.text("1")
+    assert "fraud_story" not in tapped.state.answers
+
+
+def test_an_app_named_after_yes_is_kept_as_the_persons_words() -> None:
+    talk = at("codes_shared", issue_type="fraud")
+    talk.text("有，装了会议App")
+    assert talk.state.answers["codes_shared"] == "yes" and talk.state.answers["codes_given"] == "装了会议App"
+
+
 # --- a channel's needs, for that channel only ----------------------------------------------------
 
 

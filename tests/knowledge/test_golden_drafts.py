@@ -228,3 +228,15 @@ def test_a_day_with_a_time_keeps_it_and_names_the_zone(catalog: Catalog) -> None
     facts = {**answers_for("robocall", "US", "us_ftc_dnc"), "last_contact_at": "2026-11-25T20:45:00-08:00"}
     letter = CatalogDrafter(catalog).draft(7, facts, [], CREATED, "en").text
     assert "Wednesday 25 November 2026, 20:45 (local time, UTC-08:00)" in letter
+
+
+@pytest.mark.parametrize("jurisdiction", ["CN", "US"])
+def test_a_fraud_report_quotes_the_message_they_sent_apart_from_the_persons_words(catalog: Catalog, jurisdiction: str) -> None:
+    police = channels_for(catalog, "fraud", jurisdiction)[0]
+    message = "【顺丰速运】您的快递丢失，请添加客服QQ并下载会议App"
+    facts = {**answers_for("fraud", jurisdiction, police), "content": message}
+    letter = CatalogDrafter(catalog).draft(7, facts, [], CREATED, "zh").text
+    heading = "对方发来的信息（照原文抄录）" if jurisdiction == "CN" else "The message they sent (copied as received)"
+    assert heading in letter and message in letter[letter.index(heading):]
+    without = CatalogDrafter(catalog).draft(7, answers_for("fraud", jurisdiction, police), [], CREATED, "zh").text
+    assert heading not in without

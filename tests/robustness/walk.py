@@ -44,6 +44,8 @@ PLANS: dict[str, dict[str, Any]] = {
     "us_fraud": {
         "lang": "en", "jurisdiction": "US", "issue_type": "fraud", "money_lost": "yes", "dnc_registered": "yes", "no_fills": True
     },
+    # Fraud in China: the police (110) and 12321; every follow-up answered in the same message.
+    "cn_fraud": {"lang": "zh", "jurisdiction": "CN", "issue_type": "fraud", "money_lost": "yes"},
     "uk_sms": {
         "lang": "en", "jurisdiction": "UK", "issue_type": "spam_sms", "tps_registered": "yes", "frequency": "daily", "no_fills": True
     },
@@ -125,6 +127,8 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
     if isinstance(step, ChoicesStep):
         detail = next((f.id for f in step.fills if f.kind == "detail"), None)
         words = plan.get(detail, TEXT_ANSWERS.get(detail or "")) if detail else None
+        if detail and words is None and not plan.get("no_fills"):
+            words = FILL_DEFAULTS["detail"]
         return [TextInput(f"1, 2 {words}" if words else "1, 2")]
     if isinstance(step, ConfirmStep):
         return [ButtonPress("yes")]
