@@ -39,12 +39,17 @@ _MAX_COMPILED = 4096
 
 def holds(cond: Condition, answers: dict[str, Any]) -> bool:
     """True when `cond` is satisfied by `answers`; a missing answer satisfies no test but `is_set: false`."""
+    return compiled(cond)(answers)
+
+
+def compiled(cond: Condition) -> Test:
+    """`cond` as a function of the answers (engine/route.py keeps the flow's at hand)."""
     entry = _COMPILED.get(id(cond))
     if entry is None or entry[0] is not cond:
         if len(_COMPILED) >= _MAX_COMPILED:
             _COMPILED.clear()
         entry = _COMPILED[id(cond)] = (cond, _compile(cond))
-    return entry[1](answers)
+    return entry[1]
 
 
 def _compile(cond: Condition) -> Test:

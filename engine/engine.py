@@ -27,6 +27,7 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
+from engine.route import Route
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
 from engine.steps import kind_of
 from engine.steps.evidence import keep_evidence
@@ -82,6 +83,8 @@ class Engine:
         # The flow's evidence step, where files sent at any question (or before any) are kept.
         self.evidence = next((s for s in flow.steps if isinstance(s, EvidenceStep)), None)
         self.evidence_step = self.evidence.id if self.evidence else None
+        # The flow's steps with their kinds and conditions at hand, for the walks every event makes.
+        self.route = Route(flow)
 
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
         out = Outcome(state=state.copy())
@@ -111,6 +114,7 @@ class Turn:
     def __init__(self, engine: Engine, out: Outcome, now: datetime) -> None:
         self.engine = engine
         self.flow = engine.flow
+        self.nodes = engine.route.nodes
         self.out = out
         self.s = out.state
         self.now = now
@@ -310,28 +314,23 @@ class Turn:
     # --- navigation -------------------------------------------------------------------------
 
     def next_of(self, step: Step) -> str | None:
-        if isinstance(step.next, str):
-            return step.next
-        if isinstance(step.next, list):
-            for branch in step.next:
-                if branch.when is None or holds(branch.when, self.s.answers):
-                    return branch.goto
-        return self.flow.following(step.id)
+        return self.nodes[step.id].next_id(self.s.answers)
 
     def enter(self, step_id: str | None, prefix: str | None = None, past_known: bool = False) -> None:
         """Make `step_id` current (skipping steps whose `when` is false, and with `past_known` the ones
         answered from confirmed evidence: what is known is not asked again) and show it."""
-        guard = 0
-        while step_id is not None and guard <= len(self.flow.steps):
+        guard, nodes = 0, self.nodes
+        while step_id is not None and guard <= len(nodes):
             guard += 1
-            step = self.flow.step(step_id)
-            known = past_known and step_id in self.s.known and step_id in self.s.answers
-            if known or (step.when is not None and not holds(step.when, self.s.answers)):
-                step_id = self.next_of(step)
+            node = nodes[step_id]
+            answers = self.s.answers
+            known = past_known and step_id in self.s.known and step_id in answers
+            if known or node.skipped(answers):
+                step_id = node.next_id(answers)
                 continue
-            if kind_of(step).enter(self, step, prefix):
+            if node.kind.enter(self, node.step, prefix):
                 return
-            step_id = self.next_of(step)
+            step_id = node.next_id(self.s.answers)
 
     def open_question(self, step: Step, prefix: str | None = None) -> None:
         """Make `step` the open question and ask it."""
@@ -379,15 +378,14 @@ class Turn:
 
     def first_open_from(self, step_id: str | None) -> str | None:
         """While editing: the first step on the path that still needs an answer, or the summary."""
-        guard = 0
-        while step_id is not None and guard <= len(self.flow.steps):
+        guard, nodes, answers = 0, self.nodes, self.s.answers
+        while step_id is not None and guard <= len(nodes):
             guard += 1
-            step = self.flow.step(step_id)
-            if kind_of(step).ends_answers:
+            node = nodes[step_id]
+            if node.kind.ends_answers:
                 return step_id
-            skipped = step.when is not None and not holds(step.when, self.s.answers)
-            if skipped or not step.takes_answer or step.id in self.s.answers:
-                step_id = self.next_of(step)
+            if node.skipped(answers) or not node.step.takes_answer or step_id in answers:
+                step_id = node.next_id(answers)
                 continue
             return step_id
         return step_id
@@ -417,8 +415,8 @@ class Turn:
         kind.skip(self, step)
 
     def alerts(self) -> None:
-        for alert in self.flow.alerts:
-            if alert.id not in self.s.alerts_shown and holds(alert.when, self.s.answers):
+        for alert, when in self.engine.route.alerts:
+            if alert.id not in self.s.alerts_shown and when(self.s.answers):
                 self.s.alerts_shown.append(alert.id)
                 self.say(alert.text.get(self.lang), kind="alert")
                 self.out.effects.append(RecordEvent("alert", {"alert": alert.id}))
@@ -630,17 +628,15 @@ class Turn:
         """Answer-taking steps on the current path (given the answers) before the summary."""
         found: list[Step] = []
         step_id: str | None = self.flow.start
-        guard = 0
-        while step_id is not None and guard <= len(self.flow.steps):
+        guard, nodes, answers = 0, self.nodes, self.s.answers
+        while step_id is not None and guard <= len(nodes):
             guard += 1
-            step = self.flow.step(step_id)
-            kind = kind_of(step)
-            if kind.ends_answers:
+            node = nodes[step_id]
+            if node.kind.ends_answers:
                 break
-            active = step.when is None or holds(step.when, self.s.answers)
-            if active and step.takes_answer and step.id in self.s.answers and kind.in_summary:
-                found.append(step)
-            step_id = self.next_of(step)
+            if node.listed and step_id in answers and not node.skipped(answers):
+                found.append(node.step)
+            step_id = node.next_id(answers)
         return found
 
     def summary_lines(self) -> list[str]:
