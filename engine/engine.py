@@ -648,6 +648,8 @@ class Turn:
     def fills_shown(self, step: Step, cut: int) -> str:
         """What a merged answer added besides its value (a time, the person's words), in brackets; the
         parts of a text answer are in the text already."""
+        if not step.fills:
+            return ""
         shown = []
         for fill in step.fills:
             value = self.s.answers.get(fill.id)

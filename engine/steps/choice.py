@@ -54,7 +54,10 @@ class ChoiceKind(StepKind[ChoiceStep]):
         return {o.value: o.terms for o in step.options}
 
     def display(self, turn: Turn, step: ChoiceStep, value: Any) -> str:
-        return next((o.label.get(turn.lang) for o in step.options if o.value == value), str(value))
+        for option in step.options:
+            if option.value == value:
+                return option.label.get(turn.lang)
+        return str(value)
 
     def check(self, step: ChoiceStep) -> Iterator[DefinitionProblem]:
         yield from option_problems(step)
