@@ -6,6 +6,7 @@ engine serves Telegram, the local chat and the tests (ARCHITECTURE.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
@@ -42,6 +43,12 @@ LANGUAGE_NAMES = {
     **{k: "en" for k in ("en", "en-us", "en-gb", "en_us", "english", "英文", "英语")},
 }
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
+
+
+@lru_cache(maxsize=256)
+def _named_by(value: str) -> frozenset[str]:
+    """The typed words (normalised) that name the button `value` wherever it is shown; fixed per value."""
+    return frozenset(normalise(w) for w in button_words(value))
 
 
 def _engine_commands_help(lang: str) -> str:
@@ -475,10 +482,11 @@ class Turn:
         drops the fills the new input does not give: an opt-out date is not kept once "no" is the answer.
         A first answer keeps what confirmed evidence filled (a company read from an SMS signature)."""
         step = self.flow.step(step_id)
-        if isinstance(step, TextStep) and step.fills and isinstance(value, str):
-            fills = merged.text_fills(step, value)
-        same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
-        fills = {**(fills or {}), **same}
+        if step.fills:
+            if isinstance(step, TextStep) and isinstance(value, str):
+                fills = merged.text_fills(step, value)
+            same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
+            fills = {**(fills or {}), **same}
         if step_id in self.s.answers:
             for fill in step.fills:
                 if fill.id not in (fills or {}) and self.s.answers.pop(fill.id, None) is not None:
@@ -552,8 +560,10 @@ class Turn:
         """At a question that takes typed text: a shown button named exactly (跳过, 同上, « 上一步),
         so those words are not stored as the answer. `shown`: the buttons, when the caller has them already."""
         typed = normalise(raw)
+        if not typed:
+            return None
         for button in self.shown_buttons(step) if shown is None else shown:
-            if typed and typed in {normalise(w) for w in (button.label, *button_words(button.value))}:
+            if typed == normalise(button.label) or typed in _named_by(button.value):
                 return button.value
         return None
 

@@ -19,9 +19,10 @@ class ChoiceKind(StepKind[ChoiceStep]):
     expects = "choice"
 
     def question(self, turn: Turn, step: ChoiceStep, q: Question) -> None:
-        q.buttons = [Button(o.label.get(turn.lang), o.value) for o in self.ordered_options(step, turn.lang)]
+        q.buttons = list(_option_buttons(step, turn.lang))
 
-    def ordered_options(self, step: ChoiceStep, lang: str) -> list[Option]:
+    @staticmethod
+    def ordered_options(step: ChoiceStep, lang: str) -> list[Option]:
         """The language's likely answer first (China for Chinese, the US for English)."""
         default = (step.default_by_lang or {}).get(lang)
         return sorted(step.options, key=lambda o: o.value != default) if default else list(step.options)
@@ -65,3 +66,19 @@ class ChoiceKind(StepKind[ChoiceStep]):
         for lang, value in (step.default_by_lang or {}).items():
             if value not in values:
                 yield ("default_by_lang", lang), f"default '{value}' is not one of the options"
+
+
+# The buttons of a choice, by the step's identity (holding the step, so a later object at a freed address
+# is never taken for it) and language: a flow is read only, and its choices are asked at most events (issue 15).
+_BUTTONS: dict[tuple[int, str], tuple[ChoiceStep, tuple[Button, ...]]] = {}
+_MAX_BUTTONS = 2048
+
+
+def _option_buttons(step: ChoiceStep, lang: str) -> tuple[Button, ...]:
+    entry = _BUTTONS.get((id(step), lang))
+    if entry is None or entry[0] is not step:
+        if len(_BUTTONS) >= _MAX_BUTTONS:
+            _BUTTONS.clear()
+        buttons = tuple(Button(o.label.get(lang), o.value) for o in ChoiceKind.ordered_options(step, lang))
+        entry = _BUTTONS[(id(step), lang)] = (step, buttons)
+    return entry[1]
