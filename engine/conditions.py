@@ -76,7 +76,8 @@ def _compile(cond: Condition) -> Test:
         return lambda answers: _present(answers.get(key)) == is_set
     if cond.equals is not None:
         equals = cond.equals
-        return lambda answers: (value := answers.get(key)) is not None and bool(value == equals)
+        # A missing answer (None) equals no value a condition names, as `equals` is never None here.
+        return lambda answers: bool(answers.get(key) == equals)
     if cond.in_ is not None:
         among = cond.in_
         return lambda answers: (value := answers.get(key)) is not None and value in among
