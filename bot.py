@@ -1,4 +1,4 @@
-"""Entry point: `python bot.py [console|telegram|wechat|check|diagram]` — the local chat when no Telegram token is set."""
+"""Entry point: `python bot.py [console|telegram|wechat|compact|check|diagram]` — the local chat when no Telegram token is set."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +25,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     wechat.add_argument("--host", default="127.0.0.1", help="address to listen on")
     wechat.add_argument("--port", type=int, default=8080, help="port to listen on")
     wechat.add_argument("--path", default="/wechat", help="URL path WeChat pushes to")
+    compact = sub.add_parser("compact", help="PostgreSQL: rewrite the tables /delete touched, so erased text leaves the files (nightly)")
+    compact.add_argument("--attempts", type=int, default=5, help="rounds of tries for a table kept busy by a long transaction")
+    compact.add_argument("--pause", type=float, default=60.0, help="seconds between those rounds")
     check = sub.add_parser("check", help="check flows.yaml and channels.yaml and exit")
     check.add_argument("--flows", type=Path, help="flow file to check (default: flows.yaml)")
     check.add_argument("--channels", type=Path, help="channel file to check (default: channels.yaml)")
@@ -97,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args)
     if args.command == "diagram":
         return run_diagram(args)
+    if args.command == "compact":
+        from app.cli import run_until_interrupted
+        from app.compact import run_compact
+
+        return run_until_interrupted(run_compact(args))
     command = args.command or ("telegram" if load_settings().telegram_token else "console")
     if command == "wechat":
         from handlers.wechat.app import run_wechat

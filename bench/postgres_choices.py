@@ -1,4 +1,4 @@
-"""Benchmark: two PostgreSQL deployment choices — where evidence bytes live, and what /delete's rewrite costs.
+"""Benchmark: two PostgreSQL deployment choices — where evidence bytes live, and what erasure costs.
 
 Run: `.venv/bin/python -m bench.postgres_choices URL [--files 200] [--people 20000]` where URL is a
 PostgreSQL database the benchmark may fill (scripts/test-postgres.sh gives a throwaway server:
@@ -8,7 +8,8 @@ PostgreSQL database the benchmark may fill (scripts/test-postgres.sh gives a thr
    content-addressed store, (b) as `bytea` rows in PostgreSQL; time per file, and the WAL the
    database writes for them (what replicas, archives and backups then carry).
 2. Erase: `--people` sessions (the state JSON of a person mid-complaint) and ten answers each, then
-   the store's scrub() after a /delete: how long the rewrite of the tables takes (VACUUM FULL).
+   the store's scrub() after a /delete (a plain VACUUM of the touched tables), then the nightly
+   compact() (`bot.py compact`: VACUUM FULL of the same tables, which removes the erased bytes).
 """
 from __future__ import annotations
 
@@ -89,7 +90,13 @@ async def erase(url: str, people: int) -> None:
         started = time.perf_counter()
         await store.scrub()
         took = time.perf_counter() - started
-    print(f"erase with {people} people ({size / 1e6:.0f} MB in sessions, answers, cases): scrub {took:.2f} s")
+        started = time.perf_counter()
+        left = await store.compact(attempts=1)
+        compacted = time.perf_counter() - started
+    print(
+        f"erase with {people} people ({size / 1e6:.0f} MB in sessions, answers, cases): "
+        f"/delete's VACUUM {took:.2f} s, nightly compaction {compacted:.2f} s" + (f" (left: {left})" if left else "")
+    )
 
 
 async def main() -> None:

@@ -335,7 +335,10 @@ class Store(Protocol):
         ...
 
     async def scrub(self) -> None:
-        """After /delete: leave no copy of the erased rows in the store's files (journals included)."""
+        """After /delete: leave no copy of the erased rows in the store's pages and journals.
+
+        SQLite overwrites the freed space at once; PostgreSQL frees the rows at once and leaves
+        their bytes in free space until the nightly `compact()` (README.md, Erasure)."""
         ...
 
 

@@ -153,12 +153,16 @@ class WeChatAdapter:
                 job = queue[0]
                 try:
                     # Forgotten by the journal once handled, even after an apology; kept if cancelled.
+                    # The person's outbox turn, from before the event to its last send: the reply that
+                    # goes back as the passive one is queued too, and the outbox's background loop
+                    # must not send it (or the rows behind it, ahead of it) meanwhile.
                     with self.journal.handling(job.push):
-                        try:
-                            await self.handle(job)
-                        except Exception:
-                            log.exception("push failed")
-                            await self.apologise(job)
+                        async with self.outbox.turn(openid):
+                            try:
+                                await self.handle(job)
+                            except Exception:
+                                log.exception("push failed")
+                                await self.apologise(job)
                 finally:
                     queue.popleft()
                     self._inflight.pop(job.push.key, None)

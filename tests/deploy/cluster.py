@@ -5,8 +5,9 @@ and pid file in a temporary folder, from deploy/nginx-site.conf with the placeho
 (plain HTTP on 127.0.0.1; TLS is the production setting the file documents). The fake Bot API
 (tests/fakebotapi) serves the bots' method calls; `WebhookPusher` plays Telegram's side of
 webhooks: every update a test queues on the fake server is POSTed to nginx with the secret token
-header, retried on any answer but 200 (as Telegram does), and, where asked, delivered twice at
-the same moment (as a retry after a timeout does).
+header, retried on any answer but 200 (as Telegram does), a method call in the answer's body is
+run (as Telegram does: the bot answers a tap that way), and, where asked, an update is delivered
+twice at the same moment (as a retry after a timeout does).
 """
 from __future__ import annotations
 
@@ -18,13 +19,12 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
-import aiohttp
-
-from tests.fakebotapi import FakeBotApi
+from tests.fakebotapi import WEBHOOK_ANSWER, FakeBotApi
+from tests.fakebotapi import WebhookPusher as FakeTelegramPusher
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_TEMPLATE = ROOT / "deploy" / "nginx-site.conf"
@@ -187,52 +187,20 @@ def bot_env(server: FakeBotApi, database_url: str, data_dir: Path, **extra: str)
 
 
 @dataclass
-class WebhookPusher:
-    """Telegram's side of webhooks: POST each queued update to `url` until it is answered 200."""
+class WebhookPusher(FakeTelegramPusher):
+    """Telegram's side of webhooks through nginx: the fake Bot API's pusher (every queued update POSTed
+    until answered 200, and a method call in the answer's body run as Telegram runs it), with the
+    secret token header, and where `redeliver` says so, two copies of an update at the same moment."""
 
-    server: FakeBotApi
-    url: str
+    secret: str | None = SECRET
+    max_connections: int = 200
     redeliver: Callable[[dict[str, Any]], bool] = lambda update: False
-    retry_after: float = 0.2
-    delivered: list[int] = field(default_factory=list)
-    failures: int = 0
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _session: aiohttp.ClientSession | None = None
-
-    async def __aenter__(self) -> Self:
-        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200))
-        self.server.state.enqueue = self._push  # type: ignore[method-assign]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        assert self._session is not None
-        await self._session.close()
 
     def _push(self, update: dict[str, Any]) -> dict[str, Any]:
         self.server.state.pending.append(update)  # kept for transcripts; nobody polls in webhook mode
-        copies = 2 if self.redeliver(update) else 1
-        for _ in range(copies):
-            task = asyncio.get_running_loop().create_task(self._deliver(update))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        for _ in range(2 if self.redeliver(update) else 1):
+            super()._push(update)
         return update
-
-    async def _deliver(self, update: dict[str, Any]) -> None:
-        assert self._session is not None
-        while not self._session.closed:
-            try:
-                async with self._session.post(self.url, json=update, headers={SECRET_HEADER: SECRET}) as response:
-                    await response.read()
-                    if response.status == 200:
-                        self.delivered.append(update["update_id"])
-                        return
-            except aiohttp.ClientError:
-                pass
-            self.failures += 1
-            await asyncio.sleep(self.retry_after)
 
     async def post(self, update: dict[str, Any], headers: dict[str, str]) -> int:
         """One POST as given (no retry), for tests of what nginx refuses."""
@@ -240,6 +208,19 @@ class WebhookPusher:
         async with self._session.post(self.url, json=update, headers=headers) as response:
             await response.read()
             return response.status
+
+
+def taps_unanswered(server: FakeBotApi) -> list[str]:
+    """The button taps whose spinner was never stopped: answerCallbackQuery made by a bot process
+    or carried in the answer to the tap's webhook request, which Telegram runs (once per tap)."""
+    answered = {a.callback_query_id for a in server.callback_answers}
+    taps = [u["callback_query"]["id"] for u in server.state.pending if "callback_query" in u]
+    return [tap for tap in taps if tap not in answered]
+
+
+def taps_answered_in_webhook_answers(server: FakeBotApi) -> int:
+    """How many taps were answered by the call carried in a webhook answer (the path must be taken)."""
+    return len([c for c in server.calls_to("answerCallbackQuery") if c.http_method == WEBHOOK_ANSWER and c.outcome == "ok"])
 
 
 @dataclass

@@ -20,7 +20,17 @@ import asyncpg
 import pytest
 
 from bench.telegram_people import Mailboxes, script_for
-from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, free_port, nginx_binary, read_outcome
+from tests.deploy.cluster import (
+    BotProcess,
+    Nginx,
+    WebhookPusher,
+    bot_env,
+    free_port,
+    nginx_binary,
+    read_outcome,
+    taps_answered_in_webhook_answers,
+    taps_unanswered,
+)
 from tests.deploy.test_webhook_deployment import PatientPerson, doubled_questions
 from tests.fakebotapi import FakeBotApi
 from tests.storage.postgres_server import admin_url
@@ -119,6 +129,8 @@ async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path
         assert expected in outcome.company[by_chat[person.chat_id]]
     assert delivered <= outcome.processed and outcome.journaled == 0, "every update was applied and none is left over"
     assert sum(p.nudges for p in people) == 0, "nobody had to ask again"
+    assert taps_unanswered(server) == [], "every tap's spinner was stopped"
+    assert taps_answered_in_webhook_answers(server) > 0, "taps were answered in the webhook answer"
     # A reply sent just before the outage cut its "sent" mark off goes out once more (the outbox
     # delivers at least once); nothing else may send one twice.
     doubled = sum(len(doubled_questions(server, p.chat_id)) for p in people)

@@ -28,6 +28,8 @@ from tests.deploy.cluster import (
     free_port,
     nginx_binary,
     read_outcome,
+    taps_answered_in_webhook_answers,
+    taps_unanswered,
 )
 from tests.fakebotapi import FakeBotApi
 from tests.fakebotapi.records import SentMessage
@@ -206,6 +208,8 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
         assert expected in outcome.company[by_chat[person.chat_id]]
     assert delivered <= outcome.processed, "every update was applied"
     assert outcome.journaled == 0, "nothing is left in the journal"
+    assert taps_unanswered(server) == [], "every tap's spinner was stopped"
+    assert taps_answered_in_webhook_answers(server) > 0, "taps were answered in the webhook answer"
     # The one doubling allowed: a reply the killed process had sent but not yet marked sent goes out
     # again after the restart (the outbox delivers at least once); nothing else may send one twice.
     doubled = {p.chat_id: doubled_questions(server, p.chat_id) for p in people}

@@ -131,3 +131,49 @@ async def test_scrub_vacuums_away_the_erased_rows(postgres_url: str) -> None:
         await store.scrub()
 
     assert {t: (await query(postgres_url, dead_rows(t)))[0][0] for t in ERASED_TABLES} == dict.fromkeys(ERASED_TABLES, 0)
+
+
+async def file_of(url: str, table: str) -> str:
+    """The table's file: VACUUM FULL writes a new one, so a new name says the table was rewritten."""
+    return str((await query(url, f"SELECT pg_relation_filepath('{table}')"))[0][0])
+
+
+async def test_compact_rewrites_every_erased_table_one_process_at_a_time(postgres_url: str) -> None:
+    async with PostgresStore(postgres_url) as store, PostgresStore(postgres_url) as other:
+        files = {t: await file_of(postgres_url, t) for t in ERASED_TABLES}
+        held = asyncio.Event()
+        held.set()
+        async with store.sole("compact", held, lambda: None) as mine:
+            assert mine
+            assert await other.compact() is None, "another process is compacting: nothing done"
+            assert {t: await file_of(postgres_url, t) for t in ERASED_TABLES} == files
+
+        assert await other.compact() == []
+
+        rewritten = {t: await file_of(postgres_url, t) for t in ERASED_TABLES}
+    assert [t for t in ERASED_TABLES if rewritten[t] == files[t]] == []
+
+
+async def test_compact_tries_a_table_busy_with_a_long_transaction_again(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with PostgresStore(postgres_url) as store:
+        reader = await asyncpg.connect(postgres_url)
+        try:
+            before = await file_of(postgres_url, "answers")
+            reading = reader.transaction()
+            await reading.start()
+            await reader.fetch("SELECT * FROM answers")  # holds the table until the transaction ends
+            given_up = await store.compact(attempts=1, pause=0)
+            assert given_up == ["answers"]
+            assert await file_of(postgres_url, "answers") == before
+
+            caplog.clear()
+            compaction = asyncio.create_task(store.compact(attempts=3, pause=0.5))
+            while "answers was busy" not in caplog.text:
+                await asyncio.sleep(0.05)
+            await reading.commit()
+            assert await asyncio.wait_for(compaction, 60) == []
+        finally:
+            await reader.close()
+    assert await file_of(postgres_url, "answers") != before
