@@ -7,8 +7,10 @@ recommended channel. Two ways of answering are counted:
 - strict: every optional question answered, and every merged question answered in one message with all
   it takes ("有，10月15日回复过TD", "138 0013 8000，昨天下午3点", "1, 3 半夜打来"): the most a person is
   asked, and the column the targets apply to;
-- tapping: a person who only taps: each optional question skipped with one tap, and the follow-ups a
-  merged answer would have carried (the latest time, a registry date, a sum) asked on their own. "With a screenshot" starts by sending one rendered
+- tapping: a person who only taps the buttons shown: each optional question skipped with one tap (or
+  several in a row with the "skip these" button when it is shown), a one-tap multiple choice with one tap,
+  the button that carries a follow-up when it says what they would answer, and the follow-ups a merged
+  answer would have carried (the latest time, a registry date, a sum) asked on their own. "With a screenshot" starts by sending one rendered
 screenshot (bench/screenshots.py) read by the real OCR and extraction (services/reading), or for fraud
 the pasted message, confirms what was read with one tap, and answers the rest the same way. An input is
 one message or tap; the figures also give the most bot messages sent for one input.
@@ -58,9 +60,11 @@ class Count:
 
 
 def bench_plan(name: str, tapping: bool) -> dict[str, Any]:
-    """The walk plan with the first recommended channel, answered strictly or by tapping only."""
+    """The walk plan with the first recommended channel, answered strictly or by tapping only. A person
+    who asked them to stop says they went on after it (the walk's default answer to that question, which
+    strict typing gives with the date); tapping, they take the button that says both."""
     plan = {k: v for k, v in PLANS[name].items() if k not in ("channel", "no_fills")}
-    return {**plan, "no_fills": True, "skip_optional": True} if tapping else plan
+    return {**plan, "no_fills": True, "skip_optional": True, "contact_after_opt_out": "yes"} if tapping else plan
 
 
 class Run:

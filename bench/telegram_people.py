@@ -23,22 +23,22 @@ FIRST_CHANNEL = "*"  # press the first channel the bot recommends
 NAV = "_"
 SMS = "【某某贷款】尊敬的客户，您有一笔 50000 元额度待领取，点击 t.cn/xxxx 领取，回复TD退订"
 
-# A mainland-China robocall complaint in Chinese, with a forwarded spam SMS as evidence (20 updates); the first
+# A mainland-China robocall complaint in Chinese, with a forwarded spam SMS as evidence (21 updates); the first
 # channel (12321) then asks for the call length and the contact line, both skipped.
 ZH_CN: tuple[Action, ...] = (
     ("command", "start"), ("press", "_new"), ("press", "CN"), ("press", "robocall"),
     ("text", "138 0013 8000, 95555"), ("text", "2026-11-20 14:30"), ("press", "several_per_day"), ("press", "never"),
     ("press", "no"), ("press", "robot"), ("text", "某某贷款公司：您好，这里是XX贷款，您有一笔额度待领取"),
-    ("toggle", "time"), ("toggle", "sleep"), ("press", "_done"), ("forward", SMS),
+    ("toggle", "_multi"), ("toggle", "time"), ("toggle", "sleep"), ("press", "_done"), ("forward", SMS),
     ("press", "_done"), ("press", FIRST_CHANNEL), ("press", "_skip"), ("press", "_skip"), ("press", "_ok"),
 )
-# A US robocall complaint in English, typing most optional answers with the question they follow (21 updates).
+# A US robocall complaint in English, typing most optional answers with the question they follow (22 updates).
 EN_US: tuple[Action, ...] = (
     ("command", "start"), ("press", "_new"), ("press", "US"), ("press", "robocall"), ("text", "(415) 555-0199"),
     ("text", "(202) 555-0143"), ("text", "2026-11-20 14:30"), ("text", "several times a day, since 2026-09-01"),
     ("press", "never"), ("press", "yes"), ("press", "yes"), ("press", "robot"),
-    ("text", "Acme Solar Inc: Press 1 to lower your rate"), ("text", "yes, 2025-01-10"), ("toggle", "time"),
-    ("toggle", "stress"), ("text", "Calls during work meetings"), ("press", "_done"),
+    ("text", "yes, 2025-01-10"), ("text", "Acme Solar Inc: Press 1 to lower your rate"), ("toggle", "_multi"),
+    ("toggle", "time"), ("toggle", "stress"), ("text", "Calls during work meetings"), ("press", "_done"),
     ("press", FIRST_CHANNEL), ("press", "_ok"),
 )
 

@@ -175,6 +175,9 @@ class Turn:
         if value == "_continue":
             self.resume()
             return True
+        if value == "_skip_rest":
+            self.skip_run()
+            return True
         if value == "_keep" and self.s.status == ACTIVE and self.s.step and self.s.step in self.s.answers:
             self.out.answered = t("nav.keep", self.lang)
             self.move_on()
@@ -346,6 +349,7 @@ class Turn:
         self.s.edit_list = False
         self.s.failures = 0
         self.s.selected = kind_of(step).selection(step, self.s.answers.get(step.id))
+        self.s.multi = False
         self.ask(step, prefix)
 
     def complete(self) -> None:
@@ -421,6 +425,59 @@ class Turn:
             return
         kind.skip(self, step)
 
+    def optional_run(self, step: Step) -> list[Step]:
+        """`step` and the optional questions that would be asked right after it if each were skipped: what
+        one "skip these" tap passes. Only while answering in order (not editing from the summary)."""
+        run = [step]
+        if self.s.editing:
+            return run
+        answers = dict(self.s.answers)
+        answers[step.id] = None
+        step_id = self.next_of_with(step, answers)
+        guard = 0
+        while step_id is not None and guard <= len(self.flow.steps):
+            guard += 1
+            following = self.flow.step(step_id)
+            known = step_id in self.s.known and step_id in answers
+            if known or (following.when is not None and not holds(following.when, answers)):
+                step_id = self.next_of_with(following, answers)
+                continue
+            kind = kind_of(following)
+            if not (following.optional and kind.skip_button and kind.can_skip(following)) or following.id in answers:
+                break
+            run.append(following)
+            answers[following.id] = None
+            step_id = self.next_of_with(following, answers)
+        return run
+
+    def next_of_with(self, step: Step, answers: dict[str, Any]) -> str | None:
+        """The next step as `next_of` finds it, had the answers been `answers`."""
+        saved, self.s.answers = self.s.answers, answers
+        try:
+            return self.next_of(step)
+        finally:
+            self.s.answers = saved
+
+    def skip_run(self) -> None:
+        """Skip the open optional question and the optional ones right after it, in one tap: each is
+        recorded as skipped, exactly as one skip at a time would, and the next question is asked."""
+        if self.s.status != ACTIVE or not self.s.step:
+            self.reask_or_idle()
+            return
+        step = self.current_step()
+        if not (step.optional and kind_of(step).can_skip(step)):
+            self.say(t("skip_not_allowed", self.lang))
+            self.ask(step)
+            return
+        run = self.optional_run(step)
+        for passed in run[:-1]:
+            self.s.answers[passed.id] = None
+            self.out.effects.append(SaveAnswer(passed.id, None))
+            if not self.s.history or self.s.history[-1] != passed.id:
+                self.s.history.append(passed.id)
+            self.s.step = run[run.index(passed) + 1].id
+        kind_of(run[-1]).skip(self, run[-1])
+
     def alerts(self) -> None:
         for alert, when in self.engine.route.alerts:
             if alert.id not in self.s.alerts_shown and when(self.s.answers):
@@ -450,6 +507,12 @@ class Turn:
             nav.append(Button(t("nav.back", lang), "_back"))
         if step.optional and kind.skip_button:
             nav.append(Button(t("nav.skip", lang), "_skip"))
+            more = self.optional_run(step)[1:]
+            if more:
+                # Several optional questions in a row: one tap passes them all, and the line says which.
+                labels = "、".join(self.label_of(s) for s in more) if lang == "zh" else ", ".join(self.label_of(s) for s in more)
+                lines.append(t("hint.skip_rest", lang, count=len(more), labels=labels))
+                nav.append(Button(t("nav.skip_rest", lang, count=len(more) + 1), "_skip_rest"))
         if self.s.failures >= 3:
             nav.append(Button(t("nav.help", lang), "_help"))
         self.out.replies.append(
@@ -488,11 +551,11 @@ class Turn:
             same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
             fills = {**(fills or {}), **same}
         if step_id in self.s.answers:
-            for fill in step.fills:
-                if fill.id not in (fills or {}) and self.s.answers.pop(fill.id, None) is not None:
-                    self.out.effects.append(SaveAnswer(fill.id, None))
-                    if fill.id in self.s.known:
-                        self.s.known.remove(fill.id)
+            for key in step.writes:
+                if key not in (fills or {}) and self.s.answers.pop(key, None) is not None:
+                    self.out.effects.append(SaveAnswer(key, None))
+                    if key in self.s.known:
+                        self.s.known.remove(key)
         for key, filled in (fills or {}).items():
             self.s.answers[key] = filled
             self.out.effects.append(SaveAnswer(key, filled))

@@ -12,6 +12,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.help": {"zh": "❓ 帮助", "en": "❓ Help"},
     "nav.keep": {"zh": "保留原答案", "en": "Keep my answer"},
     "nav.done": {"zh": "✅ 完成", "en": "✅ Done"},
+    "nav.skip_rest": {"zh": "⏭ 这 {count} 个都跳过", "en": "⏭ Skip these {count}"},
+    "nav.multi": {"zh": "☑️ 选多项", "en": "☑️ Pick several"},
     "nav.cancel": {"zh": "暂停", "en": "Pause"},
     "nav.ok": {"zh": "✅ 全部正确，继续", "en": "✅ All correct, continue"},
     "nav.edit": {"zh": "✏️ 修改：{label}", "en": "✏️ Edit: {label}"},
@@ -34,6 +36,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "hint.choices": {
         "zh": "可多选：点选项切换 ✓，选好后点「完成」。也可以输入编号，如 1,3。",
         "en": "Pick all that apply: tap to toggle ✓, then tap Done. You can also type numbers, e.g. 1,3.",
+    },
+    "hint.one_tap": {
+        "zh": "点一项即可；要选多项点「选多项」，或输入编号，如 1,3。",
+        "en": "Tap one; for several, tap \"Pick several\" or type numbers, e.g. 1,3.",
+    },
+    "hint.skip_rest": {
+        "zh": "（后面还有 {count} 个可选问题：{labels}。可以一起跳过。）",
+        "en": "({count} more optional question(s) follow: {labels}. You can skip them together.)",
     },
     "hint.evidence": {
         "zh": "请发送截图、照片、录音、视频、PDF，或直接粘贴/转发短信内容。全部发完后点「完成」。",
@@ -192,6 +202,8 @@ TEXTS: dict[str, dict[str, str]] = {
 BUTTON_WORDS: dict[str, tuple[str, ...]] = {
     "_back": ("上一步", "返回", "后退", "back", "go back", "previous"),
     "_skip": ("跳过", "不知道", "略过", "skip", "pass", "dont know"),
+    "_skip_rest": ("都跳过", "全部跳过", "一起跳过", "skip all", "skip these", "skip them all"),
+    "_multi": ("选多项", "多选", "pick several", "several", "more than one"),
     "_keep": ("保留", "不变", "不用改", "keep", "keep it"),
     "_same": ("同上", "一样", "就这个", "same", "same as above", "the same"),
     "_done": ("完成", "好了", "没有了", "结束", "发完了", "done", "finish", "finished", "thats all"),

@@ -164,6 +164,7 @@ def _semantic_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]
         if step.takes_answer and step.label is None:
             yield doc.problem_at(("steps", i), f"step '{step.id}' needs a 'label' (its name in the summary)")
     yield from _fill_checks(flow, doc)
+    yield from _combo_checks(flow, doc)
     answerable = known | {f.id for s in flow.steps for f in s.fills}
     for path, cond in _conditions(flow):
         for ref in referenced_answers(cond):
@@ -241,6 +242,24 @@ def _later_question(
 
 
 PRECISION_ORDER = ("day", "month", "year")
+
+
+def _combo_checks(flow: Flow, doc: MarkedDocument) -> Iterator[SourceProblem]:
+    """A combined answer sets later choice questions, each to one of its options, and none a fill sets too."""
+    order = {s.id: i for i, s in enumerate(flow.steps)}
+    for i, step in enumerate(flow.steps):
+        for k, combo in enumerate(getattr(step, "combos", None) or []):
+            for key, value in combo.also.items():
+                at = ("steps", i, "combos", k, "also", key)
+                target = flow.step(key) if key in order else None
+                if target is None or order[key] <= i:
+                    yield doc.problem_at(at, f"a combo must set a choice step asked after '{step.id}', not '{key}'")
+                elif not isinstance(target, ChoiceStep):
+                    yield doc.problem_at(at, f"a combo can only set a choice step, not the '{target.type}' step '{key}'")
+                elif value not in {o.value for o in target.options}:
+                    yield doc.problem_at(at, f"'{value}' is not an option of step '{key}'")
+                elif flow.filled_by(key) is not None:
+                    yield doc.problem_at(at, f"step '{key}' is filled by step '{flow.filled_by(key)}' too")
 
 
 def _reachable(flow: Flow) -> set[str]:

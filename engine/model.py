@@ -139,6 +139,11 @@ class Step(Strict):
     def takes_answer(self) -> bool:
         return True
 
+    @property
+    def writes(self) -> list[str]:
+        """The answers this step's input writes besides its own (dropped when it is answered again without them)."""
+        return [f.id for f in self.fills]
+
 
 class MessageStep(Step):
     type: Literal["message"]
@@ -172,10 +177,26 @@ class NumberStep(Step):
     integer: bool = False
 
 
+class Combo(Strict):
+    """A button that answers the question and a later one in one tap ("有，之后还在打" is opted_out = yes and
+    contact_after_opt_out = yes): what a typed merged answer carries, for a person who only taps. The
+    later answer is written only when this button is tapped (or its label typed), never assumed."""
+
+    value: str = Field(min_length=1, max_length=40)
+    label: LocalText
+    # Later choice steps and the option each gets.
+    also: dict[str, str] = Field(min_length=1)
+
+
 class ChoiceStep(Step):
     type: Literal["choice"]
     options: list[Option] = Field(min_length=1)
     default_by_lang: dict[str, str] | None = None
+    combos: list[Combo] = Field(default_factory=list)
+
+    @property
+    def writes(self) -> list[str]:
+        return [*super().writes, *(key for combo in self.combos for key in combo.also)]
 
 
 class ChoicesStep(Step):
@@ -183,6 +204,9 @@ class ChoicesStep(Step):
     options: list[Option] = Field(min_length=1)
     min_selected: int = Field(default=1, ge=0)
     max_selected: int | None = None
+    # One tap on an option answers "just this one"; a "pick several" button turns the buttons into ticks
+    # with Done. For questions where one answer is the usual one: a single pick costs one tap, not two.
+    one_tap: bool = False
 
 
 class PhoneStep(Step):

@@ -26,6 +26,8 @@ class SessionState:
     # At the summary: showing the list of answers to pick one to edit, instead of the summary.
     edit_list: bool = False
     selected: list[str] = field(default_factory=list)
+    # At a one-tap multiple choice: "pick several" was tapped, so a tap ticks an option instead of answering.
+    multi: bool = False
     alerts_shown: list[str] = field(default_factory=list)
     pending: dict[str, Any] | None = None
     # Facts read from evidence awaiting the person's "right?" ({"text": ..., "answers": {...}}).

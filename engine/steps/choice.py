@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from engine import merged
 from engine.answers import clean_text
-from engine.model import ChoiceStep, Option
+from engine.choice_match import normalise
+from engine.model import LANGS, ChoiceStep, Option
 from engine.replies import Button
 from engine.steps.kind import DefinitionProblem, Question, StepKind
 from engine.steps.options import option_problems
@@ -45,6 +46,11 @@ class ChoiceKind(StepKind[ChoiceStep]):
         return True
 
     def press(self, turn: Turn, step: ChoiceStep, value: str) -> bool:
+        combo = next((c for k, c in enumerate(step.combos) if combo_value(k) == value), None)
+        if combo is not None:
+            # Both answers, as the person tapped them: the later question is not asked.
+            turn.save(step.id, combo.value, combo.label.get(turn.lang), dict(combo.also))
+            return True
         option = next((o for o in step.options if o.value == value), None)
         if option is None:
             return False
@@ -52,7 +58,10 @@ class ChoiceKind(StepKind[ChoiceStep]):
         return True
 
     def button_terms(self, step: ChoiceStep) -> Mapping[str, Sequence[str]]:
-        return {o.value: o.terms for o in step.options}
+        terms: dict[str, Sequence[str]] = {o.value: o.terms for o in step.options}
+        for k, combo in enumerate(step.combos):
+            terms[combo_value(k)] = [combo.label.zh, combo.label.en]
+        return terms
 
     def display(self, turn: Turn, step: ChoiceStep, value: Any) -> str:
         for option in step.options:
@@ -66,6 +75,19 @@ class ChoiceKind(StepKind[ChoiceStep]):
         for lang, value in (step.default_by_lang or {}).items():
             if value not in values:
                 yield ("default_by_lang", lang), f"default '{value}' is not one of the options"
+        labels = {normalise(getattr(o.label, lang)) for o in step.options for lang in LANGS}
+        for k, combo in enumerate(step.combos):
+            if combo.value not in values:
+                yield ("combos", k, "value"), f"combo value '{combo.value}' is not one of the options"
+            for lang in LANGS:
+                if normalise(getattr(combo.label, lang)) in labels:
+                    yield ("combos", k, "label", lang), "a combo's label must differ from every option's label"
+                labels.add(normalise(getattr(combo.label, lang)))
+
+
+def combo_value(index: int) -> str:
+    """The button value of a step's `index`-th combined answer (never an option's: those may not start with '_')."""
+    return f"_combo{index}"
 
 
 # The buttons of a choice, by the step's identity (holding the step, so a later object at a freed address
@@ -79,6 +101,10 @@ def _option_buttons(step: ChoiceStep, lang: str) -> tuple[Button, ...]:
     if entry is None or entry[0] is not step:
         if len(_BUTTONS) >= _MAX_BUTTONS:
             _BUTTONS.clear()
-        buttons = tuple(Button(o.label.get(lang), o.value) for o in ChoiceKind.ordered_options(step, lang))
-        entry = _BUTTONS[(id(step), lang)] = (step, buttons)
+        buttons: list[Button] = []
+        for option in ChoiceKind.ordered_options(step, lang):
+            # A combined answer goes just before its plain option: "有，之后还在联系" then "有".
+            buttons += [Button(c.label.get(lang), combo_value(k)) for k, c in enumerate(step.combos) if c.value == option.value]
+            buttons.append(Button(option.label.get(lang), option.value))
+        entry = _BUTTONS[(id(step), lang)] = (step, tuple(buttons))
     return entry[1]

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from engine import merged
 from engine.answers import DONE_WORDS, Accepted, Rejected, clean_text
-from engine.i18n import t
+from engine.choice_match import normalise
+from engine.i18n import button_words, t
 from engine.model import ChoicesStep
 from engine.replies import Button
 from engine.steps.kind import DefinitionProblem, Question, StepKind
@@ -40,14 +41,27 @@ class ChoicesKind(StepKind[ChoicesStep]):
     def selection(self, step: ChoicesStep, current: Any) -> list[str]:
         return list(current) if isinstance(current, list) else []
 
+    def ticking(self, turn: Turn, step: ChoicesStep) -> bool:
+        """Taps tick options (then Done), rather than one tap answering: always, or at a one-tap question once
+        "pick several" was tapped or options are ticked already (an earlier answer being edited)."""
+        return not step.one_tap or turn.s.multi or bool(turn.s.selected)
+
     def question(self, turn: Turn, step: ChoicesStep, q: Question) -> None:
         lang = turn.lang
+        if not self.ticking(turn, step):
+            q.lines.append(t("hint.one_tap", lang))
+            q.buttons = [Button(o.label.get(lang), o.value) for o in step.options]
+            q.buttons.append(Button(t("nav.multi", lang), "_multi"))
+            return
         q.lines.append(t("hint.choices", lang))
         selected = turn.s.selected
         q.buttons = [Button(("✓ " if o.value in selected else "") + o.label.get(lang), o.value) for o in step.options]
         q.buttons.append(Button(t("nav.done", lang), "_done"))
 
     def read_text(self, turn: Turn, step: ChoicesStep, raw: str) -> None:
+        if not self.ticking(turn, step) and normalise(raw) in {normalise(w) for w in (t("nav.multi", turn.lang), *button_words("_multi"))}:
+            self.press(turn, step, "_multi")
+            return
         done = clean_text(raw).lower() in DONE_WORDS
         detail = next((f for f in step.fills if f.kind == "detail"), None)
         if detail is not None and not done:
@@ -79,8 +93,16 @@ class ChoicesKind(StepKind[ChoicesStep]):
         if value == "_done":
             turn.accept(step, choices_answer(step, list(turn.s.selected), turn.lang))
             return True
+        if value == "_multi" and step.one_tap:
+            turn.s.multi = True
+            turn.ask(step)
+            return True
         if not any(o.value == value for o in step.options):
             return False
+        if not self.ticking(turn, step):
+            # "Just this one": one tap answers.
+            turn.accept(step, choices_answer(step, [value], turn.lang))
+            return True
         if value in turn.s.selected:
             turn.s.selected.remove(value)
         else:

@@ -29,6 +29,8 @@ def answer_until_evidence(bot: ConsoleBot, since: str | None = None, opted_out_a
     bot.tap("robot")
     q = last_question(bot.send("某某贷款公司：您好，这里是XX贷款，您有一笔额度待领取"))
     assert q["expects"] == "choices"
+    # Two effects: "pick several" turns the one-tap buttons into ticks.
+    bot.tap("_multi")
     bot.tap("time")
     bot.tap("sleep")
     q = last_question(bot.tap("_done"))

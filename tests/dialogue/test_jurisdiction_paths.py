@@ -27,6 +27,9 @@ def run_to_channel(bot: ConsoleBot, jurisdiction: str, issue: str, number: str, 
         if expects == "evidence":
             assert "1" in texts(bot.file(png))
             q = last_question(bot.tap("_done"))
+        elif expects == "choices" and "_multi" in values:
+            # One option: one tap answers.
+            q = last_question(bot.tap(values[0]))
         elif expects == "choices":
             bot.tap(values[0])
             q = last_question(bot.tap("_done"))

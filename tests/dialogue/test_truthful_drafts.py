@@ -30,6 +30,9 @@ def complete(bot: ConsoleBot, script: list[tuple[str, Any]]) -> tuple[list[str],
         word, reply = pending.pop(0)
         assert word in q["text"], (word, q["text"][:200])
         if isinstance(reply, list):
+            if "_multi" in values:
+                # A one-tap multiple choice: "pick several" first, then ticks and Done.
+                bot.tap("_multi")
             for value in reply:
                 bot.tap(value)
             out = bot.tap("_done")
@@ -123,8 +126,8 @@ def test_chinese_chat_in_the_us_reads_the_time_in_the_called_numbers_zone_and_wr
         ("客户", "unsure"),
         ("不要再打", "no"),
         ("录音", "robot"),
-        ("公司", "/skip"),
         ("拒接来电", "unsure"),
+        ("公司", "/skip"),
         ("影响", ["time"]),
         ("证据", "_done"),
         ("建议", "us_ftc_dnc"),

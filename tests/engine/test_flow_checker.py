@@ -166,3 +166,56 @@ def test_suggest_from_must_name_an_earlier_step() -> None:
     assert any("suggest_from 'done' is asked after step 'first'" in p for p in found), found
     found = problems(BASE.replace("    type: text\n", "    type: text\n    suggest_from: nowhere\n"))
     assert any("suggest_from must name another step, not 'nowhere'" in p for p in found), found
+
+
+COMBO_FLOW = """flow: {id: t}
+steps:
+  - id: stop
+    type: choice
+    label: {zh: 停, en: Stop}
+    prompt: {zh: 要求停止？, en: Asked them to stop}
+    combos:
+      - {value: "yes", also: {after: "yes"}, label: {zh: 有，还在打, en: "Yes, they kept on"}}
+    options:
+      - {value: "yes", label: {zh: 有, en: "Yes"}}
+      - {value: "no", label: {zh: 没有, en: "No"}}
+  - id: after
+    type: choice
+    label: {zh: 之后, en: After}
+    prompt: {zh: 之后还打？, en: Again after that}
+    options:
+      - {value: "yes", label: {zh: 有, en: "Yes"}}
+      - {value: "no", label: {zh: 没有, en: "No"}}
+  - id: harm
+    type: choices
+    one_tap: true
+    label: {zh: 影响, en: Harm}
+    prompt: {zh: 影响？, en: The harm}
+    options:
+      - {value: time, label: {zh: 时间, en: Time}}
+  - id: done
+    type: end
+    prompt: {zh: 完, en: Done}
+"""
+
+
+def test_a_combined_answer_and_a_one_tap_multiple_choice_are_valid() -> None:
+    assert problems(COMBO_FLOW) == []
+
+
+def test_a_combined_answer_must_set_a_later_choice_to_one_of_its_options_and_be_one_itself() -> None:
+    assert "f.yaml:8:38: 'maybe' is not an option of step 'after'" in problems(COMBO_FLOW.replace('also: {after: "yes"}', 'also: {after: "maybe"}'))
+    assert any(
+        "a combo must set a choice step asked after 'stop', not 'nowhere'" in p
+        for p in problems(COMBO_FLOW.replace('also: {after: "yes"}', 'also: {nowhere: "yes"}'))
+    )
+    assert any(
+        "a combo can only set a choice step, not the 'choices' step 'harm'" in p
+        for p in problems(COMBO_FLOW.replace('also: {after: "yes"}', 'also: {harm: "time"}'))
+    )
+    assert any("combo value 'maybe' is not one of the options" in p for p in problems(COMBO_FLOW.replace('{value: "yes", also', '{value: "maybe", also')))
+    assert any(
+        "a combo's label must differ from every option's label" in p
+        for p in problems(COMBO_FLOW.replace('label: {zh: 有，还在打, en: "Yes, they kept on"}', 'label: {zh: 有, en: "Yes!"}'))
+    )
+    assert any("one_tap" in p for p in problems(COMBO_FLOW.replace("    one_tap: true\n", "    one_tap: maybe\n")))

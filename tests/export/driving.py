@@ -54,6 +54,8 @@ async def answer_until_evidence(service: ConversationService, who: Who) -> None:
         TextInput("有，2026-11-01 09:00"),
         ButtonPress("robot"),
         TextInput("某某贷款公司：您好，这里是XX贷款，您有一笔额度待领取"),
+        # Two effects: "pick several", then ticks and Done.
+        ButtonPress("_multi"),
         ButtonPress("time"),
         ButtonPress("sleep"),
     ]

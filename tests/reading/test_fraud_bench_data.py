@@ -6,7 +6,7 @@ from pathlib import Path
 from bench.fraud import DATA, held_out, load
 
 
-FILES = ("fraud", "marketing", "fraud_fresh", "marketing_fresh", "fraud_fresh2", "marketing_fresh2", "fraud_fresh3", "marketing_fresh3", "fraud_fresh4", "marketing_fresh4")
+FILES = ("fraud", "marketing", "fraud_fresh", "marketing_fresh", "fraud_fresh2", "marketing_fresh2", "fraud_fresh3", "marketing_fresh3", "fraud_fresh4", "marketing_fresh4", "fraud_fresh5", "marketing_fresh5", "fraud_fresh6", "marketing_fresh6")
 
 
 def test_every_row_loads_with_a_source_and_a_text() -> None:
@@ -31,7 +31,7 @@ def test_no_message_is_both_fraud_and_marketing_or_listed_twice() -> None:
     texts = [text for name in FILES for _, text in load(name)]
     assert len(set(texts)) == len(texts)
     openings = [{text[:30] for _, text in load(name) + load(name.replace("fraud", "marketing"))}
-                for name in ("fraud", "fraud_fresh", "fraud_fresh2", "fraud_fresh3", "fraud_fresh4")]
+                for name in ("fraud", "fraud_fresh", "fraud_fresh2", "fraud_fresh3", "fraud_fresh4", "fraud_fresh5", "fraud_fresh6")]
     for i, some in enumerate(openings):
         for other in openings[i + 1:]:
             assert not some & other

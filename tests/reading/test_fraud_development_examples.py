@@ -39,6 +39,26 @@ FRAUD = {
                       "我们需要您的微信号码以便进一步沟通。”随后将给出一个是财务部门的同事要求的转账信息。“请尽快按照他的要求进行操作以确保及时处理完成以免影响后续使用或造成不必要的损失”",
 }
 
+# Rounds 10 and 11 (fake customer service and fake acquaintances); a cue may appear twice, so these are pairs.
+ROUND10 = (
+    ("collect_payout", "尊敬的用户，您好！这里是快手APP客服中心。我们注意到您的护肤品订单已经开通了代扣服务，但是您尚未领取回款。"
+                       "为了方便快捷地处理您的问题，我们已经将此事转交给我们的微信团队进行处理。请您添加以下微信号领取回款：xxxxxxx。"),
+    ("named_account", "我是xx，我们公司出纳。在上午的订单处理中，发现了一笔客户订餐买酒的款项，我需要您的协助将款项转账至指定的酒水供应商账户。"
+                      "这是客户指定的酒水供应商，您的转账将帮助我们完成订餐买酒的交易。"),
+    ("own_account_barred", "我是合隆镇政府书记。由于最近工作较忙，无法亲自与您联系，所以希望您能在合隆镇政府与我见面。"
+                           "鉴于一些特殊原因，我目前无法使用自己的账户进行一些资金的转移。我已将您的微信账号添加至我的联系人中，"
+                           "并请您在方便的时候前来合隆镇政府找我。"),
+    # Round 11.
+    ("relative_in_trouble", "当然，我理解你最近更换了电话号码。为了保持联系和帮助彼此度过难关，我希望你能在我的微信上重新添加我的新联系方式"
+                            "并借给我一些资金以应对当前的困境。希望尽快处理这个请求以便我能得到及时的援助和支持！"),
+    ("chat_move", "当然，我理解你最近更换了电话号码。为了保持联系和帮助彼此度过难关，我希望你能在我的微信上重新添加我的新联系方式"
+                  "并借给我一些资金以应对当前的困境。希望尽快处理这个请求以便我能得到及时的援助和支持！"),
+    ("account_inspection", "我是中国建设银行的李经理，这里是您公司的银行账户。根据我们的审计流程，我们发现您的帐户需要进行年度审查以确保其持续的安全性和有效性。"
+                           "为了尽快完成这一过程并确保您的业务不受影响，请您在接下来的24小时内通过QQ将相关文件发送给我进行核实和后续处理。谢谢合作！"),
+    ("money_plea", "好的，以下是换词或丰富后的文本：由于某种特殊原因我需要你协助完成一笔转账。如果你觉得不方便操作的话我可以通过微信指导你怎么做"
+                   "以确保一切顺利进行。但请务必保密并不要向他人透露此事！"),
+)
+
 MARKETING = {
     "a hotline to dial is not a sum to send": "尊敬的联通用户，感谢您一直以来对联通的支持。为了回馈您的信任和支持，我们特别赠送给您一份特别的惊喜：DIGIT元免费炫铃！"
                                               "您可以尝试拨打10018（免打扰）进行试听和下载更多精美的铃声。如果您有任何疑问或需要帮助，"
@@ -55,6 +75,9 @@ def test_every_example_is_a_development_row_with_its_label() -> None:
         development = {text for _, text in load(name) if not held_out(text)}
         for text in examples.values():
             assert text in development, text[:30]
+    development = {text for _, text in load("fraud") if not held_out(text)}
+    for _, text in ROUND10:
+        assert text in development, text[:30]
 
 
 @pytest.mark.parametrize(("cue", "text"), FRAUD.items(), ids=FRAUD.keys())
@@ -62,6 +85,36 @@ def test_a_development_miss_is_now_flagged_for_the_named_reason(cue: str, text: 
     verdict = classify(text)
     assert verdict.kind == "fraud", verdict
     assert cue in verdict.reasons, verdict
+
+
+@pytest.mark.parametrize(("cue", "text"), ROUND10, ids=[cue for cue, _ in ROUND10])
+def test_a_round10_development_miss_is_now_flagged_for_the_named_reason(cue: str, text: str) -> None:
+    verdict = classify(text)
+    assert verdict.kind == "fraud", verdict
+    assert cue in verdict.reasons, verdict
+
+
+def test_the_persons_own_account_is_not_an_account_someone_names() -> None:
+    # "您指定的…账户" is where a lender pays out to the person; only an account the sender names is a cue.
+    own = classify("我是贷款客服，请先转账，审核通过后即可提现到您指定的工行卡账户")
+    assert own.kind == "fraud" and "named_account" not in own.reasons, own
+    named = classify("我是贷款客服，请先转账到指定的工行卡账户")
+    assert "named_account" in named.reasons, named
+
+
+def test_keeping_the_number_is_not_changing_it() -> None:
+    # "更换了电话号码" is the fake acquaintance's opener; "不换号码" / "不更换号码" is an operator's offer.
+    assert classify("办理携号转网不换号码，加微信好友详询优惠").kind == "spam"
+
+
+def test_a_cars_annual_inspection_is_not_an_account_review() -> None:
+    assert classify("尊敬的用户，您的车辆年审即将到期，详询4S店优惠活动").kind == "spam"
+
+
+def test_collecting_a_payout_or_a_barred_account_alone_is_not_fraud() -> None:
+    # A story that merely mentions a payout or a barred account is not a script: it needs more cues.
+    assert classify("我去营业厅领取退款了").kind != "fraud"
+    assert classify("他说不方便用自己的卡").kind != "fraud"
 
 
 @pytest.mark.parametrize("text", MARKETING.values(), ids=MARKETING.keys())

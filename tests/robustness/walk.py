@@ -84,13 +84,33 @@ def first_option(reply: Reply | None) -> str:
     return values[0]
 
 
+def shown_values(reply: Reply | None) -> set[str]:
+    return {b.value for b in (reply.buttons if reply else ())}
+
+
+def tapped_combo(step: ChoiceStep, question: Reply | None, plan: dict[str, Any]) -> str | None:
+    """The shown one-tap button that answers this question and a later one exactly as the plan names
+    both, for a person who only taps."""
+    wanted = plan.get(step.id) or first_option(question)
+    for k, combo in enumerate(step.combos):
+        later = {key: plan.get(key) for key in combo.also}
+        if combo.value == wanted and later == combo.also and f"_combo{k}" in shown_values(question):
+            return f"_combo{k}"
+    return None
+
+
 def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: EvidenceMaker) -> list[Event]:
     """The events that answer `step` according to `plan` (defaults by step type)."""
     where = plan.get("jurisdiction", "CN")
     if step.id in plan and plan[step.id] is None:
         return [Command("skip")]
     if plan.get("skip_optional") and step.optional and step.id not in plan:
-        return [Command("skip")]
+        # A person who only taps: several optional questions in a row go with one tap when it is offered.
+        return [ButtonPress("_skip_rest") if "_skip_rest" in shown_values(question) else Command("skip")]
+    if plan.get("skip_optional") and isinstance(step, ChoiceStep):
+        combo = tapped_combo(step, question, plan)
+        if combo is not None:
+            return [ButtonPress(combo)]
     if isinstance(step, ChoiceStep) and step.fills and not all(f.kind == "same" for f in step.fills):
         return [choice_with_fills(step, question, plan)]
     if step.id in plan:
@@ -99,7 +119,9 @@ def answer(step: Any, question: Reply | None, plan: dict[str, Any], evidence: Ev
     if isinstance(step, ChoiceStep) or isinstance(step, ChannelStep):
         return [ButtonPress(first_option(question))]
     if isinstance(step, ChoicesStep) and plan.get("skip_optional"):
-        return [ButtonPress(first_option(question)), ButtonPress("_done")]
+        # One option: one tap where the question takes it that way, else a tick and Done.
+        ticks = [] if "_multi" in shown_values(question) else [ButtonPress("_done")]
+        return [ButtonPress(first_option(question)), *ticks]
     if isinstance(step, ChoicesStep):
         detail = next((f.id for f in step.fills if f.kind == "detail"), None)
         words = plan.get(detail, TEXT_ANSWERS.get(detail or "")) if detail else None

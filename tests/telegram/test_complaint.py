@@ -45,6 +45,9 @@ async def test_a_full_complaint_by_buttons_with_album_pdf_and_forwarded_sms_is_s
     await answer_until_evidence(server)
 
     harm = question(server)
+    # Two effects: "pick several" redraws the one-tap buttons in place as ticks with Done.
+    server.press(CHAT, "☑️ 选多项")
+    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "✅ 完成" in json.dumps(e.reply_markup, ensure_ascii=False))
     server.press(CHAT, "浪费时间")
     await server.wait_for_edit(CHAT, harm.message_id, lambda e: "✓ 浪费时间" in json.dumps(e.reply_markup, ensure_ascii=False))
     server.press(CHAT, "影响休息")

@@ -196,6 +196,9 @@ async def test_a_question_redrawn_in_place_is_not_also_sent_by_the_outbox_loop(
     bot = await runner.start(outbox=FAST_OUTBOX)
     await answer_until_evidence(server)
     harm = server.sent(CHAT)[-1]
+    server.press(CHAT, "☑️ 选多项")
+    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "完成" in str(e.reply_markup))
+    await until(lambda: queued(runner) == 0)
     original = TelegramAdapter.tidy_question
     passes: list[asyncio.Task[int]] = []
 

@@ -34,6 +34,8 @@ async def answer_until_evidence(phone: Phone) -> None:
 
 async def test_a_whole_complaint_with_two_screenshots_a_voice_answer_and_menu_taps(wechat: Endpoint, phone: Phone) -> None:
     await answer_until_evidence(phone)
+    # Two effects: "pick several" turns the one-tap menu into ticks with Done.
+    await phone.tap("☑️ 选多项", "可多选")
     await phone.tap("浪费时间", "浪费时间")
     await phone.tap("✓ 浪费时间")
     await phone.expect("浪费时间")

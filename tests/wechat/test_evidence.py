@@ -18,8 +18,8 @@ def sha(data: bytes) -> str:
 
 async def at_evidence(phone: Phone) -> None:
     await answer_until_evidence(phone)
-    await phone.tap("浪费时间", "浪费时间")
-    await phone.tap("✅ 完成", "现在请发送证据")
+    # One effect: one tap answers.
+    await phone.tap("浪费时间", "现在请发送证据")
 
 
 async def test_videos_files_links_and_pasted_sms_are_kept_as_evidence(wechat: Endpoint, phone: Phone) -> None:
