@@ -4,7 +4,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from engine.model import Condition
 
@@ -28,41 +28,101 @@ def _text_of(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+Test = Callable[[dict[str, Any]], bool]
+# Each condition as a function, compiled on first use: the engine tests conditions dozens of times per event
+# (which steps are skipped, where a branch goes, which alerts are due), and reading the condition's fields
+# each time was a fifth of an event's cost (issue 15). Keyed by identity and holding the condition, so an id
+# reused by a later object is never confused with it; a flow's conditions live as long as the flow.
+_COMPILED: dict[int, tuple[Condition, Test]] = {}
+_MAX_COMPILED = 4096
+
+
 def holds(cond: Condition, answers: dict[str, Any]) -> bool:
     """True when `cond` is satisfied by `answers`; a missing answer satisfies no test but `is_set: false`."""
-    if cond.all is not None:
-        return all(holds(c, answers) for c in cond.all)
-    if cond.any is not None:
-        return any(holds(c, answers) for c in cond.any)
+    return compiled(cond)(answers)
+
+
+def compiled(cond: Condition) -> Test:
+    """`cond` as a function of the answers (engine/route.py keeps the flow's at hand)."""
+    entry = _COMPILED.get(id(cond))
+    if entry is None or entry[0] is not cond:
+        if len(_COMPILED) >= _MAX_COMPILED:
+            _COMPILED.clear()
+        entry = _COMPILED[id(cond)] = (cond, _compile(cond))
+    return entry[1]
+
+
+def _compile(cond: Condition) -> Test:
+    """`cond` as a function of the answers, deciding as its fields read (tests/engine/test_conditions.py
+    keeps that reading as the reference)."""
+    if cond.all is not None or cond.any is not None:
+        parts = tuple(_compile(c) for c in (cond.all if cond.all is not None else cond.any or []))
+        # all: stop at the first False; any: at the first True.
+        stop_at = cond.all is None
+
+        def combined(answers: dict[str, Any]) -> bool:
+            for part in parts:
+                if part(answers) == stop_at:
+                    return stop_at
+            return not stop_at
+
+        return combined
     if cond.not_ is not None:
-        return not holds(cond.not_, answers)
-    value = answers.get(cond.answer or "")
+        inner = _compile(cond.not_)
+        return lambda answers: not inner(answers)
+    key = cond.answer or ""
     if cond.is_set is not None:
-        present = value is not None and value != [] and value != ""
-        return present == cond.is_set
-    if value is None:
-        return False
+        is_set = cond.is_set
+        return lambda answers: _present(answers.get(key)) == is_set
     if cond.equals is not None:
-        return value == cond.equals
+        equals = cond.equals
+        # A missing answer (None) equals no value a condition names, as `equals` is never None here.
+        return lambda answers: bool(answers.get(key) == equals)
     if cond.in_ is not None:
-        return value in cond.in_
+        among = cond.in_
+        return lambda answers: (value := answers.get(key)) is not None and value in among
     if cond.contains is not None:
-        if isinstance(value, list):
-            return cond.contains in value
-        return str(cond.contains).lower() in _text_of(value).lower()
+        item, word = cond.contains, str(cond.contains).lower()
+
+        def contains(answers: dict[str, Any]) -> bool:
+            value = answers.get(key)
+            if value is None:
+                return False
+            return item in value if isinstance(value, list) else word in _text_of(value).lower()
+
+        return contains
     if cond.before is not None:
-        return _wholly_before(value, answers.get(cond.before))
+        other = cond.before
+        return lambda answers: (value := answers.get(key)) is not None and _wholly_before(value, answers.get(other))
     if cond.matches_any is not None:
-        text = _text_of(value).lower()
-        return any(word.lower() in text for word in cond.matches_any)
-    number = _as_number(value)
-    if number is None:
+        words = tuple(word.lower() for word in cond.matches_any)
+
+        def matches(answers: dict[str, Any]) -> bool:
+            value = answers.get(key)
+            if value is None:
+                return False
+            text = _text_of(value).lower()
+            return any(word in text for word in words)
+
+        return matches
+    gte, lte = cond.gte, cond.lte
+
+    def compares(answers: dict[str, Any]) -> bool:
+        value = answers.get(key)
+        number = None if value is None else _as_number(value)
+        if number is None:
+            return False
+        if gte is not None:
+            return number >= gte
+        if lte is not None:
+            return number <= lte
         return False
-    if cond.gte is not None:
-        return number >= cond.gte
-    if cond.lte is not None:
-        return number <= cond.lte
-    return False
+
+    return compares
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != [] and value != ""
 
 
 def time_span(value: Any) -> tuple[datetime, datetime] | None:

@@ -6,6 +6,7 @@ engine serves Telegram, the local chat and the tests (ARCHITECTURE.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
@@ -28,6 +29,7 @@ from engine.replies import (
     SetLanguage,
     StartCase,
 )
+from engine.route import Route
 from engine.state import ACTIVE, DONE, PAUSED, SessionState
 from engine.steps import kind_of
 from engine.steps.evidence import keep_evidence
@@ -42,6 +44,12 @@ LANGUAGE_NAMES = {
     **{k: "en" for k in ("en", "en-us", "en-gb", "en_us", "english", "英文", "英语")},
 }
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
+
+
+@lru_cache(maxsize=256)
+def _named_by(value: str) -> frozenset[str]:
+    """The typed words (normalised) that name the button `value` wherever it is shown; fixed per value."""
+    return frozenset(normalise(w) for w in button_words(value))
 
 
 def _engine_commands_help(lang: str) -> str:
@@ -83,6 +91,8 @@ class Engine:
         # The flow's evidence step, where files sent at any question (or before any) are kept.
         self.evidence = next((s for s in flow.steps if isinstance(s, EvidenceStep)), None)
         self.evidence_step = self.evidence.id if self.evidence else None
+        # The flow's steps with their kinds and conditions at hand, for the walks every event makes.
+        self.route = Route(flow)
 
     def advance(self, state: SessionState, event: Event, now: datetime) -> Outcome:
         out = Outcome(state=state.copy())
@@ -112,6 +122,7 @@ class Turn:
     def __init__(self, engine: Engine, out: Outcome, now: datetime) -> None:
         self.engine = engine
         self.flow = engine.flow
+        self.nodes = engine.route.nodes
         self.out = out
         self.s = out.state
         self.now = now
@@ -327,28 +338,23 @@ class Turn:
     # --- navigation -------------------------------------------------------------------------
 
     def next_of(self, step: Step) -> str | None:
-        if isinstance(step.next, str):
-            return step.next
-        if isinstance(step.next, list):
-            for branch in step.next:
-                if branch.when is None or holds(branch.when, self.s.answers):
-                    return branch.goto
-        return self.flow.following(step.id)
+        return self.nodes[step.id].next_id(self.s.answers)
 
     def enter(self, step_id: str | None, prefix: str | None = None, past_known: bool = False) -> None:
         """Make `step_id` current (skipping steps whose `when` is false, and with `past_known` the ones
         answered from confirmed evidence: what is known is not asked again) and show it."""
-        guard = 0
-        while step_id is not None and guard <= len(self.flow.steps):
+        guard, nodes = 0, self.nodes
+        while step_id is not None and guard <= len(nodes):
             guard += 1
-            step = self.flow.step(step_id)
-            known = past_known and step_id in self.s.known and step_id in self.s.answers
-            if known or (step.when is not None and not holds(step.when, self.s.answers)):
-                step_id = self.next_of(step)
+            node = nodes[step_id]
+            answers = self.s.answers
+            known = past_known and step_id in self.s.known and step_id in answers
+            if known or node.skipped(answers):
+                step_id = node.next_id(answers)
                 continue
-            if kind_of(step).enter(self, step, prefix):
+            if node.kind.enter(self, node.step, prefix):
                 return
-            step_id = self.next_of(step)
+            step_id = node.next_id(self.s.answers)
 
     def open_question(self, step: Step, prefix: str | None = None) -> None:
         """Make `step` the open question and ask it."""
@@ -397,15 +403,14 @@ class Turn:
 
     def first_open_from(self, step_id: str | None) -> str | None:
         """While editing: the first step on the path that still needs an answer, or the summary."""
-        guard = 0
-        while step_id is not None and guard <= len(self.flow.steps):
+        guard, nodes, answers = 0, self.nodes, self.s.answers
+        while step_id is not None and guard <= len(nodes):
             guard += 1
-            step = self.flow.step(step_id)
-            if kind_of(step).ends_answers:
+            node = nodes[step_id]
+            if node.kind.ends_answers:
                 return step_id
-            skipped = step.when is not None and not holds(step.when, self.s.answers)
-            if skipped or not step.takes_answer or step.id in self.s.answers:
-                step_id = self.next_of(step)
+            if node.skipped(answers) or not node.step.takes_answer or step_id in answers:
+                step_id = node.next_id(answers)
                 continue
             return step_id
         return step_id
@@ -488,8 +493,8 @@ class Turn:
         kind_of(run[-1]).skip(self, run[-1])
 
     def alerts(self) -> None:
-        for alert in self.flow.alerts:
-            if alert.id not in self.s.alerts_shown and holds(alert.when, self.s.answers):
+        for alert, when in self.engine.route.alerts:
+            if alert.id not in self.s.alerts_shown and when(self.s.answers):
                 self.s.alerts_shown.append(alert.id)
                 self.say(alert.text.get(self.lang), kind="alert")
                 self.out.effects.append(RecordEvent("alert", {"alert": alert.id}))
@@ -554,10 +559,11 @@ class Turn:
         drops the fills the new input does not give: an opt-out date is not kept once "no" is the answer.
         A first answer keeps what confirmed evidence filled (a company read from an SMS signature)."""
         step = self.flow.step(step_id)
-        if isinstance(step, TextStep) and step.fills and isinstance(value, str):
-            fills = merged.text_fills(step, value)
-        same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
-        fills = {**(fills or {}), **same}
+        if step.fills:
+            if isinstance(step, TextStep) and isinstance(value, str):
+                fills = merged.text_fills(step, value)
+            same = {f.id: value for f in step.fills if f.kind == "same" and value is not None}
+            fills = {**(fills or {}), **same}
         if step_id in self.s.answers:
             for key in step.writes:
                 if key not in (fills or {}) and self.s.answers.pop(key, None) is not None:
@@ -631,8 +637,10 @@ class Turn:
         """At a question that takes typed text: a shown button named exactly (跳过, 同上, « 上一步),
         so those words are not stored as the answer. `shown`: the buttons, when the caller has them already."""
         typed = normalise(raw)
+        if not typed:
+            return None
         for button in self.shown_buttons(step) if shown is None else shown:
-            if typed and typed in {normalise(w) for w in (button.label, *button_words(button.value))}:
+            if typed == normalise(button.label) or typed in _named_by(button.value):
                 return button.value
         return None
 
@@ -707,17 +715,15 @@ class Turn:
         """Answer-taking steps on the current path (given the answers) before the summary."""
         found: list[Step] = []
         step_id: str | None = self.flow.start
-        guard = 0
-        while step_id is not None and guard <= len(self.flow.steps):
+        guard, nodes, answers = 0, self.nodes, self.s.answers
+        while step_id is not None and guard <= len(nodes):
             guard += 1
-            step = self.flow.step(step_id)
-            kind = kind_of(step)
-            if kind.ends_answers:
+            node = nodes[step_id]
+            if node.kind.ends_answers:
                 break
-            active = step.when is None or holds(step.when, self.s.answers)
-            if active and step.takes_answer and step.id in self.s.answers and kind.in_summary:
-                found.append(step)
-            step_id = self.next_of(step)
+            if node.listed and step_id in answers and not node.skipped(answers):
+                found.append(node.step)
+            step_id = node.next_id(answers)
         return found
 
     def summary_lines(self) -> list[str]:
@@ -729,6 +735,8 @@ class Turn:
     def fills_shown(self, step: Step, cut: int) -> str:
         """What a merged answer added besides its value (a time, the person's words), in brackets; the
         parts of a text answer are in the text already."""
+        if not step.fills:
+            return ""
         shown = []
         for fill in step.fills:
             value = self.s.answers.get(fill.id)

@@ -222,8 +222,11 @@ def button_words(value: str) -> tuple[str, ...]:
 
 
 def t(key: str, lang: str, **values: Any) -> str:
-    """The text for `key` in `lang` (falling back to English), with `values` filled in."""
-    return render(TEXTS, key, lang, **values)
+    """The text for `key` in `lang` (falling back to English), with `values` filled in. `render` on the
+    engine's table, written out: a few of these run in every event (issue 15)."""
+    entry = TEXTS[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
 
 
 def render(table: dict[str, dict[str, str]], key: str, lang: str, **values: Any) -> str:

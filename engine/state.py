@@ -51,7 +51,9 @@ class SessionState:
         state itself is new, and strings and numbers, which cannot change, are shared."""
         copied = object.__new__(SessionState)
         fields = self.__dict__
-        copied.__dict__ = {name: _json_copy(fields[name]) for name in _COPIED}
+        copied.__dict__ = {
+            name: value if type(value) in _SCALARS else _json_copy(value) for name in _COPIED for value in (fields[name],)
+        }
         copied.answers = dict(self.answers)
         return copied
 

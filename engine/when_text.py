@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 WEEKDAYS = {
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
@@ -56,7 +57,13 @@ def day_text(moment: datetime, lang: str) -> str:
 
 def describe_when(value: object, lang: str) -> str:
     """A stored time answer for people: a moment with its clock, a day with "time not given", a month or year."""
-    text = str(value).strip() if value is not None else ""
+    return _described(str(value).strip() if value is not None else "", lang)
+
+
+@lru_cache(maxsize=1024)
+def _described(text: str, lang: str) -> str:
+    """Cached: each time answer is said back at its question, in the summary and in every draft (issue 15);
+    the words depend on the text and the language alone."""
     month = _MONTH.fullmatch(text)
     if month:
         year, number = int(month[1]), int(month[2])

@@ -122,9 +122,30 @@ class _Group:
 _Item = tuple[int, int, "PhoneNumber | ProblemReason"]
 
 
+# Answers up to this long are read once and remembered (a bounded cache of a pure function: the same text
+# always gives the same reading, whoever sends it); a page of text read from evidence is not kept.
+_CACHED_CHARS = 300
+
+
 def parse_phone_numbers(text: str, default_region: str) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
     """Read every phone number in `text`; numbers written without a country code belong to `default_region`."""
     region = default_region.upper()
+    if len(text) > _CACHED_CHARS:
+        return _parse_phone_numbers(text, region)
+    numbers, problems = _parse_remembered(text, region)
+    return list(numbers), list(problems)
+
+
+@lru_cache(maxsize=1024)
+def _parse_remembered(text: str, region: str) -> tuple[tuple[PhoneNumber, ...], tuple[PhoneProblem, ...]]:
+    """An answer's reading, cached: a phone answer is read at its question and again with the time that
+    came with it, and libphonenumber costs 50-100 µs an answer (issue 15). Tuples of frozen values, so
+    no caller can change what the next one gets."""
+    numbers, problems = _parse_phone_numbers(text, region)
+    return tuple(numbers), tuple(problems)
+
+
+def _parse_phone_numbers(text: str, region: str) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
     normal, origin = _normalise(text)
     numbers: list[PhoneNumber] = []
     problems: list[PhoneProblem] = []
@@ -165,6 +186,9 @@ def mask_number(number: str) -> str:
 
 def _normalise(text: str) -> tuple[str, list[int]]:
     """NFKC per character (full-width digits and punctuation become ASCII), remembering each char's origin."""
+    if text.isascii():
+        # NFKC leaves ASCII as it is.
+        return text, list(range(len(text)))
     parts: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):

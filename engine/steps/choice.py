@@ -20,12 +20,10 @@ class ChoiceKind(StepKind[ChoiceStep]):
     expects = "choice"
 
     def question(self, turn: Turn, step: ChoiceStep, q: Question) -> None:
-        for option in self.ordered_options(step, turn.lang):
-            # A combined answer goes just before its plain option: "有，之后还在联系" then "有".
-            q.buttons += [Button(c.label.get(turn.lang), combo_value(k)) for k, c in enumerate(step.combos) if c.value == option.value]
-            q.buttons.append(Button(option.label.get(turn.lang), option.value))
+        q.buttons = list(_option_buttons(step, turn.lang))
 
-    def ordered_options(self, step: ChoiceStep, lang: str) -> list[Option]:
+    @staticmethod
+    def ordered_options(step: ChoiceStep, lang: str) -> list[Option]:
         """The language's likely answer first (China for Chinese, the US for English)."""
         default = (step.default_by_lang or {}).get(lang)
         return sorted(step.options, key=lambda o: o.value != default) if default else list(step.options)
@@ -66,7 +64,10 @@ class ChoiceKind(StepKind[ChoiceStep]):
         return terms
 
     def display(self, turn: Turn, step: ChoiceStep, value: Any) -> str:
-        return next((o.label.get(turn.lang) for o in step.options if o.value == value), str(value))
+        for option in step.options:
+            if option.value == value:
+                return option.label.get(turn.lang)
+        return str(value)
 
     def check(self, step: ChoiceStep) -> Iterator[DefinitionProblem]:
         yield from option_problems(step)
@@ -87,3 +88,23 @@ class ChoiceKind(StepKind[ChoiceStep]):
 def combo_value(index: int) -> str:
     """The button value of a step's `index`-th combined answer (never an option's: those may not start with '_')."""
     return f"_combo{index}"
+
+
+# The buttons of a choice, by the step's identity (holding the step, so a later object at a freed address
+# is never taken for it) and language: a flow is read only, and its choices are asked at most events (issue 15).
+_BUTTONS: dict[tuple[int, str], tuple[ChoiceStep, tuple[Button, ...]]] = {}
+_MAX_BUTTONS = 2048
+
+
+def _option_buttons(step: ChoiceStep, lang: str) -> tuple[Button, ...]:
+    entry = _BUTTONS.get((id(step), lang))
+    if entry is None or entry[0] is not step:
+        if len(_BUTTONS) >= _MAX_BUTTONS:
+            _BUTTONS.clear()
+        buttons: list[Button] = []
+        for option in ChoiceKind.ordered_options(step, lang):
+            # A combined answer goes just before its plain option: "有，之后还在联系" then "有".
+            buttons += [Button(c.label.get(lang), combo_value(k)) for k, c in enumerate(step.combos) if c.value == option.value]
+            buttons.append(Button(option.label.get(lang), option.value))
+        entry = _BUTTONS[(id(step), lang)] = (step, tuple(buttons))
+    return entry[1]

@@ -7,7 +7,6 @@ from engine.i18n import t
 from engine.model import SummaryStep
 from engine.replies import Button, SaveAnswer
 from engine.steps.kind import Question, StepKind
-from engine.steps.registry import kind_of
 
 if TYPE_CHECKING:
     from engine.engine import Turn
@@ -61,18 +60,21 @@ class SummaryKind(StepKind[SummaryStep]):
 
 def compact_summary(turn: Turn) -> list[str]:
     """The answers packed a few to a line, skipped ones left out: at most SUMMARY_LINES lines."""
-    zh = turn.lang == "zh"
-    width, cut, sep = (56, 20, "；") if zh else (110, 40, "; ")
+    lang, answers, nodes = turn.lang, turn.s.answers, turn.nodes
+    zh = lang == "zh"
+    width, cut, sep, colon = (56, 20, "；", "：") if zh else (110, 40, "; ", ": ")
     items = []
     for step in turn.path_answered():
-        value = turn.s.answers.get(step.id)
+        value = answers.get(step.id)
         if value is None:
             continue
-        shown = turn.display(step, value)
-        if kind_of(step).shortened and len(shown) > cut:
+        kind = nodes[step.id].kind
+        shown = kind.display(turn, step, value)
+        if kind.shortened and len(shown) > cut:
             shown = shown[: cut - 1] + "…"
-        shown += turn.fills_shown(step, cut)
-        items.append(f"{turn.label_of(step)}{'：' if zh else ': '}{shown}")
+        if step.fills:
+            shown += turn.fills_shown(step, cut)
+        items.append(f"{step.label.get(lang) if step.label else step.id}{colon}{shown}")
     lines: list[str] = []
     for item in items:
         if lines and len(lines[-1]) + len(sep) + len(item) <= width:

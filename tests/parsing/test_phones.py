@@ -143,3 +143,24 @@ def test_a_long_answer_of_tiny_digit_groups_is_read_quickly() -> None:
     numbers, problems = parse_phone_numbers("1 " * 5000, "CN")
     assert time.perf_counter() - started < 3
     assert numbers == [] and [p.reason for p in problems] == ["too_long"]
+
+
+def test_a_remembered_reading_is_the_same_reading_and_stays_the_callers_own() -> None:
+    """Readings of short answers are cached (issue 15): asked again, the same answer; what one caller does
+    with its lists never reaches the next; another person's text or region gets its own reading."""
+    first, _ = parse_phone_numbers("138 0013 8000", "CN")
+    first.clear()
+    again, problems = parse_phone_numbers("138 0013 8000", "CN")
+    assert [n.number for n in again] == ["+8613800138000"] and problems == []
+    other, _ = parse_phone_numbers("139 1234 5678", "CN")
+    assert [n.number for n in other] == ["+8613912345678"]
+    elsewhere, _ = parse_phone_numbers("020 7946 0958", "GB")
+    assert [n.number for n in elsewhere] == ["+442079460958"]
+    assert parse_phone_numbers("020 7946 0958", "CN") != (elsewhere, [])
+
+
+def test_a_long_text_reads_as_a_short_one_does() -> None:
+    """Text past the cached length (a page read from evidence) is read the same way, uncached."""
+    padding = "某某" * 200
+    numbers, _ = parse_phone_numbers(padding + " 138 0013 8000", "CN")
+    assert [n.number for n in numbers] == ["+8613800138000"]
