@@ -36,6 +36,19 @@ def copies(runner: BotRunner, text: str) -> int:
     return len([t for t in runner.server.texts(CHAT) if text in t])
 
 
+async def at_harm_picking_several(runner: BotRunner) -> Any:
+    """Answer up to the harm question and tap "pick several", so a tap toggles (and redraws) an option."""
+    from tests.telegram.test_complaint import answer_until_evidence
+
+    server = runner.server
+    await answer_until_evidence(server)
+    harm = server.sent(CHAT)[-1]
+    server.press(CHAT, "☑️ 选多项")
+    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "完成" in str(e.reply_markup))
+    await until(lambda: queued(runner) == 0)
+    return harm
+
+
 async def test_a_reply_whose_sends_fail_six_times_stays_queued_and_goes_out_once_they_succeed(runner: BotRunner) -> None:
     server = runner.server
     await runner.start(outbox=FAST_OUTBOX)
@@ -190,15 +203,9 @@ async def test_a_question_redrawn_in_place_is_not_also_sent_by_the_outbox_loop(
     """A toggle's question is queued and then redrawn in place (its row discarded). The outbox's
     background loop, running a pass at that moment (under load it runs them back to back), used to
     find the fresh row due and send the question a second time."""
-    from tests.telegram.test_complaint import answer_until_evidence
-
     server = runner.server
     bot = await runner.start(outbox=FAST_OUTBOX)
-    await answer_until_evidence(server)
-    harm = server.sent(CHAT)[-1]
-    server.press(CHAT, "☑️ 选多项")
-    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "完成" in str(e.reply_markup))
-    await until(lambda: queued(runner) == 0)
+    harm = await at_harm_picking_several(runner)
     original = TelegramAdapter.tidy_question
     passes: list[asyncio.Task[int]] = []
 
@@ -255,8 +262,6 @@ async def test_a_question_redrawn_in_place_is_not_sent_by_another_process_when_t
     for `settle` seconds. A redraw slower than that (a loaded machine, a slow Bot API) let it find the
     toggle's question settled and send it while this process redrew it in place and then discarded
     it: the person saw the question twice. The row is held during the redraw now."""
-    from tests.telegram.test_complaint import answer_until_evidence
-
     server = runner.server
     shared = OutboxPolicy(first_retry=0.05, max_retry=0.2, idle_poll=0.5, settle=0.1, hold=5.0)
     await runner.start(outbox=shared)
@@ -267,11 +272,7 @@ async def test_a_question_redrawn_in_place_is_not_sent_by_another_process_when_t
         sent_by_other.append(reply.text)
 
     other = OutboxSender(runner.app.store, "telegram", other_send, shared, exclusive=False)
-    await answer_until_evidence(server)
-    harm = server.sent(CHAT)[-1]
-    server.press(CHAT, "☑️ 选多项")
-    await server.wait_for_edit(CHAT, harm.message_id, lambda e: "完成" in str(e.reply_markup))
-    await until(lambda: queued(runner) == 0)
+    harm = await at_harm_picking_several(runner)
     original = TelegramAdapter.tidy_question
     passes: list[int] = []
 
