@@ -445,32 +445,25 @@ class Turn:
         run = [step]
         if self.s.editing:
             return run
+        nodes = self.nodes
         answers = dict(self.s.answers)
         answers[step.id] = None
-        step_id = self.next_of_with(step, answers)
+        step_id = nodes[step.id].next_id(answers)
         guard = 0
-        while step_id is not None and guard <= len(self.flow.steps):
+        while step_id is not None and guard <= len(nodes):
             guard += 1
-            following = self.flow.step(step_id)
+            node = nodes[step_id]
             known = step_id in self.s.known and step_id in answers
-            if known or (following.when is not None and not holds(following.when, answers)):
-                step_id = self.next_of_with(following, answers)
+            if known or node.skipped(answers):
+                step_id = node.next_id(answers)
                 continue
-            kind = kind_of(following)
-            if not (following.optional and kind.skip_button and kind.can_skip(following)) or following.id in answers:
+            following, kind = node.step, node.kind
+            if not (following.optional and kind.skip_button and kind.can_skip(following)) or step_id in answers:
                 break
             run.append(following)
-            answers[following.id] = None
-            step_id = self.next_of_with(following, answers)
+            answers[step_id] = None
+            step_id = node.next_id(answers)
         return run
-
-    def next_of_with(self, step: Step, answers: dict[str, Any]) -> str | None:
-        """The next step as `next_of` finds it, had the answers been `answers`."""
-        saved, self.s.answers = self.s.answers, answers
-        try:
-            return self.next_of(step)
-        finally:
-            self.s.answers = saved
 
     def skip_run(self) -> None:
         """Skip the open optional question and the optional ones right after it, in one tap: each is
@@ -484,12 +477,12 @@ class Turn:
             self.ask(step)
             return
         run = self.optional_run(step)
-        for passed in run[:-1]:
+        for passed, after in zip(run, run[1:]):
             self.s.answers[passed.id] = None
             self.out.effects.append(SaveAnswer(passed.id, None))
             if not self.s.history or self.s.history[-1] != passed.id:
                 self.s.history.append(passed.id)
-            self.s.step = run[run.index(passed) + 1].id
+            self.s.step = after.id
         kind_of(run[-1]).skip(self, run[-1])
 
     def alerts(self) -> None:
