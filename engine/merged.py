@@ -53,7 +53,8 @@ _TIME_PHRASES = re.compile(
             r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"(?:\s+\d{4})?",
             r"\b" + _MONTHS + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?\b",
             r"\blast\s+(?:week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-            r"\b(?:yesterday|today)\b",
+            # With its clock time when one follows ("yesterday 3pm", "today at 15:30"), or the hour is lost.
+            r"\b(?:yesterday|today)(?:\s+(?:at\s+)?\d{1,2}(?::\d{2}\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?))?\b",
             r"\b\d+\s+(?:days?|weeks?|months?|years?)\s+ago\b",
             r"\b(?:19|20)\d{2}\b",
         )

@@ -129,6 +129,16 @@ def test_the_numbers_and_the_latest_time_in_one_message_skip_the_time_question()
     assert numbers_only.state.step == "last_contact_at"
 
 
+@pytest.mark.parametrize("typed", ["+1 415 555 0199, yesterday 3pm", "+1 415 555 0199, yesterday at 15:00"])
+def test_an_english_day_word_keeps_the_clock_time_after_it(typed: str) -> None:
+    """"yesterday 3pm" was read as "yesterday" alone: the hour the person gave was lost ("time not given")."""
+    talk = at("caller_numbers", lang="en", jurisdiction="US")
+    talk.text(typed)
+    assert talk.state.answers["caller_numbers"][0]["number"] == "+14155550199"
+    assert talk.state.answers["last_contact_at"] == "2026-11-25T15:00:00-05:00"  # yesterday in New York
+    assert talk.state.step == "frequency"
+
+
 def test_the_harm_and_the_persons_words_in_one_message() -> None:
     talk = at("harm")
     talk.text("1, 3 半夜打来吵醒孩子")
