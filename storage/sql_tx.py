@@ -1,30 +1,36 @@
 """The writes both stores make the same way, written once.
 
 A backend's transaction says how to run one statement (`_count`, `_value`, `_rows`), how a time is
-written (`_time`), how its driver reports a missing parent row (`_missing_parent`) and which
-statements it runs (`SQL`, storage/statements.py); everything here is then the same on both.
-What really differs (PostgreSQL's arrays and SKIP LOCKED claims, SQLite's IN lists and batches)
-stays in sqlite_tx.py and postgres_tx.py.
+written (`_time`), how its driver reports a missing parent row (`_missing_parent`), how a column is
+matched against a list (`_one_of`) and which statements it runs (`SQL`, storage/statements.py);
+everything here is then the same on both. Where the statement itself really differs (PostgreSQL's
+arrays and SKIP LOCKED claims, SQLite's batches), the public method is still here, with its
+contract, guards and decoding, and the backend supplies only the statement (the `_…_rows` hooks in
+sqlite_tx.py and postgres_tx.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar
 
 from storage.codec import encode_json
 from storage.lifecycle import Conn, FinishableTx
-from storage.protocols import NewEvidence, NewReminder, SessionConflict, User
+from storage.protocols import InboundUpdate, JournaledUpdate, NewEvidence, NewReminder, OutboxRow, ReminderRow
+from storage.protocols import SessionConflict, User
 from storage.rows import (
+    OUTBOX_COLUMNS,
     TIME_CASE_COLUMNS,
     UPDATABLE_CASE_COLUMNS,
     RowDecoder,
     check_finished_state,
     check_sha256,
 )
-from storage.statements import Statements
+from storage.statements import SQLITE, Statements
+
+Rows = Sequence[Sequence[Any]]
 
 
 class SqlTx(FinishableTx[Conn]):
@@ -59,9 +65,47 @@ class SqlTx(FinishableTx[Conn]):
         """Every row the statement returns."""
         raise NotImplementedError
 
+    def _one_of(self, column: str, values: Sequence[Any], sqltype: str) -> tuple[str, list[Any]]:
+        """The condition that `column` is one of `values` (not empty), with `?` placeholders, and its
+        arguments; `sqltype` names the values' SQL type for a driver that takes them as one array."""
+        raise NotImplementedError
+
+    async def _journal_rows(self, platform: str, updates: Sequence[InboundUpdate], at: datetime) -> int:
+        """Insert the updates (not empty) that are not journaled yet; how many were new."""
+        raise NotImplementedError
+
+    async def _claim_journal_rows(
+        self, platform: str, at: datetime | None, claimed_before: datetime | None, received_before: datetime | None
+    ) -> Rows:
+        """The claiming UPDATE of `claim_journal`, returning JOURNAL_COLUMNS."""
+        raise NotImplementedError
+
+    async def _claim_reminder_rows(
+        self, now: datetime, limit: int, platforms: list[str], expired: datetime | None, max_attempts: int,
+        user_ids: list[int] | None,
+    ) -> Rows:
+        """The claiming UPDATE of `claim_reminders` (after its guards), returning REMINDER_COLUMNS."""
+        raise NotImplementedError
+
+    async def _enqueue_rows(self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime) -> Rows:
+        """Insert the replies (not empty) due at once, returning their ids."""
+        raise NotImplementedError
+
+    async def _enqueue_held_rows(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime, hold_until: datetime
+    ) -> Rows:
+        """The one INSERT of `enqueue_held` (replies not empty), returning (id, attempts) rows."""
+        raise NotImplementedError
+
     async def _unreferenced(self, paths: Iterable[str]) -> list[str]:
         """The subset of paths that no evidence row points at any more."""
-        raise NotImplementedError
+        candidates = sorted(set(paths))
+        if not candidates:
+            return []
+        among, args = self._one_of("stored_path", candidates, "text")
+        rows = await self._rows(self._numbered(f"SELECT DISTINCT stored_path FROM evidence WHERE {among}"), *args)
+        still_used = {row[0] for row in rows}
+        return [p for p in candidates if p not in still_used]
 
     @contextmanager
     def _parent_must_exist(self, what: str, key: object) -> Iterator[None]:
@@ -170,6 +214,37 @@ class SqlTx(FinishableTx[Conn]):
         """Forget update ids claimed before `before` (platforms stop redelivering after a day)."""
         return await self._count(self.SQL.prune_processed, self._time(before))
 
+    async def journal_updates(self, platform: str, updates: Sequence[InboundUpdate], at: datetime) -> int:
+        """Keep these updates until they are forgotten; returns how many were not there yet."""
+        if not updates:
+            return 0
+        return await self._journal_rows(platform, updates, at)
+
+    async def forget_updates(self, platform: str, update_ids: Collection[int]) -> int:
+        """Drop handled updates from the journal; returns how many rows went."""
+        ids = sorted(set(update_ids))
+        if not ids:
+            return 0
+        among, args = self._one_of("update_id", ids, "bigint")
+        return await self._count(self._numbered(f"DELETE FROM update_journal WHERE platform = ? AND {among}"), platform, *args)
+
+    async def claim_journal(
+        self,
+        platform: str,
+        at: datetime | None = None,
+        *,
+        claimed_before: datetime | None = None,
+        received_before: datetime | None = None,
+    ) -> list[JournaledUpdate]:
+        """Count one more replay for the platform's unclaimed rows and stamp them; return them in update order.
+
+        On PostgreSQL this is safe when several processes start at once: rows another transaction
+        is claiming are skipped (FOR UPDATE SKIP LOCKED), and rows it claimed are left alone until
+        the lease (`claimed_before`) runs out.
+        """
+        rows = await self._claim_journal_rows(platform, at, claimed_before, received_before)
+        return sorted((self.ROWS.journaled(row) for row in rows), key=lambda u: u.update_id)
+
     async def forget_chat_updates(self, platform: str, chat_id: str, up_to: int | None = None) -> int:
         """Drop one chat's journaled updates (those up to `up_to` only, if given), for /delete."""
         if up_to is None:
@@ -189,6 +264,48 @@ class SqlTx(FinishableTx[Conn]):
         with self._parent_must_exist("case or user", reminder.case_id):
             return int(await self._value(self.SQL.insert_reminder, *args))
 
+    async def cancel_reminders(self, case_id: int, at: datetime, kinds: Collection[str] | None = None) -> int:
+        """Cancel the case's pending reminders (of some kinds only, if given); returns how many.
+
+        Claimed rows are left alone: they are being sent right now, and the answer to a
+        reminder that arrives after its case moved on is refused as stale anyway.
+        """
+        sql = "UPDATE reminders SET status = 'cancelled', closed_at = ? WHERE case_id = ? AND status = 'pending'"
+        args: list[Any] = [self._time(at), case_id]
+        if kinds is not None:
+            if not kinds:
+                return 0
+            among, values = self._one_of("kind", sorted(kinds), "text")
+            sql += f" AND {among}"
+            args += values
+        return await self._count(self._numbered(sql), *args)
+
+    async def claim_reminders(
+        self,
+        now: datetime,
+        limit: int,
+        platforms: Collection[str],
+        *,
+        lease_expired_before: datetime | None = None,
+        max_attempts: int = 5,
+        user_ids: Collection[int] | None = None,
+    ) -> list[ReminderRow]:
+        """Atomically take up to `limit` due reminders of users on `platforms`, oldest first.
+
+        Due means pending with due_at <= now, or (with a lease) claimed before
+        `lease_expired_before` by a process that never finished it, which is how a crash between
+        sending and marking leads to one more delivery. A claim that expired `max_attempts`
+        times is given up as failed rather than retried for ever.
+        """
+        if limit <= 0 or not platforms or (user_ids is not None and not user_ids):
+            return []
+        ids = None if user_ids is None else sorted(set(user_ids))
+        rows = await self._claim_reminder_rows(
+            now, limit, sorted(set(platforms)), lease_expired_before, max_attempts, ids
+        )
+        # RETURNING gives no order guarantee; the loop sends the oldest first.
+        return sorted((self.ROWS.reminder(row) for row in rows), key=lambda r: (r.due_at, r.id))
+
     async def finish_reminder(self, reminder_id: int, status: str, at: datetime) -> bool:
         """Close a claimed reminder as sent, failed or cancelled; False if it was not claimed."""
         check_finished_state(status)
@@ -207,6 +324,66 @@ class SqlTx(FinishableTx[Conn]):
         return await self._count(self.SQL.answer_reminder, self._time(at), reminder_id) == 1
 
     # --- the outbox ----------------------------------------------------------------------------
+
+    async def enqueue_replies(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime
+    ) -> list[int]:
+        """Queue replies for a chat, due at once; returns their ids in order."""
+        if not replies:
+            return []
+        return sorted(row[0] for row in await self._enqueue_rows(platform, str(chat_id), replies, at))
+
+    async def enqueue_held(
+        self, platform: str, chat_id: str, replies: Sequence[dict[str, Any]], at: datetime, hold_until: datetime
+    ) -> tuple[list[int], bool]:
+        """Queue replies the caller sends at once: claimed here when the chat has nothing else queued."""
+        if not replies:
+            return [], False
+        rows = sorted((row[0], row[1]) for row in await self._enqueue_held_rows(platform, str(chat_id), replies, at, hold_until))
+        return [i for i, _ in rows], bool(rows[0][1])
+
+    async def claim_outbox(
+        self,
+        platform: str,
+        chat_id: str,
+        now: datetime,
+        hold_until: datetime,
+        ids: Collection[int] | None = None,
+    ) -> list[OutboxRow]:
+        """Take the chat's due rows in order up to the first that is not due; hold them until `hold_until`.
+
+        Two processes claiming at once on PostgreSQL: the second waits for the first's row locks, then
+        finds the rows no longer due (PostgreSQL checks due_at again on the committed row), so none is
+        sent twice.
+        """
+        stamp, chat = self._time(now), str(chat_id)
+        args: list[Any] = [self._time(hold_until), platform, chat, stamp, platform, chat, stamp]
+        sql = SQLITE.claim_outbox  # the `?` form, numbered below with what is added to it
+        if ids is not None:
+            wanted = sorted(set(ids))
+            if not wanted:
+                return []
+            among, values = self._one_of("id", wanted, "bigint")
+            sql += f" AND {among}"
+            args += values
+        rows = await self._rows(self._numbered(f"{sql} RETURNING {OUTBOX_COLUMNS}"), *args)
+        return sorted((self.ROWS.outbox(row) for row in rows), key=lambda r: r.id)
+
+    async def outbox_sent(self, ids: Collection[int]) -> int:
+        """Sent (or given up): the rows go."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        among, args = self._one_of("id", wanted, "bigint")
+        return await self._count(self._numbered(f"DELETE FROM outbox WHERE {among}"), *args)
+
+    async def defer_outbox(self, ids: Collection[int], due_at: datetime) -> int:
+        """Try these rows again at `due_at`."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        among, args = self._one_of("id", wanted, "bigint")
+        return await self._count(self._numbered(f"UPDATE outbox SET due_at = ? WHERE {among}"), self._time(due_at), *args)
 
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
         """Make every held or deferred row of the platform (or one chat) due now."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 from storage.rows import (
     CASE_COLUMNS,
@@ -132,8 +133,11 @@ class Statements:
 _MARK = re.compile(r"\?")
 
 
+@lru_cache(maxsize=512)
 def numbered(sql: str) -> str:
-    """`?` placeholders as `$1`, `$2`, ... in order (no statement here has a `?` in a literal)."""
+    """`?` placeholders as `$1`, `$2`, ... in order (no statement here has a `?` in a literal).
+
+    Cached: the PostgreSQL store numbers the few statements it builds with `?` on every call."""
     counter = iter(range(1, sql.count("?") + 1))
     return _MARK.sub(lambda _: f"${next(counter)}", sql)
 
