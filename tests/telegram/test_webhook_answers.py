@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 
-from handlers.telegram.app import Webhook
+from handlers.telegram.app import TelegramBot, Webhook
 from services.conversation import ConversationService
 from tests.fakebotapi import WEBHOOK_ANSWER, FakeBotApi
+from tests.fakebotapi.webhook import WebhookPusher
 from tests.telegram.helpers import CHAT, BotRunner, next_message
 from tests.telegram.test_journal import journaled, until
 from tests.telegram.test_startup import free_port
@@ -33,13 +36,25 @@ def own_calls(server: FakeBotApi, method: str) -> list[str]:
     return [c.http_method for c in server.calls_to(method)]
 
 
-async def test_a_tap_is_answered_in_the_webhook_answer_and_its_reply_sent_by_the_bot(runner: BotRunner) -> None:
+@asynccontextmanager
+async def at_first_question(
+    runner: BotRunner, wait: float | None = None
+) -> AsyncIterator[tuple[TelegramBot, WebhookPusher]]:
+    """The bot in webhook mode (holding a request up to `wait` for its answer, if given), the fake
+    pushing updates to it, and a complaint started up to its first question."""
     hook = webhook()
-    await runner.start(webhook=hook)
+    bot = await runner.start(webhook=hook)
+    if wait is not None:
+        bot.webhook_answers.wait = wait
+    async with runner.server.push_to(local(hook), hook.secret) as pusher:
+        runner.server.command(CHAT, "new")
+        await next_message(runner.server, "你在哪里")
+        yield bot, pusher
+
+
+async def test_a_tap_is_answered_in_the_webhook_answer_and_its_reply_sent_by_the_bot(runner: BotRunner) -> None:
     server = runner.server
-    async with server.push_to(local(hook), hook.secret) as pusher:
-        server.command(CHAT, "new")
-        await next_message(server, "你在哪里")
+    async with at_first_question(runner) as (_, pusher):
         tap = server.press(CHAT, "中国大陆")
         await next_message(server, "发生了什么")
         answer = await server.wait_for_callback_answer(tap)
@@ -58,9 +73,6 @@ async def test_a_tap_is_answered_in_the_webhook_answer_and_its_reply_sent_by_the
 async def test_a_tap_handled_after_the_wait_is_answered_by_a_call_of_its_own(
     runner: BotRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hook = webhook()
-    bot = await runner.start(webhook=hook)
-    bot.webhook_answers.wait = 0.05
     server = runner.server
     original = ConversationService.handle_full
 
@@ -68,9 +80,7 @@ async def test_a_tap_handled_after_the_wait_is_answered_by_a_call_of_its_own(
         await asyncio.sleep(0.3)
         return await original(self, who, event, ids)
 
-    async with server.push_to(local(hook), hook.secret) as pusher:
-        server.command(CHAT, "new")
-        await next_message(server, "你在哪里")
+    async with at_first_question(runner, wait=0.05) as (bot, pusher):
         monkeypatch.setattr(ConversationService, "handle_full", slow)
         tap = server.press(CHAT, "中国大陆")
         await until(lambda: tap["update_id"] in pusher.delivered)
@@ -83,13 +93,8 @@ async def test_a_tap_handled_after_the_wait_is_answered_by_a_call_of_its_own(
 
 
 async def test_a_tap_delivered_twice_is_applied_once_and_neither_request_is_held(runner: BotRunner) -> None:
-    hook = webhook()
-    bot = await runner.start(webhook=hook)
-    bot.webhook_answers.wait = 5.0
     server = runner.server
-    async with server.push_to(local(hook), hook.secret) as pusher:
-        server.command(CHAT, "new")
-        await next_message(server, "你在哪里")
+    async with at_first_question(runner, wait=5.0) as (_, pusher):
         started = time.monotonic()
         tap = server.press(CHAT, "中国大陆")
         server.requeue(tap)  # Telegram sends it again, as after a timed-out request
@@ -107,13 +112,8 @@ async def test_a_tap_delivered_twice_is_applied_once_and_neither_request_is_held
 
 
 async def test_a_message_is_not_held_and_its_reply_never_rides_on_the_answer(runner: BotRunner) -> None:
-    hook = webhook()
-    bot = await runner.start(webhook=hook)
-    bot.webhook_answers.wait = 5.0
     server = runner.server
-    async with server.push_to(local(hook), hook.secret) as pusher:
-        server.command(CHAT, "new")
-        await next_message(server, "你在哪里")
+    async with at_first_question(runner, wait=5.0) as (_, pusher):
         server.press(CHAT, "中国大陆")
         await next_message(server, "发生了什么")
         server.press(CHAT, "骚扰电话 / 电销机器人")
