@@ -7,7 +7,7 @@ README and ARCHITECTURE.md is generated from flows.yaml, not drawn by hand.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from engine.model import Condition, ConfirmStep, EndStep, Flow
 
@@ -24,23 +24,24 @@ def condition_text(cond: Condition) -> str:
             return f"{inner.answer} ≠ {_value(inner.equals)}"
         return f"not {_grouped(inner)}"
     name = cond.answer or "?"
-    if cond.is_set is not None:
-        return f"{name} is {'set' if cond.is_set else 'not set'}"
-    if cond.equals is not None:
-        return f"{name} = {_value(cond.equals)}"
-    if cond.in_ is not None:
-        return f"{name} in {', '.join(_value(v) for v in cond.in_)}"
-    if cond.contains is not None:
-        return f"{name} contains {_value(cond.contains)}"
-    if cond.matches_any is not None:
-        return f"{name} mentions {' / '.join(cond.matches_any)}"
-    if cond.gte is not None:
-        return f"{name} ≥ {cond.gte:g}"
-    if cond.lte is not None:
-        return f"{name} ≤ {cond.lte:g}"
-    if cond.before is not None:
-        return f"{name} before {cond.before}"
+    for test, words in _TESTS:
+        value = getattr(cond, test)
+        if value is not None:
+            return f"{name} {words(value)}"
     return name
+
+
+# A test on one answer, in the order they are looked for, and its words after the answer's name.
+_TESTS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("is_set", lambda v: f"is {'set' if v else 'not set'}"),
+    ("equals", lambda v: f"= {_value(v)}"),
+    ("in_", lambda v: f"in {', '.join(_value(x) for x in v)}"),
+    ("contains", lambda v: f"contains {_value(v)}"),
+    ("matches_any", lambda v: f"mentions {' / '.join(v)}"),
+    ("gte", lambda v: f"≥ {v:g}"),
+    ("lte", lambda v: f"≤ {v:g}"),
+    ("before", lambda v: f"before {v}"),
+)
 
 
 def _grouped(cond: Condition) -> str:
