@@ -65,7 +65,8 @@ class _Sms:
     followup: str | None = field(default=None)
 
 
-_env = Environment(
+# The one environment of templates/: the drafts here and the send route (send_route.py) render through it.
+TEMPLATES = Environment(
     loader=FileSystemLoader(str(TEMPLATES_DIR)),
     autoescape=False,
     undefined=StrictUndefined,
@@ -135,7 +136,7 @@ def render_gist(catalog: Catalog, draft_input: DraftInput, channel_id: str, lang
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
-    text = _env.get_template(name).render(**context)
+    text = TEMPLATES.get_template(name).render(**context)
     text = "\n".join(line.rstrip() for line in text.splitlines())
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
