@@ -1,28 +1,13 @@
 """Fixtures for whole-conversation tests through the local chat's JSON mode."""
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.dialogue.console_driver import ConsoleBot
-
-
-def tiny_png(seed: int) -> bytes:
-    """A valid 2x2 PNG whose pixels depend on `seed`, so each is a different file."""
-    raw = b"".join(b"\x00" + bytes([(seed * 40 + i) % 256, seed % 256, 200]) * 2 for i in range(2))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-
-
-TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+from tests.samples import TINY_PDF, tiny_png
 
 
 @pytest.fixture

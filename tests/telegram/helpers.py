@@ -1,10 +1,12 @@
-"""Test helpers: a restartable bot on a data dir, sample evidence bytes, database peeks."""
+"""Test helpers: a restartable bot on a data dir, database peeks; the sample evidence bytes of tests/samples.py, re-exported."""
 from __future__ import annotations
 
-import sqlite3
-import struct
-import zlib
-from contextlib import AsyncExitStack
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,14 @@ from app.settings import load_settings
 from handlers.telegram.app import TelegramBot, TelegramOptions, Webhook
 from handlers.telegram.send import SendPolicy
 from tests.fakebotapi import FakeBotApi, SentMessage
+from tests.restartable import Restartable
+from tests.samples import MP3 as MP3
+from tests.samples import MP4 as MP4
+from tests.samples import OGG as OGG
+from tests.samples import TINY_PDF as TINY_PDF
+from tests.samples import tiny_png as tiny_png
 
+ROOT = Path(__file__).resolve().parents[2]
 CN = timezone(timedelta(hours=8))
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=CN)
 CHAT = 4242
@@ -23,27 +32,7 @@ FAST_SEND = SendPolicy(
     overall_per_second=10_000, overall_burst=10_000, chat_per_second=10_000, chat_burst=10_000,
     attempts=4, backoff=0.02, max_backoff=0.1,
 )
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-OGG = b"OggS\x00\x02" + bytes(range(64))
-MP3 = b"ID3\x04\x00\x00" + bytes(range(64))
-MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes(64)
-
-
-def tiny_png(seed: int) -> bytes:
-    """A valid 2x2 PNG whose pixels depend on `seed`, so each seed gives a different file."""
-    raw = b"".join(b"\x00" + bytes([(seed * 40 + i) % 256, seed % 256, 200]) * 2 for i in range(2))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-
-
-class BotRunner:
+class BotRunner(Restartable[TelegramBot]):
     """The bot under test; stop() and start() again on the same data dir is a restart."""
 
     def __init__(self, server: FakeBotApi, data_dir: Path, **overrides: Any) -> None:
@@ -72,24 +61,20 @@ class BotRunner:
         await self._stack.enter_async_context(self.bot.running(webhook=webhook, poll_timeout=1))
         return self.bot
 
-    async def stop(self) -> None:
-        if self._stack is not None:
-            await self._stack.aclose()
-            self._stack = None
-        if self.app is not None:
-            await self.app.close()
-            self.app = None
-
-    async def restart(self) -> TelegramBot:
-        await self.stop()
-        return await self.start()
-
-    def db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.data_dir / "bot.sqlite3")
-
-    def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with self.db() as conn:
-            return conn.execute(sql, args).fetchall()
+    @asynccontextmanager
+    async def killed_process(self) -> AsyncIterator[bytearray]:
+        """`bot.py telegram` on this data dir as a process of its own, killed (SIGKILL) when the block
+        ends, as by a crash at that moment; what it wrote to stderr is in the bytearray afterwards."""
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "bot.py", "telegram", cwd=ROOT, env={**os.environ, **self.settings_env},
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )
+        err = bytearray()
+        try:
+            yield err
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            err += (await proc.communicate())[1]
 
 
 def question(server: FakeBotApi, chat_id: int = CHAT) -> SentMessage:

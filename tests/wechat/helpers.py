@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import sqlite3
 import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from handlers.wechat.app import WeChatBot, WeChatOptions
 from handlers.wechat.send import SendPolicy
 from services.outbox import OutboxPolicy
 from tests.fakewechat import FakeWeChatApi
+from tests.restartable import Restartable
 
 CN = timezone(timedelta(hours=8))
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=CN)
@@ -47,7 +47,7 @@ def signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-class Endpoint:
+class Endpoint(Restartable[WeChatBot]):
     """The WeChat bot under test on a real port; stop() and start() on the same data dir is a restart."""
 
     def __init__(self, api: FakeWeChatApi, data_dir: Any, **overrides: Any) -> None:
@@ -91,21 +91,6 @@ class Endpoint:
         self.url = f"http://127.0.0.1:{runner.addresses[0][1]}/wechat"
         return self.bot
 
-    async def stop(self) -> None:
-        if self._stack is not None:
-            await self._stack.aclose()
-            self._stack = None
-        if self.app is not None:
-            await self.app.close()
-            self.app = None
-
-    async def restart(self) -> WeChatBot:
-        await self.stop()
-        return await self.start()
-
-    def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.data_dir / "bot.sqlite3") as conn:
-            return conn.execute(sql, args).fetchall()
 
 
 @dataclass
