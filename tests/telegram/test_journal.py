@@ -9,11 +9,7 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
-import signal
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +22,6 @@ from tests.fakebotapi import FakeBotApi
 from tests.telegram.helpers import CHAT, FIXED_NOW, BotRunner, next_message, tiny_png
 from tests.telegram.test_startup import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "我的身份证号 110101199003077777"
 
 
@@ -50,6 +45,13 @@ async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
 async def start_case(server: FakeBotApi) -> None:
     server.command(CHAT, "new")
     await next_message(server, "你在哪里")
+
+
+async def started_case(runner: BotRunner, **overrides: Any) -> FakeBotApi:
+    """The bot started (with `overrides`) and a case begun up to its first question; the fake Bot API."""
+    await runner.start(**overrides)
+    await start_case(runner.server)
+    return runner.server
 
 
 @pytest.fixture
@@ -100,21 +102,12 @@ async def test_an_update_is_journaled_before_it_is_confirmed_and_forgotten_once_
 async def test_an_album_confirmed_but_inside_its_window_when_the_process_is_killed_is_saved_after_the_restart(
     runner: BotRunner,
 ) -> None:
-    server = runner.server
-    await runner.start()
-    await start_case(server)
+    server = await started_case(runner)
     await runner.stop()
     photos = [tiny_png(31), tiny_png(32), tiny_png(33)]
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "bot.py", "telegram", cwd=ROOT, env={**os.environ, **runner.settings_env},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    async with runner.killed_process() as err:  # killed inside the 1 s album window of bot.py telegram
         album = server.album(CHAT, photos)
         await server.wait_until_confirmed(timeout=30)  # the next getUpdates told Telegram it has them
-    finally:
-        proc.send_signal(signal.SIGKILL)  # inside the 1 s album window of bot.py telegram
-        _, err = await proc.communicate()
 
     ids = [u["update_id"] for u in album]
     assert runner.rows("select count(*) from evidence") == [(0,)], err.decode()
@@ -132,9 +125,7 @@ async def test_an_album_confirmed_but_inside_its_window_when_the_process_is_kill
 async def test_updates_journaled_but_not_yet_confirmed_are_replayed_and_not_fetched_a_second_time(
     runner: BotRunner,
 ) -> None:
-    server = runner.server
-    await runner.start()
-    await start_case(server)
+    server = await started_case(runner)
     await runner.stop()
     # As if the process had died right after journaling a batch, before the poll that confirms it.
     batch = [server.command(CHAT, "cases"), server.sticker(CHAT)]

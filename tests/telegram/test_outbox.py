@@ -6,10 +6,6 @@ Through the real PTB Application and the fake Bot API's fault injection; the kil
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +13,8 @@ import pytest
 from handlers.telegram.adapter import TelegramAdapter
 from services.outbox import OutboxPolicy, OutboxSender
 from tests.telegram.helpers import CHAT, BotRunner, next_message, tiny_png
-from tests.telegram.test_journal import Crash, start_case, until
+from tests.telegram.test_journal import Crash, start_case, started_case, until
 
-ROOT = Path(__file__).resolve().parents[2]
 FAST_OUTBOX = OutboxPolicy(first_retry=0.05, max_retry=0.2, idle_poll=0.5)
 NEXT_QUESTION = "发生了什么"
 
@@ -50,9 +45,7 @@ async def at_harm_picking_several(runner: BotRunner) -> Any:
 
 
 async def test_a_reply_whose_sends_fail_six_times_stays_queued_and_goes_out_once_they_succeed(runner: BotRunner) -> None:
-    server = runner.server
-    await runner.start(outbox=FAST_OUTBOX)
-    await start_case(server)
+    server = await started_case(runner, outbox=FAST_OUTBOX)
     server.fail_next("sendMessage", 500, times=6)
 
     server.press(CHAT, "中国大陆")
@@ -64,9 +57,7 @@ async def test_a_reply_whose_sends_fail_six_times_stays_queued_and_goes_out_once
 
 
 async def test_flood_control_beyond_the_cap_keeps_the_reply_queued_and_a_restart_sends_it(runner: BotRunner) -> None:
-    server = runner.server
-    await runner.start(outbox=FAST_OUTBOX)
-    await start_case(server)
+    server = await started_case(runner, outbox=FAST_OUTBOX)
     server.fail_next("sendMessage", 429, retry_after=3600)
 
     server.press(CHAT, "中国大陆")
@@ -83,9 +74,7 @@ async def test_flood_control_beyond_the_cap_keeps_the_reply_queued_and_a_restart
 
 
 async def test_failed_tidying_calls_never_cost_the_next_question(runner: BotRunner) -> None:
-    server = runner.server
-    await runner.start(outbox=FAST_OUTBOX)
-    await start_case(server)
+    server = await started_case(runner, outbox=FAST_OUTBOX)
     server.fail_next("answerCallbackQuery", 400, times=5, description="Bad Request: something odd")
     server.fail_next("editMessageText", 500, times=20)
 
@@ -96,9 +85,7 @@ async def test_failed_tidying_calls_never_cost_the_next_question(runner: BotRunn
 
 
 async def test_a_stale_notice_that_cannot_be_shown_on_the_button_comes_as_a_message(runner: BotRunner) -> None:
-    server = runner.server
-    await runner.start(outbox=FAST_OUTBOX)
-    await start_case(server)
+    server = await started_case(runner, outbox=FAST_OUTBOX)
     first = [m for m in server.sent(CHAT) if m.buttons][-1]
     server.press(CHAT, "中国大陆")
     await next_message(server, NEXT_QUESTION)
@@ -111,21 +98,12 @@ async def test_a_stale_notice_that_cannot_be_shown_on_the_button_comes_as_a_mess
 
 
 async def test_a_bot_killed_during_a_sends_back_off_sends_the_reply_after_the_restart(runner: BotRunner) -> None:
-    server = runner.server
-    await runner.start()
-    await start_case(server)
+    server = await started_case(runner)
     await runner.stop()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "bot.py", "telegram", cwd=ROOT, env={**os.environ, **runner.settings_env},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    async with runner.killed_process() as err:
         server.drop_next("sendMessage", times=3)
         server.press(CHAT, "中国大陆")
         await server.wait_for_calls("sendMessage", count=2, timeout=30)  # now in its back-off
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        _, err = await proc.communicate()
 
     assert runner.rows("select value from answers where step_id = 'jurisdiction'") == [('"CN"',)], err.decode()
     assert queued(runner) == 1 and copies(runner, NEXT_QUESTION) == 0
@@ -136,9 +114,7 @@ async def test_a_bot_killed_during_a_sends_back_off_sends_the_reply_after_the_re
 
 
 async def test_a_blocked_person_does_not_hold_the_queue_for_ever(runner: BotRunner) -> None:
-    server = runner.server
-    await runner.start(outbox=FAST_OUTBOX)
-    await start_case(server)
+    server = await started_case(runner, outbox=FAST_OUTBOX)
     server.block(CHAT)
     server.press(CHAT, "中国大陆")
     await until(lambda: queued(runner) == 0 and bool(server.callback_answers))
@@ -231,9 +207,7 @@ async def test_a_bot_that_dies_after_the_events_commit_but_before_its_send_sends
     once, though the update itself is replayed from the journal too."""
     from services.outbox import OutboxSender
 
-    server = runner.server
-    await runner.start()
-    await start_case(server)
+    server = await started_case(runner)
     original = OutboxSender.send_held
 
     async def dies(self: OutboxSender, chat_id: str, ids: Any, replies: Any) -> int:
