@@ -78,6 +78,8 @@ class WeChatAdapter:
         journal: UpdateJournal,
         max_download_bytes: int,
         answer_within: float = 4.0,
+        *,
+        shared: bool = False,
     ) -> None:
         self.service = service
         self.sender = sender
@@ -93,6 +95,9 @@ class WeChatAdapter:
         self._inflight: dict[str, Job] = {}
         # The question last shown to each person, so "2" or an option's words answer it.
         self._shown: collections.OrderedDict[str, Reply] = collections.OrderedDict()
+        # Several processes share the database: the person's last push may have been answered by
+        # another one, so the question on screen is read from the database, not remembered here.
+        self.shared = shared
 
     def now(self) -> datetime:
         return self.service.clock()
@@ -307,8 +312,9 @@ class WeChatAdapter:
             self._shown.popitem(last=False)
 
     async def shown(self, openid: str) -> Reply | None:
-        """The question on screen; after a restart, the current question of the conversation."""
-        if openid in self._shown:
+        """The question on screen; after a restart (or, several processes, always), the current
+        question of the conversation."""
+        if openid in self._shown and not self.shared:
             return self._shown[openid]
         questions = await self.service.current_question(self.who(openid))
         return questions[-1] if questions else None

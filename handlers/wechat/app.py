@@ -116,6 +116,7 @@ class WeChatBot:
             self.journal,
             options.max_download_bytes,
             self.answer_within,
+            shared=app.settings.database_url is not None,
         )
         self.outbox = WeChatOutbox(
             app.store, self.sender, self.reply_outbox, self.api, options.reminder_template_id, self.lang_of, self.adapter.kept
