@@ -24,6 +24,9 @@ and runs one `OutboxSender`; this module does the rest, the same way for every p
   An adapter that may still show an event's reply another way after the event's commit (a question
   redrawn in place, then its row discarded) holds the turn from before the event until it is done;
   else the loop, finding the fresh row due, could send it as well.
+- **check-ins take the turn too** — a message the bot starts itself (`send_started`) is queued and
+  claimed like an event's replies, under the person's lock: sent at once when the chat has nothing
+  else queued, else behind what is, so it never lands between an event's replies, in any process.
 - **held while it is sent** — a send that outlasts a third of the hold (a long upload, retries under
   a flood limit, an overloaded process) renews the hold of its rows, as long as they are still its
   claim (their attempt count unchanged), so another process never takes a row that is being sent.

@@ -5,7 +5,10 @@ So each push is journaled and queued for its person, and the HTTP handler waits 
 `answer_within` seconds for the first message of the answer: plain text that is ready in time
 goes back as the passive reply, everything else (menus, later messages, anything after a slow
 step) goes out through the customer-service API once the HTTP answer is given, in order. Media
-are downloaded only after the HTTP answer ("success" at once).
+are downloaded only after the HTTP answer ("success" at once). A push's replies are claimed for
+this process in the event's own transaction when the person has nothing else queued, and sent
+from memory (handlers/kit/outbox.py); only then may the first be the passive reply, as nothing
+queued earlier can be overtaken by it, and no other process sends it meanwhile.
 
 Each push is applied once: the service records its MsgId (events: sender + CreateTime) as
 processed in the transaction of its effects; a retry that arrives while the push is in hand
