@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest_asyncio
 
 from tests.fakewechat import FakeWeChatApi, Fault
 from tests.wechat.helpers import Endpoint, Phone
+from tests.wechat.test_once import until
+from tests.wechat.test_quick_pushes import to_the_time_question
+from tests.wechat.test_reminders import CUSTOM, ask_for_a_reminder_tomorrow, order, shown_in_order
 
 PEOPLE = 6
 # What each person sends, and a word of the question it brings (None: tap this option of the menu).
@@ -89,3 +93,26 @@ async def test_pushes_delivered_to_two_processes_at_once_ask_each_question_once_
     assert a.app is not None
     for phone in phones:
         assert await a.app.store.chat_outbox("wechat", phone.openid) == []
+
+
+async def test_a_check_in_from_one_process_waits_behind_a_reply_the_other_is_sending(
+    two: tuple[Endpoint, Endpoint], fake_wechat: FakeWeChatApi
+) -> None:
+    a, b = two
+    phone = Phone(a)
+    case_id = await ask_for_a_reminder_tomorrow(a, phone)
+    await to_the_time_question(phone)
+    for endpoint in (a, b):
+        endpoint.now += timedelta(days=1, minutes=5)
+    fake_wechat.fail(CUSTOM, Fault(delay=0.6))  # process a's next question is slow to send
+    calls = fake_wechat.calls.get(CUSTOM, 0)
+    answer = await phone.text("2026-11-20 14:30")
+    await until(lambda: fake_wechat.calls.get(CUSTOM, 0) > calls)
+    assert b.app is not None
+    await b.app.scheduler.run_once()  # process b's reminder loop finds the check-in due meanwhile
+    await phone.expect(f"#{case_id}", timeout=10)
+    shown = shown_in_order(a, phone, answer)
+    noted, asked, checkin = order(shown, case_id)
+    assert noted < asked < checkin, shown
+    events = await b.app.store.case_events(case_id)
+    assert [e.data.get("via") for e in events if e.kind == "reminder_sent"] == ["custom"]
