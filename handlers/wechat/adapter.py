@@ -199,14 +199,14 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
-        kept = await self.kept_rows(openid)
-        if kept:
-            # Replies kept for the person (the 48-hour window had closed) are older than this
-            # answer: now that they wrote, they go first, so no passive reply this time.
+        waiting = await self.waiting_rows(openid)
+        if waiting:
+            # Replies kept for the person (the 48-hour window had closed), or waiting for a retry,
+            # are older than this answer: now that they wrote, they go first, so no passive reply.
             self.no_passive(job)
             await job.answered.wait()
             async with self.service.store.transaction() as tx:
-                await tx.defer_outbox(kept, wall_clock())
+                await tx.defer_outbox(waiting, wall_clock())
             await self.outbox.drain(openid)
         message = push.message
         msg_type = str(getattr(message, "type", "unknown"))
@@ -285,6 +285,16 @@ class WeChatAdapter:
             await send_replies(self.outbox, openid, result)
         if then is not None:
             await send_replies(self.outbox, openid, then)
+
+    async def waiting_rows(self, openid: str) -> list[int]:
+        """Replies queued for the person that did not go out, to send first now that they wrote.
+
+        One process: all of them (kept for the window, or waiting for a retry; this process sends
+        nothing of the person's outside its turn, which the push holds). Several: only those kept
+        until the person writes, as a row claimed by another process is being sent right now."""
+        if self.shared:
+            return await self.kept_rows(openid)
+        return [row.id for row in await self.service.store.chat_outbox(PLATFORM, openid)]
 
     async def kept_rows(self, openid: str) -> list[int]:
         """Replies kept for the person until they write (refused for the 48-hour window)."""
