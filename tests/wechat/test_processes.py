@@ -5,7 +5,9 @@ question once, in order.
 A push's replies are claimed for the process that applied it in the event's own transaction and sent
 from there (handlers/kit/outbox.py); the copy in the other process is a duplicate and sends nothing.
 Before, the other process took the applied push's fresh rows for replies kept for the person, made
-them due and sent them itself: the passive reply came again as a message, questions twice.
+them due and sent them itself: the passive reply came again as a message, questions twice. And a
+typed option ("1") was read against the question this process last showed, which the other process
+may have moved on from, so the answer was refused as stale.
 """
 from __future__ import annotations
 
