@@ -92,7 +92,6 @@ class Endpoint(Restartable[WeChatBot]):
         return self.bot
 
 
-
 @dataclass
 class Answer:
     status: int
