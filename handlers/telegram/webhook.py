@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from http import HTTPStatus
 from typing import Any
 
+import orjson
 from aiohttp import web
 from telegram import Bot, Update
 from telegram.ext import ExtBot
@@ -135,8 +135,8 @@ class WebhookServer:
         if refused is not None:
             return refused
         try:
-            data = json.loads((await request.read()).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            data = orjson.loads(await request.read())
+        except orjson.JSONDecodeError:  # not JSON, not UTF-8, or nested too deep
             return web.Response(status=HTTPStatus.BAD_REQUEST, reason="Body is not JSON")
         if not isinstance(data, dict):
             return web.Response(status=HTTPStatus.BAD_REQUEST, reason="Body is not an update")
@@ -156,7 +156,7 @@ class WebhookServer:
             return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR)
         if call is None:
             return web.Response()
-        return web.Response(body=json.dumps(call, ensure_ascii=False).encode(), content_type=JSON_TYPE)
+        return web.Response(body=orjson.dumps(call), content_type=JSON_TYPE)
 
     async def _take(self, update: Update, data: dict[str, Any]) -> dict[str, Any] | None:
         """Queue the update (journaled first); for a tap, the call the adapter offers as the answer."""
