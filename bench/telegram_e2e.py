@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import pstats
@@ -43,6 +44,7 @@ from bench.common import cpu_model  # noqa: E402
 from bench.telegram_people import Mailboxes, Person, Timing, script_for  # noqa: E402
 from handlers.telegram.app import POLL_INTERVAL, TelegramOptions  # noqa: E402
 from bench.telegram_child import WEBHOOK_PATH  # noqa: E402
+from bench import telegram_trace as timeline  # noqa: E402
 from tests.fakebotapi import WEBHOOK_ANSWER, FakeBotApi  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +143,7 @@ def free_port() -> int:
 
 async def start_child(
     contender: Contender, server: FakeBotApi, data_dir: Path, log: Path, poll_interval: float | None,
-    profile: Path | None, webhook: tuple[int, str] | None,
+    profile: Path | None, webhook: tuple[int, str] | None, trace: Path | None = None,
 ) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
@@ -158,6 +160,8 @@ async def start_child(
         command += ["--poll-interval", str(poll_interval)]
     if profile is not None:
         command += ["--profile", str(profile)]
+    if trace is not None:
+        command += ["--trace", str(trace)]
     with log.open("wb") as err:
         proc = await asyncio.create_subprocess_exec(
             *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=err
@@ -194,7 +198,8 @@ async def measure(contender: Contender, args: argparse.Namespace, work: Path) ->
     webhook = (free_port(), secrets.token_urlsafe(16)) if args.webhook else None
     async with FakeBotApi() as server, AsyncExitStack() as stack:
         mail = Mailboxes(server)
-        proc = await start_child(contender, server, data_dir, log, args.poll_interval, profile, webhook)
+        trace = work / f"{contender.name}.trace.json" if args.timeline and not echo else None
+        proc = await start_child(contender, server, data_dir, log, args.poll_interval, profile, webhook, trace)
         if webhook is not None:
             await stack.enter_async_context(server.push_to(f"http://127.0.0.1:{webhook[0]}/{WEBHOOK_PATH}", webhook[1]))
         try:
@@ -222,6 +227,8 @@ async def measure(contender: Contender, args: argparse.Namespace, work: Path) ->
     errors = [line for line in log.read_text(errors="replace").splitlines() if " ERROR " in line]
     if errors:
         print(f"warning: {contender.title} logged {len(errors)} errors, e.g. {errors[0][:200]}", file=sys.stderr)
+    if trace is not None:
+        timeline.report(json.loads(trace.read_text()), timings)
     return Side(contender, timings, wall, bot_cpu, driver_cpu, calls)
 
 
@@ -295,10 +302,11 @@ def report(sides: list[Side], args: argparse.Namespace) -> None:
     bot = next((s for s in sides if not s.contender.echo), None)
     if bot is not None:
         kinds = sorted({t.kind for t in bot.timings})
-        per_kind = ", ".join(
-            f"{k} {percentile([t.done - t.queued for t in bot.timings if t.kind == k], 0.5) * 1000:,.1f}" for k in kinds
-        )
-        print(f"  complaint bot reply p50 by update kind, ms: {per_kind}")
+        for q in (0.5, 0.99):
+            per_kind = ", ".join(
+                f"{k} {percentile([t.done - t.queued for t in bot.timings if t.kind == k], q) * 1000:,.1f}" for k in kinds
+            )
+            print(f"  complaint bot reply p{int(q * 100)} by update kind, ms: {per_kind}")
     print()
     for side in sides:
         if side.contender.echo and bot is not None:
@@ -379,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure the bots this many times, alternating, and pool the figures (default 1)")
     parser.add_argument("--webhook", action="store_true",
                         help="every bot in webhook mode: the fake server POSTs each update to it (default: long polling)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="trace the complaint bot and print where each update's reply time went (bench.telegram_trace)")
     names = [c.name for c in CONTENDERS]
     parser.add_argument("--only", nargs="+", choices=names, default=names,
                         help="measure only these bots (default: all)")
