@@ -236,6 +236,12 @@ def report(trace: dict[str, Any], timings: list[Any], out: Callable[[str], None]
         heap = f", {ds[-1][2]:,} objects tracked after the last" if g == 2 else ""
         out(f"  gen-{g} collections: {len(ds):,}, median {ds[len(ds) // 2][0]:.2f} ms (CPU {cpus[len(cpus) // 2]:.2f}), "
             f"max {ds[-1][0]:.2f} ms{heap}; frozen objects: {trace.get('frozen', 0):,}")
+    holds = sorted((done - got) * 1000 for spans in trace["commits"].values() for _, got, done in spans)
+    waits = sorted((got - asked) * 1000 for spans in trace["commits"].values() for asked, got, _ in spans)
+    if holds:
+        out(f"  the updates' transactions: {len(holds):,}; held the writer p50 {holds[len(holds) // 2]:.2f} ms, "
+            f"p99 {holds[int(0.99 * len(holds))]:.2f} ms, max {holds[-1]:.2f} ms, {sum(h > 5 for h in holds)} over 5 ms; "
+            f"waited for it p50 {waits[len(waits) // 2]:.2f} ms, p99 {waits[int(0.99 * len(waits))]:.2f} ms")
     if stalls:
         ds = sorted((b - a) * 1000 for a, b in stalls)
         out(f"  event-loop stalls > 5 ms: {len(ds):,}, median {ds[len(ds) // 2]:.1f} ms, max {ds[-1]:.1f} ms")
