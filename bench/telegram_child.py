@@ -6,7 +6,9 @@ in the environment. A process of its own so that its CPU time (read from /proc b
 bot's alone, without the fake server's. It long polls, or with --webhook-port serves PTB's webhook
 endpoint on 127.0.0.1:N at WEBHOOK_PATH; it prints "ready" once it does, serves until SIGTERM, and with --profile FILE records a cProfile between
 SIGUSR1 and SIGUSR2 (the parent sends them around the measured phase, so start-up and warm-up are
-left out) and writes the pstats file.
+left out) and writes the pstats file; with --trace FILE it records a per-update timeline (bench.telegram_trace).
+BENCH_NO_FREEZE=1 in the environment leaves out the start-up heap freeze (app/heap.py), to measure what it
+changes.
 """
 from __future__ import annotations
 

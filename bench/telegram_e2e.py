@@ -43,6 +43,7 @@ if __package__ in (None, ""):
 from bench.common import cpu_model  # noqa: E402
 from bench.telegram_people import Mailboxes, Person, Timing, script_for  # noqa: E402
 from handlers.telegram.app import POLL_INTERVAL, TelegramOptions  # noqa: E402
+from handlers.telegram.inbox import BUSY_BATCH  # noqa: E402
 from bench.telegram_child import WEBHOOK_PATH  # noqa: E402
 from bench import telegram_trace as timeline  # noqa: E402
 from tests.fakebotapi import WEBHOOK_ANSWER, FakeBotApi  # noqa: E402
@@ -279,9 +280,10 @@ def report(sides: list[Side], args: argparse.Namespace) -> None:
     print("send limits: complaint bot SendPolicy raised to 1e9/s overall and per chat (Telegram's 1 msg/s per chat")
     print("             and 30/s overall would otherwise dominate); echo bots: PTB default, no limiter.")
     if args.poll_interval is None:
-        poll = f"; {POLL_INTERVAL:g} s between polls for the complaint bot, as `bot.py telegram`, 0 for the echo bots (PTB's default)"
+        poll = (f"; the complaint bot pauses {POLL_INTERVAL:g} s before a poll after one that brought {BUSY_BATCH} or more\n"
+                "updates, as `bot.py telegram`; 0 between polls for the echo bots (PTB's default)")
     else:
-        poll = f"; {args.poll_interval:g} s between polls for every bot"
+        poll = f"; {args.poll_interval:g} s between polls for the echo bots, after a burst for the complaint bot"
     print(f"complaint bot: the real adapter ({BOT_CONCURRENCY} updates at once, per-chat order); each bot in its own")
     if args.webhook:
         print("process, in webhook mode: the fake Bot API on 127.0.0.1 POSTs each update to the bot's endpoint (up to")
@@ -380,8 +382,8 @@ def main(argv: list[str] | None = None) -> int:
                         "languages' templates are compiled before the measurement)")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds before each update (default 0)")
     parser.add_argument("--poll-interval", type=float,
-                        help="seconds between getUpdates calls for every bot (default: the complaint bot's own "
-                        f"{POLL_INTERVAL:g}, as `bot.py telegram`, and PTB's 0 for the echo bots)")
+                        help="seconds between getUpdates calls for the echo bots, and the complaint bot's pause after a "
+                        f"burst (default: the complaint bot's own {POLL_INTERVAL:g}, as `bot.py telegram`, and PTB's 0 for the echo bots)")
     parser.add_argument("--profile", type=Path, help="also cProfile the complaint bot's measured phase into FILE")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure the bots this many times, alternating, and pool the figures (default 1)")
