@@ -202,9 +202,13 @@ def report(trace: dict[str, Any], timings: list[Any], out: Callable[[str], None]
         return
     tail = found[int(0.99 * len(found)):] or found[-1:]
     middle = found[len(found) // 2 - len(tail) // 2: len(found) // 2 + len(tail) // 2 + 1]
-    gcs = [(g, a, b) for g, a, b, _, _ in trace["gcs"]]
-    stalls = [(a, b) for a, b in trace["stalls"]]
-    out(f"\ntimeline of {len(found):,} updates (trace of the bot process): mean ms per part")
+    # Only what happened while the measured people were at it (start-up's and the warm-up's left out).
+    begin, end = min(t.queued for t in timings), max(t.done for t in timings)
+    measured = [row for row in trace["gcs"] if begin <= row[1] <= end]
+    gcs = [(g, a, b) for g, a, b, _, _ in measured]
+    stalls = [(a, b) for a, b in trace["stalls"] if begin <= a <= end]
+    out(f"\ntimeline of {len(found):,} updates (trace of the bot process; collections, stalls and transactions "
+        f"of the measured {end - begin:.0f} s only): mean ms per part")
     out(f"  {'part':10} {'p50 group':>10} {'slowest 1%':>11}  what")
     for name, what in PARTS:
         mid = sum(line.parts[name] for line in middle) / len(middle) * 1000
@@ -228,7 +232,7 @@ def report(trace: dict[str, Any], timings: list[Any], out: Callable[[str], None]
         out(f"  {label}: overlaps {len(hit)} of the slowest {len(tail)} ({time_in:.1f} ms each on average), "
             f"{base:.0%} of all updates")
     durations = defaultdict(list)
-    for g, a, b, cpu, tracked in trace["gcs"]:
+    for g, a, b, cpu, tracked in measured:
         durations[g].append(((b - a) * 1000, cpu * 1000, tracked))
     for g in sorted(durations):
         ds = sorted(durations[g])
@@ -236,8 +240,9 @@ def report(trace: dict[str, Any], timings: list[Any], out: Callable[[str], None]
         heap = f", {ds[-1][2]:,} objects tracked after the last" if g == 2 else ""
         out(f"  gen-{g} collections: {len(ds):,}, median {ds[len(ds) // 2][0]:.2f} ms (CPU {cpus[len(cpus) // 2]:.2f}), "
             f"max {ds[-1][0]:.2f} ms{heap}; frozen objects: {trace.get('frozen', 0):,}")
-    holds = sorted((done - got) * 1000 for spans in trace["commits"].values() for _, got, done in spans)
-    waits = sorted((got - asked) * 1000 for spans in trace["commits"].values() for asked, got, _ in spans)
+    spans = [span for rows in trace["commits"].values() for span in rows if begin <= span[0] <= end]
+    holds = sorted((done - got) * 1000 for _, got, done in spans)
+    waits = sorted((got - asked) * 1000 for asked, got, _ in spans)
     if holds:
         out(f"  the updates' transactions: {len(holds):,}; held the writer p50 {holds[len(holds) // 2]:.2f} ms, "
             f"p99 {holds[int(0.99 * len(holds))]:.2f} ms, max {holds[-1]:.2f} ms, {sum(h > 5 for h in holds)} over 5 ms; "
