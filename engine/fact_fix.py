@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.answers import small_number
 from engine.choice_match import normalise
-from engine.i18n import render, t
+from engine.i18n import button_words, render, t
 from engine.replies import Button, Outcome, Reply
 from engine.state import SessionState
 from engine.steps import kind_of
@@ -36,13 +36,24 @@ TEXTS: dict[str, dict[str, str]] = {
                  "en": "Which one was read wrong? Tap it to change just that one; if the rest is fine, tap \"✅ The rest is right\"."},
     "fix.changed": {"zh": "已改：{label}：{value}", "en": "Changed: {label}: {value}"},
     "fix.later": {"zh": "不保存、稍后再问：{labels}", "en": "Not kept, asked later: {labels}"},
+    "fix.asking": {"zh": "读到的{label}：{value}。请重新回答：", "en": "{label} as read: {value}. Your answer:"},
     "fix.which": {"zh": "这是要改哪一项？点一下那一项。", "en": "Which one is that a correction of? Tap it."},
     "fix.fact": {"zh": "✏️ {label} {value}", "en": "✏️ {label} {value}"},
     "fix.all": {"zh": "🔄 全部重新回答", "en": "🔄 Answer all again"},
     "fix.rest": {"zh": "✅ 其余都对", "en": "✅ The rest is right"},
 }
 # A fact button stays short enough for every platform (WeChat menu items, Telegram's narrow keyboards).
-MAX_BUTTON = 30
+MAX_BUTTON = 48
+# The facts most often read, named in a word on their buttons so the value read fits ("✏️ 号码 138…").
+SHORT = {
+    "caller_numbers": {"zh": "号码", "en": "Number"},
+    "last_contact_at": {"zh": "时间", "en": "Time"},
+    "since": {"zh": "开始", "en": "Since"},
+    "company": {"zh": "公司", "en": "Company"},
+    "content": {"zh": "内容", "en": "Text"},
+    "jurisdiction": {"zh": "地区", "en": "Country"},
+    "issue_type": {"zh": "类型", "en": "Kind"},
+}
 # Typed words that name the list's own buttons.
 WORDS = {
     "_fix_rest": ("其余都对", "其他都对", "其它都对", "其余没问题", "其余正确", "剩下都对", "对", "都对", "没错", "rest is right",
@@ -57,7 +68,7 @@ NAMES = {
     "since": ("开始", "从何时开始", "开始时间", "since", "started"),
     "company": ("公司", "单位", "商家", "company", "business", "sender"),
     "jurisdiction": ("地区", "国家", "country", "region"),
-    "issue_type": ("类型", "问题类型", "type"),
+    "issue_type": ("类型", "问题类型", "type", "kind"),
     "content": ("内容", "短信内容", "content", "text", "message"),
 }
 _JOIN = re.compile(r"^\s*(?:应该是|应该|改成|改为|换成|是|为|:|：|=|->|should be|is|was)?\s*", re.IGNORECASE)
@@ -105,6 +116,11 @@ def shown(turn: Turn, key: str, value: Any) -> str:
     return describe_when(value, turn.lang) if fill.kind == "time" and isinstance(value, str) else str(value)
 
 
+def fact_button(turn: Turn, key: str, value: Any) -> str:
+    name = SHORT[key][turn.lang if turn.lang in SHORT[key] else "en"] if key in SHORT else label(turn, key)
+    return _short(ft("fix.fact", turn.lang, label=name, value=shown(turn, key, value)))
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_BUTTON else text[: MAX_BUTTON - 1] + "…"
@@ -137,8 +153,7 @@ def ask(turn: Turn, prefix: str | None = None) -> None:
         sep = "、" if lang == "zh" else ", "
         lines.append(ft("fix.later", lang, labels=sep.join(label(turn, k) for k in wrong)))
     lines.append(ft("fix.which" if p.get("typed") else "fix.pick", lang))
-    buttons = [Button(_short(ft("fix.fact", lang, label=label(turn, k), value=shown(turn, k, v))), f"_fix:{k}")
-               for k, v in (p.get("answers") or {}).items()]
+    buttons = [Button(fact_button(turn, k, v), f"_fix:{k}") for k, v in (p.get("answers") or {}).items()]
     buttons += [Button(ft("fix.all", lang), "_fix_all"), Button(ft("fix.rest", lang), "_fix_rest")]
     turn.out.replies.append(Reply(text="\n".join(lines), buttons=tuple(buttons), expects="confirm", seq=turn.s.seq, kind="question"))
 
@@ -163,12 +178,12 @@ def press(turn: Turn, value: str) -> bool:
         return True
     if key is not None:
         typed, p["typed"] = p.get("typed"), None
-        turn.out.answered = _short(ft("fix.fact", turn.lang, label=label(turn, key), value=shown(turn, key, p["answers"][key])))
+        was = ft("fix.asking", turn.lang, label=label(turn, key), value=shown(turn, key, p["answers"][key]))
+        turn.out.answered = fact_button(turn, key, p["answers"][key])
         if typed:
             correct(turn, key, typed)
         else:
-            begin(turn, key)
-            turn.ask(turn.current_step())
+            turn.ask(begin(turn, key), was)
         return True
     s.step = p.get("at") or s.step
     turn.settle_proposal(value == "_fix_rest")
@@ -180,7 +195,7 @@ def begin(turn: Turn, key: str) -> Step:
     """Mark `key` wrong and make its question the open one (not shown yet)."""
     s, p = turn.s, _proposal(turn.s)
     p["answers"].pop(key, None)
-    p["wrong"] = [*(p.get("wrong") or []), key]
+    p["wrong"] = [*(k for k in p.get("wrong") or [] if k != key), key]
     step = owner(turn, key)
     p["fixing"] = step.id
     s.step = step.id
@@ -261,10 +276,16 @@ def typed(turn: Turn, raw: str) -> bool:
     for value, said in WORDS.items():
         if words in {normalise(w) for w in said}:
             return press(turn, value)
+    if words in {normalise(w) for w in button_words("_edit_list")}:
+        # "改一下" again: the list is what it asks for.
+        p["typed"] = None
+        ask(turn)
+        return True
     if named is not None:
         correct(turn, *named)
         return True
-    fits = [probe for key in p.get("answers") or {} if (probe := _tried(turn, key, raw)) is not None]
+    candidates = [*(p.get("answers") or {}), *(k for k in p.get("wrong") or [] if k not in turn.s.answers)]
+    fits = [probe for key in candidates if (probe := _tried(turn, key, raw)) is not None]
     if len(fits) == 1:
         _adopt(turn, fits[0])
         return True

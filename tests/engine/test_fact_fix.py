@@ -39,9 +39,9 @@ def test_change_it_lists_each_fact_as_a_button_with_its_value_and_writes_nothing
     assert listed(person) == ["_fix:jurisdiction", "_fix:caller_numbers", "_fix:last_contact_at", "_fix:issue_type",
                               "_fix_all", "_fix_rest"]
     labels = [b.label for b in person.question.buttons]
-    assert labels[1].startswith("✏️ 来电/短信号码 400 820 1234") and labels[0] == "✏️ 地区 中国大陆"
+    assert labels[1].startswith("✏️ 号码 400 820 1234") and labels[0] == "✏️ 地区 中国大陆"
     assert labels[-2:] == ["🔄 全部重新回答", "✅ 其余都对"]
-    assert all(len(label) <= 30 for label in labels)
+    assert all(len(label) <= 48 for label in labels)
     assert not [e for e in person.effects if isinstance(e, SaveAnswer) and e.step_id != "evidence"]
 
 
@@ -153,3 +153,20 @@ def test_in_english() -> None:
     assert "Changed: Calling number(s): +86 139 1234 5678" in said(out)
     person.text("the rest is right")
     assert person.state.answers["issue_type"] == "robocall" and person.state.proposal is None
+
+
+def test_the_fact_question_says_what_was_read_and_change_it_again_shows_the_list() -> None:
+    person = at_list()
+    out = person.text("改一下")
+    assert "哪一项读错了" in said(out) and "要改哪一项" not in said(out)
+    out = person.tap("_fix:caller_numbers")
+    assert said(out).startswith("读到的来电/短信号码：400 820 1234。请重新回答：")
+
+
+def test_a_bare_number_after_its_fact_was_marked_wrong_is_still_that_fact() -> None:
+    person = at_list()
+    person.tap("_fix:caller_numbers")
+    person.tap("_back")
+    out = person.text("139 1234 5678")
+    assert "已改：来电/短信号码" in said(out)
+    assert person.state.answers["caller_numbers"][0]["number"] == "+8613912345678"

@@ -16,7 +16,7 @@ async def test_a_wrong_number_is_fixed_from_the_menu_of_facts_read(wechat: Endpo
     # An id this list never showed (a question not read, with the list's own seq) is refused.
     await phone.text("✏️ 被叫号码", f"{seq}|_fix:called_number")
     await phone.expect("请点选下面的一个选项")
-    await phone.tap("✏️ 来电/短信号码 138 0013 8000", "哪个号码")
+    await phone.tap("✏️ 号码 138 0013 8000", "哪个号码")
     await phone.say("139 1234 5678", "已改：来电/短信号码：139 1234 5678")
     await phone.tap("✅ 其余都对", "多久一次")
     # The first list's ids belong to a question that is gone.
