@@ -591,6 +591,7 @@ class Turn:
     def text(self, step: Step, raw: str) -> None:
         if self.s.proposal is not None and not fact_fix.fixing(self.s):
             if fact_fix.typed(self, raw):
+                # On the list of facts, or a correction that names its fact ("号码是 139…").
                 return
             named = self.value_for_text(step, raw)
             if named in ("_accept", "_reject"):

@@ -72,6 +72,9 @@ NAMES = {
     "content": ("内容", "短信内容", "content", "text", "message"),
 }
 _JOIN = re.compile(r"^\s*(?:应该是|应该|改成|改为|换成|是|为|:|：|=|->|should be|is|was)?\s*", re.IGNORECASE)
+# What "号码不对" says after the fact's name: only that it is wrong.
+_WRONG = frozenset(normalise(w) for w in ("不对", "错了", "有误", "错", "不是", "wrong", "is wrong", "incorrect", "not right"))
+_RIGHT = frozenset(normalise(w) for w in ("对", "没错", "正确", "都对", "是对的", "right", "are right", "is right", "correct", "ok", "fine"))
 # The kinds a bare correction is tried against: their readers refuse what is not theirs (free text and
 # choices would take almost anything, so those need their name or a tap).
 GUESSED_TYPES = ("phone", "datetime")
@@ -207,9 +210,14 @@ def begin(turn: Turn, key: str) -> Step:
 
 def correct(turn: Turn, key: str, raw: str) -> None:
     """A typed correction of `key`: read by its question as a typed answer would be (asked again with the
-    reason when it does not read)."""
+    reason when it does not read). "号码不对" only says it is wrong: its question is asked."""
+    read = _proposal(turn.s).get("answers") or {}
+    was = ft("fix.asking", turn.lang, label=label(turn, key), value=shown(turn, key, read[key])) if key in read else None
     step = begin(turn, key)
-    kind_of(step).read_text(turn, step, raw)
+    if normalise(raw) in _WRONG:
+        turn.ask(step, was)
+    else:
+        kind_of(step).read_text(turn, step, raw)
 
 
 def answered(turn: Turn) -> None:
@@ -257,13 +265,14 @@ def leave(turn: Turn) -> None:
 
 
 def typed(turn: Turn, raw: str) -> bool:
-    """Typed text while a proposal is shown. On the list: a button by number or words, a named correction,
-    a bare number or time that fits one fact, or "which one?". At [对]/[改一下]: only a named correction
-    ("号码是 139…"); False otherwise (the text is read as before)."""
+    """Typed text while a proposal is shown. On the list (always True): a button by number or words, a
+    named correction, a bare number or time that fits one fact, or "which one?". At [对]/[改一下]: only
+    a named correction ("号码是 139…", "号码不对"); False otherwise (the text is read as before)."""
     p = _proposal(turn.s)
     named = _named(turn, raw)
     if not p.get("listing"):
-        if named is None:
+        if named is None or normalise(named[1]) in _RIGHT:
+            # "号码对" confirms like "对": the proposal's own buttons read it.
             return False
         p.update(listing=True, at=turn.s.step, wrong=[])
         correct(turn, *named)

@@ -170,3 +170,19 @@ def test_a_bare_number_after_its_fact_was_marked_wrong_is_still_that_fact() -> N
     out = person.text("139 1234 5678")
     assert "已改：来电/短信号码" in said(out)
     assert person.state.answers["caller_numbers"][0]["number"] == "+8613912345678"
+
+
+def test_saying_a_fact_is_wrong_asks_its_question_and_right_still_confirms_all() -> None:
+    person = talk()
+    person.send(FileInput(items=(item(),), proposal=READ))
+    out = person.text("号码不对")
+    assert said(out).startswith("读到的来电/短信号码：400 820 1234。请重新回答：") and person.state.step == "caller_numbers"
+    assert not [r for r in out.replies if r.kind == "error"]
+    person = talk("en")
+    person.send(FileInput(items=(item(),), proposal=READ))
+    person.text("right")
+    assert person.state.answers["caller_numbers"] == [NUMBER] and person.state.proposal is None
+    person = talk("en")
+    person.send(FileInput(items=(item(),), proposal=READ))
+    person.text("numbers are right")
+    assert person.state.answers["caller_numbers"] == [NUMBER] and person.state.proposal is None
