@@ -129,10 +129,33 @@ class Turn:
         # The buttons under the question typed text answers, once built (only when a typed answer needs
         # them, and then once): what a typed number or a button's name refers to.
         self.shown: tuple[Button, ...] | None = None
+        # The channels last worked out, with the language and the answers they were worked out for.
+        self._channels: tuple[str, dict[str, Any], list[ChannelOption]] | None = None
 
     @property
     def lang(self) -> str:
         return self.s.lang
+
+    def kept_for(self, step: Step) -> dict[Any, Any]:
+        """Where the kind of `step` keeps what it works out from the step alone (engine/route.py): the node of
+        this engine's flow, or a dict of its own for a step of no flow of this engine."""
+        node = self.nodes.get(step.id)
+        return node.kept if node is not None and node.step is step else {}
+
+    def channel_options(self) -> list[ChannelOption]:
+        """The advisor's channels for the answers as they are now. Worked out once per event while the answers
+        and the language stay the same: a typed answer at the channel question reads them for the question it
+        is read against and again for the answer (issue 15). The answers are compared by value; the values
+        they share with the copy kept are replaced, never changed in place (the engine's rule)."""
+        advisor = self.engine.advisor
+        if advisor is None:
+            return []
+        kept = self._channels
+        if kept is not None and kept[0] == self.lang and kept[1] == self.s.answers:
+            return kept[2]
+        options = advisor.options(self.s.answers, self.lang)
+        self._channels = (self.lang, dict(self.s.answers), options)
+        return options
 
     def say(self, text: str, buttons: tuple[Button, ...] = (), kind: str = "info") -> None:
         self.out.replies.append(Reply(text=text, buttons=buttons, kind=kind))
@@ -496,18 +519,23 @@ class Turn:
 
     def ask(self, step: Step, prefix: str | None = None) -> None:
         """Show the question of `step` with its buttons (or the facts read from evidence, to confirm first)."""
+        self.out.replies.append(self.question_of(step, prefix))
+
+    def question_of(self, step: Step, prefix: str | None = None, text: bool = True) -> Reply:
+        """The question of `step` as it is shown now. Without `text`, only its buttons are worked out: what
+        a typed number or a button's name is read against (the lines are left out)."""
         lang = self.lang
         if self.s.proposal is not None:
-            text = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x)
+            shown = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x) if text else ""
             confirm = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
-            self.out.replies.append(Reply(text=text, buttons=confirm, expects="confirm", seq=self.s.seq, kind="question"))
-            return
+            return Reply(text=shown, buttons=confirm, expects="confirm", seq=self.s.seq, kind="question")
         kind = kind_of(step)
         q = Question([prefix, step.prompt.get(lang)] if prefix else [step.prompt.get(lang)])
         kind.question(self, step, q)
         lines, buttons = q.lines, q.buttons
         if kind.shows_current and step.id in self.s.answers:
-            lines.append(t("hint.current", lang, value=self.display(step, self.s.answers.get(step.id))))
+            if text:
+                lines.append(t("hint.current", lang, value=self.display(step, self.s.answers.get(step.id))))
             buttons.append(Button(t("nav.keep", lang), "_keep"))
         nav: list[Button] = []
         if self.s.history:
@@ -517,13 +545,14 @@ class Turn:
             more = self.optional_run(step)[1:]
             if more:
                 # Several optional questions in a row: one tap passes them all, and the line says which.
-                labels = "、".join(self.label_of(s) for s in more) if lang == "zh" else ", ".join(self.label_of(s) for s in more)
-                lines.append(t("hint.skip_rest", lang, count=len(more), labels=labels))
+                if text:
+                    labels = ("、" if lang == "zh" else ", ").join(self.label_of(s) for s in more)
+                    lines.append(t("hint.skip_rest", lang, count=len(more), labels=labels))
                 nav.append(Button(t("nav.skip_rest", lang, count=len(more) + 1), "_skip_rest"))
         if self.s.failures >= 3:
             nav.append(Button(t("nav.help", lang), "_help"))
-        self.out.replies.append(
-            Reply(text="\n".join(lines), buttons=tuple(buttons + nav), expects=kind.expects, seq=self.s.seq, kind="question")
+        return Reply(
+            text="\n".join(lines) if text else "", buttons=tuple(buttons + nav), expects=kind.expects, seq=self.s.seq, kind="question"
         )
 
     def retry(self, step: Step, problem: Rejected) -> None:
@@ -639,8 +668,7 @@ class Turn:
 
     def shown_buttons(self, step: Step) -> tuple[Button, ...]:
         """The buttons under the question as it is shown now (their numbers are what people type)."""
-        replies = [r for r in self.preview(step) if r.buttons]
-        return replies[-1].buttons if replies else ()
+        return self.question_of(step, text=False).buttons
 
     def value_for_text(self, step: Step, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
         """Typed text at a button step: the shown button it names by label, synonym or a near spelling.
@@ -656,11 +684,6 @@ class Turn:
             navigation.append((button.value, button_words(button.value)))
         # An option's own words come first: 不知道 is "not sure" where that is an option, else "skip".
         return pick(answers, raw) or pick(navigation, raw)
-
-    def preview(self, step: Step) -> list[Reply]:
-        probe = Outcome(state=self.s)
-        Turn(self.engine, probe, self.now).ask(step)
-        return probe.replies
 
     def button(self, step: Step, value: str) -> None:
         if not kind_of(step).press(self, step, value):

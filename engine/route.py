@@ -7,7 +7,7 @@ only, built from the flow alone, so one person's answers never touch another's w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.conditions import Test, compiled
@@ -30,6 +30,9 @@ class Node:
     goto: str | None
     # An answer-taking step whose answer the summary lists.
     listed: bool
+    # What the step's kind works out from the step alone, kept for the next event (a choice's buttons in
+    # each language): by the kind's own keys, the same for everyone, gone with the engine.
+    kept: dict[Any, Any] = field(default_factory=dict)
 
     def skipped(self, answers: dict[str, Any]) -> bool:
         """Off the path: its `when` is false."""

@@ -20,7 +20,11 @@ class ChoiceKind(StepKind[ChoiceStep]):
     expects = "choice"
 
     def question(self, turn: Turn, step: ChoiceStep, q: Question) -> None:
-        q.buttons = list(_option_buttons(step, turn.lang))
+        kept = turn.kept_for(step)
+        buttons = kept.get(("buttons", turn.lang))
+        if buttons is None:
+            buttons = kept[("buttons", turn.lang)] = _option_buttons(step, turn.lang)
+        q.buttons = list(buttons)
 
     @staticmethod
     def ordered_options(step: ChoiceStep, lang: str) -> list[Option]:
@@ -90,21 +94,10 @@ def combo_value(index: int) -> str:
     return f"_combo{index}"
 
 
-# The buttons of a choice, by the step's identity (holding the step, so a later object at a freed address
-# is never taken for it) and language: a flow is read only, and its choices are asked at most events (issue 15).
-_BUTTONS: dict[tuple[int, str], tuple[ChoiceStep, tuple[Button, ...]]] = {}
-_MAX_BUTTONS = 2048
-
-
 def _option_buttons(step: ChoiceStep, lang: str) -> tuple[Button, ...]:
-    entry = _BUTTONS.get((id(step), lang))
-    if entry is None or entry[0] is not step:
-        if len(_BUTTONS) >= _MAX_BUTTONS:
-            _BUTTONS.clear()
-        buttons: list[Button] = []
-        for option in ChoiceKind.ordered_options(step, lang):
-            # A combined answer goes just before its plain option: "有，之后还在联系" then "有".
-            buttons += [Button(c.label.get(lang), combo_value(k)) for k, c in enumerate(step.combos) if c.value == option.value]
-            buttons.append(Button(option.label.get(lang), option.value))
-        entry = _BUTTONS[(id(step), lang)] = (step, tuple(buttons))
-    return entry[1]
+    """The options as buttons, each combined answer just before its plain option ("有，之后还在联系" then "有")."""
+    buttons: list[Button] = []
+    for option in ChoiceKind.ordered_options(step, lang):
+        buttons += [Button(c.label.get(lang), combo_value(k)) for k, c in enumerate(step.combos) if c.value == option.value]
+        buttons.append(Button(option.label.get(lang), option.value))
+    return tuple(buttons)
