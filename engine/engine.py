@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, TypeVar
 
 from engine import merged
 from engine.answers import Accepted, Rejected, clean_text, small_number
@@ -36,6 +36,7 @@ from engine.steps.evidence import keep_evidence
 from engine.steps.kind import Question
 from engine.when_text import describe_when
 
+T = TypeVar("T")
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 # What /lang understands; anything else is refused with the choices rather than switching.
@@ -136,11 +137,16 @@ class Turn:
     def lang(self) -> str:
         return self.s.lang
 
-    def kept_for(self, step: Step) -> dict[Any, Any]:
-        """Where the kind of `step` keeps what it works out from the step alone (engine/route.py): the node of
-        this engine's flow, or a dict of its own for a step of no flow of this engine."""
+    def kept(self, step: Step, key: Any, work_out: Callable[[], T]) -> T:
+        """What the kind of `step` works out from the step alone (its buttons in a language, the words that
+        name its options), once per engine: kept in the step's node of this engine's route (engine/route.py),
+        or worked out each time for a step that is not one of this engine's flow."""
         node = self.nodes.get(step.id)
-        return node.kept if node is not None and node.step is step else {}
+        if node is None or node.step is not step:
+            return work_out()
+        if key not in node.kept:
+            node.kept[key] = work_out()
+        return node.kept[key]  # type: ignore[no-any-return]
 
     def channel_options(self) -> list[ChannelOption]:
         """The advisor's channels for the answers as they are now. Worked out once per event while the answers

@@ -149,15 +149,19 @@ def choice_with_fills(
     return next(o for o in step.options if o.value == value), found
 
 
-def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang: str) -> tuple[list[str], str] | None:
+def choices_with_detail(
+    step: ChoicesStep, text: str, selected: list[str], lang: str, terms: dict[str, str] | None = None
+) -> tuple[list[str], str] | None:
     """Options named at the start of a typed answer and the rest in the person's words:
     "1, 3 半夜打来" or "浪费时间和影响睡眠，半夜打来" -> ([time, sleep], "半夜打来").
 
     Leading parts count as options only when they name them exactly (a label, a synonym, a number), so
     the person's own sentence is never eaten by a loose match ("半夜打来" is words, not "sleep"). When
     nothing leads with an option, a loose match of the first part, or what was tapped, or "other" is
-    the choice and the whole text is kept as the words. None when no choice can be made."""
+    the choice and the whole text is kept as the words. None when no choice can be made. `terms`: the
+    step's `exact_terms`, when the caller keeps them."""
     words = text.strip()
+    terms = exact_terms(step) if terms is None else terms
     picked: list[str] = []
     while words:
         head = re.match(r"\s*([1-9１-９])(?:\s*[,，、.．\s]\s*|(?=\D)|$)", words)
@@ -167,7 +171,7 @@ def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang:
         picked.append(step.options[number - 1].value)
         words = words[head.end():]
     for part in parts_of(words):
-        named = _exactly_named(step, part)
+        named = _exactly_named(terms, part)
         if named is None:
             break
         picked += named
@@ -184,9 +188,13 @@ def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang:
     return (chosen, text.strip()) if chosen else None
 
 
-def _exactly_named(step: ChoicesStep, part: str) -> list[str] | None:
+def exact_terms(step: ChoicesStep) -> dict[str, str]:
+    """Every word that names an option of `step` (normalised) and the option it names."""
+    return {normalise(term): o.value for o in step.options for term in o.terms if normalise(term)}
+
+
+def _exactly_named(terms: dict[str, str], part: str) -> list[str] | None:
     """The options a part names word for word ("浪费时间和影响睡眠", "wasted time, stress"), else None."""
-    terms = {normalise(term): o.value for o in step.options for term in o.terms if normalise(term)}
     pieces = [normalise(p) for p in re.split(r"[,，、;；/]+|和|以及|还有|\band\b", part) if normalise(p)]
     if not pieces or any(p not in terms for p in pieces):
         return None

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 from engine import merged
 from engine.answers import clean_text
 from engine.choice_match import normalise
-from engine.model import LANGS, ChoiceStep, Option
+from engine.model import LANGS, ChoiceStep, Combo, Option
 from engine.replies import Button
 from engine.steps.kind import DefinitionProblem, Question, StepKind
 from engine.steps.options import option_problems
@@ -20,11 +20,8 @@ class ChoiceKind(StepKind[ChoiceStep]):
     expects = "choice"
 
     def question(self, turn: Turn, step: ChoiceStep, q: Question) -> None:
-        kept = turn.kept_for(step)
-        buttons = kept.get(("buttons", turn.lang))
-        if buttons is None:
-            buttons = kept[("buttons", turn.lang)] = _option_buttons(step, turn.lang)
-        q.buttons = list(buttons)
+        lang = turn.lang
+        q.buttons = list(turn.kept(step, ("buttons", lang), lambda: _option_buttons(step, lang)))
 
     @staticmethod
     def ordered_options(step: ChoiceStep, lang: str) -> list[Option]:
@@ -50,15 +47,14 @@ class ChoiceKind(StepKind[ChoiceStep]):
         return True
 
     def press(self, turn: Turn, step: ChoiceStep, value: str) -> bool:
-        combo = next((c for k, c in enumerate(step.combos) if combo_value(k) == value), None)
-        if combo is not None:
-            # Both answers, as the person tapped them: the later question is not asked.
-            turn.save(step.id, combo.value, combo.label.get(turn.lang), dict(combo.also))
-            return True
-        option = next((o for o in step.options if o.value == value), None)
-        if option is None:
+        found = turn.kept(step, "by_value", lambda: _by_value(step)).get(value)
+        if found is None:
             return False
-        turn.save(step.id, option.value, option.label.get(turn.lang))
+        if isinstance(found, Combo):
+            # Both answers, as the person tapped them: the later question is not asked.
+            turn.save(step.id, found.value, found.label.get(turn.lang), dict(found.also))
+        else:
+            turn.save(step.id, found.value, found.label.get(turn.lang))
         return True
 
     def button_terms(self, step: ChoiceStep) -> Mapping[str, Sequence[str]]:
@@ -92,6 +88,15 @@ class ChoiceKind(StepKind[ChoiceStep]):
 def combo_value(index: int) -> str:
     """The button value of a step's `index`-th combined answer (never an option's: those may not start with '_')."""
     return f"_combo{index}"
+
+
+def _by_value(step: ChoiceStep) -> dict[str, Option | Combo]:
+    """What each button value of `step` answers: an option, or a combined answer (its value first, as an
+    option's value may not start with '_'). The first option of a value, as a search in order finds it."""
+    options: dict[str, Option | Combo] = {}
+    for option in step.options:
+        options.setdefault(option.value, option)
+    return {**options, **{combo_value(k): c for k, c in enumerate(step.combos)}}
 
 
 def _option_buttons(step: ChoiceStep, lang: str) -> tuple[Button, ...]:
