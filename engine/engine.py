@@ -371,19 +371,21 @@ class Turn:
 
     def enter(self, step_id: str | None, prefix: str | None = None, past_known: bool = False) -> None:
         """Make `step_id` current (skipping steps whose `when` is false, and with `past_known` the ones
-        answered from confirmed evidence: what is known is not asked again) and show it."""
+        answered from confirmed evidence: what is known is not asked again) and show it. The walks here read
+        a node's `when` and `goto` themselves rather than through its methods: two calls per step of every
+        walk added up (the summary's walk of the path was about 158k instructions; issue 15)."""
         guard, nodes = 0, self.nodes
         while step_id is not None and guard <= len(nodes):
             guard += 1
             node = nodes[step_id]
             answers = self.s.answers
             known = past_known and step_id in self.s.known and step_id in answers
-            if known or node.skipped(answers):
-                step_id = node.next_id(answers)
+            if known or (node.when is not None and not node.when(answers)):
+                step_id = node.next_id(answers) if node.branches else node.goto
                 continue
             if node.kind.enter(self, node.step, prefix):
                 return
-            step_id = node.next_id(self.s.answers)
+            step_id = node.next_id(self.s.answers) if node.branches else node.goto
 
     def open_question(self, step: Step, prefix: str | None = None) -> None:
         """Make `step` the open question and ask it."""
@@ -438,8 +440,8 @@ class Turn:
             node = nodes[step_id]
             if node.kind.ends_answers:
                 return step_id
-            if node.skipped(answers) or not node.step.takes_answer or step_id in answers:
-                step_id = node.next_id(answers)
+            if (node.when is not None and not node.when(answers)) or not node.takes_answer or step_id in answers:
+                step_id = node.next_id(answers) if node.branches else node.goto
                 continue
             return step_id
         return step_id
@@ -483,15 +485,15 @@ class Turn:
             guard += 1
             node = nodes[step_id]
             known = step_id in self.s.known and step_id in answers
-            if known or node.skipped(answers):
-                step_id = node.next_id(answers)
+            if known or (node.when is not None and not node.when(answers)):
+                step_id = node.next_id(answers) if node.branches else node.goto
                 continue
             following, kind = node.step, node.kind
             if not (following.optional and kind.skip_button and kind.can_skip(following)) or step_id in answers:
                 break
             run.append(following)
             answers[step_id] = None
-            step_id = node.next_id(answers)
+            step_id = node.next_id(answers) if node.branches else node.goto
         return run
 
     def skip_run(self) -> None:
@@ -743,9 +745,9 @@ class Turn:
             node = nodes[step_id]
             if node.kind.ends_answers:
                 break
-            if node.listed and step_id in answers and not node.skipped(answers):
+            if node.listed and step_id in answers and not (node.when is not None and not node.when(answers)):
                 found.append(node.step)
-            step_id = node.next_id(answers)
+            step_id = node.next_id(answers) if node.branches else node.goto
         return found
 
     def summary_lines(self) -> list[str]:

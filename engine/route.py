@@ -28,6 +28,8 @@ class Node:
     branches: tuple[tuple[Test | None, str], ...]
     # Where the path goes when no branch is taken: the step's own `next`, else the step written below it.
     goto: str | None
+    # The step takes an answer (not a message or the end).
+    takes_answer: bool
     # An answer-taking step whose answer the summary lists.
     listed: bool
     # What the step's kind works out from the step alone, kept for the next event (a choice's buttons in
@@ -65,5 +67,6 @@ def _node(flow: Flow, step: Step) -> Node:
         when=None if step.when is None else compiled(step.when),
         branches=branches,
         goto=goto,
+        takes_answer=step.takes_answer,
         listed=step.takes_answer and kind.in_summary,
     )
