@@ -13,7 +13,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from engine.choice_match import normalise, pick
+from engine.choice_match import normalise, pick_in, terms_table
 from engine.model import ChoicesStep, ChoiceStep, Option, TextStep
 from engine.parsing import ParsedTime, parse_when
 from engine.steps.options import parse_choices_text
@@ -109,13 +109,15 @@ def amount_in(part: str) -> float | int | None:
 
 
 def choice_with_fills(
-    step: ChoiceStep, text: str, now: datetime, tz: str, lang: str, order: str
+    step: ChoiceStep, text: str, now: datetime, tz: str, lang: str, order: str, table: list[tuple[str, str, str]] | None = None
 ) -> tuple[Option, dict[str, Any]] | None:
     """The option a typed answer names and what else it gives, by fill id: a time, a sum, the rest in the
     person's words ("有，10月15日回复过TD", "有，5000元", "有，装了XX会议App").
 
     Every part must name the same option, hold a fill, or be the words a detail fill keeps; a part
-    naming another option, or words with nowhere to go, make the answer unreadable (None)."""
+    naming another option, or words with nowhere to go, make the answer unreadable (None). `table`: the
+    options' `terms_table`, when the caller keeps it."""
+    table = terms_table([(o.value, o.terms) for o in step.options]) if table is None else table
     kinds = {f.kind: f for f in step.fills}
     chosen: set[str] = set()
     found: dict[str, Any] = {}
@@ -132,7 +134,7 @@ def choice_with_fills(
         if amount is not None and amount.id not in found and amount_in(part) is not None:
             found[amount.id] = amount_in(part)
             continue
-        value = pick([(o.value, o.terms) for o in step.options], part)
+        value = pick_in(table, part)
         if value is not None and not chosen:
             chosen.add(value)
         elif "detail" in kinds:

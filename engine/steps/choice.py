@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from engine import merged
 from engine.answers import clean_text
-from engine.choice_match import normalise
+from engine.choice_match import normalise, terms_table
 from engine.model import LANGS, ChoiceStep, Combo, Option
 from engine.replies import Button
 from engine.steps.kind import DefinitionProblem, Question, StepKind
@@ -39,7 +39,8 @@ class ChoiceKind(StepKind[ChoiceStep]):
         if not step.fills:
             return False
         zone, order = turn.clock_of(step)
-        read = merged.choice_with_fills(step, clean_text(raw)[:300], turn.now, zone, turn.lang, order)
+        table = turn.kept(step, "terms_table", lambda: terms_table([(o.value, o.terms) for o in step.options]))
+        read = merged.choice_with_fills(step, clean_text(raw)[:300], turn.now, zone, turn.lang, order, table)
         if read is None or not read[1]:
             return False
         option, found = read
