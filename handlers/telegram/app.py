@@ -32,6 +32,7 @@ from app.logsafe import install_redaction
 from app.settings import Settings, load_settings
 from engine.model import Flow
 from handlers.kit.evidence import MB, evidence_limit
+from handlers.kit.outbox import reply_outbox
 from handlers.telegram.adapter import PLATFORM, TelegramAdapter
 from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.inbox import JournalingBot, JournalingQueue
@@ -43,7 +44,7 @@ from handlers.telegram.order import PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 from engine.replies import Reply
 from services.commands import Commands
-from services.outbox import OutboxPolicy, OutboxSender
+from services.outbox import OutboxPolicy
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +58,6 @@ POLL_INTERVAL = 0.05
 # long, and every process looks for rows left unhandled (by a killed process) this often.
 SHARED_CLAIM_LEASE = timedelta(seconds=30)
 SHARED_SWEEP_EVERY = 20.0
-# ... and a reply another process queued less than this long ago is that process's to send.
-SHARED_OUTBOX_SETTLE = 5.0
-SHARED_OUTBOX_HOLD = 5.0
 
 def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
     """Telegram's command menu, generated from the command registry."""
@@ -159,16 +157,7 @@ class TelegramBot:
         )
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
-        policy = options.outbox
-        if app.settings.database_url is not None and policy.settle == 0:
-            # Several processes: no start-up takes every row back (others may be sending them); a
-            # killed process's rows go out once their short hold has run out.
-            policy = replace(policy, settle=SHARED_OUTBOX_SETTLE, hold=SHARED_OUTBOX_HOLD)
-        self.reply_outbox = OutboxSender(
-            app.store, PLATFORM, self._send_reply, policy, exclusive=app.settings.database_url is None
-        )
-        app.service.outbox_platforms.add(PLATFORM)
-        app.service.outbox_holds[PLATFORM] = policy.hold  # the adapter sends an event's replies itself
+        self.reply_outbox = reply_outbox(app, PLATFORM, self._send_reply, options.outbox)
         app.service.retry_platforms.add(PLATFORM)  # TelegramAdapter.patiently
         self.adapter = TelegramAdapter(
             app.service,
@@ -181,7 +170,7 @@ class TelegramBot:
             self.reply_outbox,
             self.webhook_answers,
         )
-        self.outbox = TelegramOutbox(self.sender)
+        self.outbox = TelegramOutbox(self.sender, self.reply_outbox)
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
         self.journal.on_give_up = self.adapter.gave_up

@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from engine.replies import Reply
 from handlers.kit.split import split_text
 from handlers.telegram.render import MAX_TEXT, Keyboard, callback_text, reply_keyboard
+from services.outbox import OutboxSender
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -263,17 +264,26 @@ class TelegramSender:
 
 
 class TelegramOutbox:
-    """services.delivery.Outbox for Telegram: messages the bot starts itself (reminders)."""
+    """services.delivery.Outbox for Telegram: messages the bot starts itself (reminders).
 
-    def __init__(self, sender: TelegramSender) -> None:
+    A reminder takes the chat's outbox turn like an event's replies (`OutboxSender.send_started`):
+    it never lands between the replies of an event, in this process or another."""
+
+    def __init__(self, sender: TelegramSender, replies: OutboxSender) -> None:
         self.sender = sender
+        self.replies = replies
 
     async def deliver(self, external_id: str, replies: list[Reply]) -> bool:
-        """True when sent; False when the chat is blocked or unknown. Other failures raise."""
+        """True when sent, or queued behind the chat's replies (the outbox sends it after them);
+        False when the chat is blocked or unknown. Other failures raise."""
         try:
             chat_id = int(external_id)
         except ValueError:
             return False
+        outcome = await self.replies.send_started(external_id, replies, lambda: self.send_now(chat_id, replies))
+        return True if outcome is None else outcome
+
+    async def send_now(self, chat_id: int, replies: list[Reply]) -> bool:
         try:
             await self.sender.send_replies(chat_id, replies)
         except (Forbidden, BadRequest) as exc:
