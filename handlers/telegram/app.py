@@ -35,11 +35,10 @@ from handlers.kit.evidence import MB, evidence_limit
 from handlers.kit.outbox import reply_outbox
 from handlers.telegram.adapter import PLATFORM, TelegramAdapter
 from handlers.telegram.http import AiohttpRequest
-from handlers.telegram.inbox import JournalingBot, JournalingQueue
+from handlers.telegram.inbox import JournalingBot, JournalingQueue, lean
 from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
-from handlers.telegram.webhook import WebhookAnswers
-from handlers.telegram.webhook import install as install_strict_webhook
+from handlers.telegram.webhook import WebhookAnswers, WebhookServer
 from handlers.telegram.order import PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 from engine.replies import Reply
@@ -51,6 +50,7 @@ log = logging.getLogger(__name__)
 PUBLIC_API = "https://api.telegram.org"
 SELF_HOSTED_LIMIT = 2000 * 1024 * 1024  # what a local Bot API server will hand out
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+WEBHOOK_CONNECTIONS = 40  # setWebhook's max_connections: Telegram's default, as PTB's start_webhook sends
 # A short pause between long polls lets a burst of updates arrive in one getUpdates instead of one
 # call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
 POLL_INTERVAL = 0.05
@@ -219,6 +219,7 @@ class TelegramBot:
         application = self.application
         updater = application.updater
         assert updater is not None
+        server: WebhookServer | None = None
         await application.initialize()
         try:
             replay = await self.journal.open()
@@ -227,16 +228,16 @@ class TelegramBot:
             await self.reply_outbox.start()
             await self.requeue(replay)
             if webhook is not None:
-                install_strict_webhook()
                 self.queue.journaling = True
-                await updater.start_webhook(
-                    listen=webhook.listen,
-                    port=webhook.port,
-                    url_path=webhook.path,
-                    webhook_url=webhook.url,
-                    secret_token=webhook.secret,
+                server = WebhookServer(self.bot, self.queue, webhook.secret, webhook.path)
+                await server.start(webhook.listen, webhook.port)
+                # Listening before Telegram is told the address, so its first POST finds the server up.
+                await self.bot.set_webhook(
+                    url=webhook.url,
                     allowed_updates=ALLOWED_UPDATES,
                     drop_pending_updates=False,
+                    max_connections=WEBHOOK_CONNECTIONS,
+                    secret_token=webhook.secret,
                 )
             else:
                 self.bot.resume_after(replay.last_update_id)
@@ -251,6 +252,8 @@ class TelegramBot:
             yield self
         finally:
             self.adapter.stopping = True  # an update waiting for the database stays in the journal
+            if server is not None:
+                await server.stop()
             if updater.running:
                 await updater.stop()
             if application.running:
@@ -263,7 +266,7 @@ class TelegramBot:
         """Hand the updates the last run left unhandled to the Application, oldest first."""
         for payload in replay.payloads:
             try:
-                update = Update.de_json(payload, self.application.bot)
+                update = Update.de_json(lean(payload), self.application.bot)
             except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
                 log.warning("a journaled update could not be read back: %s", type(exc).__name__)
                 continue
