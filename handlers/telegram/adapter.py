@@ -61,7 +61,8 @@ UNAVAILABLE_RETRY = 2.0  # seconds between tries of an update while the database
 
 def who_of(chat: Chat, user: User | None) -> Who:
     """The person: the sender, who in a private chat is the chat itself (checked by `sender_is_chat`)."""
-    return Who(PLATFORM, str(user.id if user else chat.id), user.language_code if user else None)
+    name = " ".join(x.strip() for x in (user.first_name, user.last_name or "") if x and x.strip())[:60] if user else ""
+    return Who(PLATFORM, str(user.id if user else chat.id), user.language_code if user else None, name or None)
 
 
 def private(chat: Chat | None) -> bool:

@@ -62,15 +62,32 @@ class JournalWriteFailed(TelegramError):
     """The fetched batch could not be journaled; PTB's polling loop retries, with its backoff, unconfirmed."""
 
 
+# A getUpdates that brought this many updates means they come faster than one per poll: the next poll
+# waits a little first, so the burst comes back in one call (TelegramBot.running's `poll_interval`).
+BUSY_BATCH = 3
+
+
 class JournalingBot(ExtBot[None]):
     """An ExtBot that journals every batch getUpdates returns before PTB sees it."""
 
-    __slots__ = ("_journal", "_resume_at")
+    __slots__ = ("_journal", "_pause", "_pause_next", "_resume_at")
 
     def __init__(self, journal: UpdateJournal, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._journal = journal
         self._resume_at = 0
+        self._pause = 0.0
+        self._pause_next = False
+
+    def pause_when_busy(self, seconds: float) -> None:
+        """Wait `seconds` before a poll only when the last one brought a burst (BUSY_BATCH updates or more).
+
+        A fixed pause between polls (PTB's `poll_interval`) gathers a burst into one call under load, but
+        under light load every update waited out part of it: half the pause on average, the whole of it
+        at worst, which was most of the reply time when the bot was not busy (bench/README.md). A light
+        load brings one or two updates per poll, so the next poll goes at once.
+        """
+        self._pause = seconds
 
     def resume_after(self, update_id: int | None) -> None:
         """Let the first poll confirm every update up to `update_id`: all of them are in the journal.
@@ -94,11 +111,14 @@ class JournalingBot(ExtBot[None]):
     ) -> bool | JSONDict | list[JSONDict]:
         """Every Bot API call passes here (ExtBot adds its rate limiter at this point too).
 
-        getUpdates is the one changed: its result, the updates' JSON exactly as received, is
+        getUpdates is the one changed: after a burst it waits `pause_when_busy`'s pause first; its result, the updates' JSON exactly as received, is
         journaled before it goes back to PTB (`to_dict()` of the parsed updates would cost 4 to 15
         times as much), PTB gets them `lean`, and the first call after a replay starts past the
         replayed ids.
         """
+        if endpoint == "getUpdates" and self._pause_next:
+            self._pause_next = False
+            await asyncio.sleep(self._pause)
         if endpoint == "getUpdates" and self._resume_at > int(data.get("offset") or 0):
             data = {**data, "offset": self._resume_at}
         result = await super()._do_post(
@@ -112,6 +132,7 @@ class JournalingBot(ExtBot[None]):
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
         self._resume_at = 0
+        self._pause_next = self._pause > 0 and len(result) >= BUSY_BATCH
         try:
             await self._journal.record(result)
         except Exception as exc:
