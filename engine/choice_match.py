@@ -64,15 +64,25 @@ def pick(candidates: Sequence[tuple[str, Iterable[str]]], raw: str) -> str | Non
 
     `candidates` are (value, terms) pairs; terms are labels, values and synonyms as written.
     """
-    text = normalise(raw)
-    if not text:
-        return None
-    table: list[tuple[str, str, str]] = []  # (normalised term, value, term as written)
+    return pick_in(terms_table(candidates), raw)
+
+
+def terms_table(candidates: Sequence[tuple[str, Iterable[str]]]) -> list[tuple[str, str, str]]:
+    """The (normalised term, value, term as written) rows `pick_in` reads, for candidates asked about often."""
+    table: list[tuple[str, str, str]] = []
     for value, terms in candidates:
         for term in terms:
             folded = normalise(term)
             if folded:
                 table.append((folded, value, term))
+    return table
+
+
+def pick_in(table: Sequence[tuple[str, str, str]], raw: str) -> str | None:
+    """`pick` with the candidates' `terms_table` made already."""
+    text = normalise(raw)
+    if not text:
+        return None
     exact = {value for folded, value, _ in table if folded == text}
     if exact:
         return exact.pop() if len(exact) == 1 else None
@@ -85,7 +95,7 @@ def pick(candidates: Sequence[tuple[str, Iterable[str]]], raw: str) -> str | Non
     return _fuzzy(table, text, _negated(raw))
 
 
-def _contained(table: list[tuple[str, str, str]], raw: str, text: str) -> str | None:
+def _contained(table: Sequence[tuple[str, str, str]], raw: str, text: str) -> str | None:
     """The option of the longest term inside the text, unless the rest of the text negates it."""
     hits: list[tuple[int, str]] = []
     for folded, value, term in table:
@@ -101,7 +111,7 @@ def _contained(table: list[tuple[str, str, str]], raw: str, text: str) -> str | 
     return values.pop() if len(values) == 1 else None
 
 
-def _fuzzy(table: list[tuple[str, str, str]], text: str, negated: bool) -> str | None:
+def _fuzzy(table: Sequence[tuple[str, str, str]], text: str, negated: bool) -> str | None:
     """A near spelling (chna mobile, 中国移懂) of one option's term; a negated text only near a negated term."""
     if len(text) < 3:
         return None

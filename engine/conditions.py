@@ -95,14 +95,16 @@ def _compile(cond: Condition) -> Test:
         other = cond.before
         return lambda answers: (value := answers.get(key)) is not None and _wholly_before(value, answers.get(other))
     if cond.matches_any is not None:
-        words = tuple(word.lower() for word in cond.matches_any)
+        if not cond.matches_any:
+            return lambda answers: False
+        # Any of the words inside the text: one search for all of them (alerts test this after every answer).
+        search = re.compile("|".join(re.escape(word.lower()) for word in cond.matches_any)).search
 
         def matches(answers: dict[str, Any]) -> bool:
             value = answers.get(key)
             if value is None:
                 return False
-            text = _text_of(value).lower()
-            return any(word in text for word in words)
+            return search((value if type(value) is str else _text_of(value)).lower()) is not None
 
         return matches
     gte, lte = cond.gte, cond.lte

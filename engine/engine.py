@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, TypeVar
 
 from engine import fact_fix, merged
 from engine.answers import Accepted, Rejected, clean_text, small_number
@@ -36,6 +36,7 @@ from engine.steps.evidence import keep_evidence
 from engine.steps.kind import Question
 from engine.when_text import describe_when
 
+T = TypeVar("T")
 # Showing a question or a summary needs no clock; this stands in where no event brought a time.
 NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 # What /lang understands; anything else is refused with the choices rather than switching.
@@ -129,10 +130,38 @@ class Turn:
         # The buttons under the question typed text answers, once built (only when a typed answer needs
         # them, and then once): what a typed number or a button's name refers to.
         self.shown: tuple[Button, ...] | None = None
+        # The channels last worked out, with the language and the answers they were worked out for.
+        self._channels: tuple[str, dict[str, Any], list[ChannelOption]] | None = None
 
     @property
     def lang(self) -> str:
         return self.s.lang
+
+    def kept(self, step: Step, key: Any, work_out: Callable[[], T]) -> T:
+        """What the kind of `step` works out from the step alone (its buttons in a language, the words that
+        name its options), once per engine: kept in the step's node of this engine's route (engine/route.py),
+        or worked out each time for a step that is not one of this engine's flow."""
+        node = self.nodes.get(step.id)
+        if node is None or node.step is not step:
+            return work_out()
+        if key not in node.kept:
+            node.kept[key] = work_out()
+        return node.kept[key]  # type: ignore[no-any-return]
+
+    def channel_options(self) -> list[ChannelOption]:
+        """The advisor's channels for the answers as they are now. Worked out once per event while the answers
+        and the language stay the same: a typed answer at the channel question reads them for the question it
+        is read against and again for the answer (issue 15). The answers are compared by value; the values
+        they share with the copy kept are replaced, never changed in place (the engine's rule)."""
+        advisor = self.engine.advisor
+        if advisor is None:
+            return []
+        kept = self._channels
+        if kept is not None and kept[0] == self.lang and kept[1] == self.s.answers:
+            return kept[2]
+        options = advisor.options(self.s.answers, self.lang)
+        self._channels = (self.lang, dict(self.s.answers), options)
+        return options
 
     def say(self, text: str, buttons: tuple[Button, ...] = (), kind: str = "info") -> None:
         self.out.replies.append(Reply(text=text, buttons=buttons, kind=kind))
@@ -345,19 +374,21 @@ class Turn:
 
     def enter(self, step_id: str | None, prefix: str | None = None, past_known: bool = False) -> None:
         """Make `step_id` current (skipping steps whose `when` is false, and with `past_known` the ones
-        answered from confirmed evidence: what is known is not asked again) and show it."""
+        answered from confirmed evidence: what is known is not asked again) and show it. The walks here read
+        a node's `when` and `goto` themselves rather than through its methods: two calls per step of every
+        walk added up (the summary's walk of the path was about 158k instructions; issue 15)."""
         guard, nodes = 0, self.nodes
         while step_id is not None and guard <= len(nodes):
             guard += 1
             node = nodes[step_id]
             answers = self.s.answers
             known = past_known and step_id in self.s.known and step_id in answers
-            if known or node.skipped(answers):
-                step_id = node.next_id(answers)
+            if known or (node.when is not None and not node.when(answers)):
+                step_id = node.next_id(answers) if node.branches else node.goto
                 continue
             if node.kind.enter(self, node.step, prefix):
                 return
-            step_id = node.next_id(self.s.answers)
+            step_id = node.next_id(self.s.answers) if node.branches else node.goto
 
     def open_question(self, step: Step, prefix: str | None = None) -> None:
         """Make `step` the open question and ask it."""
@@ -415,8 +446,8 @@ class Turn:
             node = nodes[step_id]
             if node.kind.ends_answers:
                 return step_id
-            if node.skipped(answers) or not node.step.takes_answer or step_id in answers:
-                step_id = node.next_id(answers)
+            if (node.when is not None and not node.when(answers)) or not node.takes_answer or step_id in answers:
+                step_id = node.next_id(answers) if node.branches else node.goto
                 continue
             return step_id
         return step_id
@@ -463,15 +494,15 @@ class Turn:
             guard += 1
             node = nodes[step_id]
             known = step_id in self.s.known and step_id in answers
-            if known or node.skipped(answers):
-                step_id = node.next_id(answers)
+            if known or (node.when is not None and not node.when(answers)):
+                step_id = node.next_id(answers) if node.branches else node.goto
                 continue
             following, kind = node.step, node.kind
             if not (following.optional and kind.skip_button and kind.can_skip(following)) or step_id in answers:
                 break
             run.append(following)
             answers[step_id] = None
-            step_id = node.next_id(answers)
+            step_id = node.next_id(answers) if node.branches else node.goto
         return run
 
     def skip_run(self) -> None:
@@ -505,17 +536,28 @@ class Turn:
 
     def ask(self, step: Step, prefix: str | None = None) -> None:
         """Show the question of `step` with its buttons (or the facts read from evidence, to confirm first)."""
+        self.out.replies.append(self.question_of(step, prefix))
+
+    def question_of(self, step: Step, prefix: str | None = None, text: bool = True) -> Reply:
+        """The question of `step` as it is shown now. Without `text`, only its buttons are worked out: what
+        a typed number or a button's name is read against (the lines are left out)."""
         lang = self.lang
         fixing = fact_fix.fixing(self.s)
         if self.s.proposal is not None and not fixing:
-            fact_fix.ask(self, prefix)
-            return
+            # The proposal's own question (engine/fact_fix.py), which it adds to the replies itself.
+            out, self.out = self.out, Outcome(state=self.s)
+            try:
+                fact_fix.ask(self, prefix)
+                return self.out.replies[-1]
+            finally:
+                self.out = out
         kind = kind_of(step)
         q = Question([prefix, step.prompt.get(lang)] if prefix else [step.prompt.get(lang)])
         kind.question(self, step, q)
         lines, buttons = q.lines, q.buttons
         if kind.shows_current and step.id in self.s.answers:
-            lines.append(t("hint.current", lang, value=self.display(step, self.s.answers.get(step.id))))
+            if text:
+                lines.append(t("hint.current", lang, value=self.display(step, self.s.answers.get(step.id))))
             buttons.append(Button(t("nav.keep", lang), "_keep"))
         nav: list[Button] = []
         if self.s.history or fixing:
@@ -525,13 +567,14 @@ class Turn:
             more = self.optional_run(step)[1:]
             if more:
                 # Several optional questions in a row: one tap passes them all, and the line says which.
-                labels = "、".join(self.label_of(s) for s in more) if lang == "zh" else ", ".join(self.label_of(s) for s in more)
-                lines.append(t("hint.skip_rest", lang, count=len(more), labels=labels))
+                if text:
+                    labels = ("、" if lang == "zh" else ", ").join(self.label_of(s) for s in more)
+                    lines.append(t("hint.skip_rest", lang, count=len(more), labels=labels))
                 nav.append(Button(t("nav.skip_rest", lang, count=len(more) + 1), "_skip_rest"))
         if self.s.failures >= 3:
             nav.append(Button(t("nav.help", lang), "_help"))
-        self.out.replies.append(
-            Reply(text="\n".join(lines), buttons=tuple(buttons + nav), expects=kind.expects, seq=self.s.seq, kind="question")
+        return Reply(
+            text="\n".join(lines) if text else "", buttons=tuple(buttons + nav), expects=kind.expects, seq=self.s.seq, kind="question"
         )
 
     def retry(self, step: Step, problem: Rejected) -> None:
@@ -650,8 +693,7 @@ class Turn:
 
     def shown_buttons(self, step: Step) -> tuple[Button, ...]:
         """The buttons under the question as it is shown now (their numbers are what people type)."""
-        replies = [r for r in self.preview(step) if r.buttons]
-        return replies[-1].buttons if replies else ()
+        return self.question_of(step, text=False).buttons
 
     def value_for_text(self, step: Step, raw: str, shown: tuple[Button, ...] | None = None) -> str | None:
         """Typed text at a button step: the shown button it names by label, synonym or a near spelling.
@@ -667,11 +709,6 @@ class Turn:
             navigation.append((button.value, button_words(button.value)))
         # An option's own words come first: 不知道 is "not sure" where that is an option, else "skip".
         return pick(answers, raw) or pick(navigation, raw)
-
-    def preview(self, step: Step) -> list[Reply]:
-        probe = Outcome(state=self.s)
-        Turn(self.engine, probe, self.now).ask(step)
-        return probe.replies
 
     def button(self, step: Step, value: str) -> None:
         if not kind_of(step).press(self, step, value):
@@ -725,9 +762,9 @@ class Turn:
             node = nodes[step_id]
             if node.kind.ends_answers:
                 break
-            if node.listed and step_id in answers and not node.skipped(answers):
+            if node.listed and step_id in answers and not (node.when is not None and not node.when(answers)):
                 found.append(node.step)
-            step_id = node.next_id(answers)
+            step_id = node.next_id(answers) if node.branches else node.goto
         return found
 
     def summary_lines(self) -> list[str]:

@@ -13,7 +13,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from engine.choice_match import normalise, pick
+from engine.choice_match import normalise, pick_in, terms_table
 from engine.model import ChoicesStep, ChoiceStep, Option, TextStep
 from engine.parsing import ParsedTime, parse_when
 from engine.steps.options import parse_choices_text
@@ -109,13 +109,15 @@ def amount_in(part: str) -> float | int | None:
 
 
 def choice_with_fills(
-    step: ChoiceStep, text: str, now: datetime, tz: str, lang: str, order: str
+    step: ChoiceStep, text: str, now: datetime, tz: str, lang: str, order: str, table: list[tuple[str, str, str]] | None = None
 ) -> tuple[Option, dict[str, Any]] | None:
     """The option a typed answer names and what else it gives, by fill id: a time, a sum, the rest in the
     person's words ("有，10月15日回复过TD", "有，5000元", "有，装了XX会议App").
 
     Every part must name the same option, hold a fill, or be the words a detail fill keeps; a part
-    naming another option, or words with nowhere to go, make the answer unreadable (None)."""
+    naming another option, or words with nowhere to go, make the answer unreadable (None). `table`: the
+    options' `terms_table`, when the caller keeps it."""
+    table = terms_table([(o.value, o.terms) for o in step.options]) if table is None else table
     kinds = {f.kind: f for f in step.fills}
     chosen: set[str] = set()
     found: dict[str, Any] = {}
@@ -132,7 +134,7 @@ def choice_with_fills(
         if amount is not None and amount.id not in found and amount_in(part) is not None:
             found[amount.id] = amount_in(part)
             continue
-        value = pick([(o.value, o.terms) for o in step.options], part)
+        value = pick_in(table, part)
         if value is not None and not chosen:
             chosen.add(value)
         elif "detail" in kinds:
@@ -149,15 +151,19 @@ def choice_with_fills(
     return next(o for o in step.options if o.value == value), found
 
 
-def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang: str) -> tuple[list[str], str] | None:
+def choices_with_detail(
+    step: ChoicesStep, text: str, selected: list[str], lang: str, terms: dict[str, str] | None = None
+) -> tuple[list[str], str] | None:
     """Options named at the start of a typed answer and the rest in the person's words:
     "1, 3 半夜打来" or "浪费时间和影响睡眠，半夜打来" -> ([time, sleep], "半夜打来").
 
     Leading parts count as options only when they name them exactly (a label, a synonym, a number), so
     the person's own sentence is never eaten by a loose match ("半夜打来" is words, not "sleep"). When
     nothing leads with an option, a loose match of the first part, or what was tapped, or "other" is
-    the choice and the whole text is kept as the words. None when no choice can be made."""
+    the choice and the whole text is kept as the words. None when no choice can be made. `terms`: the
+    step's `exact_terms`, when the caller keeps them."""
     words = text.strip()
+    terms = exact_terms(step) if terms is None else terms
     picked: list[str] = []
     while words:
         head = re.match(r"\s*([1-9１-９])(?:\s*[,，、.．\s]\s*|(?=\D)|$)", words)
@@ -167,7 +173,7 @@ def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang:
         picked.append(step.options[number - 1].value)
         words = words[head.end():]
     for part in parts_of(words):
-        named = _exactly_named(step, part)
+        named = _exactly_named(terms, part)
         if named is None:
             break
         picked += named
@@ -184,9 +190,13 @@ def choices_with_detail(step: ChoicesStep, text: str, selected: list[str], lang:
     return (chosen, text.strip()) if chosen else None
 
 
-def _exactly_named(step: ChoicesStep, part: str) -> list[str] | None:
+def exact_terms(step: ChoicesStep) -> dict[str, str]:
+    """Every word that names an option of `step` (normalised) and the option it names."""
+    return {normalise(term): o.value for o in step.options for term in o.terms if normalise(term)}
+
+
+def _exactly_named(terms: dict[str, str], part: str) -> list[str] | None:
     """The options a part names word for word ("浪费时间和影响睡眠", "wasted time, stress"), else None."""
-    terms = {normalise(term): o.value for o in step.options for term in o.terms if normalise(term)}
     pieces = [normalise(p) for p in re.split(r"[,，、;；/]+|和|以及|还有|\band\b", part) if normalise(p)]
     if not pieces or any(p not in terms for p in pieces):
         return None

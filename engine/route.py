@@ -7,7 +7,7 @@ only, built from the flow alone, so one person's answers never touch another's w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.conditions import Test, compiled
@@ -28,8 +28,13 @@ class Node:
     branches: tuple[tuple[Test | None, str], ...]
     # Where the path goes when no branch is taken: the step's own `next`, else the step written below it.
     goto: str | None
+    # The step takes an answer (not a message or the end).
+    takes_answer: bool
     # An answer-taking step whose answer the summary lists.
     listed: bool
+    # What the step's kind works out from the step alone, kept for the next event (a choice's buttons in
+    # each language): by the kind's own keys, the same for everyone, gone with the engine.
+    kept: dict[Any, Any] = field(default_factory=dict)
 
     def skipped(self, answers: dict[str, Any]) -> bool:
         """Off the path: its `when` is false."""
@@ -62,5 +67,6 @@ def _node(flow: Flow, step: Step) -> Node:
         when=None if step.when is None else compiled(step.when),
         branches=branches,
         goto=goto,
+        takes_answer=step.takes_answer,
         listed=step.takes_answer and kind.in_summary,
     )

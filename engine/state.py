@@ -51,13 +51,17 @@ class SessionState:
         `answers` are shared with the original: an answer is replaced, never changed in place (the engine's
         rule, which the engine fuzz test checks by asserting advance leaves its input state unchanged), and
         copying evidence and phone answers was most of the copy's cost (issue 15). Every list and dict of the
-        state itself is new, and strings and numbers, which cannot change, are shared."""
+        state itself is new; strings and numbers, which cannot change, are shared, and so are the step ids in
+        the lists of step ids (`history`, `known`...: lists of strings by their type, copied whole)."""
         copied = object.__new__(SessionState)
-        fields = self.__dict__
-        copied.__dict__ = {
-            name: value if type(value) in _SCALARS else _json_copy(value) for name in _COPIED for value in (fields[name],)
-        }
-        copied.answers = dict(self.answers)
+        fields = copied.__dict__ = self.__dict__.copy()
+        fields["answers"] = dict(fields["answers"])
+        for name in _LISTS:
+            fields[name] = list(fields[name])
+        for name in _DICTS:
+            value = fields[name]
+            if value is not None:
+                fields[name] = _json_copy(value)
         return copied
 
     @classmethod
@@ -69,7 +73,17 @@ class SessionState:
 
 
 _SAVED = tuple(name for name in SessionState.__dataclass_fields__ if name != "profile_name")
-_COPIED = tuple(name for name in SessionState.__dataclass_fields__ if name != "answers")
+
+
+def _fields_typed(*types: str) -> tuple[str, ...]:
+    return tuple(name for name, spec in SessionState.__dataclass_fields__.items() if spec.type in types)
+
+
+# The fields copied one level deep (the lists of step ids) and through `_json_copy` (the dicts other than
+# `answers`), found by their types: tests/engine/test_state_copy.py checks that every other field holds
+# strings, numbers or None, so a new field of another kind cannot be shared by mistake.
+_LISTS = _fields_typed("list[str]")
+_DICTS = _fields_typed("dict[str, Any] | None")
 
 
 def _json_copy(value: Any) -> Any:

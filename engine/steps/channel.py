@@ -17,8 +17,7 @@ class ChannelKind(StepKind[ChannelStep]):
     expects = "choice"
 
     def question(self, turn: Turn, step: ChannelStep, q: Question) -> None:
-        advisor = turn.engine.advisor
-        options = advisor.options(turn.s.answers, turn.lang) if advisor else []
+        options = turn.channel_options()
         if not options:
             q.lines.append(t("channel.none", turn.lang))
         for i, option in enumerate(options, 1):
@@ -26,10 +25,9 @@ class ChannelKind(StepKind[ChannelStep]):
         q.buttons = [Button(o.label, o.value) for o in options]
 
     def press(self, turn: Turn, step: ChannelStep, value: str) -> bool:
-        advisor = turn.engine.advisor
-        if advisor is None:
+        if turn.engine.advisor is None:
             return False
-        options = {o.value: o.label for o in advisor.options(turn.s.answers, turn.lang)}
+        options = {o.value: o.label for o in turn.channel_options()}
         if value not in options:
             return False
         turn.save(step.id, value, options[value])

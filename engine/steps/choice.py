@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from engine import merged
 from engine.answers import clean_text
-from engine.choice_match import normalise
-from engine.model import LANGS, ChoiceStep, Option
+from engine.choice_match import normalise, terms_table
+from engine.model import LANGS, ChoiceStep, Combo, Option
 from engine.replies import Button
 from engine.steps.kind import DefinitionProblem, Question, StepKind
 from engine.steps.options import option_problems
@@ -20,7 +20,8 @@ class ChoiceKind(StepKind[ChoiceStep]):
     expects = "choice"
 
     def question(self, turn: Turn, step: ChoiceStep, q: Question) -> None:
-        q.buttons = list(_option_buttons(step, turn.lang))
+        lang = turn.lang
+        q.buttons = list(turn.kept(step, ("buttons", lang), lambda: _option_buttons(step, lang)))
 
     @staticmethod
     def ordered_options(step: ChoiceStep, lang: str) -> list[Option]:
@@ -38,7 +39,8 @@ class ChoiceKind(StepKind[ChoiceStep]):
         if not step.fills:
             return False
         zone, order = turn.clock_of(step)
-        read = merged.choice_with_fills(step, clean_text(raw)[:300], turn.now, zone, turn.lang, order)
+        table = turn.kept(step, "terms_table", lambda: terms_table([(o.value, o.terms) for o in step.options]))
+        read = merged.choice_with_fills(step, clean_text(raw)[:300], turn.now, zone, turn.lang, order, table)
         if read is None or not read[1]:
             return False
         option, found = read
@@ -46,15 +48,14 @@ class ChoiceKind(StepKind[ChoiceStep]):
         return True
 
     def press(self, turn: Turn, step: ChoiceStep, value: str) -> bool:
-        combo = next((c for k, c in enumerate(step.combos) if combo_value(k) == value), None)
-        if combo is not None:
-            # Both answers, as the person tapped them: the later question is not asked.
-            turn.save(step.id, combo.value, combo.label.get(turn.lang), dict(combo.also))
-            return True
-        option = next((o for o in step.options if o.value == value), None)
-        if option is None:
+        found = turn.kept(step, "by_value", lambda: _by_value(step)).get(value)
+        if found is None:
             return False
-        turn.save(step.id, option.value, option.label.get(turn.lang))
+        if isinstance(found, Combo):
+            # Both answers, as the person tapped them: the later question is not asked.
+            turn.save(step.id, found.value, found.label.get(turn.lang), dict(found.also))
+        else:
+            turn.save(step.id, found.value, found.label.get(turn.lang))
         return True
 
     def button_terms(self, step: ChoiceStep) -> Mapping[str, Sequence[str]]:
@@ -90,21 +91,19 @@ def combo_value(index: int) -> str:
     return f"_combo{index}"
 
 
-# The buttons of a choice, by the step's identity (holding the step, so a later object at a freed address
-# is never taken for it) and language: a flow is read only, and its choices are asked at most events (issue 15).
-_BUTTONS: dict[tuple[int, str], tuple[ChoiceStep, tuple[Button, ...]]] = {}
-_MAX_BUTTONS = 2048
+def _by_value(step: ChoiceStep) -> dict[str, Option | Combo]:
+    """What each button value of `step` answers: an option, or a combined answer (its value first, as an
+    option's value may not start with '_'). The first option of a value, as a search in order finds it."""
+    options: dict[str, Option | Combo] = {}
+    for option in step.options:
+        options.setdefault(option.value, option)
+    return {**options, **{combo_value(k): c for k, c in enumerate(step.combos)}}
 
 
 def _option_buttons(step: ChoiceStep, lang: str) -> tuple[Button, ...]:
-    entry = _BUTTONS.get((id(step), lang))
-    if entry is None or entry[0] is not step:
-        if len(_BUTTONS) >= _MAX_BUTTONS:
-            _BUTTONS.clear()
-        buttons: list[Button] = []
-        for option in ChoiceKind.ordered_options(step, lang):
-            # A combined answer goes just before its plain option: "有，之后还在联系" then "有".
-            buttons += [Button(c.label.get(lang), combo_value(k)) for k, c in enumerate(step.combos) if c.value == option.value]
-            buttons.append(Button(option.label.get(lang), option.value))
-        entry = _BUTTONS[(id(step), lang)] = (step, tuple(buttons))
-    return entry[1]
+    """The options as buttons, each combined answer just before its plain option ("有，之后还在联系" then "有")."""
+    buttons: list[Button] = []
+    for option in ChoiceKind.ordered_options(step, lang):
+        buttons += [Button(c.label.get(lang), combo_value(k)) for k, c in enumerate(step.combos) if c.value == option.value]
+        buttons.append(Button(option.label.get(lang), option.value))
+    return tuple(buttons)

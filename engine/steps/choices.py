@@ -75,7 +75,8 @@ class ChoicesKind(StepKind[ChoicesStep]):
 
     def with_detail(self, turn: Turn, step: ChoicesStep, raw: str, detail_id: str) -> None:
         """Options and the person's own words in one message ("1, 3 半夜打来"), or words alone after tapping."""
-        read = merged.choices_with_detail(step, raw.strip(), list(turn.s.selected), turn.lang)
+        terms = turn.kept(step, "exact_terms", lambda: merged.exact_terms(step))
+        read = merged.choices_with_detail(step, raw.strip(), list(turn.s.selected), turn.lang, terms)
         if read is None:
             turn.retry(step, Rejected("error.choice"))
             return

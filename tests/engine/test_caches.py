@@ -4,10 +4,13 @@ buttons and the phone readings are the same whoever asks, and a conversation int
 goes exactly as it goes alone."""
 from __future__ import annotations
 
+from typing import Any
+
+from engine.engine import ChannelOption, Turn
 from engine.events import ButtonPress, Command, Event, TextInput
 from engine.replies import Outcome
 
-from tests.engine.helpers import Talk, engine_from
+from tests.engine.helpers import NOW, FixedAdvisor, Talk, engine_from
 from tests.engine.sample_flow import SAMPLE
 
 FRAUD: list[Event] = [Command("new"), ButtonPress("US"), ButtonPress("fraud"), ButtonPress("yes"), TextInput("(202) 555-0143")]
@@ -62,3 +65,55 @@ def test_the_same_choice_in_each_language() -> None:
     en.cmd("new")
     assert [b.label for b in zh.question.buttons] == ["中国", "美国"]
     assert [b.label for b in en.question.buttons] == ["USA", "China"]
+
+
+class CountingAdvisor(FixedAdvisor):
+    """The test advisor, counting how often the engine asks it for the channels."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def options(self, answers: dict[str, Any], lang: str) -> list[ChannelOption]:
+        self.asked += 1
+        return super().options(answers, lang)
+
+
+def at_channel(advisor: FixedAdvisor) -> Talk:
+    talk = Talk(engine_from(SAMPLE, advisor))
+    for event in ROBOCALL[:4]:
+        talk.send(event)
+    talk.cmd("skip")
+    talk.text("2026-11-20 14:30")
+    talk.text("3")
+    talk.text("1")
+    talk.tap("_done")
+    assert talk.state.step == "channel"
+    return talk
+
+
+def test_a_typed_channel_asks_the_advisor_once_for_the_question_and_the_answer() -> None:
+    advisor = CountingAdvisor()
+    talk = at_channel(advisor)
+    advisor.asked = 0
+    talk.text("2")
+    assert talk.state.answers["channel"] == "police" and talk.state.step == "summary"
+    assert advisor.asked == 1
+
+
+def test_the_channels_kept_in_an_event_follow_its_answers_and_language() -> None:
+    """Answers changed within the event (an earlier answer edited, a proposal accepted) give the channels
+    for the new answers, never the ones worked out before."""
+    talk = at_channel(FixedAdvisor())
+    turn = Turn(talk.engine, Outcome(state=talk.state.copy()), NOW)
+    assert [o.value for o in turn.channel_options()][0] == "operator"
+    turn.s.answers["issue_type"] = "fraud"
+    assert [o.value for o in turn.channel_options()][0] == "police"
+    turn.s.answers = {**turn.s.answers, "issue_type": "robocall"}
+    assert [o.value for o in turn.channel_options()][0] == "operator"
+    before = turn.channel_options()
+    assert turn.channel_options() is before
+    turn.s.lang = "zh"
+    kept = turn.channel_options()
+    assert kept is not before and turn.channel_options() is kept
+    del turn.s.answers["issue_type"]
+    assert turn.channel_options() is not kept

@@ -72,3 +72,17 @@ def test_what_json_cannot_hold_fails_as_the_round_trip_does() -> None:
         round_trip(state)
     with pytest.raises(TypeError):
         state.copy()
+
+
+def test_every_field_the_copy_shares_holds_only_text_numbers_or_none() -> None:
+    """The copy looks only at the lists of step ids and the dicts: a new field of any other kind must be
+    added there, not shared between the state given to the engine and the one it changes."""
+    from engine.state import _DICTS, _LISTS
+
+    shared = {
+        name: spec.type for name, spec in SessionState.__dataclass_fields__.items() if name not in (*_LISTS, *_DICTS, "answers")
+    }
+    scalar = {"str", "int", "float", "bool", "None"}
+    assert all({part.strip() for part in str(kind).split("|")} <= scalar for kind in shared.values()), shared
+    assert set(_LISTS) == {"history", "selected", "alerts_shown", "known"}
+    assert set(_DICTS) == {"pending", "proposal", "prompt"}
