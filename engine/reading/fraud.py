@@ -49,7 +49,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("install_app", 1, r"(下载|安装|注册)(一个|一款|两个|指定的?|我们的?|最新的?)?.{0,10}(app|软件|应用|客户端)|download.{0,20}app"),
     ("verify_code", 3, r"(提供|告诉|发送|输入|报).{0,10}(验证码|密码|cvv)|验证码.{0,8}(告诉|发给|提供)|"
                        r"(?<!never )(?<!not )(?<!n't )(send|tell|give|read|forward|text)( it)?( back)?( to)?( me| us)?( back)?( the| your| that| this| a)? "
-                       r"(\d-digit |one-time |verification |security |google voice |google )?(code|passcode|otp)|"
+                       r"((\d-digit |one-time |verification |security |google voice |google |sms )(code|passcode)|passcode|otp\b)|"
                        r"(code|passcode|otp)\b.{0,60}(send it back|read it (back )?to us|tell me what it is|what (it|the code) (is|says))", True),
     ("personal_info", 2, r"(提供|填写|告诉|上传|发送|发给|确认|核实)(一下)?.{0,8}(个人信息|身份信息|身份证(号|照片)?|实名信息|支付方式)", True),
     ("card_details", 2, r"(提供|告诉|发).{0,8}(银行卡|卡号|账户信息|卡信息|余额|支付信息)|银行卡(号|信息|密码)|余额截图|"
@@ -138,7 +138,8 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     # send money) is the asking cue.
     ("parcel_held", 1, r"(parcel|package|shipment|item|delivery)\b.{0,80}(on hold|held|could not be delivered|couldn'?t be delivered|"
                        r"unable to deliver|undeliverable|incomplete address|address (label|information)|redelivery|customs|import duty|"
-                       r"returned to sender|unpaid postage|shipping fee|postage)|we missed you|unable to deliver your"),
+                       r"returned to sender|unpaid postage|shipping fee|postage)|we missed you|(unable to|could not|couldn'?t|failed to) deliver your|"
+                       r"address (is|was) incomplete"),
     ("fee_due", 1, r"unpaid|outstanding (balance|toll|charge|amount|invoice)|late fee|penalty|processing fee|delivery fee|shipping fee|"
                    r"redelivery (fee|charge)|customs (charge|fee|duty)|import duty|(fee|charge|duty|postage)\b.{0,20}(outstanding|required|must be paid)|"
                    r"payment (has )?(failed|declined|was declined)|couldn'?t process your (last )?payment|(payment|direct debit) failed"),
@@ -168,7 +169,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                       r"^\W{0,2}((hi|hey|hello|hiya)\W{1,2})?" + _KIN_EN + r"\b|it'?s your (grandson|granddaughter|nephew|niece|son|daughter)"),
     ("claims_boss", 0, r"我是(你|您)?的?(领导|老板|上司|主管|老总|董事长|总经理)|我是.{1,8}(总|部长|书记|局长|处长|科长|董事长)(啊|呀)?(，|。|,|！|$)|"
                        r"\b(ceo|your boss|your manager|it'?s your manager|the director|from the office)\b"),
-    ("claims_bank", 0, r"(chase|hsbc|barclays|natwest|lloyds|santander|monzo|citi|wells fargo|bank of america|capital one|halifax|nationwide|"
+    ("claims_bank", 0, r"\b(chase|hsbc|barclays|natwest|lloyds|santander|monzo|citi|wells fargo|bank of america|capital one|halifax|nationwide|"
                        r"your bank|bank'?s fraud)\b"),
     ("claims_government", 0, r"\b(irs|hmrc|social security|medicare|dvla|tv licen[cs]ing|ofgem|e-?zpass|sunpass|fastrak|dart charge|txtag|"
                              r"the toll roads|dmv)\b"),
