@@ -45,7 +45,8 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     # Remote control, meeting apps, codes and card details.
     ("remote_app", 3, r"屏幕共享|共享屏幕|共享手机屏幕|投屏|远程(操控|协助|操作|控制|指导)|腾讯会议|zoom|瞩目|云会议|会议(号|室|软件|app)|"
                       r"视频会议|加入.{0,6}会议|上课宝|云视讯|小鱼易连|亿联会议|开会宝|迈聆|全视通|软视通|红云会议|展讯通|飞书|"
-                      r"易信app|aw畅聊|畅聊aw|畅聊app|链上会|screen ?shar|remote access|anydesk|teamviewer|remotely|connect to your (computer|pc|laptop|device)", True),
+                      r"易信app|aw畅聊|畅聊aw|畅聊app|链上会|screen ?shar|remote access|anydesk|teamviewer|remotely|connect to your (computer|pc|laptop|device)|"
+                      r"(install|download)\b.{0,30}so (i|we) can", True),
     ("install_app", 1, r"(下载|安装|注册)(一个|一款|两个|指定的?|我们的?|最新的?)?.{0,10}(app|软件|应用|客户端)|download.{0,20}app"),
     ("verify_code", 3, r"(提供|告诉|发送|输入|报).{0,10}(验证码|密码|cvv)|验证码.{0,8}(告诉|发给|提供)|"
                        r"(?<!never )(?<!not )(?<!n't )(send|tell|give|read|forward|text)( it)?( back)?( to)?( me| us)?( back)?( the| your| that| this| a)? "
@@ -72,7 +73,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                                r"我是.{0,8}的(孙子|外孙|孙女|侄子|侄女|外甥|儿子|女儿|男朋友|女朋友|朋友|姐姐|哥哥|同学)|"
                                r"听(不)?出(来)?.{0,4}(我|声音)|猜猜?(看)?(我)?(是谁|现在在哪|在哪)|(?<!不)(?<!不更)换了?.{0,3}(号码|手机号|新号|微信号?)|"
                                r"(my|a|this is my|texting from a|temporary) new number|new number\b|my (old )?phone (broke|is broken|got (smashed|broken|stolen)|was stolen|died)|"
-                               r"(lost|dropped|broke|smashed) my phone|using a friend'?s (phone|one)|it'?s your (grandson|granddaughter|nephew|niece|son|daughter)|"
+                               r"(lost|dropped|broke|smashed) my phone|(the |my )?number'?s changed|changed my number|got a new phone|using a friend'?s (phone|one)|it'?s your (grandson|granddaughter|nephew|niece|son|daughter)|"
                                r"\b" + _KIN_EN + r"\b,? it'?s me", True),
     ("own_account_barred", 2, r"(不方便|无法|不能|没法|没办法)(使用|用|通过)?(我)?(自己|我)的?(账户|账号|银行卡|卡|名义)", True),
     ("leader_voice", 2, r"我是.{1,8}(总|部长|书记|主任|局长|院长|处长|校长)(啊|呀)?(，|。|,|$)|我是(你|您)的?(好友|微信好友|老乡|亲戚)"),
@@ -110,7 +111,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("impersonate_cs", 1, r"客服|客户服务|服务代表|工作人员|售后|理赔(中心|部门)?|快递公司|物流公司"),
     ("chat_move", 1, r"(加|添加).{0,10}(qq|微信|好友|客户经理|专员|导师)|qq(号|群)|企业微信|(微信|qq)(上)?聊|通过qq|qq(上|里)?(联系|发送|沟通)|"
                      r"(加入|进).{0,6}群|群号|tim群|添加.{0,6}新的?(联系方式|号码|微信)|"
-                     r"(text|message|contact|add|join|chat with) (me|us|our [a-z ]{0,12})\b.{0,12}(on|via) (whatsapp|telegram|signal)|whatsapp (group|me)|telegram (group|channel)", True),
+                     r"(text|message|contact|add|join|chat with)\b.{0,20}(on|via) (whatsapp|telegram|signal)|whatsapp (group|me)|telegram (group|channel)", True),
     # Loans: unfreezing fees, deposits, "verify your repayment ability" (贷款诈骗).
     ("loan_fee", 3, r"解冻|(走|刷)流水|认证资金|担保金|(交|缴|付|支付|存入|转|提供).{0,8}(保证金|手续费|押金|解冻金|解冻费|工本费|会员费|激活费|税费)|"
                     r"(先|需)(交|缴|付|支付).{0,8}(手续费|保证金|押金|税费|会员费)|(手续费|保证金).{0,8}(才能|方可)|"
@@ -126,13 +127,13 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                           r"(失效|过期|停用|冻结|异常|认证|升级|核实|注销).{0,40}(http|www|点击|链接|网址|\.cn|\.com|\.top|\.xyz|\.vip)", True),
     ("task_rebate", 3, r"刷单|刷信誉|做任务.{0,10}(返|佣金|提现)|垫付.{0,10}(返还|返现|返佣|本金)|返佣|佣金.{0,10}(提现|日结)|日赚|"
                        r"兼职.{0,10}(日结|日赚|佣金)|提现.{0,10}(失败|不了|无法|不成功)|"
-                       r"(earn|make) [£$]\d+.{0,20}(a|per) day|daily pay|commission.{0,80}(tasks?|deposit|top up|unlock)|(top up|deposit)\b.{0,40}unlock|"
+                       r"(earn|make)( up to)? [£$]\d[\d,]*.{0,20}(a day|per day|daily)|daily pay|commission.{0,80}(tasks?|deposit|top up|unlock)|(top up|deposit)\b.{0,40}unlock|"
                        r"liking videos|rating (hotels|apps|products)|boosting app ratings|product reviews from home", True),
     ("invest_lure", 2, r"(投资|理财|炒股|股票|虚拟币|数字货币|usdt|期货|外汇|博彩).{0,30}(高回报|高收益|稳赚|保本|内幕|导师|带单|翻倍|稳赚不赔)|"
                        r"(高回报|高收益|稳赚|保本|翻倍).{0,20}(投资|理财|平台)|"
                        r"(crypto|bitcoin|btc|usdt|forex|trading|invest\w*|mining)\b.{0,60}(guaranteed|high returns?|\d+% (weekly|daily|monthly)|"
                        r"returns|profits?|double your money|insider|mentor)|guaranteed (\d+% )?(daily |weekly )?(returns|profits)|double your money|"
-                       r"(teach|show) you (how )?(to )?(invest|trade)", True),
+                       r"(teach|show) you (how )?(to )?(invest|trade)|passive income", True),
     # English scam texts (FTC, Action Fraud): a pretext (a parcel held, a toll or fee unpaid, an order or charge
     # "not made by you", a virus) weighs 1; what they ask (follow the link, call back now, buy gift cards,
     # send money) is the asking cue.
@@ -140,22 +141,25 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                        r"unable to deliver|undeliverable|incomplete address|address (label|information)|redelivery|customs|import duty|"
                        r"returned to sender|unpaid postage|shipping fee|postage)|we missed you|(unable to|could not|couldn'?t|failed to) deliver your|"
                        r"address (is|was) incomplete"),
-    ("fee_due", 1, r"unpaid|outstanding (balance|toll|charge|amount|invoice)|late fee|penalty|processing fee|delivery fee|shipping fee|"
+    ("fee_due", 1, r"unpaid|overdue|final notice|additional fees|(balance|amount)\b.{0,20}(is )?(owed|due)\b|outstanding (balance|toll|charge|amount|invoice)|late fee|penalty|processing fee|delivery fee|shipping fee|"
                    r"redelivery (fee|charge)|customs (charge|fee|duty)|import duty|(fee|charge|duty|postage)\b.{0,20}(outstanding|required|must be paid)|"
                    r"payment (has )?(failed|declined|was declined)|couldn'?t process your (last )?payment|(payment|direct debit) failed"),
     ("link_action", 2, r"(update|confirm|verify|validate|pay|paid|settle|claim|reschedule|arrange|unlock|reactivate|restore|renew|apply|"
                        r"complete|submit|secure|log in|sign in|book a new)\b.{0,80}" + _URL + r"|" + _URL + r"[^ ]*\W{0,3}(to|and) "
                        r"(update|confirm|verify|pay|claim|reactivate|restore|unlock|renew|avoid)", True),
     ("order_callback", 2, r"(if (this|it) (was|is)n'?t you|if (this|it) was not you|not you\?|if you did(n'?t| not) (make|authori[sz]e|request|recogni[sz]e|"
-                          r"place)|to cancel( and get a refund)?,? (call|press|ring)|to dispute|to stop the payment|for a refund,? call|to reverse)", True),
-    ("urgent_call", 2, r"(call|ring|phone|contact)( us| our [a-z ]{1,20}| back| support| the number)?(( on)? [+\d][\d ()-]{6,}[\d])?"
+                          r"place)|didn'?t (request|make|authori[sz]e|order) this|to cancel( and get a refund)?,? (call|press|ring)|to dispute|to stop the payment|for a refund,? call|to reverse)", True),
+    ("urgent_call", 2, r"(call|ring|phone|contact)( us| our [a-z ]{1,20}| your [a-z ]{1,20}| back| support| the number)?(( on)? [+\d][\d ()-]{6,}[\d])?"
                        r" (now|immediately|urgently|right away|today|within)|press 1|call back (now|immediately)|"
                        r"(will|we'?ll) call you\b.{0,20}to (secure|verify|protect|move)", True),
-    ("charge_claim", 1, r"(order|purchase|charge|payment|renewal|subscription|membership|sent)\b.{0,60}[£$€]\d|auto-renew|"
+    ("charge_claim", 1, r"(order|purchase|charge|charged|payment|renewal|renewed|subscription|membership|sent)\b.{0,60}[£$€]\d|auto-renew|"
                         r"has been (charged|renewed|processed|approved|confirmed)"),
     ("deposit_ask", 1, r"deposit [£$€]\d|minimum deposit|top up your account", True),
-    ("tech_scare", 1, r"(computer|pc|device|router|ip address|laptop)\b.{0,40}(virus|infected|hacked|trojan|malware|blocked|illegal activity|"
-                      r"security problem)|\b(virus|trojan|malware)\b|(internet|broadband)\b.{0,40}(disconnected|cut off)"),
+    ("tech_scare", 2, r"(computer|pc|device|router|ip address|laptop|network)\b.{0,40}(virus|infected|hacked|hackers|trojan|malware|blocked|"
+                      r"illegal activity|security problem)|\b(virus|trojan|malware|hackers)\b|(internet|broadband)\b.{0,40}(disconnected|cut off)"),
+    ("callback", 1, r"(call|ring|phone|contact)( us| our [a-z ]{1,20}| your [a-z ]{1,20}| back| support)?( on| at)? [+\d][\d ()-]{6,}\d", True),
+    ("prize_claim", 1, r"congratulations|you('ve| have) (won|been (selected|chosen))|lucky (winner|draw)|selected (to receive|for)|"
+                       r"free .{0,20}(voucher|gift card|iphone|samsung)|\bprize\b"),
     ("gift_cards", 3, r"(buy|purchase|pick up|get|pay (the fine )?with|in|by)\b.{0,30}(gift ?cards?|itunes cards?|prepaid (debit )?cards?|steam cards?)|"
                       r"(gift ?cards?|card numbers?)\b.{0,60}(codes?|pictures|photos|scratch)", True),
     ("money_request", 2, r"(can|could|would) you (please )?(send|transfer|lend|wire|pay|help me (with|pay))|send (me )?(it|the money|money|[£$€]\d)|"
