@@ -41,12 +41,12 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("crime_threat", 2, r"(涉嫌|涉及).{0,12}(洗钱|洗黑钱|犯罪|诈骗|案件|违法)|(洗钱|洗黑钱|贩毒|走私).{0,6}案|"
                         r"通缉令|逮捕证|拘捕令|刑拘证|取保候审|刑事案件|"
                         r"warrant (out )?for your arrest|(will|could) be arrested|outstanding warrant|arrest warrant|lawsuit (has been )?filed|"
-                        r"criminal case|avoid (legal action|arrest|prosecution)|seizure of your", True),
+                        r"criminal case|avoid (legal action|arrest|prosecution|a court)|seizure of your|face (a fine|arrest|prosecution|legal action)|court (action|hearing)", True),
     # Remote control, meeting apps, codes and card details.
     ("remote_app", 3, r"屏幕共享|共享屏幕|共享手机屏幕|投屏|远程(操控|协助|操作|控制|指导)|腾讯会议|zoom|瞩目|云会议|会议(号|室|软件|app)|"
                       r"视频会议|加入.{0,6}会议|上课宝|云视讯|小鱼易连|亿联会议|开会宝|迈聆|全视通|软视通|红云会议|展讯通|飞书|"
                       r"易信app|aw畅聊|畅聊aw|畅聊app|链上会|screen ?shar|remote access|anydesk|teamviewer|remotely|connect to your (computer|pc|laptop|device)|"
-                      r"(install|download)\b.{0,30}so (i|we) can", True),
+                      r"(install|download)\b.{0,30}so (i|we) can|let (us|me) connect|connect to (it|your)", True),
     ("install_app", 1, r"(下载|安装|注册)(一个|一款|两个|指定的?|我们的?|最新的?)?.{0,10}(app|软件|应用|客户端)|download.{0,20}app"),
     ("verify_code", 3, r"(提供|告诉|发送|输入|报).{0,10}(验证码|密码|cvv)|验证码.{0,8}(告诉|发给|提供)|"
                        r"(?<!never )(?<!not )(?<!n't )(send|tell|give|read|forward|text)( it)?( back)?( to)?( me| us)?( back)?( the| your| that| this| a)? "
@@ -54,7 +54,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                        r"(code|passcode|otp)\b.{0,60}(send it back|read it (back )?to us|tell me what it is|what (it|the code) (is|says))", True),
     ("personal_info", 2, r"(提供|填写|告诉|上传|发送|发给|确认|核实)(一下)?.{0,8}(个人信息|身份信息|身份证(号|照片)?|实名信息|支付方式)", True),
     ("card_details", 2, r"(提供|告诉|发).{0,8}(银行卡|卡号|账户信息|卡信息|余额|支付信息)|银行卡(号|信息|密码)|余额截图|"
-                        r"(confirm|verify|provide|give|send|update|enter|reply with|tell us|read)( us| me)? (your|the)\b.{0,30}"
+                        r"((confirm|verify|provide|give|send|update|enter|reply with|tell us|read)( us| me)? (your|the)|(reply|respond)\b.{0,20}with (your|the))\b.{0,30}"
                         r"(bank details|card details|card number|account number|sort code|ssn|social security number|medicare (number|id)|"
                         r"national insurance|date of birth|\bpin\b|password|billing (information|details)|payment (details|information))", True),
     # Money to an account someone names.
@@ -73,7 +73,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                                r"我是.{0,8}的(孙子|外孙|孙女|侄子|侄女|外甥|儿子|女儿|男朋友|女朋友|朋友|姐姐|哥哥|同学)|"
                                r"听(不)?出(来)?.{0,4}(我|声音)|猜猜?(看)?(我)?(是谁|现在在哪|在哪)|(?<!不)(?<!不更)换了?.{0,3}(号码|手机号|新号|微信号?)|"
                                r"(my|a|this is my|texting from a|temporary) new number|new number\b|my (old )?phone (broke|is broken|got (smashed|broken|stolen)|was stolen|died)|"
-                               r"(lost|dropped|broke|smashed) my phone|(the |my )?number'?s changed|changed my number|got a new phone|using a friend'?s (phone|one)|it'?s your (grandson|granddaughter|nephew|niece|son|daughter)|"
+                               r"(lost|dropped|broke|smashed) my phone|(phone|mobile)( is| got| was)? (smashed|broken|stolen|dead)|temp(orary)? (number|phone)|(the |my )?number'?s changed|changed my number|got a new phone|using a friend'?s (phone|one)|it'?s your (grandson|granddaughter|nephew|niece|son|daughter)|"
                                r"\b" + _KIN_EN + r"\b,? it'?s me", True),
     ("own_account_barred", 2, r"(不方便|无法|不能|没法|没办法)(使用|用|通过)?(我)?(自己|我)的?(账户|账号|银行卡|卡|名义)", True),
     ("leader_voice", 2, r"我是.{1,8}(总|部长|书记|主任|局长|院长|处长|校长)(啊|呀)?(，|。|,|$)|我是(你|您)的?(好友|微信好友|老乡|亲戚)"),
@@ -84,7 +84,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                       r"打钱|(协助|帮助)我?.{0,4}(完成|进行|办理)?(一笔)?(转账|汇款|转款)|赔偿金|医药费|医疗费|手术费|律师费|保释|罚款|借(我|给我)(点|一点|些|一些|\d+|[一二两三四五六七八九十几百千万]+块?)|"
                       r"(转|汇)(个|我)?\d{3,5}(?![\d号])|转(一部分|一笔|一点|点|些)(钱|款)|领导.{0,6}(需要|急需|要).{0,4}(资金|钱|用钱)|(?<!拨)(转|汇|打)(个|我)?\d+(块|元|万)|(转|汇)(给我|过来)|给我转|(领导|对方|人家).{0,8}(红包|送礼|不收)|给.{0,4}送(点)?礼|打点|找关系", True),
     ("trouble", 1, r"出(了)?(点)?事|私了|打伤|撞了人|撞人|撞伤|被抓|被拘|拘留|被扣|车祸|住院|脑出血|脑溢血|重病|滞留|回不来|在国外|人在国外|回国|"
-                  r"car accident|\bcrash|arrested|in jail|\bbail\b|in hospital|a (lawyer|solicitor)|i'?m (stuck|in trouble)"),
+                  r"car accident|\bcrash|arrested|in jail|\bbail\b|in hospital|at the hospital|police station|a (lawyer|solicitor)|i'?m (stuck|in trouble)"),
     ("abroad_ticket", 2, r"(机票|升舱|托运费|航班|回国).{0,80}(垫付|代付|代为|(帮|协助)(我|忙)?.{0,4}(付|支付|缴纳|购买|订购|买)|付款|转账|汇款|打钱|尾款)|"
                          r"(支付|垫付|代付).{0,20}(机票|托运费|升舱)|(航空公司?|东航|南航|国航|东方航空|南方航空).{0,12}(经理|客服经理|邮箱)", True),
     ("proxy_purchase", 2, r"代购|代买|代采购|代为(购买|采购|缴纳|支付)|帮(我|忙|我们)?(去|再)?(帮忙)?(代)?(买|购买|采购|订购)|给你(一)?个(微信|qq)|供应商的?(微信|联系方式)|"
@@ -110,7 +110,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("refund_offer", 1, r"退款|退费|退还|理赔|赔付|补偿|\brefund|rebate|you are (due|owed|eligible|entitled)|you('re| are) owed|you qualify"),
     ("impersonate_cs", 1, r"客服|客户服务|服务代表|工作人员|售后|理赔(中心|部门)?|快递公司|物流公司"),
     ("chat_move", 1, r"(加|添加).{0,10}(qq|微信|好友|客户经理|专员|导师)|qq(号|群)|企业微信|(微信|qq)(上)?聊|通过qq|qq(上|里)?(联系|发送|沟通)|"
-                     r"(加入|进).{0,6}群|群号|tim群|添加.{0,6}新的?(联系方式|号码|微信)|"
+                     r"(加入|进).{0,6}群|群号|tim群|添加.{0,6}新的?(联系方式|号码|微信)|introduce you to|"
                      r"(text|message|contact|add|join|chat with)\b.{0,20}(on|via) (whatsapp|telegram|signal)|whatsapp (group|me)|telegram (group|channel)", True),
     # Loans: unfreezing fees, deposits, "verify your repayment ability" (贷款诈骗).
     ("loan_fee", 3, r"解冻|(走|刷)流水|认证资金|担保金|(交|缴|付|支付|存入|转|提供).{0,8}(保证金|手续费|押金|解冻金|解冻费|工本费|会员费|激活费|税费)|"
@@ -128,12 +128,14 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("task_rebate", 3, r"刷单|刷信誉|做任务.{0,10}(返|佣金|提现)|垫付.{0,10}(返还|返现|返佣|本金)|返佣|佣金.{0,10}(提现|日结)|日赚|"
                        r"兼职.{0,10}(日结|日赚|佣金)|提现.{0,10}(失败|不了|无法|不成功)|"
                        r"(earn|make)( up to)? [£$]\d[\d,]*.{0,20}(a day|per day|daily)|daily pay|commission.{0,80}(tasks?|deposit|top up|unlock)|(top up|deposit)\b.{0,40}unlock|"
-                       r"liking videos|rating (hotels|apps|products)|boosting app ratings|product reviews from home", True),
+                       r"liking videos|rating (hotels|apps|products)|boosting app ratings|product reviews from home|paid (for )?(every|each|per) task|review products", True),
     ("invest_lure", 2, r"(投资|理财|炒股|股票|虚拟币|数字货币|usdt|期货|外汇|博彩).{0,30}(高回报|高收益|稳赚|保本|内幕|导师|带单|翻倍|稳赚不赔)|"
                        r"(高回报|高收益|稳赚|保本|翻倍).{0,20}(投资|理财|平台)|"
                        r"(crypto|bitcoin|btc|usdt|forex|trading|invest\w*|mining)\b.{0,60}(guaranteed|high returns?|\d+% (weekly|daily|monthly)|"
                        r"returns|profits?|double your money|insider|mentor)|guaranteed (\d+% )?(daily |weekly )?(returns|profits)|double your money|"
-                       r"(teach|show) you (how )?(to )?(invest|trade)|passive income", True),
+                       r"(teach|show) you (how )?(to )?(invest|trade)|passive income|"
+                       r"(earn|make|made|gain|earned)\b.{0,20}(\d+(%|x)|[£$]\d[\d,]*)\b.{0,60}(crypto|bitcoin|btc|usdt|forex|trading|invest)|"
+                       r"(crypto|bitcoin|forex|trading|invest\w*)\b.{0,60}(coach|mentor|advisor|account manager)", True),
     # English scam texts (FTC, Action Fraud): a pretext (a parcel held, a toll or fee unpaid, an order or charge
     # "not made by you", a virus) weighs 1; what they ask (follow the link, call back now, buy gift cards,
     # send money) is the asking cue.
@@ -144,25 +146,33 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("fee_due", 1, r"unpaid|overdue|final notice|additional fees|(balance|amount)\b.{0,20}(is )?(owed|due)\b|outstanding (balance|toll|charge|amount|invoice)|late fee|penalty|processing fee|delivery fee|shipping fee|"
                    r"redelivery (fee|charge)|customs (charge|fee|duty)|import duty|(fee|charge|duty|postage)\b.{0,20}(outstanding|required|must be paid)|"
                    r"payment (has )?(failed|declined|was declined)|couldn'?t process your (last )?payment|(payment|direct debit) failed"),
-    ("link_action", 2, r"(update|confirm|verify|validate|pay|paid|settle|claim|reschedule|arrange|unlock|reactivate|restore|renew|apply|"
-                       r"complete|submit|secure|log in|sign in|book a new)\b.{0,80}" + _URL + r"|" + _URL + r"[^ ]*\W{0,3}(to|and) "
-                       r"(update|confirm|verify|pay|claim|reactivate|restore|unlock|renew|avoid)", True),
-    ("order_callback", 2, r"(if (this|it) (was|is)n'?t you|if (this|it) was not you|not you\?|if you did(n'?t| not) (make|authori[sz]e|request|recogni[sz]e|"
+    ("link_action", 2, r"^(?=[\s\S]*" + _URL + r")[\s\S]*\b(update|confirm|verify|validate|pay|paid|payment|settle|claim|reschedule|"
+                       r"rearrange|schedule|arrange|unlock|reactivate|restore|renew|apply|complete|submit|secure|protect|log ?in|sign in|"
+                       r"correct|re-?enter|appeal|enrol|enroll|register|fill in|follow the link|tap|click|go to|remove)\b", True),
+    # A broad alarm in English: something held, stopped, owed, suspected or won, the pretext of most scam texts.
+    ("alarm", 1, r"\b(on hold|detained|stuck at|waiting at (our|the)|(could|can)( not|n'?t) be delivered|delivery (attempt )?failed|"
+                 r"returned to (sender|our depot)|will be returned|(has|have) been (suspended|locked|blocked|frozen|restricted|limited|deactivated|"
+                 r"disabled|cancell?ed|closed|compromised|hacked|reported|flagged)|will be (deleted|disabled|closed|suspended)|overdue|past due|"
+                 r"unpaid|outstanding|is owed|late fee|penalty|payment (problem|issue)|problem with your|suspicious|unusual|unrecogni[sz]ed|"
+                 r"unauthori[sz]ed|under investigation|you('ve| have) been (chosen|selected)|you('ve| have) won|small payment|overpayment)\b"),
+    ("order_callback", 2, r"(if (this|it) (was|is)n'?t you|if (this|it) was not you|not you\?|not your order|if you did(n'?t| not) (make|authori[sz]e|request|recogni[sz]e|"
                           r"place)|didn'?t (request|make|authori[sz]e|order) this|to cancel( and get a refund)?,? (call|press|ring)|to dispute|to stop the payment|for a refund,? call|to reverse)", True),
     ("urgent_call", 2, r"(call|ring|phone|contact)( us| our [a-z ]{1,20}| your [a-z ]{1,20}| back| support| the number)?(( on)? [+\d][\d ()-]{6,}[\d])?"
                        r" (now|immediately|urgently|right away|today|within)|press 1|call back (now|immediately)|"
                        r"(will|we'?ll) call you\b.{0,20}to (secure|verify|protect|move)", True),
     ("charge_claim", 1, r"(order|purchase|charge|charged|payment|renewal|renewed|subscription|membership|sent)\b.{0,60}[£$€]\d|auto-renew|"
                         r"has been (charged|renewed|processed|approved|confirmed)"),
-    ("deposit_ask", 1, r"deposit [£$€]\d|minimum deposit|top up your account", True),
+    ("deposit_ask", 1, r"deposit [£$€]\d|minimum (deposit|investment|of )?[£$€]?\d|top up your account", True),
+    ("advance_fee", 2, r"(pay|send)\b.{0,30}\b(fee|charge|tax)\b.{0,20}to (claim|receive|release|get)|"
+                       r"to (claim|receive|release|get)( it| them| your \w+)?,? (you )?(must |need to |just )?pay\b", True),
     ("tech_scare", 2, r"(computer|pc|device|router|ip address|laptop|network)\b.{0,40}(virus|infected|hacked|hackers|trojan|malware|blocked|"
                       r"illegal activity|security problem)|\b(virus|trojan|malware|hackers)\b|(internet|broadband)\b.{0,40}(disconnected|cut off)"),
-    ("callback", 1, r"(call|ring|phone|contact)( us| our [a-z ]{1,20}| your [a-z ]{1,20}| back| support)?( on| at)? [+\d][\d ()-]{6,}\d", True),
+    ("callback", 1, r"(call|ring|phone|contact)\b.{0,30}[+\d][\d ()-]{6,}\d", True),
     ("prize_claim", 1, r"congratulations|you('ve| have) (won|been (selected|chosen))|lucky (winner|draw)|selected (to receive|for)|"
                        r"free .{0,20}(voucher|gift card|iphone|samsung)|\bprize\b"),
     ("gift_cards", 3, r"(buy|purchase|pick up|get|pay (the fine )?with|in|by)\b.{0,30}(gift ?cards?|itunes cards?|prepaid (debit )?cards?|steam cards?)|"
                       r"(gift ?cards?|card numbers?)\b.{0,60}(codes?|pictures|photos|scratch)", True),
-    ("money_request", 2, r"(can|could|would) you (please )?(send|transfer|lend|wire|pay|help me (with|pay))|send (me )?(it|the money|money|[£$€]\d)|"
+    ("money_request", 2, r"(can|could|would) you (please )?(send|transfer|lend|wire|pay|help me (with|pay))|(venmo|zelle|cash ?app|paypal|wire) me\b|(lend|send|give) me [£$€]?\d|send (me )?(it|the money|money|[£$€]\d)|"
                          r"need [£$€]\d|need (some )?money|pay (you|it) back|reimburse|pay (an|this|the|my) (invoice|bill) for me|"
                          r"help me with a payment|send it (through|via|by) (zelle|venmo|cash app|paypal|bank|wire)|withdraw (the )?cash", True),
     # Who the script claims to be (weight 0: they never decide a verdict, they only name the option proposed at
