@@ -109,3 +109,8 @@ class Outcome:
     effects: list[Effect] = field(default_factory=list)
     answered: str | None = None
     stale: bool = False
+
+    @property
+    def refused(self) -> bool:
+        """The input was not taken: the question was asked again with the reason."""
+        return any(reply.kind == "error" for reply in self.replies)

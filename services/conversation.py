@@ -31,7 +31,7 @@ from engine.replies import (
 from engine.state import SessionState
 from services.chat_locks import ChatLocks
 from services.commands import Commands
-from services.evidence_reading import read_images, read_typed
+from services.evidence_reading import read_images, read_pasted, read_typed
 from services.outbox import reply_to_row, wall_clock
 from services.reading import ImageReader
 from services.texts import st
@@ -339,6 +339,11 @@ class ConversationService:
         if isinstance(event, FileInput):
             await self._skip_applied(who, message_ids)
         outcome = self.engine.advance(state, event, now)
+        if outcome.refused and (pasted := read_pasted(event, state, self.engine.regions, now)) is not event:
+            # The engine left `state` as it was: the pasted message is read against it afresh.
+            event = pasted
+            await self._skip_applied(who, message_ids)
+            outcome = self.engine.advance(state, event, now)
         replies, outbox, held = await self._persist(user, who, outcome, event, message_ids, now, version, notice)
         queued = who.platform in self.outbox_platforms
         return Result(replies, answered=outcome.answered, stale=outcome.stale, outbox=outbox, queued=queued, held=held)

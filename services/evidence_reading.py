@@ -29,6 +29,8 @@ from services.texts import st
 
 # Shorter than this, a typed line at no open complaint is a greeting, not a story.
 MIN_STORY_CHARS = 6
+# Shorter than this, a refused answer is a mistyped one, not a pasted message.
+MIN_PASTED_CHARS = 20
 # Below this many pixels on its short side an image cannot show a readable line of text.
 MIN_READABLE_PX = 48
 
@@ -49,12 +51,35 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, reg
         return event
     if not in_flow and (len(text) < MIN_STORY_CHARS or text.startswith("/")):
         return event
-    region = region_of(state, regions)
-    # Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them.
-    findings = extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
+    findings = _findings(text, state, regions, now)
     if findings.empty and (in_flow or findings.verdict.kind == "unknown"):
         # Nothing read: "完成", a button's number or a plain note is the engine's to understand.
         return event
+    return _as_evidence(text, findings, state, regions, now)
+
+
+def read_pasted(event: Event, state: SessionState, regions: Regions, now: datetime) -> Event:
+    """A typed line the current question could not take, when it is plainly the message itself (a
+    pasted spam or scam SMS at "what happened?"): kept as evidence with a proposal, not refused.
+    Anything else unchanged, so the person gets the question's own "please tap one of the options"."""
+    if not isinstance(event, TextInput) or state.status != ACTIVE:
+        return event
+    text = event.text.strip()
+    if len(text) < MIN_PASTED_CHARS or text.startswith("/"):
+        return event
+    findings = _findings(text, state, regions, now)
+    if findings.verdict.kind == "unknown" and findings.layout != "sms":
+        return event
+    return _as_evidence(text, findings, state, regions, now)
+
+
+def _findings(text: str, state: SessionState, regions: Regions, now: datetime) -> Findings:
+    region = region_of(state, regions)
+    # Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them.
+    return extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
+
+
+def _as_evidence(text: str, findings: Findings, state: SessionState, regions: Regions, now: datetime) -> FileInput:
     proposal = proposal_of(findings, state.lang, country_of(findings, state, regions))
     return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.engine import Engine
-from engine.events import FileInput, Proposal
+from engine.events import ButtonPress, FileInput, Proposal, TextInput
 from engine.loader import load_flow
 from engine.replies import AddEvidence, SaveAnswer, StartCase
 from engine.state import ACTIVE
-from tests.engine.helpers import FixedAdvisor, Talk, item, said, shipped_regions
+from tests.engine.helpers import NOW, FixedAdvisor, Talk, item, said, shipped_regions
 
 FLOW = load_flow(Path(__file__).resolve().parents[2] / "flows.yaml")
 NUMBER = {"raw": "400 820 1234", "number": "+864008201234", "kind": "shared_cost", "region": "CN", "display": "400 820 1234"}
@@ -77,3 +77,15 @@ def test_typed_right_confirms_and_a_proposal_mid_flow_offers_only_open_answers()
     assert set(person.state.proposal["answers"]) == {"caller_numbers", "last_contact_at"}
     person.text("对")
     assert person.state.answers["caller_numbers"] == [NUMBER] and person.state.step == "frequency"
+
+
+def test_a_refused_answer_says_so_and_leaves_the_given_state_as_it_was() -> None:
+    """The conversation reads a refused typed line again as a pasted message against the same state."""
+    person = talk()
+    person.cmd("new")
+    person.tap("CN")
+    before = person.state.to_dict()
+    out = person.engine.advance(person.state, TextInput("不知道"), NOW)
+    assert out.refused and out.state.failures == 1
+    assert person.state.to_dict() == before
+    assert not person.engine.advance(person.state, ButtonPress("fraud"), NOW).refused
