@@ -56,14 +56,16 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("card_details", 2, r"(提供|告诉|发).{0,8}(银行卡|卡号|账户信息|卡信息|余额|支付信息)|银行卡(号|信息|密码)|余额截图|"
                         r"((confirm|verify|provide|give|send|update|enter|reply with|tell us|read)( us| me)? (your|the)|(reply|respond)\b.{0,20}with (your|the))\b.{0,30}"
                         r"(bank details|card details|card number|account number|sort code|ssn|social security number|medicare (number|id)|"
-                        r"national insurance|date of birth|\bpin\b|password|billing (information|details)|payment (details|information))", True),
+                        r"national insurance|date of birth|\bpin\b|password|billing (information|details)|payment (details|information)|"
+                        r"(full |home )?address and (postcode|zip))", True),
     # Money to an account someone names.
     ("transfer", 1, r"转账|汇款|汇钱|打款|转.{0,3}钱|把钱转|转到.{0,10}(账户|账号|卡)|垫付|wire|gift card|transfer|zelle|bank transfer", True),
     ("named_account", 2, r"指定(的)?(收款|监管|银行)?(账户|账号|银行卡|卡)|(?<![您你])指定的?[^，。,；;！!？?\s]{1,6}(账户|账号|银行卡|卡号)|(以下|提供的)(银行)?(账户|账号|卡号?)|(这个|我的|新的?)(账户|账号|卡号)|"
                          r"账号(是|：|:)|(转|汇|打)(入|到|至|给).{0,10}(我|他|她|对方|指定|以下|我们)|给你(一)?个.{0,4}(账号|账户|卡号)|"
-                         r"(the |an )?account (we|i) (will )?(provide|give)|to the account below|send \$\d+ to \$[a-z]", True),
+                         r"(the |an )?account (we|i) (will )?(provide|give)|to the account below|send \$\d+ to \$[a-z]|send (usdt|btc|bitcoin|crypto|eth)\b|wallet address", True),
     ("investigation_claim", 1, r"(配合|协助)(我们)?(的)?调查|被举报|有人举报"),
-    ("secrecy", 1, r"不要告诉|千万别告诉|别告诉|保密|不能告诉|秘密调查|不要让.{0,6}知道|don't tell|do not tell|keep this (between us|quiet|to yourself)"),
+    ("secrecy", 1, r"不要告诉|千万别告诉|别告诉|保密|不能告诉|秘密调查|不要让.{0,6}知道|don't tell|do not tell|keep this (between us|quiet|to yourself)|"
+                   r"\bdiscreet|keep it quiet|confidential"),
     # Relatives, friends, leaders, buyers (冒充熟人、领导、采购).
     ("self_intro", 1, r"^\W{0,2}(喂，?)?(你好|您好|老板你好)?[，,！!]?我是"),
     ("kin_address", 1, r"^\W{0,2}(爷爷|奶奶|外公|外婆|姥姥|姥爷|爸|妈|爸妈|爸爸|妈妈|叔叔?|婶婶?|婶子|姑姑?|舅舅?|姨|阿姨|伯伯?|"
@@ -132,7 +134,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("invest_lure", 2, r"(投资|理财|炒股|股票|虚拟币|数字货币|usdt|期货|外汇|博彩).{0,30}(高回报|高收益|稳赚|保本|内幕|导师|带单|翻倍|稳赚不赔)|"
                        r"(高回报|高收益|稳赚|保本|翻倍).{0,20}(投资|理财|平台)|"
                        r"(crypto|bitcoin|btc|usdt|forex|trading|invest\w*|mining)\b.{0,60}(guaranteed|high returns?|\d+% (weekly|daily|monthly)|"
-                       r"returns|profits?|double your money|insider|mentor)|guaranteed (\d+% )?(daily |weekly )?(returns|profits)|double your money|"
+                       r"returns|profits?|double your money|insider|mentor|\d+x\b)|guaranteed (\d+% )?(daily |weekly )?(returns|profits)|double your money|"
                        r"(teach|show) you (how )?(to )?(invest|trade)|passive income|"
                        r"(earn|make|made|gain|earned)\b.{0,20}(\d+(%|x)|[£$]\d[\d,]*)\b.{0,60}(crypto|bitcoin|btc|usdt|forex|trading|invest)|"
                        r"(crypto|bitcoin|forex|trading|invest\w*)\b.{0,60}(coach|mentor|advisor|account manager)", True),
@@ -148,15 +150,22 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                    r"payment (has )?(failed|declined|was declined)|couldn'?t process your (last )?payment|(payment|direct debit) failed"),
     ("link_action", 2, r"^(?=[\s\S]*" + _URL + r")[\s\S]*\b(update|confirm|verify|validate|pay|paid|payment|settle|claim|reschedule|"
                        r"rearrange|schedule|arrange|unlock|reactivate|restore|renew|apply|complete|submit|secure|protect|log ?in|sign in|"
-                       r"correct|re-?enter|appeal|enrol|enroll|register|fill in|follow the link|tap|click|go to|remove)\b", True),
+                       r"correct|re-?enter|appeal|enrol|enroll|register|fill in|follow the link|tap|click|go to|remove|select|choose)\b", True),
+    # A look-alike address (FTC): a hyphenated domain made of a service word, or a top-level domain brands do not text.
+    ("lookalike_link", 1, r"\b(?=[a-z0-9-]*(verify|secure|update|pay|refund|claim|billing|login|signin|account|acct|support|track|"
+                          r"redeliver|reroute|toll|tax|fee|reactivat|restore|unlock|appeal|confirm|hold|notice|invoice|release|rebate|"
+                          r"winner|prize|reward|renew|portal|alert|customs|evasion)[a-z0-9-]*\.)[a-z0-9]+(-[a-z0-9]+)+\."
+                          r"(com|net|org|info|top|xyz|uk|co|help|us|vip|online|site|live|link|app)\b|"
+                          r"https?://[^\s/]+\.(top|xyz|live|help|vip|site|online|link|info)\b", True),
     # A broad alarm in English: something held, stopped, owed, suspected or won, the pretext of most scam texts.
     ("alarm", 1, r"\b(on hold|detained|stuck at|waiting at (our|the)|(could|can)( not|n'?t) be delivered|delivery (attempt )?failed|"
                  r"returned to (sender|our depot)|will be returned|(has|have) been (suspended|locked|blocked|frozen|restricted|limited|deactivated|"
                  r"disabled|cancell?ed|closed|compromised|hacked|reported|flagged)|will be (deleted|disabled|closed|suspended)|overdue|past due|"
                  r"unpaid|outstanding|is owed|late fee|penalty|payment (problem|issue)|problem with your|suspicious|unusual|unrecogni[sz]ed|"
-                 r"unauthori[sz]ed|under investigation|you('ve| have) been (chosen|selected)|you('ve| have) won|small payment|overpayment)\b"),
-    ("order_callback", 2, r"(if (this|it) (was|is)n'?t you|if (this|it) was not you|not you\?|not your order|if you did(n'?t| not) (make|authori[sz]e|request|recogni[sz]e|"
-                          r"place)|didn'?t (request|make|authori[sz]e|order) this|to cancel( and get a refund)?,? (call|press|ring)|to dispute|to stop the payment|for a refund,? call|to reverse)", True),
+                 r"unauthori[sz]ed|under investigation|you('ve| have) been (chosen|selected)|you('ve| have) won|small payment|overpayment|"
+                 r"before we can deliver|(cannot|can'?t) deliver|is (locked|suspended|blocked|frozen|disabled|pending))\b"),
+    ("order_callback", 2, r"^(?![\s\S]*(back of your card|number on your card))[\s\S]*(if (this|it) (was|is)n'?t you|if (this|it) was not you|not you\?|not your order|if you did(n'?t| not) (make|authori[sz]e|request|recogni[sz]e|"
+                          r"place)|didn'?t (request|make|authori[sz]e|order) this|to cancel( and get a refund)?,? (call|press|ring)|to dispute|to stop the payment|for a refund,? call|to reverse|if you (want|wish) to cancel)", True),
     ("urgent_call", 2, r"(call|ring|phone|contact)( us| our [a-z ]{1,20}| your [a-z ]{1,20}| back| support| the number)?(( on)? [+\d][\d ()-]{6,}[\d])?"
                        r" (now|immediately|urgently|right away|today|within)|press 1|call back (now|immediately)|"
                        r"(will|we'?ll) call you\b.{0,20}to (secure|verify|protect|move)", True),
@@ -170,6 +179,8 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("callback", 1, r"(call|ring|phone|contact)\b.{0,30}[+\d][\d ()-]{6,}\d", True),
     ("prize_claim", 1, r"congratulations|you('ve| have) (won|been (selected|chosen))|lucky (winner|draw)|selected (to receive|for)|"
                        r"free .{0,20}(voucher|gift card|iphone|samsung)|\bprize\b"),
+    ("boss_favour", 2, r"(in a meeting|can'?t (talk|take calls)|tied up|about to board)\b.{0,80}(favou?r|need you to|are you (free|available|around))|"
+                       r"are you (free|available|around|at your desk|busy)\b.{0,80}(favou?r|need you|in a meeting)", True),
     ("gift_cards", 3, r"(buy|purchase|pick up|get|pay (the fine )?with|in|by)\b.{0,30}(gift ?cards?|itunes cards?|prepaid (debit )?cards?|steam cards?)|"
                       r"(gift ?cards?|card numbers?)\b.{0,60}(codes?|pictures|photos|scratch)", True),
     ("money_request", 2, r"(can|could|would) you (please )?(send|transfer|lend|wire|pay|help me (with|pay))|(venmo|zelle|cash ?app|paypal|wire) me\b|(lend|send|give) me [£$€]?\d|send (me )?(it|the money|money|[£$€]\d)|"
