@@ -8,7 +8,8 @@ from bench.fraud import DATA, held_out, load
 
 FILES = ("fraud", "marketing", "fraud_fresh", "marketing_fresh", "fraud_fresh2", "marketing_fresh2", "fraud_fresh3", "marketing_fresh3", "fraud_fresh4", "marketing_fresh4", "fraud_fresh5", "marketing_fresh5", "fraud_fresh6", "marketing_fresh6",
          "fraud_en", "marketing_en", "fraud_en_heldout", "marketing_en_heldout", "fraud_en_fresh", "marketing_en_fresh",
-         "fraud_en_fresh2", "marketing_en_fresh2", "fraud_en_fresh3", "marketing_en_fresh3")
+         "fraud_en_fresh2", "marketing_en_fresh2", "fraud_en_fresh3", "marketing_en_fresh3",
+         "fraud_en_fresh4", "marketing_en_fresh4")
 
 
 def test_every_row_loads_with_a_source_and_a_text() -> None:
@@ -34,7 +35,7 @@ def test_no_message_is_both_fraud_and_marketing_or_listed_twice() -> None:
     assert len(set(texts)) == len(texts)
     openings = [{text[:30] for _, text in load(name) + load(name.replace("fraud", "marketing"))}
                 for name in ("fraud", "fraud_fresh", "fraud_fresh2", "fraud_fresh3", "fraud_fresh4", "fraud_fresh5", "fraud_fresh6",
-                              "fraud_en", "fraud_en_heldout", "fraud_en_fresh", "fraud_en_fresh2", "fraud_en_fresh3")]
+                              "fraud_en", "fraud_en_heldout", "fraud_en_fresh", "fraud_en_fresh2", "fraud_en_fresh3", "fraud_en_fresh4")]
     for i, some in enumerate(openings):
         for other in openings[i + 1:]:
             assert not some & other
