@@ -1,4 +1,6 @@
-"""Is a pasted message fraud, marketing spam, or neither? Cues from the common Chinese fraud scripts.
+"""Is a pasted message fraud, marketing spam, or neither? Cues from the common Chinese fraud scripts and
+the English scam texts US and UK warnings describe (parcel fees, locked accounts, "Hi Mum", tax refunds,
+tolls, order call-backs, gift cards, crypto).
 
 Fraud is flagged when the cues add up to a *request that only a fraudster makes*: move money to an
 account someone else names, pay a fee to unfreeze a loan, install a remote-control or meeting app, give a
@@ -7,7 +9,9 @@ a "wrongly opened" service, pay for goods or tickets on someone's behalf, or len
 "leader" who has a new number. Each row below is one such cue; `asks` marks the cues that are themselves a
 request or threat. A verdict needs weights of at least `_FRAUD_AT` and one asking cue, so that a single
 weak word (a link, "转账", "QQ") — which operators' own marketing also uses — is never enough.
-Measured on real labelled messages in bench/fraud.py (sources in bench/data/SOURCES.md).
+Rows of weight 0 never count towards a verdict: they only name who the script claims to be, or a link to
+open, for the options flows.yaml proposes from them (`read_from`).
+Measured on labelled messages in bench/fraud.py (sources in bench/data/SOURCES.md).
 """
 
 from __future__ import annotations
