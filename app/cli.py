@@ -11,6 +11,7 @@ from contextlib import suppress
 from typing import Any, Coroutine
 
 from app.bootstrap import App, DefinitionError, build_app
+from app.heap import freeze_startup_heap
 from app.settings import Settings
 from storage.shared_dir import DataDirNotShared
 
@@ -39,14 +40,20 @@ def not_set(name: str, hint: str) -> int:
 
 
 async def build_or_explain(settings: Settings) -> App | None:
-    """The app, or None after saying why it cannot start (broken definition files, a data dir not shared)."""
+    """The app, or None after saying why it cannot start (broken definition files, a data dir not shared).
+
+    What start-up built is then frozen out of the garbage collector's full passes (app/heap.py).
+    """
     try:
-        return await build_app(settings)
+        app = await build_app(settings)
     except DefinitionError as exc:
         print(f"Cannot start: the definition files have problems:\n{exc}", file=sys.stderr)
+        return None
     except DataDirNotShared as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
-    return None
+        return None
+    freeze_startup_heap()
+    return app
 
 
 def stop_on_signals() -> asyncio.Event:

@@ -6,13 +6,16 @@ in the environment. A process of its own so that its CPU time (read from /proc b
 bot's alone, without the fake server's. It long polls, or with --webhook-port serves PTB's webhook
 endpoint on 127.0.0.1:N at WEBHOOK_PATH; it prints "ready" once it does, serves until SIGTERM, and with --profile FILE records a cProfile between
 SIGUSR1 and SIGUSR2 (the parent sends them around the measured phase, so start-up and warm-up are
-left out) and writes the pstats file.
+left out) and writes the pstats file; with --trace FILE it records a per-update timeline (bench.telegram_trace).
+BENCH_NO_FREEZE=1 in the environment leaves out the start-up heap freeze (app/heap.py), to measure what it
+changes.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import cProfile
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -34,9 +37,11 @@ from telegram.ext import (  # noqa: E402
 )
 
 from app.bootstrap import build_app, setup_logging  # noqa: E402
+from app.heap import freeze_startup_heap  # noqa: E402
 from app.settings import Settings, load_settings  # noqa: E402
 from handlers.telegram.app import ALLOWED_UPDATES, POLL_INTERVAL, TelegramBot, TelegramOptions, Webhook  # noqa: E402
 from handlers.telegram.send import SendPolicy  # noqa: E402
+from bench.telegram_trace import recording  # noqa: E402
 
 # The scripted people give dates like "2026-11-20 14:30"; a fixed "now" keeps them in the past on any day.
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -58,6 +63,8 @@ def webhook_of(settings: Settings, port: int | None) -> Webhook | None:
 async def complaint_bot(settings: Settings, poll_interval: float | None, webhook: Webhook | None) -> AsyncIterator[None]:
     """The real adapter as `bot.py telegram` wires it, with the send limits raised and a fixed clock."""
     app = await build_app(settings, clock=lambda: NOW)
+    if not os.environ.get("BENCH_NO_FREEZE"):
+        freeze_startup_heap()  # as app.cli.build_or_explain does
     try:
         bot = TelegramBot(app, TelegramOptions.from_settings(settings, app.flow, send=UNLIMITED))
         interval = POLL_INTERVAL if poll_interval is None else poll_interval
@@ -143,6 +150,19 @@ class Profiling:
 
 
 async def serve(
+    kind: str, concurrent: int, poll_interval: float | None, profile: Path | None, webhook_port: int | None,
+    trace: Path | None = None,
+) -> None:
+    with recording(trace) as recorder:
+        watch = asyncio.create_task(recorder.watch_loop()) if recorder is not None else None
+        try:
+            await _serve(kind, concurrent, poll_interval, profile, webhook_port)
+        finally:
+            if watch is not None:
+                watch.cancel()
+
+
+async def _serve(
     kind: str, concurrent: int, poll_interval: float | None, profile: Path | None, webhook_port: int | None
 ) -> None:
     settings = load_settings()
@@ -174,8 +194,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="pause between getUpdates calls (default: the bot's own, PTB's 0 for the echo)")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the measured phase here")
     parser.add_argument("--webhook-port", type=int, help="webhook mode: serve the endpoint on 127.0.0.1:PORT")
+    parser.add_argument("--trace", type=Path, help="write a per-update timeline here (bench.telegram_trace)")
     args = parser.parse_args(argv)
-    asyncio.run(serve(args.kind, args.concurrent, args.poll_interval, args.profile, args.webhook_port))
+    asyncio.run(serve(args.kind, args.concurrent, args.poll_interval, args.profile, args.webhook_port, args.trace))
     return 0
 
 

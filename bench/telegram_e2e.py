@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import pstats
@@ -42,7 +43,9 @@ if __package__ in (None, ""):
 from bench.common import cpu_model  # noqa: E402
 from bench.telegram_people import Mailboxes, Person, Timing, script_for  # noqa: E402
 from handlers.telegram.app import POLL_INTERVAL, TelegramOptions  # noqa: E402
+from handlers.telegram.inbox import BUSY_BATCH  # noqa: E402
 from bench.telegram_child import WEBHOOK_PATH  # noqa: E402
+from bench import telegram_trace as timeline  # noqa: E402
 from tests.fakebotapi import WEBHOOK_ANSWER, FakeBotApi  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +144,7 @@ def free_port() -> int:
 
 async def start_child(
     contender: Contender, server: FakeBotApi, data_dir: Path, log: Path, poll_interval: float | None,
-    profile: Path | None, webhook: tuple[int, str] | None,
+    profile: Path | None, webhook: tuple[int, str] | None, trace: Path | None = None,
 ) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
@@ -158,6 +161,8 @@ async def start_child(
         command += ["--poll-interval", str(poll_interval)]
     if profile is not None:
         command += ["--profile", str(profile)]
+    if trace is not None:
+        command += ["--trace", str(trace)]
     with log.open("wb") as err:
         proc = await asyncio.create_subprocess_exec(
             *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=err
@@ -194,7 +199,8 @@ async def measure(contender: Contender, args: argparse.Namespace, work: Path) ->
     webhook = (free_port(), secrets.token_urlsafe(16)) if args.webhook else None
     async with FakeBotApi() as server, AsyncExitStack() as stack:
         mail = Mailboxes(server)
-        proc = await start_child(contender, server, data_dir, log, args.poll_interval, profile, webhook)
+        trace = work / f"{contender.name}.trace.json" if args.timeline and not echo else None
+        proc = await start_child(contender, server, data_dir, log, args.poll_interval, profile, webhook, trace)
         if webhook is not None:
             await stack.enter_async_context(server.push_to(f"http://127.0.0.1:{webhook[0]}/{WEBHOOK_PATH}", webhook[1]))
         try:
@@ -222,6 +228,8 @@ async def measure(contender: Contender, args: argparse.Namespace, work: Path) ->
     errors = [line for line in log.read_text(errors="replace").splitlines() if " ERROR " in line]
     if errors:
         print(f"warning: {contender.title} logged {len(errors)} errors, e.g. {errors[0][:200]}", file=sys.stderr)
+    if trace is not None:
+        timeline.report(json.loads(trace.read_text()), timings)
     return Side(contender, timings, wall, bot_cpu, driver_cpu, calls)
 
 
@@ -272,9 +280,10 @@ def report(sides: list[Side], args: argparse.Namespace) -> None:
     print("send limits: complaint bot SendPolicy raised to 1e9/s overall and per chat (Telegram's 1 msg/s per chat")
     print("             and 30/s overall would otherwise dominate); echo bots: PTB default, no limiter.")
     if args.poll_interval is None:
-        poll = f"; {POLL_INTERVAL:g} s between polls for the complaint bot, as `bot.py telegram`, 0 for the echo bots (PTB's default)"
+        poll = (f"; the complaint bot pauses {POLL_INTERVAL:g} s before a poll after one that brought {BUSY_BATCH} or more\n"
+                "updates, as `bot.py telegram`; 0 between polls for the echo bots (PTB's default)")
     else:
-        poll = f"; {args.poll_interval:g} s between polls for every bot"
+        poll = f"; {args.poll_interval:g} s between polls for the echo bots, after a burst for the complaint bot"
     print(f"complaint bot: the real adapter ({BOT_CONCURRENCY} updates at once, per-chat order); each bot in its own")
     if args.webhook:
         print("process, in webhook mode: the fake Bot API on 127.0.0.1 POSTs each update to the bot's endpoint (up to")
@@ -295,10 +304,11 @@ def report(sides: list[Side], args: argparse.Namespace) -> None:
     bot = next((s for s in sides if not s.contender.echo), None)
     if bot is not None:
         kinds = sorted({t.kind for t in bot.timings})
-        per_kind = ", ".join(
-            f"{k} {percentile([t.done - t.queued for t in bot.timings if t.kind == k], 0.5) * 1000:,.1f}" for k in kinds
-        )
-        print(f"  complaint bot reply p50 by update kind, ms: {per_kind}")
+        for q in (0.5, 0.99):
+            per_kind = ", ".join(
+                f"{k} {percentile([t.done - t.queued for t in bot.timings if t.kind == k], q) * 1000:,.1f}" for k in kinds
+            )
+            print(f"  complaint bot reply p{int(q * 100)} by update kind, ms: {per_kind}")
     print()
     for side in sides:
         if side.contender.echo and bot is not None:
@@ -372,13 +382,15 @@ def main(argv: list[str] | None = None) -> int:
                         "languages' templates are compiled before the measurement)")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds before each update (default 0)")
     parser.add_argument("--poll-interval", type=float,
-                        help="seconds between getUpdates calls for every bot (default: the complaint bot's own "
-                        f"{POLL_INTERVAL:g}, as `bot.py telegram`, and PTB's 0 for the echo bots)")
+                        help="seconds between getUpdates calls for the echo bots, and the complaint bot's pause after a "
+                        f"burst (default: the complaint bot's own {POLL_INTERVAL:g}, as `bot.py telegram`, and PTB's 0 for the echo bots)")
     parser.add_argument("--profile", type=Path, help="also cProfile the complaint bot's measured phase into FILE")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure the bots this many times, alternating, and pool the figures (default 1)")
     parser.add_argument("--webhook", action="store_true",
                         help="every bot in webhook mode: the fake server POSTs each update to it (default: long polling)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="trace the complaint bot and print where each update's reply time went (bench.telegram_trace)")
     names = [c.name for c in CONTENDERS]
     parser.add_argument("--only", nargs="+", choices=names, default=names,
                         help="measure only these bots (default: all)")

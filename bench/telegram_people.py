@@ -56,6 +56,7 @@ class Timing:
     queued: float
     first: float
     done: float
+    update_id: int = 0
 
 
 Record = SentMessage | Edit | CallbackAnswer
@@ -109,6 +110,7 @@ class Person:
     timings: list[Timing] = field(default_factory=list)
     question: SentMessage | None = None
     last_message: SentMessage | None = None
+    sent_id: int = 0  # the update_id of the last update queued
 
     async def run(self, think: Callable[[], float] | None = None) -> list[Timing]:
         box = self.mail.box(self.chat_id)
@@ -120,21 +122,22 @@ class Person:
             queued = time.monotonic()
             expect = self._act(kind, arg)
             first, done = await asyncio.wait_for(self._reply(box, expect), self.timeout)
-            self.timings.append(Timing(kind, queued, first, done))
+            self.timings.append(Timing(kind, queued, first, done, self.sent_id))
         return self.timings
 
     def _act(self, kind: Kind, arg: str) -> Callable[[Record], bool]:
         """Queue the update; returns the test for the record that completes the bot's reply."""
         server, chat, lc = self.server, self.chat_id, self.language_code
         if kind == "command":
-            server.command(chat, arg, language_code=lc)
+            self.sent_id = server.command(chat, arg, language_code=lc)["update_id"]
         elif kind == "text":
-            server.text(chat, arg, language_code=lc)
+            self.sent_id = server.text(chat, arg, language_code=lc)["update_id"]
         elif kind == "forward":
-            server.forwarded_text(chat, arg, origin_name="1069 0000 1234", language_code=lc)
+            self.sent_id = server.forwarded_text(chat, arg, origin_name="1069 0000 1234", language_code=lc)["update_id"]
         elif self.echo:
             assert self.last_message is not None, "the echo bot has not said anything to tap on"
             update = server.callback(chat, self.last_message.message_id, f"0|{arg}", language_code=lc, force=True)
+            self.sent_id = update["update_id"]
             query_id = update["callback_query"]["id"]
             return lambda r: isinstance(r, CallbackAnswer) and r.callback_query_id == query_id
         else:
@@ -155,7 +158,8 @@ class Person:
         if value not in offered:
             raise WrongTurn(f"chat {self.chat_id}: {value!r} is not among {sorted(offered)} on "
                             f"{(question.text or '')[:60]!r}")
-        self.server.callback(self.chat_id, question.message_id, offered[value], language_code=self.language_code)
+        update = self.server.callback(self.chat_id, question.message_id, offered[value], language_code=self.language_code)
+        self.sent_id = update["update_id"]
         return question
 
     def _track(self, record: Record) -> None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
-from engine import merged
+from engine import fact_fix, merged
 from engine.answers import Accepted, Rejected, clean_text, small_number
 from engine.choice_match import normalise, pick
 from engine.conditions import holds
@@ -150,8 +150,7 @@ class Turn:
                 return
             if self.navigation(event.value):
                 return
-            if self.s.proposal is not None and event.value in ("_accept", "_reject"):
-                self.settle_proposal(event.value == "_accept")
+            if self.s.proposal is not None and fact_fix.press(self, event.value):
                 return
         if self.s.status != ACTIVE or not self.s.step:
             self.not_in_flow(event)
@@ -298,6 +297,7 @@ class Turn:
         answers.update(read)
         if not answers or self.s.step is None:
             return False
+        fact_fix.leave(self)
         self.s.proposal = {"text": self.with_read_lines(proposal.text, read), "answers": answers}
         self.s.seq += 1
         self.ask(self.flow.step(self.s.step), prefix)
@@ -315,7 +315,10 @@ class Turn:
         return "\n".join(x for x in (head, *lines, question) if x)
 
     def settle_proposal(self, accepted: bool) -> None:
-        """"Right": the read facts become answers and are not asked again. "Change": ask as usual."""
+        """"Right": the read facts become answers and are not asked again. "Change": the facts to pick the
+        wrong one from (engine/fact_fix.py), or with one fact or from that list, ask as usual."""
+        if not accepted and fact_fix.open_list(self):
+            return
         proposal, self.s.proposal = self.s.proposal or {}, None
         if accepted:
             for step_id, value in (proposal.get("answers") or {}).items():
@@ -373,6 +376,9 @@ class Turn:
 
     def move_on(self) -> None:
         """After an answer: record history, show alerts, go to the next step (or back to the summary)."""
+        if fact_fix.fixing(self.s):
+            fact_fix.answered(self)
+            return
         current = self.current_step()
         if not self.s.history or self.s.history[-1] != current.id:
             self.s.history.append(current.id)
@@ -419,6 +425,9 @@ class Turn:
         if self.s.status != ACTIVE:
             self.reask_or_idle()
             return
+        if fact_fix.fixing(self.s):
+            fact_fix.back_to_list(self)
+            return
         if not self.s.history:
             self.say(t("back_first", self.lang))
             self.ask(self.current_step())
@@ -443,7 +452,7 @@ class Turn:
         """`step` and the optional questions that would be asked right after it if each were skipped: what
         one "skip these" tap passes. Only while answering in order (not editing from the summary)."""
         run = [step]
-        if self.s.editing:
+        if self.s.editing or fact_fix.fixing(self.s):
             return run
         nodes = self.nodes
         answers = dict(self.s.answers)
@@ -497,10 +506,9 @@ class Turn:
     def ask(self, step: Step, prefix: str | None = None) -> None:
         """Show the question of `step` with its buttons (or the facts read from evidence, to confirm first)."""
         lang = self.lang
-        if self.s.proposal is not None:
-            text = "\n".join(x for x in (prefix, str(self.s.proposal.get("text") or "")) if x)
-            confirm = (Button(t("nav.right", lang), "_accept"), Button(t("nav.change", lang), "_reject"))
-            self.out.replies.append(Reply(text=text, buttons=confirm, expects="confirm", seq=self.s.seq, kind="question"))
+        fixing = fact_fix.fixing(self.s)
+        if self.s.proposal is not None and not fixing:
+            fact_fix.ask(self, prefix)
             return
         kind = kind_of(step)
         q = Question([prefix, step.prompt.get(lang)] if prefix else [step.prompt.get(lang)])
@@ -510,7 +518,7 @@ class Turn:
             lines.append(t("hint.current", lang, value=self.display(step, self.s.answers.get(step.id))))
             buttons.append(Button(t("nav.keep", lang), "_keep"))
         nav: list[Button] = []
-        if self.s.history:
+        if self.s.history or fixing:
             nav.append(Button(t("nav.back", lang), "_back"))
         if step.optional and kind.skip_button:
             nav.append(Button(t("nav.skip", lang), "_skip"))
@@ -581,7 +589,10 @@ class Turn:
             self.save(step.id, result.value, result.label)
 
     def text(self, step: Step, raw: str) -> None:
-        if self.s.proposal is not None:
+        if self.s.proposal is not None and not fact_fix.fixing(self.s):
+            if fact_fix.typed(self, raw):
+                # On the list of facts, or a correction that names its fact ("号码是 139…").
+                return
             named = self.value_for_text(step, raw)
             if named in ("_accept", "_reject"):
                 self.settle_proposal(named == "_accept")

@@ -19,6 +19,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.edit": {"zh": "✏️ 修改：{label}", "en": "✏️ Edit: {label}"},
     "nav.edit_list": {"zh": "✏️ 修改", "en": "✏️ Edit"},
     "nav.same": {"zh": "同上：{value}", "en": "Same: {value}"},
+    "nav.profile": {"zh": "👤 {value}", "en": "👤 {value}"},
     "nav.right": {"zh": "✅ 对", "en": "✅ Right"},
     "nav.change": {"zh": "✏️ 改一下", "en": "✏️ Change it"},
     "nav.to_summary": {"zh": "« 返回核对", "en": "« Back to the summary"},

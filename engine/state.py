@@ -38,10 +38,13 @@ class SessionState:
     prompt: dict[str, Any] | None = None
     # The person's /timezone, set from their profile on every load, for reading the time of a call.
     timezone: str | None = None
+    # The name the platform's profile shows (Telegram first and last name), set on every event and never
+    # saved: offered as one tap where a name is asked, never written unless the person taps it.
+    profile_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as they are (not copied): the store encodes them to JSON at once."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """The fields as they are (not copied), but the profile name: the store encodes them to JSON at once."""
+        return {name: getattr(self, name) for name in _SAVED}
 
     def copy(self) -> SessionState:
         """The state to change for one event, as a JSON round trip would copy it, except that the values in
@@ -65,6 +68,7 @@ class SessionState:
         return cls(**known)
 
 
+_SAVED = tuple(name for name in SessionState.__dataclass_fields__ if name != "profile_name")
 _COPIED = tuple(name for name in SessionState.__dataclass_fields__ if name != "answers")
 
 

@@ -59,6 +59,8 @@ class Who:
     platform: str
     external_id: str
     lang_code: str | None = None
+    # The name the platform's profile shows, when it gives one: offered where a name is asked, not saved.
+    name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,7 @@ class ConversationService:
                 who.platform, who.external_id, lang_from_code(who.lang_code), now
             )
             user, read = found, (self._state_of_data(data, found), version)
+            read[0].profile_name = who.name
             if isinstance(event, TextInput):
                 pending = read[0].pending
                 if pending and (asked_by := self.commands.pending_handler(pending.get("kind"))):

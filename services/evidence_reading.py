@@ -18,6 +18,7 @@ from PIL import Image
 
 from engine.events import Event, FileInput, Proposal, TextInput
 from engine.evidence import EvidenceItem
+from engine.fact_fix import listing
 from engine.reading import Findings, extract_from_text, findings_summary
 from engine.reading.proposal import proposed_answers
 from engine.reading.signals import signals_of
@@ -47,7 +48,8 @@ def read_typed(event: Event, state: SessionState, evidence_step: str | None, reg
         return event
     text = event.text.strip()
     in_flow = state.status == ACTIVE and state.step is not None
-    if in_flow and state.step != evidence_step:
+    if in_flow and (state.step != evidence_step or listing(state)):
+        # At the list of facts read (engine/fact_fix.py) a typed line is a correction, not more evidence.
         return event
     if not in_flow and (len(text) < MIN_STORY_CHARS or text.startswith("/")):
         return event

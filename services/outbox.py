@@ -24,6 +24,9 @@ and runs one `OutboxSender`; this module does the rest, the same way for every p
   An adapter that may still show an event's reply another way after the event's commit (a question
   redrawn in place, then its row discarded) holds the turn from before the event until it is done;
   else the loop, finding the fresh row due, could send it as well.
+- **check-ins take the turn too** — a message the bot starts itself (`send_started`) is queued and
+  claimed like an event's replies, under the person's lock: sent at once when the chat has nothing
+  else queued, else behind what is, so it never lands between an event's replies, in any process.
 - **held while it is sent** — a send that outlasts a third of the hold (a long upload, retries under
   a flood limit, an overloaded process) renews the hold of its rows, as long as they are still its
   claim (their attempt count unchanged), so another process never takes a row that is being sent.
@@ -38,11 +41,11 @@ import asyncio
 import logging
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.replies import Button, Reply
 from storage.errors import log_failure
@@ -51,6 +54,7 @@ from storage.protocols import Store
 log = logging.getLogger(__name__)
 
 SendReply = Callable[[str, Reply], Awaitable[None]]
+T = TypeVar("T")
 # The turn (sender, chat, task) the running task holds, so that a drain inside it does not wait for itself.
 _TURN: ContextVar[tuple[int, str, object] | None] = ContextVar("outbox_turn", default=None)
 
@@ -216,12 +220,7 @@ class OutboxSender:
         From a third of the hold on, the hold of the rows not sent yet is renewed (`_renew`)."""
         sent = 0
         held = {row.id: row.attempts for row in rows}
-        every = self.policy.hold / 3
-        renewing: list[asyncio.Task[None]] = []
-        timer = asyncio.get_running_loop().call_later(
-            every, lambda: renewing.append(asyncio.create_task(self._renew(held, every)))
-        )
-        try:
+        async with self._holding(held):
             for index, row in enumerate(rows):
                 outcome = await self._send_one(chat_id, row)
                 if isinstance(outcome, Exception):
@@ -230,13 +229,56 @@ class OutboxSender:
                 await self._mark_sent((row.id,))
                 del held[row.id]
                 sent += outcome
+        return sent
+
+    @asynccontextmanager
+    async def _holding(self, held: dict[int, int]) -> AsyncIterator[None]:
+        """Keep claimed rows (`held`: id -> the attempt count of this claim) held for the block,
+        renewing from a third of the hold on (`_renew`); the block removes rows once they are done."""
+        every = self.policy.hold / 3
+        renewing: list[asyncio.Task[None]] = []
+        timer = asyncio.get_running_loop().call_later(
+            every, lambda: renewing.append(asyncio.create_task(self._renew(held, every)))
+        )
+        try:
+            yield
         finally:
             timer.cancel()
             for task in renewing:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
-        return sent
+
+    def holding(self, ids: Sequence[int]) -> AbstractAsyncContextManager[None]:
+        """Keep an event's rows that its own transaction claimed (`enqueue_held`) held while the
+        adapter shows them another way (WeChat's passive reply waits for the push's HTTP answer)."""
+        return self._holding(dict.fromkeys(ids, 1))
+
+    async def send_started(self, chat_id: str, replies: Sequence[Reply], send: Callable[[], Awaitable[T]]) -> T | None:
+        """A message the bot starts itself (a check-in), in the chat's turn like an event's replies.
+
+        It is queued in a transaction under the person's lock (`Store.serialized`, as an event's),
+        and claimed there when the chat has nothing else queued: then `send` sends it at once, in
+        this process's turn, and its rows only stood for the turn, so they go when `send` returns
+        or raises (the caller's own retry stays the only one). Else earlier replies of the chat are
+        queued or being sent (by this process or another), and it waits behind them like a reply,
+        sent in order by the outbox: None.
+        """
+        chat = str(chat_id)
+        async with self.turn(chat):
+            now = self.clock()
+            async with self.store.serialized(self.platform, chat), self.store.transaction() as tx:
+                ids, held = await tx.enqueue_held(
+                    self.platform, chat, [reply_to_row(r) for r in replies], now, now + timedelta(seconds=self.policy.hold)
+                )
+            if not held:
+                await self.drain_after_event(chat, ids)
+                return None
+            try:
+                async with self.holding(ids):
+                    return await send()
+            finally:
+                await self._mark_sent(ids)
 
     async def _renew(self, held: dict[int, int], every: float) -> None:
         while held:

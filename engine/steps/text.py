@@ -1,5 +1,6 @@
 """`text`: free text, checked for length, an optional pattern and a named validator; may offer an
-earlier answer as one tap (`suggest_from`: the called number as the contact phone)."""
+earlier answer as one tap (`suggest_from`: the called number as the contact phone), and at a question
+that takes a name (a `name` fill), the name the platform's profile gave, if it gave one."""
 from __future__ import annotations
 
 import re
@@ -47,12 +48,15 @@ class TextKind(TypedKind[TextStep]):
         suggested = self.suggestion(turn, step)
         if suggested is not None:
             q.buttons.append(Button(t("nav.same", turn.lang, value=suggested), "_same"))
+        profile = self.from_profile(turn, step)
+        if profile is not None:
+            q.buttons.append(Button(t("nav.profile", turn.lang, value=profile), "_profile"))
 
     def read_text(self, turn: Turn, step: TextStep, raw: str) -> None:
         turn.accept(step, text_answer(step, raw))
 
     def press(self, turn: Turn, step: TextStep, value: str) -> bool:
-        suggested = self.suggestion(turn, step) if value == "_same" else None
+        suggested = self.suggestion(turn, step) if value == "_same" else self.from_profile(turn, step) if value == "_profile" else None
         if suggested is None:
             return False
         turn.accept(step, text_answer(step, suggested))
@@ -67,6 +71,18 @@ class TextKind(TypedKind[TextStep]):
             if value is not None:
                 return turn.display(turn.flow.step(source), value)
         return None
+
+    def from_profile(self, turn: Turn, step: TextStep) -> str | None:
+        """The platform profile's name (with the number offered as "same", if any) as one tap, where the
+        question takes a name and the platform gave one that reads as a name; never made up."""
+        name = turn.s.profile_name
+        if not name or step.id in turn.s.answers or not any(f.kind == "name" for f in step.fills):
+            return None
+        if VALIDATORS["person_name"](name) is not None or not any(ch.isalpha() for ch in name):
+            # Emoji or symbols alone are a display name, not a name to sign a complaint with.
+            return None
+        answer = " ".join(x for x in (name, self.suggestion(turn, step)) if x)
+        return answer if len(answer) <= step.max_length else None
 
     def check(self, step: TextStep) -> Iterator[DefinitionProblem]:
         if step.min_length > step.max_length:

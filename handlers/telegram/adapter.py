@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from engine.events import ButtonPress, FileInput
 from engine.evidence import EvidenceItem, human_size
 from engine.replies import Reply
 from handlers.kit.buttons import decode_button
+from handlers.kit.outbox import send_replies, shown_elsewhere
 from handlers.kit.text import command_or_text
 from handlers.telegram.albums import AlbumCollector, AlbumPart, Spawn
 from handlers.telegram.intake import (
@@ -60,7 +61,8 @@ UNAVAILABLE_RETRY = 2.0  # seconds between tries of an update while the database
 
 def who_of(chat: Chat, user: User | None) -> Who:
     """The person: the sender, who in a private chat is the chat itself (checked by `sender_is_chat`)."""
-    return Who(PLATFORM, str(user.id if user else chat.id), user.language_code if user else None)
+    name = " ".join(x.strip() for x in (user.first_name, user.last_name or "") if x and x.strip())[:60] if user else ""
+    return Who(PLATFORM, str(user.id if user else chat.id), user.language_code if user else None, name or None)
 
 
 def private(chat: Chat | None) -> bool:
@@ -118,11 +120,10 @@ class TelegramAdapter:
         if result is not None and not result.queued:
             await self.sender.send_replies(chat_id, result.replies)
             return
-        if result is not None and result.held:
-            # Claimed for this process by the event's own transaction; nothing else of the chat was queued.
-            await self.outbox.send_held(str(chat_id), result.outbox, result.replies)
+        if result is None:
+            await self.outbox.drain_after_event(str(chat_id), None)
             return
-        await self.outbox.drain_after_event(str(chat_id), result.outbox if result is not None else None)
+        await send_replies(self.outbox, str(chat_id), result)
 
     async def settle(self, chat_id: int, who: Who, update_ids: list[int], text: str) -> None:
         """A refusal is these updates' whole answer: queue it and record them as processed, then send it."""
@@ -318,11 +319,8 @@ class TelegramAdapter:
         await self.deliver(chat_id, result)
 
     def shown_elsewhere(self, chat_id: int, result: Result) -> AbstractAsyncContextManager[None]:
-        """Keep other processes off the event's rows while they are shown another way; rows the
-        event's own transaction held for this process are off limits to them already."""
-        if result.held:
-            return nullcontext()
-        return self.outbox.shown_elsewhere(str(chat_id), result.outbox)
+        """Keep other processes off the event's rows while they are shown another way (kit/outbox.py)."""
+        return shown_elsewhere(self.outbox, str(chat_id), result)
 
     async def answer_tap(self, update_id: int, query_id: str, text: str | None = None) -> None:
         """Stop the tapped button's spinner (with a short notice). In webhook mode the answer rides on

@@ -32,34 +32,33 @@ from app.logsafe import install_redaction
 from app.settings import Settings, load_settings
 from engine.model import Flow
 from handlers.kit.evidence import MB, evidence_limit
+from handlers.kit.outbox import reply_outbox
 from handlers.telegram.adapter import PLATFORM, TelegramAdapter
 from handlers.telegram.http import AiohttpRequest
-from handlers.telegram.inbox import JournalingBot, JournalingQueue
+from handlers.telegram.inbox import JournalingBot, JournalingQueue, lean
 from handlers.telegram.intake import PUBLIC_DOWNLOAD_LIMIT, Downloader
 from handlers.telegram.journal import Replay, UpdateJournal
-from handlers.telegram.webhook import WebhookAnswers
-from handlers.telegram.webhook import install as install_strict_webhook
+from handlers.telegram.webhook import WebhookAnswers, WebhookServer
 from handlers.telegram.order import PerChatUpdateProcessor
 from handlers.telegram.send import PUBLIC_UPLOAD_LIMIT, SendPolicy, TelegramOutbox, TelegramSender
 from engine.replies import Reply
 from services.commands import Commands
-from services.outbox import OutboxPolicy, OutboxSender
+from services.outbox import OutboxPolicy
 
 log = logging.getLogger(__name__)
 
 PUBLIC_API = "https://api.telegram.org"
 SELF_HOSTED_LIMIT = 2000 * 1024 * 1024  # what a local Bot API server will hand out
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-# A short pause between long polls lets a burst of updates arrive in one getUpdates instead of one
-# call per update (0.94 → 0.19 calls per update under load), for at most 50 ms more latency.
+WEBHOOK_CONNECTIONS = 40  # setWebhook's max_connections: Telegram's default, as PTB's start_webhook sends
+# A short pause before a long poll lets a burst of updates arrive in one getUpdates instead of one
+# call per update (0.94 → 0.19 calls per update under load). Only after a poll that brought a burst
+# (inbox.BUSY_BATCH): under light load each update would wait out part of it (JournalingBot.pause_when_busy).
 POLL_INTERVAL = 0.05
 # Several processes on one PostgreSQL: a journal row a starting process claimed is left to it this
 # long, and every process looks for rows left unhandled (by a killed process) this often.
 SHARED_CLAIM_LEASE = timedelta(seconds=30)
 SHARED_SWEEP_EVERY = 20.0
-# ... and a reply another process queued less than this long ago is that process's to send.
-SHARED_OUTBOX_SETTLE = 5.0
-SHARED_OUTBOX_HOLD = 5.0
 
 def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
     """Telegram's command menu, generated from the command registry."""
@@ -159,16 +158,7 @@ class TelegramBot:
         )
         self.sender = TelegramSender(self.application.bot, options.send, options.max_upload_bytes)
         self.downloader = Downloader(self.sender, app.files, options.max_download_bytes)
-        policy = options.outbox
-        if app.settings.database_url is not None and policy.settle == 0:
-            # Several processes: no start-up takes every row back (others may be sending them); a
-            # killed process's rows go out once their short hold has run out.
-            policy = replace(policy, settle=SHARED_OUTBOX_SETTLE, hold=SHARED_OUTBOX_HOLD)
-        self.reply_outbox = OutboxSender(
-            app.store, PLATFORM, self._send_reply, policy, exclusive=app.settings.database_url is None
-        )
-        app.service.outbox_platforms.add(PLATFORM)
-        app.service.outbox_holds[PLATFORM] = policy.hold  # the adapter sends an event's replies itself
+        self.reply_outbox = reply_outbox(app, PLATFORM, self._send_reply, options.outbox)
         app.service.retry_platforms.add(PLATFORM)  # TelegramAdapter.patiently
         self.adapter = TelegramAdapter(
             app.service,
@@ -181,7 +171,7 @@ class TelegramBot:
             self.reply_outbox,
             self.webhook_answers,
         )
-        self.outbox = TelegramOutbox(self.sender)
+        self.outbox = TelegramOutbox(self.sender, self.reply_outbox)
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)
         self.journal.on_give_up = self.adapter.gave_up
@@ -230,6 +220,7 @@ class TelegramBot:
         application = self.application
         updater = application.updater
         assert updater is not None
+        server: WebhookServer | None = None
         await application.initialize()
         try:
             replay = await self.journal.open()
@@ -238,22 +229,23 @@ class TelegramBot:
             await self.reply_outbox.start()
             await self.requeue(replay)
             if webhook is not None:
-                install_strict_webhook()
                 self.queue.journaling = True
-                await updater.start_webhook(
-                    listen=webhook.listen,
-                    port=webhook.port,
-                    url_path=webhook.path,
-                    webhook_url=webhook.url,
-                    secret_token=webhook.secret,
+                server = WebhookServer(self.bot, self.queue, webhook.secret, webhook.path)
+                await server.start(webhook.listen, webhook.port)
+                # Listening before Telegram is told the address, so its first POST finds the server up.
+                await self.bot.set_webhook(
+                    url=webhook.url,
                     allowed_updates=ALLOWED_UPDATES,
                     drop_pending_updates=False,
+                    max_connections=WEBHOOK_CONNECTIONS,
+                    secret_token=webhook.secret,
                 )
             else:
                 self.bot.resume_after(replay.last_update_id)
+                self.bot.pause_when_busy(poll_interval)
                 self._polling_since = time.monotonic()
                 await updater.start_polling(
-                    poll_interval=poll_interval,
+                    poll_interval=0,  # PTB's pause after every poll: the bot pauses only after a burst
                     timeout=poll_timeout,
                     error_callback=self._polling_error,
                     allowed_updates=ALLOWED_UPDATES,
@@ -262,6 +254,8 @@ class TelegramBot:
             yield self
         finally:
             self.adapter.stopping = True  # an update waiting for the database stays in the journal
+            if server is not None:
+                await server.stop()
             if updater.running:
                 await updater.stop()
             if application.running:
@@ -274,7 +268,7 @@ class TelegramBot:
         """Hand the updates the last run left unhandled to the Application, oldest first."""
         for payload in replay.payloads:
             try:
-                update = Update.de_json(payload, self.application.bot)
+                update = Update.de_json(lean(payload), self.application.bot)
             except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
                 log.warning("a journaled update could not be read back: %s", type(exc).__name__)
                 continue

@@ -19,15 +19,25 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
+import orjson
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 # Calls without files go as one JSON body, which the Bot API accepts like a form: encoding each
 # parameter to JSON and then URL-encoding the lot (as HTTPXRequest does) cost about twice as much,
-# most of it percent-encoding the Chinese texts.
+# most of it percent-encoding the Chinese texts. orjson encodes and decodes the bodies: the standard
+# library's json took about 6 % of the bot's CPU per update here, orjson a twentieth of that.
 JSON_BODY = {"Content-Type": "application/json"}
+
+
+def json_body(parameters: dict[str, Any]) -> bytes:
+    """The parameters as UTF-8 JSON; what orjson refuses (a key that is not a string) as json would write it."""
+    try:
+        return orjson.dumps(parameters)
+    except TypeError:
+        return json.dumps(parameters, ensure_ascii=False).encode()
 
 
 class AiohttpRequest(BaseRequest):
@@ -95,7 +105,7 @@ class AiohttpRequest(BaseRequest):
             if uploads:
                 kwargs["data"] = _form(request_data)
             else:
-                kwargs["data"] = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+                kwargs["data"] = json_body(request_data.parameters)
                 kwargs["headers"] = JSON_BODY
         try:
             async with session.request(method, url, **kwargs) as response:
@@ -105,6 +115,15 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
 
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """Telegram's answer, read by orjson (PTB documents this method as the place to change the
+        JSON library); what orjson cannot read goes to PTB's own, which says what was wrong."""
+        try:
+            parsed = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return BaseRequest.parse_json_payload(payload)
+        return parsed if isinstance(parsed, dict) else BaseRequest.parse_json_payload(payload)
 
     def _proxy_for(self, url: str) -> str | None:
         parts = urlsplit(url)

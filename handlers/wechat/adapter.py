@@ -5,7 +5,10 @@ So each push is journaled and queued for its person, and the HTTP handler waits 
 `answer_within` seconds for the first message of the answer: plain text that is ready in time
 goes back as the passive reply, everything else (menus, later messages, anything after a slow
 step) goes out through the customer-service API once the HTTP answer is given, in order. Media
-are downloaded only after the HTTP answer ("success" at once).
+are downloaded only after the HTTP answer ("success" at once). A push's replies are claimed for
+this process in the event's own transaction when the person has nothing else queued, and sent
+from memory (handlers/kit/outbox.py); only then may the first be the passive reply, as nothing
+queued earlier can be overtaken by it, and no other process sends it meanwhile.
 
 Each push is applied once: the service records its MsgId (events: sender + CreateTime) as
 processed in the transaction of its effects; a retry that arrives while the push is in hand
@@ -30,11 +33,12 @@ from engine.replies import Reply
 from handlers.kit.buttons import decode_button
 from handlers.kit.text import BUTTON_EXPECTS, button_for_text, typed_event
 from handlers.kit.journal import UpdateJournal
+from handlers.kit.outbox import send_replies, shown_elsewhere
 from handlers.wechat.api import TooBig, WeChatApi, WeChatError
 from handlers.wechat.push import Push
 from handlers.kit.group_commit import JournalWriter
 from handlers.wechat.render import one_text, render, render_all
-from handlers.wechat.send import WeChatSender
+from handlers.wechat.send import UNTIL_THEY_WRITE, WeChatSender
 from handlers.wechat.texts import unsupported_text, wt
 from services.commands import Commands
 from services.conversation import ConversationService, Result, Who
@@ -77,6 +81,8 @@ class WeChatAdapter:
         journal: UpdateJournal,
         max_download_bytes: int,
         answer_within: float = 4.0,
+        *,
+        shared: bool = False,
     ) -> None:
         self.service = service
         self.sender = sender
@@ -92,6 +98,9 @@ class WeChatAdapter:
         self._inflight: dict[str, Job] = {}
         # The question last shown to each person, so "2" or an option's words answer it.
         self._shown: collections.OrderedDict[str, Reply] = collections.OrderedDict()
+        # Several processes share the database: the person's last push may have been answered by
+        # another one, so the question on screen is read from the database, not remembered here.
+        self.shared = shared
 
     def now(self) -> datetime:
         return self.service.clock()
@@ -190,13 +199,14 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
-        if await self.waiting(openid):
-            # Replies kept for the person (the 48-hour window had closed) are older than this
-            # answer: now that they wrote, they go first, so no passive reply this time.
+        waiting = await self.waiting_rows(openid)
+        if waiting:
+            # Replies kept for the person (the 48-hour window had closed), or waiting for a retry,
+            # are older than this answer: now that they wrote, they go first, so no passive reply.
             self.no_passive(job)
             await job.answered.wait()
             async with self.service.store.transaction() as tx:
-                await tx.release_outbox(PLATFORM, wall_clock(), openid)
+                await tx.defer_outbox(waiting, wall_clock())
             await self.outbox.drain(openid)
         message = push.message
         msg_type = str(getattr(message, "type", "unknown"))
@@ -227,25 +237,28 @@ class WeChatAdapter:
         """Hand one event to the service (applied once per push) and answer with its replies."""
         who = self.who(job.push.openid)
         result = await self.service.handle_full(who, event, [job.push.key])
+        then: Result | None = None
         if result.stale:
-            again = await self.service.settle(who, [], await self.service.current_question(who))
-            result.replies += again.replies
-            result.outbox += again.outbox
-        await self.deliver(job, result)
+            # The question the person is at, after the notice: queued behind it (not claimed with it).
+            then = await self.service.settle(who, [], await self.service.current_question(who))
+            if not then.queued:
+                result.replies += then.replies
+                then = None
+        await self.deliver(job, result, then)
 
     async def refuse(self, job: Job, replies: list[Reply]) -> None:
         """An answer made without the engine (a refusal): queued with the push recorded as processed."""
         await self.deliver(job, await self.service.settle(self.who(job.push.openid), [job.push.key], replies))
 
-    async def deliver(self, job: Job, result: Result) -> None:
+    async def deliver(self, job: Job, result: Result, then: Result | None = None) -> None:
         """The first reply as the passive reply when it is one plain text ready in time; the rest
-        (or all) from the outbox, in order, once the HTTP answer is given. A push the service had
-        applied already gets "success" and nothing more."""
+        (or all) from the outbox, in order, once the HTTP answer is given, and `then`'s after them.
+        A push the service had applied already gets "success" and nothing more."""
         openid = job.push.openid
         if result.duplicate:
             self.no_passive(job)
             return
-        self.remember(openid, result.replies)
+        self.remember(openid, result.replies + (then.replies if then else []))
         lang = await self.lang_of(openid)
         if not result.queued:
             # Passive-only mode (no credentials), or an apology made when the store failed.
@@ -257,19 +270,39 @@ class WeChatAdapter:
                 with suppress(Exception):
                     await self.sender.send(openid, render_all(result.replies, lang))
             return
-        first = render(result.replies[0], lang) if result.replies and result.outbox else []
+        # Only replies the event's transaction claimed (the person had nothing else queued) may go
+        # back passively: others wait behind earlier replies, which the passive one would overtake.
+        first = render(result.replies[0], lang) if result.held and result.replies else []
         if len(first) == 1 and first[0].text is not None and not job.first.done():
-            job.first.set_result(first[0].text)
-            await job.answered.wait()
-            await self.outbox.discard(result.outbox[:1])
+            async with shown_elsewhere(self.outbox, openid, result):
+                job.first.set_result(first[0].text)
+                await job.answered.wait()
+                await self.outbox.discard(result.outbox[:1])
+            await send_replies(self.outbox, openid, result, skip=1)
         else:
             self.no_passive(job)
             await job.answered.wait()
-        await self.outbox.drain(openid)
+            await send_replies(self.outbox, openid, result)
+        if then is not None:
+            await send_replies(self.outbox, openid, then)
 
-    async def waiting(self, openid: str) -> bool:
-        """Replies are queued for the person that did not go out (kept for the window, or failing)."""
-        return bool(await self.service.store.chat_outbox(PLATFORM, openid))
+    async def waiting_rows(self, openid: str) -> list[int]:
+        """Replies queued for the person that did not go out, to send first now that they wrote.
+
+        One process: all of them (kept for the window, or waiting for a retry; this process sends
+        nothing of the person's outside its turn, which the push holds). Several: only those kept
+        until the person writes, as a row claimed by another process is being sent right now."""
+        if self.shared:
+            return await self.kept_rows(openid)
+        return [row.id for row in await self.service.store.chat_outbox(PLATFORM, openid)]
+
+    async def kept_rows(self, openid: str) -> list[int]:
+        """Replies kept for the person until they write (refused for the 48-hour window)."""
+        horizon = wall_clock() + UNTIL_THEY_WRITE / 2
+        return [row.id for row in await self.service.store.chat_outbox(PLATFORM, openid) if row.due_at > horizon]
+
+    async def kept(self, openid: str) -> bool:
+        return bool(await self.kept_rows(openid))
 
     async def apologise(self, job: Job) -> None:
         try:
@@ -292,8 +325,9 @@ class WeChatAdapter:
             self._shown.popitem(last=False)
 
     async def shown(self, openid: str) -> Reply | None:
-        """The question on screen; after a restart, the current question of the conversation."""
-        if openid in self._shown:
+        """The question on screen; after a restart (or, several processes, always), the current
+        question of the conversation."""
+        if openid in self._shown and not self.shared:
             return self._shown[openid]
         questions = await self.service.current_question(self.who(openid))
         return questions[-1] if questions else None

@@ -22,6 +22,7 @@ from app.cli import build_or_explain, not_set, refuse, run_until_interrupted, st
 from app.settings import Settings, load_settings
 from handlers.kit.evidence import MB, evidence_limit
 from handlers.kit.journal import UpdateJournal
+from handlers.kit.outbox import reply_outbox
 from handlers.wechat.adapter import PLATFORM, WeChatAdapter
 from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
 from handlers.wechat.outbox import WeChatOutbox
@@ -100,11 +101,12 @@ class WeChatBot:
             self.answer_within = PASSIVE_WAIT if self.api is not None else PASSIVE_ONLY_WAIT
         self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
         self.sender = WeChatSender(self.api, self.lang_of, options.send)
-        self.reply_outbox = OutboxSender(app.store, PLATFORM, self.sender.send_reply, options.outbox)
         if self.api is not None:
             # Replies are queued with each event's effects and sent from there; without the
             # customer-service API they can only be passive replies, so nothing is queued.
-            app.service.outbox_platforms.add(PLATFORM)
+            self.reply_outbox = reply_outbox(app, PLATFORM, self.sender.send_reply, options.outbox)
+        else:
+            self.reply_outbox = OutboxSender(app.store, PLATFORM, self.sender.send_reply, options.outbox)
         self.adapter = WeChatAdapter(
             app.service,
             self.sender,
@@ -114,9 +116,10 @@ class WeChatBot:
             self.journal,
             options.max_download_bytes,
             self.answer_within,
+            shared=app.settings.database_url is not None,
         )
         self.outbox = WeChatOutbox(
-            app.store, self.sender, self.api, options.reminder_template_id, self.lang_of, self.adapter.waiting
+            app.store, self.sender, self.reply_outbox, self.api, options.reminder_template_id, self.lang_of, self.adapter.kept
         )
         app.outboxes.register(PLATFORM, self.outbox)
         app.service.erase_hooks.append(self.journal.erase_person)

@@ -19,7 +19,7 @@ from handlers.wechat.api import WeChatApi, WeChatError
 from handlers.wechat.render import render_all
 from handlers.wechat.send import UNTIL_THEY_WRITE, OutsideWindow, WeChatSender
 from handlers.wechat.texts import wt
-from services.outbox import Undeliverable, reply_to_row, wall_clock
+from services.outbox import OutboxSender, Undeliverable, reply_to_row, wall_clock
 from storage.protocols import Store
 
 log = logging.getLogger(__name__)
@@ -33,29 +33,36 @@ class WeChatOutbox:
         self,
         store: Store,
         sender: WeChatSender,
+        replies: OutboxSender,
         api: WeChatApi | None,
         template_id: str | None,
         lang_of: Callable[[str], Awaitable[str]],
-        waiting: Callable[[str], Awaitable[bool]],
+        kept: Callable[[str], Awaitable[bool]],
     ) -> None:
         self.store = store
         self.sender = sender
+        self.replies = replies
         self.api = api
         self.template_id = template_id
         self.lang_of = lang_of
-        self.waiting = waiting
+        self.kept = kept
 
     async def deliver(self, external_id: str, replies: list[Reply]) -> bool | str:
-        """The way it went ("custom", "template", "held"), or False when the person is unreachable."""
+        """The way it went ("custom", "template", "held"), or False when the person is unreachable.
+
+        A custom message takes the person's outbox turn like an event's replies (`send_started`),
+        so it never lands between a push's passive reply and the messages after it; when replies
+        are queued or being sent, it goes out behind them."""
         lang = await self.lang_of(external_id)
-        if not await self.waiting(external_id):  # else it would overtake replies waiting for the person
+        if not await self.kept(external_id):  # else it would overtake replies waiting for the person
             try:
-                await self.sender.send(external_id, render_all(replies, lang))
-                return "custom"
-            except Undeliverable:
-                return False
+                outcome = await self.replies.send_started(
+                    external_id, replies, lambda: self.custom(external_id, replies, lang)
+                )
             except OutsideWindow:
                 pass
+            else:
+                return "custom" if outcome is None else outcome
         via = "held"
         if self.template_id and self.api is not None:
             try:
@@ -65,6 +72,14 @@ class WeChatOutbox:
                 log.info("template reminder refused (%d); kept until the person writes", exc.code)
         await self.keep(external_id, [Reply(wt("held_reminder", lang), kind="reminder"), *replies])
         return via
+
+    async def custom(self, openid: str, replies: list[Reply], lang: str) -> bool | str:
+        """"custom" once sent; False when the person is unreachable; OutsideWindow raises."""
+        try:
+            await self.sender.send(openid, render_all(replies, lang))
+        except Undeliverable:
+            return False
+        return "custom"
 
     async def keep(self, openid: str, replies: list[Reply]) -> None:
         """Queue the check-in in the outbox, not due until the person writes."""

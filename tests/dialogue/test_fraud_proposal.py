@@ -34,9 +34,10 @@ def test_the_fraud_facts_of_a_pasted_message_are_proposed_and_written_on_right(b
     assert got["issue_type"] == "fraud" and got["content"] == COURIER
 
 
-def test_change_it_writes_nothing_read_and_asks_so_the_person_corrects_it(bot: ConsoleBot, data_dir: Path) -> None:
+def test_change_it_then_answer_all_again_writes_nothing_read_and_asks(bot: ConsoleBot, data_dir: Path) -> None:
     bot.send(COURIER)
-    assert "你在哪里" in last_question(bot.send("改一下"))["text"]
+    assert "哪一项读错了" in last_question(bot.send("改一下"))["text"]
+    assert "你在哪里" in last_question(bot.send("全部重新回答"))["text"]
     assert "发生了什么" in last_question(bot.tap("CN"))["text"]
     assert "怎么联系你" in last_question(bot.tap("fraud"))["text"]
     assert "自称是谁" in last_question(bot.send("打电话"))["text"]

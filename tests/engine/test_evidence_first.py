@@ -48,10 +48,12 @@ def test_what_was_read_is_proposed_and_written_only_after_right() -> None:
     assert person.state.step == "frequency", "issue type, numbers and the latest time are known: not asked again"
 
 
-def test_change_it_asks_as_usual_and_keeps_nothing_that_was_read() -> None:
+def test_change_it_then_answer_all_again_asks_as_usual_and_keeps_nothing_that_was_read() -> None:
     person = talk()
     person.send(FileInput(items=(item(),), proposal=READ))
     out = person.text("改一下")
+    assert [b.value for b in out.replies[-1].buttons][-2:] == ["_fix_all", "_fix_rest"], "several facts: pick the wrong one"
+    out = person.text("全部重新回答")
     assert "caller_numbers" not in person.state.answers and person.state.step == "jurisdiction"
     assert "你在哪里" in said(out)
     person.text("中国")

@@ -93,8 +93,12 @@ async def test_webhook_mode_registers_the_url_and_refuses_posts_without_the_secr
     async with httpx.AsyncClient() as client:
         refused = await client.post(local, json=update)
         wrong = await client.post(local, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
-        taken = await client.post(local, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret})
-    assert (refused.status_code, wrong.status_code, taken.status_code) == (403, 403, 200)
+        secret = {"X-Telegram-Bot-Api-Secret-Token": hook.secret}
+        not_json = await client.post(local, content=b"update_id=1", headers={**secret, "Content-Type": "text/plain"})
+        elsewhere = await client.post(f"http://127.0.0.1:{port}/other", json=update, headers=secret)
+        taken = await client.post(local + "/", json=update, headers=secret)  # PTB's route took the slash too
+    assert (refused.status_code, wrong.status_code, not_json.status_code) == (403, 403, 403)
+    assert (elsewhere.status_code, taken.status_code) == (404, 200)
     await next_message(server, "反骚扰投诉助手")
 
 

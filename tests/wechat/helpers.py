@@ -114,6 +114,7 @@ class Answer:
     body: str
     passive: str | None
     seconds: float
+    answered_at: float = 0.0  # time.monotonic() when the answer came back
 
 
 class Phone:
@@ -156,20 +157,25 @@ class Phone:
         query.update(encrypt_type="aes", msg_signature=fields["MsgSignature"])
         return query, f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{fields['Encrypt']}]]></Encrypt></xml>"
 
-    async def post(self, xml: str, query: dict[str, str] | None = None, body: str | None = None) -> Answer:
+    async def post(
+        self, xml: str, query: dict[str, str] | None = None, body: str | None = None, url: str | None = None
+    ) -> Answer:
+        """Post a push (to `url`: another process of the bot, else the endpoint)."""
         if query is None or body is None:
             query, body = self.signed_query(xml)
+        url = url or self.endpoint.url
         started = time.monotonic()
         if self.session is not None:
-            async with self.session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
+            async with self.session.post(url, params=query, data=body.encode()) as resp:
                 text, status = await resp.text(), resp.status
         else:
-            async with aiohttp.ClientSession() as session, session.post(self.endpoint.url, params=query, data=body.encode()) as resp:
+            async with aiohttp.ClientSession() as session, session.post(url, params=query, data=body.encode()) as resp:
                 text, status = await resp.text(), resp.status
         passive = self.read_passive(query, text) if status == 200 and text != "success" else None
         if passive is not None:
             self.seen.append((started, passive))  # before any custom message of this push
-        return Answer(status, text, passive, time.monotonic() - started)
+        now = time.monotonic()
+        return Answer(status, text, passive, now - started, now)
 
     def read_passive(self, query: dict[str, str], text: str) -> str:
         if query.get("encrypt_type") == "aes":

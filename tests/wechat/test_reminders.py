@@ -2,12 +2,16 @@
 notice when one is configured, and the reminder itself shown the next time the person writes."""
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
 from services.conversation import Who
+from tests.fakewechat import Fault
 from tests.followup.helpers import ready_case
-from tests.wechat.helpers import Endpoint, Phone
+from tests.wechat.helpers import Answer, Endpoint, Phone
+from tests.wechat.test_once import until
+from tests.wechat.test_quick_pushes import to_the_time_question
 
 TEMPLATE = "/cgi-bin/message/template/send"
 
@@ -83,3 +87,75 @@ async def test_the_timeline_says_which_way_the_reminder_went(wechat: Endpoint, p
     wechat.api.open_window(phone.openid)
     await phone.text(f"case {case_id}")
     await phone.expect("待你下次发消息时显示")
+
+
+CUSTOM = "/cgi-bin/message/custom/send"
+
+
+async def a_day_later_at_the_time_question(endpoint: Endpoint, phone: Phone) -> int:
+    """A check-in due, and the person in a new complaint whose next answer brings a passive reply
+    ("记下了…") and then a question ("多久一次") as a customer-service message."""
+    case_id = await ask_for_a_reminder_tomorrow(endpoint, phone)
+    await to_the_time_question(phone)
+    endpoint.now += timedelta(days=1, minutes=5)
+    return case_id
+
+
+def shown_in_order(endpoint: Endpoint, phone: Phone, answer: Answer) -> list[str]:
+    """What the person saw from the time answer on, by when it reached them (the passive reply when
+    its HTTP answer came back)."""
+    shown = [(s.at, s.text) for s in endpoint.api.messages(phone.openid)]
+    if answer.passive is not None:
+        shown.append((answer.answered_at, answer.passive))
+    return [text for _, text in sorted(shown)]
+
+
+def is_check_in(text: str, case_id: int) -> bool:
+    return text.startswith("⏰") and f"#{case_id}" in text
+
+
+def order(shown: list[str], case_id: int) -> tuple[int, int, int]:
+    """Where the time answer's passive reply, its next question and the check-in are in `shown`."""
+    noted = next(i for i, text in enumerate(shown) if text.startswith("记下了"))
+    asked = next(i for i, text in enumerate(shown) if text.startswith("多久一次") and i > noted)
+    [checkin] = [i for i, text in enumerate(shown) if is_check_in(text, case_id)]
+    return noted, asked, checkin
+
+
+def between(shown: list[str], case_id: int) -> bool:
+    """The check-in landed between the time answer's passive reply and its next question."""
+    noted, asked, checkin = order(shown, case_id)
+    return noted < checkin < asked
+
+
+async def test_a_check_in_due_while_a_reply_is_being_sent_comes_after_it(wechat: Endpoint, phone: Phone) -> None:
+    assert wechat.app is not None
+    case_id = await a_day_later_at_the_time_question(wechat, phone)
+    wechat.api.fail(CUSTOM, Fault(delay=0.6))  # the new question is slow to send
+    calls = wechat.api.calls.get(CUSTOM, 0)
+    answer = await phone.text("2026-11-20 14:30")
+    await until(lambda: wechat.api.calls.get(CUSTOM, 0) > calls)
+    await wechat.app.scheduler.run_once()  # the check-in falls due while the question is on its way
+    await phone.expect(f"#{case_id}")
+    shown = shown_in_order(wechat, phone, answer)
+    noted, asked, checkin = order(shown, case_id)
+    assert noted < asked < checkin, shown
+    assert ways(wechat, case_id) == ["custom"]
+
+
+async def test_a_push_during_a_check_in_is_not_split_by_it(wechat: Endpoint, phone: Phone) -> None:
+    assert wechat.app is not None
+    case_id = await a_day_later_at_the_time_question(wechat, phone)
+    # The check-in is slow to send, and the new question after the push's passive reply slower still.
+    wechat.api.fail(CUSTOM, Fault(delay=0.5))
+    wechat.api.fail(CUSTOM, Fault(delay=1.0))
+    calls = wechat.api.calls.get(CUSTOM, 0)
+    checking_in = asyncio.create_task(wechat.app.scheduler.run_once())
+    await until(lambda: wechat.api.calls.get(CUSTOM, 0) > calls)  # the check-in is on its way
+    answer = await phone.text("2026-11-20 14:30")
+    await checking_in
+    await phone.expect(f"#{case_id}")
+    await phone.expect("多久一次")
+    shown = shown_in_order(wechat, phone, answer)
+    assert not between(shown, case_id), shown  # order() also finds the check-in exactly once
+    assert ways(wechat, case_id) == ["custom"]
