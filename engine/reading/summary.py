@@ -56,7 +56,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "zh": "⚠️ 这很像诈骗。不要转账、不要提供验证码、不要下载对方让你装的App。"
               "如果已经转账或泄露了验证码，请立即拨打 110 报警；也可拨打 96110 反诈专线咨询。",
         "en": "⚠️ This looks like fraud. Do not transfer money, share a verification code or install the app they ask for. "
-              "If you have already paid or shared a code, call 110 (police) now; the 96110 anti-fraud line also advises.",
+              "If you have already paid or shared a code, call your bank now, then the police: 110 in China (the 96110 "
+              "anti-fraud line also advises), Report Fraud on 0300 123 2040 in the UK (999 in an emergency), "
+              "ReportFraud.ftc.gov in the US (911 in an emergency).",
     },
     "spam": {"zh": "看起来是营销/推销。", "en": "This looks like marketing."},
 }

@@ -96,3 +96,41 @@ def test_the_proposal_lists_the_read_answers_above_its_question_and_writes_them_
     assert person.state.step == "jurisdiction"
     person.text("中国")
     assert person.state.step == "impersonation", "how they contacted and what they asked are known: not asked again"
+
+
+def test_an_english_parcel_text_proposes_the_courier_and_the_link_to_open() -> None:
+    shown = signals("USPS: your package is on hold due to an incomplete address. Update your address at http://usps-hold.top/a within 24 hours.")
+    assert read_answers(FLOW, shown, FRAUD) == {"impersonation": "platform", "fraud_asked": ["link"]}
+
+
+def test_a_hi_mum_text_proposes_a_relative_and_the_money_it_asks_for() -> None:
+    shown = signals("Hi mum, I lost my phone, this is my new number. Can you send £300 for my rent today? I'll pay you back.")
+    assert read_answers(FLOW, shown, FRAUD) == {"impersonation": "relative", "fraud_asked": ["transfer"]}
+
+
+def test_a_boss_asking_for_gift_cards_proposes_the_boss_and_a_payment_not_a_verification_code() -> None:
+    shown = signals("It's Tom from the office, are you free? I need you to buy 3 Apple gift cards for a client and send me the codes.")
+    assert read_answers(FLOW, shown, FRAUD) == {"impersonation": "boss", "fraud_asked": ["transfer"]}
+
+
+def test_chinese_leaders_and_old_friends_are_proposed_as_boss_and_relative() -> None:
+    leader = signals("我是你领导，明天来我办公室一趟。现在有个急事，需要你先帮我转 5 万到这个账号，不要告诉别人。")
+    assert read_answers(FLOW, leader, FRAUD) == {"impersonation": "boss", "fraud_asked": ["transfer"]}
+    friend = signals("我是你老同学啊，换了新号码，存一下。最近手头紧，能借我两万块钱周转一下吗？下个月就还。")
+    assert read_answers(FLOW, friend, FRAUD)["impersonation"] == "relative"
+
+
+def test_a_bank_a_tax_office_and_a_prize_link_are_proposed_from_what_they_say() -> None:
+    bank = signals("Barclays: your account has been locked after suspicious activity. Call us now on 0800 555 0100.")
+    assert read_answers(FLOW, bank, FRAUD) == {"impersonation": "bank"}, "a call back is not one of the listed requests"
+    refund = signals("HMRC: you are due a tax refund of £212.40. Claim it at hmrc-refunds.uk.com")
+    assert read_answers(FLOW, refund, FRAUD) == {"impersonation": "government", "fraud_asked": ["link"]}
+    prize = signals("恭喜您被抽中为幸运用户，获得二等奖 58000 元，请点击 www.prize-cn.vip 领取。")
+    assert read_answers(FLOW, prize, FRAUD) == {"fraud_asked": ["link"]}
+
+
+def test_who_they_claimed_to_be_is_not_proposed_from_marketing_or_a_one_time_code() -> None:
+    for text in ("20% off everything this weekend at Harper's! Reply STOP to opt out.",
+                 "Your verification code is 123456. Do not share it with anyone.",
+                 "Hi mum, just landed, see you at dinner x"):
+        assert signals(text) == (), text
