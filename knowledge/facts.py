@@ -11,7 +11,7 @@ from knowledge.catalog import Catalog
 
 Facts = Mapping[str, Any]
 
-FRAUD_IMPERSONATIONS = frozenset({"police", "bank", "platform", "government"})
+FRAUD_IMPERSONATIONS = frozenset({"police", "bank", "platform", "government", "relative", "boss"})
 
 
 def answer(facts: Facts, key: str) -> Any:
