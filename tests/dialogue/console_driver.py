@@ -5,6 +5,7 @@ import json
 import os
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -106,3 +107,9 @@ def last_question(messages: list[dict[str, Any]]) -> dict[str, Any]:
 
 def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m["text"] for m in messages)
+
+
+def stored_answers(data_dir: Path) -> dict[str, Any]:
+    """The answers the local chat's database holds, decoded: what a test checks was written (or not)."""
+    with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
+        return {step: json.loads(value) for step, value in conn.execute("select step_id, value from answers")}

@@ -3,18 +3,12 @@ the facts, the wrong one is answered alone with its usual buttons, the rest is w
 fact marked wrong keeps only the person's answer."""
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 
-from tests.dialogue.console_driver import ConsoleBot, last_question
+from tests.dialogue.console_driver import ConsoleBot, last_question, stored_answers
 
 COURIER = "【顺丰速运】您的快递丢失，我司将为您办理理赔退款，请添加客服QQ并下载会议App，按提示操作领取 http://t.cn/aB3x"
 
-
-def answers(data_dir: Path) -> dict[str, object]:
-    with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
-        return {step: json.loads(value) for step, value in conn.execute("select step_id, value from answers")}
 
 
 def test_who_they_posed_as_read_wrong_is_fixed_alone_and_the_rest_is_kept(bot: ConsoleBot, data_dir: Path) -> None:
@@ -30,6 +24,6 @@ def test_who_they_posed_as_read_wrong_is_fixed_alone_and_the_rest_is_kept(bot: C
     # The rest by its number, as typed on a console.
     assert "你在哪里" in last_question(bot.send(str(len(back["buttons"]))))["text"]
     bot.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got["impersonation"] == "bank"
     assert got["fraud_contact"] == "sms" and got["fraud_asked"] == ["app"] and got["content"] == COURIER

@@ -4,17 +4,12 @@ are not asked again, [改一下] writes nothing and asks, and nothing is propose
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
-from tests.dialogue.console_driver import ConsoleBot, last_question
+from tests.dialogue.console_driver import ConsoleBot, last_question, stored_answers
 
 COURIER = "【顺丰速运】您的快递丢失，我司将为您办理理赔退款，请添加客服QQ并下载会议App，按提示操作领取 http://t.cn/aB3x"
 
-
-def answers(data_dir: Path) -> dict[str, object]:
-    with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
-        return {step: json.loads(value) for step, value in conn.execute("select step_id, value from answers")}
 
 
 def test_the_fraud_facts_of_a_pasted_message_are_proposed_and_written_on_right(bot: ConsoleBot, data_dir: Path) -> None:
@@ -24,12 +19,12 @@ def test_the_fraud_facts_of_a_pasted_message_are_proposed_and_written_on_right(b
     assert "对方冒充：电商 / 快递 / 客服" in lines
     assert "对方要求：下载 App 或共享屏幕" in lines
     assert lines[-1] == "对吗？" and [b["value"] for b in proposal["buttons"]] == ["_accept", "_reject"]
-    assert "fraud_asked" not in answers(data_dir), "nothing is written before the person confirms"
+    assert "fraud_asked" not in stored_answers(data_dir), "nothing is written before the person confirms"
     assert "你在哪里" in last_question(bot.tap("_accept"))["text"]
     # Country given: the next question is the first one the message could not answer.
     assert "有没有转账" in last_question(bot.tap("CN"))["text"]
     bot.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got["fraud_contact"] == "sms" and got["impersonation"] == "platform" and got["fraud_asked"] == ["app"]
     assert got["issue_type"] == "fraud" and got["content"] == COURIER
 
@@ -43,7 +38,7 @@ def test_change_it_then_answer_all_again_writes_nothing_read_and_asks(bot: Conso
     assert "自称是谁" in last_question(bot.send("打电话"))["text"]
     assert "要求你做什么" in last_question(bot.send("银行"))["text"]
     bot.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got["fraud_contact"] == "call" and got["impersonation"] == "bank"
     assert "fraud_asked" not in got and "content" not in got
 
@@ -56,7 +51,7 @@ def test_a_fraud_message_without_a_request_proposes_no_request(bot: ConsoleBot, 
     # What they asked for is the person's to say.
     assert "要求你做什么" in last_question(bot.tap("CN"))["text"]
     bot.close()
-    assert "fraud_asked" not in answers(data_dir)
+    assert "fraud_asked" not in stored_answers(data_dir)
 
 
 def test_a_marketing_message_proposes_none_of_the_fraud_facts(bot: ConsoleBot, data_dir: Path) -> None:
@@ -66,7 +61,7 @@ def test_a_marketing_message_proposes_none_of_the_fraud_facts(bot: ConsoleBot, d
         assert label not in proposal["text"]
     bot.tap("_accept")
     bot.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got["issue_type"] != "fraud"
     assert not {"fraud_contact", "impersonation", "fraud_asked"} & set(got)
 
@@ -87,6 +82,6 @@ def test_a_screenshot_of_a_fraud_sms_proposes_the_sender_and_the_fraud_facts(
     question = last_question(bot.tap("_accept"))
     assert "要求你做什么" in question["text"], "country, sender, time and the fraud facts read: the request is asked"
     bot.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got["jurisdiction"] == "CN" and got["fraud_contact"] == "sms" and got["impersonation"] == "police"
     assert any(row.number.lstrip("+") in json.dumps(got["caller_numbers"]) for row in screen.rows)

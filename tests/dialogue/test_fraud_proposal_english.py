@@ -3,14 +3,12 @@ one-tap confirmation as a Chinese one — who they posed as and what they asked 
 the link among them — and English marketing is not taken for fraud."""
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.dialogue.console_driver import ConsoleBot, last_question
+from tests.dialogue.console_driver import ConsoleBot, last_question, stored_answers
 
 PARCEL = "USPS: your package is on hold due to an incomplete address. Update your address at http://usps-hold.top/a within 24 hours."
 HI_MUM = "Hi Mum, I lost my phone, this is my new number. Can you send £300 for my rent today? I'll pay you back."
@@ -25,10 +23,6 @@ def english(data_dir: Path) -> Iterator[ConsoleBot]:
         running.close()
 
 
-def answers(data_dir: Path) -> dict[str, object]:
-    with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
-        return {step: json.loads(value) for step, value in conn.execute("select step_id, value from answers")}
-
 
 def test_a_parcel_scam_text_proposes_fraud_the_courier_and_the_link_and_writes_them_on_right(english: ConsoleBot, data_dir: Path) -> None:
     proposal = last_question(english.send(PARCEL))
@@ -36,11 +30,11 @@ def test_a_parcel_scam_text_proposes_fraud_the_courier_and_the_link_and_writes_t
     assert lines[1].startswith("⚠️ This looks like fraud.")
     assert "They posed as: A shop, courier or customer service" in lines and "What they asked for: Open a link" in lines
     assert [b["value"] for b in proposal["buttons"]] == ["_accept", "_reject"]
-    assert "fraud_asked" not in answers(data_dir), "nothing is written before the person confirms"
+    assert "fraud_asked" not in stored_answers(data_dir), "nothing is written before the person confirms"
     assert "where are you" in last_question(english.tap("_accept"))["text"]
     assert "How did they contact you?" in last_question(english.tap("US"))["text"]
     english.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got["issue_type"] == "fraud" and got["impersonation"] == "platform" and got["fraud_asked"] == ["link"]
     assert got["content"] == PARCEL
 
@@ -51,7 +45,7 @@ def test_a_hi_mum_text_proposes_a_relative_asking_for_money(english: ConsoleBot,
     assert "They posed as: A relative or friend" in text.split("\n") and "What they asked for: Send or pay money" in text.split("\n")
     english.tap("_accept")
     english.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got["impersonation"] == "relative" and got["fraud_asked"] == ["transfer"]
 
 
@@ -61,5 +55,5 @@ def test_english_marketing_is_not_taken_for_fraud(english: ConsoleBot, data_dir:
     for label in ("How they contacted you", "They posed as", "What they asked for"):
         assert label not in said
     english.close()
-    got = answers(data_dir)
+    got = stored_answers(data_dir)
     assert got.get("issue_type") != "fraud" and not {"impersonation", "fraud_asked"} & set(got)

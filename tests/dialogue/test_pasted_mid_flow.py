@@ -2,11 +2,10 @@
 "what happened?"): it is kept as evidence and read, as it would have been before /new, not refused."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
-from tests.dialogue.console_driver import ConsoleBot, last_question
+from tests.dialogue.console_driver import ConsoleBot, last_question, stored_answers
 
 REFUSED = "请点选下面的一个选项"
 SPAM = "【某某商城】双十一全场5折，新品上市，进店有礼，详询 400-123-4567，回T退订"
@@ -14,9 +13,8 @@ SPAM = "【某某商城】双十一全场5折，新品上市，进店有礼，�
 
 def stored(data_dir: Path) -> tuple[dict[str, object], list[str]]:
     with sqlite3.connect(data_dir / "bot.sqlite3") as conn:
-        answers = {step: json.loads(value) for step, value in conn.execute("select step_id, value from answers")}
         kinds = [kind for (kind,) in conn.execute("select kind from evidence")]
-    return answers, kinds
+    return stored_answers(data_dir), kinds
 
 
 def test_a_message_pasted_at_a_choice_is_kept_and_read(bot: ConsoleBot, data_dir: Path) -> None:
