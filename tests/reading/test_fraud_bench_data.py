@@ -9,7 +9,7 @@ from bench.fraud import DATA, held_out, load
 FILES = ("fraud", "marketing", "fraud_fresh", "marketing_fresh", "fraud_fresh2", "marketing_fresh2", "fraud_fresh3", "marketing_fresh3", "fraud_fresh4", "marketing_fresh4", "fraud_fresh5", "marketing_fresh5", "fraud_fresh6", "marketing_fresh6",
          "fraud_en", "marketing_en", "fraud_en_heldout", "marketing_en_heldout", "fraud_en_fresh", "marketing_en_fresh",
          "fraud_en_fresh2", "marketing_en_fresh2", "fraud_en_fresh3", "marketing_en_fresh3",
-         "fraud_en_fresh4", "marketing_en_fresh4")
+         "fraud_en_fresh4", "marketing_en_fresh4", "fraud_cn", "marketing_cn", "fraud_cn_fresh", "marketing_cn_fresh")
 
 
 def test_every_row_loads_with_a_source_and_a_text() -> None:
