@@ -107,6 +107,16 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("account_scare", 2, r"(代理(商|身份|合同)?|会员服务|商户|店铺|扣费|每月.{0,6}扣|征信).{0,50}(注销|关闭|取消|解除|清空|影响|撤销|扣)", True),
     ("card_cancel", 2, r"(银行卡|.行卡|储蓄卡|信用卡).{0,4}注销|注销.{0,6}(银行卡|.行卡)", True),
     ("parcel_lost", 2, r"(快递|包裹|货物|快件).{0,12}(丢失|遗失|丢了|损坏|破损)", True),
+    # Fake courier texts (假快递): a parcel that cannot be delivered, is returned or held, then a link or a reply to
+    # fill in an address, ID or card. The hitch alone is what genuine notices say too (退回站点, 滞留), so it never
+    # asks; the request alone is what a sign-up advert says, so it weighs 1. A lost parcel is `parcel_lost`.
+    ("courier_hitch", 2, r"(快递|包裹|快件|邮件|件|货物).{0,30}(地址(信息)?(不详|不全|不完整|有误|错误|模糊)|"
+                         r"无法(派送|投递|配送|签收|送达)|(派送|投递|配送)(失败|异常)|(被|已|即将|将被?)退回|滞留|超区|清关)|"
+                         r"(收件|收货|寄件)人?的?(信息|地址|电话)(不详|不全|不完整|有误|错误|模糊)"),
+    ("detail_request", 1, r"(http|www|\.(cc|top|xyz|vip|cn|com)\b|点击|点开|点此|链接|登录|访问|打开|扫描?二维码|扫码)"
+                          r".{0,30}(填写|更新|补充|核实|核对|确认|提交|登记|修改|上传|输入).{0,8}"
+                          r"(地址|信息|资料|姓名|手机号|电话|身份证|银行卡|账户|账号|联系方式)|"
+                          r"(回复|发送).{0,10}(姓名|详细地址|身份证)", True),
     ("account_inspection", 2, r"(账户|账号|帐户|公司).{0,10}(年检|年审|年度(审查|审核|核查))", True),
     ("account_frozen", 1, r"(账户|账号|帐户|银行卡|资金|社保卡|医保卡).{0,6}(冻结|异常|风险|被锁|涉案|停用)|"
                          r"(account|card|apple id|access|wallet|ssn|benefits|money|funds)\b.{0,40}(locked|suspended|restricted|blocked|frozen|flagged|"
