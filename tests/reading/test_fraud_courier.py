@@ -5,11 +5,13 @@ The genuine notices further down share the parcel words (取件码, 已签收, �
 and must stay non-fraud. All texts are written for these tests, not rows of the bench set.
 """
 
+from datetime import datetime
+
 import pytest
 
 from bench.fraud import load
-from engine.reading import classify
-from engine.reading.signals import known_signals
+from engine.reading import classify, extract_from_text, findings_summary
+from engine.reading.signals import known_signals, signals_of
 
 FAKE_COURIER = {
     "address unclear, returned, click to fill in": "【顺丰】您的快递因地址不详被退回，请点击 http://sf-kd.cc/x 填写信息重新派送，客服 0755-12345678",
@@ -59,3 +61,12 @@ def test_the_bench_parts_for_fake_couriers_stay_flagged_and_genuine_notices_stay
         assert sum(classify(text).kind == "fraud" for _, text in rows) >= len(rows) - 1, name
     for name in ("marketing_cn", "marketing_cn_fresh"):
         assert not [text for _, text in load(name) if classify(text).kind == "fraud"], name
+
+
+@pytest.mark.parametrize(("lang", "says", "not_says"), [("zh", "这很像诈骗", "营销"), ("en", "looks like fraud", "marketing")])
+def test_the_reported_text_is_summed_up_as_fraud_in_both_languages(lang: str, says: str, not_says: str) -> None:
+    found = extract_from_text(FAKE_COURIER["address unclear, returned, click to fill in"], datetime(2026, 12, 2, 10, 0), "CN")
+    assert found.verdict.kind == "fraud"
+    assert {"sms_signature", "courier_hitch", "detail_request"} <= set(signals_of(found))
+    summary = findings_summary(found, lang)
+    assert says in summary and not_says not in summary
