@@ -216,10 +216,11 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
 )
 _FRAUD_AT = 3
 
-# Marketing: an offer, a shop, an unsubscribe line. Only decides "spam" when no fraud was found.
+# Marketing: an offer, a shop, an unsubscribe line. Only decides "spam" when no fraud was found. 送 (a gift)
+# is not the 送 of 派送/配送/送达, which every courier notice says.
 _SPAM_CUES: tuple[Cue, ...] = cue_table(
     ("marketing", 1,
-     r"推销|营销|广告|退订|回复?\s*(td|t|n|0)\b|优惠|活动|促销|特惠|特价|折扣|[0-9一二三四五六七八九]折|送|礼|会员|新品|开业|报名|招生|套餐|"
+     r"推销|营销|广告|退订|回复?\s*(td|t|n|0)\b|优惠|活动|促销|特惠|特价|折扣|[0-9一二三四五六七八九]折|(?<![派配运递转])送(?!达)|礼|会员|新品|开业|报名|招生|套餐|"
      r"流量|话费|红包|限时|先到先得|热线|预约|欢迎|光临|惠顾|抢购|秒杀|团购|贷款|理财|招聘|品牌|进店|详询|咨询|"
      r"营业厅|满\d+|立减|买.送|unsubscribe|reply stop|(text|txt) stop|opt out|offer|sale|discount|% off|coupon|promo|\bdeal"),
 )

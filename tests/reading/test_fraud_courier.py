@@ -70,3 +70,11 @@ def test_the_reported_text_is_summed_up_as_fraud_in_both_languages(lang: str, sa
     assert {"sms_signature", "courier_hitch", "detail_request"} <= set(signals_of(found))
     summary = findings_summary(found, lang)
     assert says in summary and not_says not in summary
+
+
+def test_delivery_words_are_not_marketing_but_a_gift_still_is() -> None:
+    # 派送, 配送 and 送达 hold 送, which marketing uses for a gift (买一送一, 送流量).
+    assert classify(GENUINE_NOTICES["out for delivery"]).kind == "unknown"
+    assert classify("【京东】您的订单已出库，预计明天送达，配送员会提前联系您。").kind == "unknown"
+    assert classify("【某某超市】周末酸奶买一送一，欢迎光临。").kind == "spam"
+    assert classify("充值100元送20元话费").kind == "spam"
