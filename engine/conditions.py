@@ -56,13 +56,19 @@ def _compile(cond: Condition) -> Test:
     """`cond` as a function of the answers, deciding as its fields read (tests/engine/test_conditions.py
     keeps that reading as the reference)."""
     if cond.all is not None or cond.any is not None:
-        parts = tuple(_compile(c) for c in (cond.all if cond.all is not None else cond.any or []))
+        parts = tuple(_part(c) for c in (cond.all if cond.all is not None else cond.any or []))
         # all: stop at the first False; any: at the first True.
         stop_at = cond.all is None
 
         def combined(answers: dict[str, Any]) -> bool:
-            for part in parts:
-                if part(answers) == stop_at:
+            for how, key, arg in parts:
+                if how is _EQUALS:
+                    result = bool(answers.get(key) == arg)
+                elif how is _IN:
+                    result = (value := answers.get(key)) is not None and value in arg
+                else:
+                    result = arg(answers)
+                if result == stop_at:
                     return stop_at
             return not stop_at
 
@@ -99,12 +105,23 @@ def _compile(cond: Condition) -> Test:
             return lambda answers: False
         # Any of the words inside the text: one search for all of them (alerts test this after every answer).
         search = re.compile("|".join(re.escape(word.lower()) for word in cond.matches_any)).search
+        # The last text searched and what was found: an alert searches the same story after every later
+        # answer (the state copy keeps the very string), ~20k instructions a time for a long one (issue 15).
+        last: tuple[str | None, bool] = (None, False)
 
         def matches(answers: dict[str, Any]) -> bool:
+            nonlocal last
             value = answers.get(key)
             if value is None:
                 return False
-            return search((value if type(value) is str else _text_of(value)).lower()) is not None
+            if type(value) is not str:
+                return search(_text_of(value).lower()) is not None
+            seen = last
+            if seen[0] is value:
+                return seen[1]
+            found = search(value.lower()) is not None
+            last = (value, found)
+            return found
 
         return matches
     gte, lte = cond.gte, cond.lte
@@ -121,6 +138,21 @@ def _compile(cond: Condition) -> Test:
         return False
 
     return compares
+
+
+# How a part of an `all` or `any` is tested: an `equals` or `in` part (most of them) is read in place, the
+# same test as its own function below; a call per part was most of the alerts' cost, three alerts tested
+# after every answer (issue 15).
+_EQUALS, _IN, _CALL = "equals", "in", "call"
+
+
+def _part(cond: Condition) -> tuple[str, str, Any]:
+    if cond.all is None and cond.any is None and cond.not_ is None and cond.is_set is None:
+        if cond.equals is not None:
+            return _EQUALS, cond.answer or "", cond.equals
+        if cond.in_ is not None:
+            return _IN, cond.answer or "", cond.in_
+    return _CALL, "", _compile(cond)
 
 
 def _present(value: Any) -> bool:

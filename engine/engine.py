@@ -44,6 +44,15 @@ LANGUAGE_NAMES = {
     **{k: "zh" for k in ("zh", "zh-cn", "zh-hans", "zh_cn", "cn", "中文", "汉语", "chinese", "简体中文")},
     **{k: "en" for k in ("en", "en-us", "en-gb", "en_us", "english", "英文", "英语")},
 }
+
+
+@lru_cache(maxsize=64)
+def nav_button(value: str, lang: str) -> Button:
+    """The navigation button `value` ("_back", "_skip", "_keep", "_help") in `lang`: the same at every
+    question (its text from engine/texts.yaml, read once at import), so built once (issue 15)."""
+    return Button(t("nav." + value[1:], lang), value)
+
+
 ENGINE_COMMANDS = ("start", "new", "cancel", "help", "lang", "back", "skip", "restart")
 
 
@@ -558,12 +567,12 @@ class Turn:
         if kind.shows_current and step.id in self.s.answers:
             if text:
                 lines.append(t("hint.current", lang, value=self.display(step, self.s.answers.get(step.id))))
-            buttons.append(Button(t("nav.keep", lang), "_keep"))
+            buttons.append(nav_button("_keep", lang))
         nav: list[Button] = []
         if self.s.history or fixing:
-            nav.append(Button(t("nav.back", lang), "_back"))
+            nav.append(nav_button("_back", lang))
         if step.optional and kind.skip_button:
-            nav.append(Button(t("nav.skip", lang), "_skip"))
+            nav.append(nav_button("_skip", lang))
             more = self.optional_run(step)[1:]
             if more:
                 # Several optional questions in a row: one tap passes them all, and the line says which.
@@ -572,7 +581,7 @@ class Turn:
                     lines.append(t("hint.skip_rest", lang, count=len(more), labels=labels))
                 nav.append(Button(t("nav.skip_rest", lang, count=len(more) + 1), "_skip_rest"))
         if self.s.failures >= 3:
-            nav.append(Button(t("nav.help", lang), "_help"))
+            nav.append(nav_button("_help", lang))
         return Reply(
             text="\n".join(lines) if text else "", buttons=tuple(buttons + nav), expects=kind.expects, seq=self.s.seq, kind="question"
         )

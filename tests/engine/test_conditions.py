@@ -90,3 +90,26 @@ def test_a_new_condition_is_never_taken_for_an_older_one() -> None:
     for _ in range(50):
         assert holds(Condition(answer="a", equals="yes"), answers)
         assert not holds(Condition(answer="a", equals="no"), answers)
+
+
+@settings(max_examples=200)
+@given(data=conditions, runs=st.lists(st.dictionaries(st.sampled_from(KEYS), values), min_size=2, max_size=6))
+def test_one_condition_asked_about_changing_answers_decides_each_time_as_the_reference(
+    data: dict[str, Any], runs: list[dict[str, Any]]
+) -> None:
+    """A compiled condition remembers the last text its word search read (issue 15): asked in turn about
+    other answers, and again about the same ones, it still decides each as the reference does."""
+    cond = Condition.model_validate(data)
+    for answers in runs + runs[::-1]:
+        assert holds(cond, answers) == reference(cond, answers)
+
+
+def test_the_word_search_reads_a_new_text_not_the_remembered_one() -> None:
+    cond = Condition(answer="content", matches_any=["验证码", "transfer"])
+    story = "他让我报验证码"
+    assert holds(cond, {"content": story})
+    assert holds(cond, {"content": story})
+    assert not holds(cond, {"content": "只是广告"})
+    assert holds(cond, {"content": ["please", "TRANSFER"]})
+    assert not holds(cond, {"content": "".join(["只是", "广告"])})
+    assert holds(cond, {"content": story})
