@@ -93,7 +93,7 @@ class WebhookServer:
     """Serves the webhook path on listen:port; each update goes to `queue` (journaled first when it is a
     JournalingQueue in journaling mode), and a tap's request waits for the answer the adapter offers."""
 
-    def __init__(self, bot: Bot, queue: asyncio.Queue[object], secret: str | None, path: str) -> None:
+    def __init__(self, bot: Bot, queue: asyncio.Queue[object], secret: str, path: str) -> None:
         self.bot = bot
         self.queue = queue
         self.secret = secret
@@ -121,13 +121,12 @@ class WebhookServer:
             await runner.cleanup()
 
     def _refusal(self, request: web.Request) -> web.Response | None:
-        """PTB's checks: JSON only, and the secret token when one is set."""
+        """PTB's checks: JSON only, and the secret token, always (bot.py makes one when none is set)."""
         if request.headers.get("Content-Type") != JSON_TYPE:
             return web.Response(status=HTTPStatus.FORBIDDEN)
-        if self.secret:
-            token = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(token.encode(), self.secret.encode()):
-                return web.Response(status=HTTPStatus.FORBIDDEN, reason="Request had no or the wrong secret token")
+        token = request.headers.get(SECRET_HEADER, "")
+        if not self.secret or not hmac.compare_digest(token.encode(), self.secret.encode()):
+            return web.Response(status=HTTPStatus.FORBIDDEN, reason="Request had no or the wrong secret token")
         return None
 
     async def post(self, request: web.Request) -> web.Response:
