@@ -64,7 +64,8 @@ def read_pasted(event: Event, state: SessionState, regions: Regions, now: dateti
     """A typed line the current question could not take, when it is plainly the message itself (a
     pasted spam or scam SMS at "what happened?"): kept as evidence with a proposal, not refused.
     Anything else unchanged, so the person gets the question's own "please tap one of the options"."""
-    if not isinstance(event, TextInput) or state.status != ACTIVE:
+    if not isinstance(event, TextInput) or state.status != ACTIVE or listing(state):
+        # At the list of facts read a refused line stays a refused correction, as in read_typed.
         return event
     text = event.text.strip()
     if len(text) < MIN_PASTED_CHARS or text.startswith("/"):

@@ -41,3 +41,19 @@ def test_a_short_or_plain_answer_that_fits_no_option_is_still_refused(bot: Conso
     bot.close()
     answers, kinds = stored(data_dir)
     assert "issue_type" not in answers and kinds == []
+
+
+def test_at_the_list_of_facts_read_a_pasted_message_is_not_taken_as_new_evidence() -> None:
+    """At [改一下]'s list a typed line is a correction: even a refused one that reads as a message."""
+    from datetime import datetime, timezone
+
+    from engine.events import TextInput
+    from engine.state import ACTIVE, SessionState
+    from services.evidence_reading import read_pasted
+    from tests.engine.helpers import shipped_regions
+
+    state = SessionState(lang="zh", status=ACTIVE, step="issue_type")
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    assert read_pasted(TextInput(SPAM), state, shipped_regions(), now) != TextInput(SPAM)
+    state.proposal = {"text": "…", "answers": {"issue_type": "spam_sms"}, "listing": True}
+    assert read_pasted(TextInput(SPAM), state, shipped_regions(), now) == TextInput(SPAM)
