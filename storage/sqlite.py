@@ -24,7 +24,7 @@ import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -76,10 +76,10 @@ class SqliteStore(SqlReads, OpenCloseStore):
         migrations = load_migrations(self._migrations_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._private_files()
-        writer = await aiosqlite.connect(
-            self.path, isolation_level="IMMEDIATE", cached_statements=256
-        )
-        try:
+        async with AsyncExitStack() as opened:
+            # Each connection is closed again if a later step of opening fails.
+            writer = await aiosqlite.connect(self.path, isolation_level="IMMEDIATE", cached_statements=256)
+            opened.push_async_callback(writer.close)
             (mode,) = list(await writer.execute_fetchall("PRAGMA journal_mode = WAL"))[0]
             if str(mode).lower() != "wal":
                 raise RuntimeError(f"SQLite refused WAL mode for {self.path} (got {mode})")
@@ -88,24 +88,13 @@ class SqliteStore(SqlReads, OpenCloseStore):
             await writer.execute("PRAGMA wal_autocheckpoint = 0")  # the background's job (module docstring)
             await apply_migrations(writer, migrations)
             reader = await aiosqlite.connect(self.path, isolation_level=None)
-        except BaseException:
-            await writer.close()
-            raise
-        try:
+            opened.push_async_callback(reader.close)
             await self._set_common_pragmas(reader)
             await reader.execute("PRAGMA query_only = ON")
             checkpointer = await aiosqlite.connect(self.path, isolation_level=None)
-        except BaseException:
-            await reader.close()
-            await writer.close()
-            raise
-        try:
+            opened.push_async_callback(checkpointer.close)
             await checkpointer.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        except BaseException:
-            await checkpointer.close()
-            await reader.close()
-            await writer.close()
-            raise
+            opened.pop_all()
         self._writer, self._reader, self._checkpointer = writer, reader, checkpointer
         self._checkpoints = asyncio.create_task(self._checkpointing())
         return self
