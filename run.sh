@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup-venv.sh requirements.txt
+.venv/bin/python scripts/build_engine.py  # the engine compiled by mypyc; interpreted if that fails
 exec .venv/bin/python bot.py "$@"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from app.logsafe import install_redaction, url_without_password
 from app.settings import Settings
+from engine import COMPILED
 from engine.engine import Engine
 from engine.loader import FlowError, load_flow
 from engine.model import Flow
@@ -141,6 +142,7 @@ async def build_app(settings: Settings, clock: Callable[[], datetime] = utcnow) 
     await asyncio.to_thread(files.clean_temp)
     commands = Commands()
     engine = Engine(flow, CatalogAdvisor(catalog), commands_help=commands.help_text, regions=regions_from(catalog))
+    log.info("engine: %s", "compiled (mypyc)" if COMPILED else "interpreted (no build of these sources: ./run.sh makes one)")
     service = ConversationService(store, files, engine, CatalogDrafter(catalog), clock=clock, commands=commands)
     if settings.ocr_enabled:
         # The model loads in the worker thread on the first screenshot, not at start-up.

@@ -22,6 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from engine import COMPILED  # noqa: E402
 from engine.engine import Engine  # noqa: E402
 from engine.events import ButtonPress, Command, Event, TextInput  # noqa: E402
 from engine.loader import load_flow  # noqa: E402
@@ -184,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     every = sorted(t for ts in timings.values() for t in ts)
     calls = len(every)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"engine.advance over whole complaints — Python {platform.python_version()}, load average {load}")
+    built = "compiled by mypyc" if COMPILED else "interpreted (ENGINE_COMPILED=0, or no build: scripts/build_engine.py)"
+    print(f"engine.advance over whole complaints — {built}, Python {platform.python_version()}, load average {load}")
     mix = ", ".join(f"{c.name} ({len(c.events)} events)" for c in scripted)
     print(f"  complaints:        {args.complaints} of {mix} = {calls} calls in {elapsed:.2f} s")
     print(f"  throughput:        {calls / elapsed:,.0f} calls/s  ({args.complaints / elapsed:,.1f} complaints/s)")

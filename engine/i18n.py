@@ -8,6 +8,7 @@ dict lookup and the engine's functions stay pure.
 """
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ def load_texts(path: Path) -> dict[str, dict[str, str]]:
     return table
 
 
-TEXTS = load_texts(Path(__file__).with_name("texts.yaml"))
+# Through the package, not `__file__`: compiled, this module's file is in the build folder (engine/compiled.py).
+TEXTS = load_texts(Path(str(files("engine") / "texts.yaml")))
 
 
 # What people type instead of tapping a button that is the same at every step (matched like options).

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 class ChannelKind(StepKind[ChannelStep]):
     model = ChannelStep
-    expects = "choice"
+    expects: str | None = "choice"
 
     def question(self, turn: Turn, step: ChannelStep, q: Question) -> None:
         options = turn.channel_options()

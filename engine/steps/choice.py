@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 class ChoiceKind(StepKind[ChoiceStep]):
     model = ChoiceStep
-    expects = "choice"
+    expects: str | None = "choice"
 
     def question(self, turn: Turn, step: ChoiceStep, q: Question) -> None:
         lang = turn.lang

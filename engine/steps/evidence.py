@@ -21,7 +21,7 @@ MAX_PASTED = 10000
 
 class EvidenceKind(StepKind[EvidenceStep]):
     model = EvidenceStep
-    expects = "evidence"
+    expects: str | None = "evidence"
     shows_current = False
     # Done (with nothing sent) is how it is skipped.
     skip_button = False

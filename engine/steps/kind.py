@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Iterator, Mapping, Sequence, TypeVar
 
+from mypy_extensions import mypyc_attr
+
 from engine.answers import Rejected
 from engine.i18n import t
 from engine.model import Step
@@ -28,8 +30,10 @@ class Question:
     buttons: list[Button] = field(default_factory=list)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class StepKind(Generic[S]):
-    """The behaviour of one step type. The defaults suit a question answered by tapping a button."""
+    """The behaviour of one step type. The defaults suit a question answered by tapping a button.
+    A new type may be an interpreted module even when the engine runs compiled (engine/compiled.py)."""
 
     model: type[S]
     # What kind of answer the question wants (Reply.expects), for the adapters' keyboards.

@@ -283,6 +283,7 @@ def load_for_ocr(path: Path) -> PreparedImage:
 
 def _line(item: Any, scale: float) -> TextLine:
     box, text, _score = item[0], item[1], item[2]
-    xs = [point[0] * scale for point in box]
-    ys = [point[1] * scale for point in box]
+    # Python floats: the model gives numpy's, which the compiled engine's float fields refuse.
+    xs = [float(point[0]) * scale for point in box]
+    ys = [float(point[1]) * scale for point in box]
     return TextLine(str(text), min(xs), min(ys), max(xs), max(ys))

@@ -1,0 +1,95 @@
+"""The engine's modules compiled to C by mypyc, used when they were built from exactly these sources.
+
+`scripts/build_engine.py` (run by ./run.sh and ./test.sh) compiles the modules below into
+`.venv/engine-native/<digest>/`, the digest covering their sources, the Python and the mypy that built
+them. At `import engine`, this module looks for the folder of the current digest and, when it is there,
+has Python load those modules from it (about 2.7× the interpreted speed of `Engine.advance`, issue 15).
+A source edited since the build, a missing compiler or `ENGINE_COMPILED=0` leaves the engine
+interpreted: the Python sources are always the truth, and the behaviour is the same either way
+(tests/engine/test_compiled.py compares them). This is the one module of engine/ that reads files: it
+runs once, at import, before any engine code.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import ModuleType
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Kept interpreted: the flow's pydantic models and their YAML loading (run once at start-up, and pydantic
+# classes cannot be compiled), the state and reply records (tuned for the interpreter: tests/engine
+# checks their copying and construction field by field), and this loader itself.
+INTERPRETED = frozenset({"__init__", "compiled", "diagram", "loader", "model", "replies", "state", "yamlmarks"})
+# The name of the shared library that holds every compiled module (mypyc's "group").
+GROUP = "engine_compiled"
+
+
+def sources() -> list[Path]:
+    """The engine's modules that are compiled, in a fixed order."""
+    return sorted(p for p in PACKAGE_DIR.rglob("*.py") if p.stem not in INTERPRETED)
+
+
+def module_name(path: Path) -> str:
+    return ".".join(("engine", *path.relative_to(PACKAGE_DIR).with_suffix("").parts))
+
+
+def digest() -> str:
+    """What a build is valid for: the compiled sources, this Python's ABI and the mypy that compiles them."""
+    try:
+        mypy_version = version("mypy")
+    except PackageNotFoundError:
+        mypy_version = "none"
+    h = hashlib.sha256(f"{sys.implementation.cache_tag} {importlib.machinery.EXTENSION_SUFFIXES[0]} {mypy_version}".encode())
+    for path in sources():
+        h.update(b"\0" + path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def builds_dir() -> Path:
+    """Where builds live: inside the virtualenv, whose Python they are built for."""
+    return Path(sys.prefix) / "engine-native"
+
+
+def build_dir() -> Path:
+    return builds_dir() / digest()
+
+
+class _CompiledFinder:
+    """Finds the compiled engine modules (and their shared library) in one build folder, before the
+    sources are looked at; every other module is left to Python's usual finders."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+        self.files = {module_name(p): folder / (module_name(p) + suffix) for p in sources()}
+        self.files[GROUP + "__mypyc"] = folder / (GROUP + "__mypyc" + suffix)
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        file = self.files.get(fullname)
+        if file is None:
+            return None
+        loader = importlib.machinery.ExtensionFileLoader(fullname, str(file))
+        return importlib.util.spec_from_file_location(fullname, file, loader=loader)
+
+
+def activate() -> bool:
+    """Load the engine's modules compiled when a build of these exact sources exists; True when so."""
+    if os.environ.get("ENGINE_COMPILED", "1") == "0":
+        return False
+    folder = build_dir()
+    if not (folder / "complete").is_file():
+        return False
+    if not any(isinstance(f, _CompiledFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _CompiledFinder(folder))
+    return True
+
+
+ACTIVE = activate()
