@@ -50,6 +50,11 @@ class TextLine:
     def height(self) -> float:
         return max(1.0, self.y1 - self.y0)
 
+    def __reduce__(self) -> tuple[type[TextLine], tuple[str, float, float, float, float]]:
+        """Pickled as a call of the class (the OCR worker sends lines over a pipe): compiled, a frozen
+        class cannot be filled in field by field, as pickle otherwise does."""
+        return (TextLine, (self.text, self.x0, self.y0, self.x1, self.y1))
+
 
 # Operators' and phone apps' caller tags, longest first so "骚扰电话" wins over "骚扰".
 _TAGS = sorted(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 class ChannelKind(StepKind[ChannelStep]):
     model = ChannelStep
-    expects: str | None = "choice"
+    expects = "choice"
 
     def question(self, turn: Turn, step: ChannelStep, q: Question) -> None:
         options = turn.channel_options()

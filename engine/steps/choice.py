@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 class ChoiceKind(StepKind[ChoiceStep]):
     model = ChoiceStep
-    expects: str | None = "choice"
+    expects = "choice"
 
     def question(self, turn: Turn, step: ChoiceStep, q: Question) -> None:
         lang = turn.lang

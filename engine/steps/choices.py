@@ -33,7 +33,7 @@ def choices_label(step: ChoicesStep, values: list[str], lang: str) -> str:
 
 class ChoicesKind(StepKind[ChoicesStep]):
     model = ChoicesStep
-    expects: str | None = "choices"
+    expects = "choices"
     # "1,3" names options; the ticks show the current answer.
     numbers_pick_buttons = False
     shows_current = False

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 class ConfirmKind(StepKind[ConfirmStep]):
     model = ConfirmStep
-    expects: str | None = "confirm"
+    expects = "confirm"
     in_summary = False
 
     def question(self, turn: Turn, step: ConfirmStep, q: Question) -> None:

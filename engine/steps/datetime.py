@@ -44,7 +44,7 @@ def datetime_answer(
 
 class DateTimeKind(TypedKind[DateTimeStep]):
     model = DateTimeStep
-    expects: str | None = "datetime"
+    expects = "datetime"
 
     def read_text(self, turn: Turn, step: DateTimeStep, raw: str) -> None:
         s = turn.s

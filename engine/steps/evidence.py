@@ -21,7 +21,7 @@ MAX_PASTED = 10000
 
 class EvidenceKind(StepKind[EvidenceStep]):
     model = EvidenceStep
-    expects: str | None = "evidence"
+    expects = "evidence"
     shows_current = False
     # Done (with nothing sent) is how it is skipped.
     skip_button = False

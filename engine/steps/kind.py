@@ -5,7 +5,7 @@ read, and how that answer is shown back. The engine looks the object up by the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Iterator, Mapping, Sequence, TypeVar
 
 from mypy_extensions import mypyc_attr
 
@@ -33,27 +33,28 @@ class Question:
 @mypyc_attr(allow_interpreted_subclasses=True)
 class StepKind(Generic[S]):
     """The behaviour of one step type. The defaults suit a question answered by tapping a button.
-    A new type may be an interpreted module even when the engine runs compiled (engine/compiled.py)."""
+    A new type may be an interpreted module even when the engine runs compiled (engine/compiled.py):
+    its settings are class variables, which compiled code reads from the class, as Python does."""
 
-    model: type[S]
+    model: ClassVar[type[Step]]
     # What kind of answer the question wants (Reply.expects), for the adapters' keyboards.
-    expects: str | None = None
+    expects: ClassVar[str | None] = None
     # A typed number presses the shown button with that number (not where a number is the answer).
-    numbers_pick_buttons = True
+    numbers_pick_buttons: ClassVar[bool] = True
     # Typed text equal to a shown button's words (跳过, 同上) presses it rather than being the answer.
-    names_buttons = False
+    names_buttons: ClassVar[bool] = False
     # Asked again after it was answered, it shows the current answer and a "keep" button.
-    shows_current = True
+    shows_current: ClassVar[bool] = True
     # An optional step shows a "skip" button.
-    skip_button = True
+    skip_button: ClassVar[bool] = True
     # Its answer is listed in the summary (a confirmation is not).
-    in_summary = True
+    in_summary: ClassVar[bool] = True
     # Free text: shortened in the compact summary (numbers and times are shown whole).
-    shortened = False
+    shortened: ClassVar[bool] = False
     # The summary and the end close the list of answers: nothing after them is listed.
-    ends_answers = False
+    ends_answers: ClassVar[bool] = False
     # The summary: where editing an earlier answer returns to.
-    reviews = False
+    reviews: ClassVar[bool] = False
 
     def enter(self, turn: Turn, step: S, prefix: str | None) -> bool:
         """Arriving at the step: True when the conversation waits here, False to go on to the next."""

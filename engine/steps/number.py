@@ -37,7 +37,7 @@ def number_answer(step: NumberStep, raw: str) -> Accepted | Rejected:
 
 class NumberKind(TypedKind[NumberStep]):
     model = NumberStep
-    expects: str | None = "number"
+    expects = "number"
     numbers_pick_buttons = False
 
     def read_text(self, turn: Turn, step: NumberStep, raw: str) -> None:

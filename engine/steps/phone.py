@@ -39,7 +39,7 @@ def phones_label(values: list[dict[str, Any]]) -> str:
 
 class PhoneKind(TypedKind[PhoneStep]):
     model = PhoneStep
-    expects: str | None = "phone"
+    expects = "phone"
 
     def read_text(self, turn: Turn, step: PhoneStep, raw: str) -> None:
         if not self.with_time(turn, step, raw):

@@ -40,7 +40,7 @@ def text_answer(step: TextStep, raw: str) -> Accepted | Rejected:
 
 class TextKind(TypedKind[TextStep]):
     model = TextStep
-    expects: str | None = "text"
+    expects = "text"
     shortened = True
 
     def question(self, turn: Turn, step: TextStep, q: Question) -> None:
