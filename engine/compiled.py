@@ -1,9 +1,9 @@
 """The engine's modules compiled to C by mypyc, used when they were built from exactly these sources.
 
 `scripts/build_engine.py` (run by ./run.sh and ./test.sh) compiles the modules below into
-`.venv/engine-native/<digest>/`, the digest covering their sources, the Python and the mypy that built
-them. At `import engine`, this module looks for the folder of the current digest and, when it is there,
-has Python load those modules from it (about 2.7× the interpreted speed of `Engine.advance`, issue 15).
+`.venv/engine-native/<digest>/`, the digest covering their sources and the Python they are built for.
+At `import engine`, this module looks for the folder of the current digest and, when it is there, has
+Python load those modules from it (about 2.7× the interpreted speed of `Engine.advance`, issue 15).
 A source edited since the build, a missing compiler or `ENGINE_COMPILED=0` leaves the engine
 interpreted: the Python sources are always the truth, and the behaviour is the same either way
 (tests/engine/test_compiled.py compares them). This is the one module of engine/ that reads files: it
@@ -17,7 +17,6 @@ import importlib.util
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 
@@ -40,12 +39,9 @@ def module_name(path: Path) -> str:
 
 
 def digest() -> str:
-    """What a build is valid for: the compiled sources, this Python's ABI and the mypy that compiles them."""
-    try:
-        mypy_version = version("mypy")
-    except PackageNotFoundError:
-        mypy_version = "none"
-    h = hashlib.sha256(f"{sys.implementation.cache_tag} {importlib.machinery.EXTENSION_SUFFIXES[0]} {mypy_version}".encode())
+    """What a build is valid for: the compiled sources and this Python's ABI. (The mypy that compiled
+    it is written in the build's `complete` file; scripts/build_engine.py rebuilds for another one.)"""
+    h = hashlib.sha256(f"{sys.implementation.cache_tag} {importlib.machinery.EXTENSION_SUFFIXES[0]}".encode())
     for path in sources():
         h.update(b"\0" + path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:20]

@@ -26,6 +26,13 @@ from engine import compiled  # noqa: E402
 KEEP = 4
 
 
+def mypy_version() -> str:
+    """The mypy (and so mypyc) that compiles: a build made by another one is made again."""
+    from mypy.version import __version__
+
+    return __version__
+
+
 def build(target: Path) -> None:
     """Compile into a temporary folder beside `target`, then move it into place whole."""
     from mypyc.build import mypycify
@@ -51,7 +58,7 @@ def build(target: Path) -> None:
         for library in (work_dir / "lib").rglob("*.so"):
             name = ".".join(library.relative_to(work_dir / "lib").parts)
             shutil.copy2(library, out / name)
-        (out / "complete").write_text(compiled.digest() + "\n")
+        (out / "complete").write_text(mypy_version() + "\n")
         try:
             out.rename(target)
         except OSError:
@@ -87,9 +94,12 @@ def main() -> int:
         build(args.into)
         return 0
     target = compiled.build_dir()
-    if (target / "complete").is_file():
+    done = target / "complete"
+    if done.is_file() and done.read_text().strip() == mypy_version():
         os.utime(target)
         return 0
+    if target.exists():  # built by another mypy: built again
+        shutil.rmtree(target)
     print("Compiling the engine with mypyc (once per change of engine/, 1.5 to 4 minutes)...", file=sys.stderr)
     started = time.monotonic()
     if not compile_logged(target):
