@@ -61,6 +61,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                         r"((confirm|verify|provide|give|send|update|enter|reply with|tell us|read)( us| me)? (your|the)|(reply|respond)\b.{0,20}with (your|the))\b.{0,30}"
                         r"(bank details|card details|card number|account number|sort code|ssn|social security number|medicare (number|id)|"
                         r"national insurance|date of birth|\bpin\b|password|billing (information|details)|payment (details|information)|"
+                        r"id (number|card)|passport( number)?|home address|"
                         r"(full |home )?address and (postcode|zip))", True),
     # Money to an account someone names.
     ("transfer", 1, r"转账|汇款|汇钱|打款|转.{0,3}钱|把钱转|转到.{0,10}(账户|账号|卡)|垫付|wire|gift card|transfer|zelle|bank transfer", True),
@@ -77,7 +78,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("relative_in_trouble", 2, r"我是(你|您)?(的)?(在.{0,4}的)?(孙子|外孙|孙女|侄子|侄女|外甥|儿子|女儿|干儿子|表哥|表姐|哥哥?|姐姐?|朋友|好友|"
                                r"同学|老同学|领导|老板|老师|大姑|亲属|亲戚|外孙女婿|侄女婿|外甥女婿|外甥媳妇)|"
                                r"我是.{0,8}的(孙子|外孙|孙女|侄子|侄女|外甥|儿子|女儿|男朋友|女朋友|朋友|姐姐|哥哥|同学)|"
-                               r"听(不)?出(来)?.{0,4}(我|声音)|猜猜?(看)?(我)?(是谁|现在在哪|在哪)|(?<!不)(?<!不更)换了?.{0,3}(号码|手机号|新号|微信号?)|"
+                               r"听(不)?出(来)?.{0,4}(我|声音)|猜猜?(看)?(我)?(是谁|现在在哪|在哪)|(?<!不)(?<!不更)换了?.{0,3}(号码|手机号|新号|微信号?)|我换(了)?号|"
                                r"(my|a|this is my|texting from a|temporary) new number|new number\b|my (old )?phone (broke|is broken|got (smashed|broken|stolen)|was stolen|died)|"
                                r"(lost|dropped|broke|smashed) my phone|(phone|mobile)( is| got| was)? (smashed|broken|stolen|dead)|temp(orary)? (number|phone)|(the |my )?number'?s changed|changed my number|got a new phone|using a friend'?s (phone|one)|it'?s your (grandson|granddaughter|nephew|niece|son|daughter)|"
                                r"\b" + _KIN_EN + r"\b,? it'?s me", True),
@@ -88,7 +89,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("money_plea", 2, r"借(我|给我|点|一点|一些|些|笔)?钱|向(你|您)借|借给我|急需(用)?(钱|资金|一笔|用钱)|急用钱|资金周转|"
                       r"帮(我|忙)?.{0,4}(垫付|垫一下|凑|先付|代付|付款|转账|转一下|汇款)|先帮我(付|垫)|(转|打|汇)(些|点|一笔)?钱(给|过去|过来)|"
                       r"打钱|(协助|帮助)我?.{0,4}(完成|进行|办理)?(一笔)?(转账|汇款|转款)|赔偿金|医药费|医疗费|手术费|律师费|保释|罚款|借(我|给我)(点|一点|些|一些|\d+|[一二两三四五六七八九十几百千万]+块?)|"
-                      r"(转|汇)(个|我)?\d{3,5}(?![\d号])|转(一部分|一笔|一点|点|些)(钱|款)|领导.{0,6}(需要|急需|要).{0,4}(资金|钱|用钱)|(?<!拨)(转|汇|打)(个|我)?\d+(块|元|万)|(转|汇)(给我|过来)|给我转|(领导|对方|人家).{0,8}(红包|送礼|不收)|给.{0,4}送(点)?礼|打点|找关系", True),
+                      r"(转|汇)(个|我)?\d{3,5}(?![\d号])|转(一部分|一笔|一点|点|些)(钱|款)|领导.{0,6}(需要|急需|要).{0,4}(资金|钱|用钱)|(?<!拨)(转|汇|打)(个|我)?\d+(块|元|万)|(转|汇)(给我|过来)|给我(转|汇)(?![发告达])|(领导|对方|人家).{0,8}(红包|送礼|不收)|给.{0,4}送(点)?礼|打点|找关系", True),
     ("trouble", 1, r"出(了)?(点)?事|私了|打伤|撞了人|撞人|撞伤|被抓|被拘|拘留|被扣|车祸|住院|脑出血|脑溢血|重病|滞留|回不来|在国外|人在国外|回国|"
                   r"car accident|\bcrash|arrested|in jail|\bbail\b|in hospital|at the hospital|police station|a (lawyer|solicitor)|i'?m (stuck|in trouble)"),
     ("abroad_ticket", 2, r"(机票|升舱|托运费|航班|回国).{0,80}(垫付|代付|代为|(帮|协助)(我|忙)?.{0,4}(付|支付|缴纳|购买|订购|买)|付款|转账|汇款|打钱|尾款)|"
@@ -129,7 +130,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                      r"(加入|进).{0,6}群|群号|tim群|添加.{0,6}新的?(联系方式|号码|微信)|introduce you to|"
                      r"(text|message|contact|add|join|chat with)\b.{0,20}(on|via) (whatsapp|telegram|signal)|whatsapp (group|me)|telegram (group|channel)", True),
     # Loans: unfreezing fees, deposits, "verify your repayment ability" (贷款诈骗).
-    ("loan_fee", 3, r"解冻|(走|刷)流水|认证资金|担保金|(交|缴|付|支付|存入|转|提供).{0,8}(保证金|手续费|押金|解冻金|解冻费|工本费|会员费|激活费|税费)|"
+    ("loan_fee", 3, r"解冻|(走|刷)流水|认证资金|担保金|(交|缴|付|支付|存入|转|提供)[^免]{0,8}(保证金|手续费|押金|解冻金|解冻费|工本费|会员费|激活费|税费)|"
                     r"(先|需)(交|缴|付|支付).{0,8}(手续费|保证金|押金|税费|会员费)|(手续费|保证金).{0,8}(才能|方可)|"
                     r"(卡号|账号|银行卡|提款卡|提现卡).{0,8}(有误|错误|填错|输错|写错)", True),
     ("credit_repair", 3, r"征信修复|(修复|消除|洗白|铲除|撤销).{0,4}(征信|不良记录|逾期记录)", True),
@@ -213,6 +214,28 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("claims_government", 0, r"\b(irs|hmrc|social security|medicare|dvla|tv licen[cs]ing|ofgem|e-?zpass|sunpass|fastrak|dart charge|txtag|"
                              r"the toll roads|dmv)\b"),
     ("open_link", 0, r"(点击|打开|访问|登录|进入)(以下|下方|该|此)?(链接|网址|网站|http|www)|click (the |this |on the )?link"),
+    # What the script asks the person to do, said in so many words (weight 0: only for "what they asked for"). A
+    # request has a requester's word before it (请, 先, 帮我, 给我…) with no 勿/不/别 between, or sends money *to*
+    # them ("转到这个卡号"), never to the person ("转入您的账户"), so a refund they promise or a warning not to
+    # transfer proposes nothing.
+    ("asks_money", 0, r"(请您?|您先|你先|(?<![首优事原])先(?!生)|帮我|帮忙|赶紧|马上|尽快|麻烦(你|您)?|需要(你|您)|要(你|您)|让(你|您|我)|叫(你|我)|"
+                      r"要我|要求(你|您|我)|能不能|能否|可不可以|方便)[^，。！？；,.!?;\n勿别不莫您收]{0,6}"
+                      r"(转账|转款|汇款|汇钱|打钱|转钱|转(一笔|点|些|个)?(钱|款)|汇(一笔|点|些)?(钱|款)|垫付|垫一下)|"
+                      r"(?<![免无勿不别])(交|缴纳?|支付)(一下|一笔|点)?[^，。！？；,.!?;免]{0,6}(押金|保证金|解冻费|认证费|激活费|税费|"
+                      r"工本费|订金|定金|尾款|医药费|手术费|律师费|保释金|罚款)|"
+                      r"(转|汇)(个|一笔|点)?\s?[\d一二两三四五六七八九十百千万几]+\s?(块|元|万|千)?钱?\s?(到|给|过来|至)|"
+                      r"(转|汇|打|存)(到|入|至|进)(这个|以下|下面|下方|我的?|我们的?|指定的?|新的?|该|对方|他的?|她的?)[^，。！？]{0,8}"
+                      r"(卡|账户|账号|帐户|帐号|支付宝|微信)|(给我|给他|给她|给对方)(转|汇)(?![发告达])|(转|汇)(给我|过来)|"
+                      r"借(我|给我)(?!的)|向(你|您)借|借.{0,2}钱给我"),
+    ("asks_code", 0, r"(回复|回传|发来|发我|发过来|念|读)[^，。！？]{0,10}(验证码|动态码|校验码)|(验证码|动态码|校验码)[^，。！？]{0,8}"
+                     r"(回复|发过来|发我|发来|念给)|(reply|respond|text (us|me) back)\b.{0,20}with (the|your|this)( \d-digit| verification| security|"
+                     r" one-time)? (code|passcode|pin)\b"),
+    ("asks_details", 0, r"(?<![勿不别莫])(?<!不要)(回复|提供|告诉|发送|发来|发给|发我|填写|上传|报给|留下|登记|补充)(我们|我)?(一下)?(您|你)?的?"
+                        r"[^，。！？；]{0,10}(身份证|证件号|银行卡号?|卡号|详细地址|收货地址|家庭住址|住址|(?<![下页接站该此])地址|真实姓名|"
+                        r"出生日期|个人信息|身份信息|实名信息|账户信息)|"
+                        r"(reply|respond|text (us|me) back|send (us|me)|provide)\b.{0,20}\b(your|the)\b.{0,30}(id number|id card|passport|"
+                        r"driv(er'?s|ing) licen[cs]e|bank card|card number|home address|full address|postal address|date of birth|"
+                        r"social security|national insurance|personal details|account details|bank details)"),
 )
 _FRAUD_AT = 3
 
