@@ -28,6 +28,12 @@ _LOAN = r"(贷款|借款|放款|下款|网贷|信用贷|借贷|贷款公司|小�
 # English: a web address as scam texts write it (a bare domain or a link), and the kin a "Hi Mum" text opens with.
 _URL = r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|info|top|xyz|uk|co|help|us|vip|online|site|live|link|app)\b)"
 _KIN_EN = r"(mum|mom|mommy|mummy|mam|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad)"
+# A request for money (asks_money): a requester's word before the payment, and the account it goes to, theirs.
+_REQUESTER = (r"(?<!不)(?<!不会)(?<!无需)(?<!不用)(?<!没有)((?<![申邀聘宴])请您?|您先|你先|(?<![首优事原])先(?!生)|帮我|帮忙|赶紧|赶快|"
+              r"马上|立即|立刻|尽快|直接|麻烦(你|您)?|(需要|要|让|希望|要求)(你|您)|让我|叫(你|我)|要我|要求我|(你|您)(能|可以)|能不能|能否|"
+              r"可不可以|方便)(?!给(你|您))")
+_THEIRS = r"(这个|以下|下面|下方|我的?|我们的?|指定的?|新的?|该|对方|他的?|她的?)"
+_ACCOUNT = r"(卡|账户|账号|帐户|帐号|支付宝|微信)"
 
 _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     # Fake police, courts, government (冒充公检法).
@@ -152,7 +158,11 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                        r"returns|profits?|double your money|insider|mentor|\d+x\b)|guaranteed (\d+% )?(daily |weekly )?(returns|profits)|double your money|"
                        r"(teach|show) you (how )?(to )?(invest|trade)|passive income|"
                        r"(earn|make|made|gain|earned)\b.{0,20}(\d+(%|x)|[£$]\d[\d,]*)\b.{0,60}(crypto|bitcoin|btc|usdt|forex|trading|invest)|"
-                       r"(crypto|bitcoin|forex|trading|invest\w*)\b.{0,60}(coach|mentor|advisor|account manager)", True),
+                       r"(crypto|bitcoin|forex|trading|invest\w*)\b.{0,60}(coach|mentor|advisor|account manager)|"
+                       r"(crypto|bitcoin|btc|usdt|forex|trading|trade|invest\w*)\b.{0,80}\b(teach you|show you how|want me to (teach|show) you)", True),
+    # The opening of a "wrong number" or stranger's text that turns to investing (pig butchering, FTC): only with a pitch.
+    ("stranger_opener", 1, r"sorry to (bother|disturb) you|wrong number|\bis this [a-z]+\?|we were supposed to (meet|have)|"
+                           r"nice to meet you|\bmy name is [a-z]+\b.{0,30}\b(i work|i'?m with|i'?m from)"),
     # English scam texts (FTC, Action Fraud): a pretext (a parcel held, a toll or fee unpaid, an order or charge
     # "not made by you", a virus) weighs 1; what they ask (follow the link, call back now, buy gift cards,
     # send money) is the asking cue.
@@ -213,20 +223,22 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                        r"your bank|bank'?s fraud)\b"),
     ("claims_government", 0, r"\b(irs|hmrc|social security|medicare|dvla|tv licen[cs]ing|ofgem|e-?zpass|sunpass|fastrak|dart charge|txtag|"
                              r"the toll roads|dmv)\b"),
-    ("open_link", 0, r"(点击|打开|访问|登录|进入)(以下|下方|该|此)?(链接|网址|网站|http|www)|click (the |this |on the )?link"),
+    ("open_link", 0, r"(点击|点开|打开|访问|登录|进入|点此)(以下|下方|该|此)?\s*(链接|网址|网站|http|www|[a-z0-9-]+\.(cc|top|xyz|vip|cn|com|net)\b)|"
+                     r"click (the |this |on the )?link"),
     # What the script asks the person to do, said in so many words (weight 0: only for "what they asked for"). A
     # request has a requester's word before it (请, 先, 帮我, 给我…) with no 勿/不/别 between, or sends money *to*
     # them ("转到这个卡号"), never to the person ("转入您的账户"), so a refund they promise or a warning not to
     # transfer proposes nothing.
-    ("asks_money", 0, r"(请您?|您先|你先|(?<![首优事原])先(?!生)|帮我|帮忙|赶紧|马上|尽快|麻烦(你|您)?|需要(你|您)|要(你|您)|让(你|您|我)|叫(你|我)|"
-                      r"要我|要求(你|您|我)|能不能|能否|可不可以|方便)[^，。！？；,.!?;\n勿别不莫您收]{0,6}"
-                      r"(转账|转款|汇款|汇钱|打钱|转钱|转(一笔|点|些|个)?(钱|款)|汇(一笔|点|些)?(钱|款)|垫付|垫一下)|"
-                      r"(?<![免无勿不别])(交|缴纳?|支付)(一下|一笔|点)?[^，。！？；,.!?;免]{0,6}(押金|保证金|解冻费|认证费|激活费|税费|"
-                      r"工本费|订金|定金|尾款|医药费|手术费|律师费|保释金|罚款)|"
+    ("asks_money", 0, _REQUESTER + r"[^，。！？；,.!?;\n勿别不莫您收]{0,10}(转账|转款|汇款|汇钱|打钱|转钱|(转|汇)(一笔|一部分|点|些|个)?(钱|款)|"
+                      r"垫付|垫一下)(?!给(你|您)|到(你|您)|提现)|帮(我|忙)[^，。！？]{0,6}(支付(?!宝)|付款|付钱|付了)|把钱(付|转|汇|打)|"
+                      r"(需要|要|得|急需|需|请|帮我|你|您|让|先)[^，。！？]{0,8}(?<![免无勿不别])(交|缴纳?|支付)(一下|一笔|点)?[^，。！？；,.!?;免]{0,6}"
+                      r"(押金|保证金|解冻费|认证费|激活费|税费|工本费|订金|定金|尾款|医药费|医疗费|手术费|律师费|保释金|罚款|补课费|学费)|"
+                      r"(?<![您你如若果是否])(急需|需要)(用|一些|一笔|点|些)?(钱|资金)(?![^，。！]{0,6}[？?吗])|"
                       r"(转|汇)(个|一笔|点)?\s?[\d一二两三四五六七八九十百千万几]+\s?(块|元|万|千)?钱?\s?(到|给|过来|至)|"
-                      r"(转|汇|打|存)(到|入|至|进)(这个|以下|下面|下方|我的?|我们的?|指定的?|新的?|该|对方|他的?|她的?)[^，。！？]{0,8}"
-                      r"(卡|账户|账号|帐户|帐号|支付宝|微信)|(给我|给他|给她|给对方)(转|汇)(?![发告达])|(转|汇)(给我|过来)|"
-                      r"借(我|给我)(?!的)|向(你|您)借|借.{0,2}钱给我"),
+                      r"(转|汇|打|存)(到|入|至|进)" + _THEIRS + r"[^，。！？]{0,8}" + _ACCOUNT + r"|"
+                      r"(往|向)(我们?|他|她|对方|指定|以下|这个|一个|下面)的?[^，。！？]{0,6}" + _ACCOUNT + r"[^，。！？]{0,3}(转|汇|打|存)|"
+                      r"(给我|给他|给她|给对方)(转|汇)(?![发告达])|给(?![您你])[^，。！？您你]{1,4}(转账|汇款|打钱|转钱)|"
+                      r"(转账|汇款|打钱|转钱|转|汇)(给我|过来)|借(我|给我)(?!的)|向(你|您)借|借.{0,2}钱给我|借(一点|一些|点|些|一笔)钱"),
     ("asks_code", 0, r"(回复|回传|发来|发我|发过来|念|读)[^，。！？]{0,10}(验证码|动态码|校验码)|(验证码|动态码|校验码)[^，。！？]{0,8}"
                      r"(回复|发过来|发我|发来|念给)|(reply|respond|text (us|me) back)\b.{0,20}with (the|your|this)( \d-digit| verification| security|"
                      r" one-time)? (code|passcode|pin)\b"),

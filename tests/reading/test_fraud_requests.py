@@ -37,6 +37,9 @@ MONEY_PLEAS = {
     "father asked to wire to a classmate's card": "爸，我换号了，你先给我汇款3000到我同学的卡上，别跟我妈说。",
     "son wants money sent over": "妈，是我，我换新号了，出了点事，你赶紧给我打钱，转过来再说。",
     "grandson, a bail deposit": "奶奶，我是您的孙子，我开车撞了人被扣在派出所，要交保证金才能出来，千万别告诉爸妈。",
+    "cousin borrowing a little": "我是你表哥，我手机坏了刚换的号。家里出了点急事，想先借一点钱应急一下，等事情解决后就还你。",
+    "nephew, straight to someone's account": "叔，我是你侄子，我在外面出事了，你直接向他的账户转两万，别告诉我爸。",
+    "boss, paying a client for him": "我是你们老板，我在开会不方便接电话，你先帮我给客户转账五万，账号我发你微信。",
 }
 
 
@@ -71,6 +74,9 @@ NOT_A_REQUEST_FOR_MONEY = {
     "refund paid to the person": "【顺丰速运】您的快递丢失，我司将为您办理理赔，款项将转入您的账户，请添加客服QQ并下载会议App领取。",
     # A fake court's message that warns against transferring is not a request to transfer.
     "a warning inside the text": "【最高人民法院】您涉嫌洗钱案件已被立案，请立即下载会议App配合调查，切勿向他人转账。",
+    "they say they will not ask": "我是市公安局民警，您的身份证涉嫌洗钱，请下载会议App配合调查，我们不会要求您进行任何转账。",
+    "the speaker pays the person": "我是你领导，明天来我办公室一趟，有个红包你帮我送给王总，我这边先通过银行转账给你。",
+    "a transfer they applied for": "【快手客服】您的订单因质检不合格，我们已经申请了转账退款，请下载会议App配合操作领取。",
 }
 
 
@@ -96,3 +102,29 @@ def test_marketing_with_money_or_detail_words_is_not_fraud_and_proposes_no_reque
     found = extract_from_text(text, NOW, "CN")
     assert found.verdict.kind == "spam"
     assert read_answers(FLOW, signals_of(found), {"issue_type": "fraud"}).get("fraud_asked") is None
+
+
+def test_a_fake_courier_link_to_fill_in_details_proposes_the_link_and_personal_details() -> None:
+    # The link is written with a space after 点击 or as a bare domain, as these texts do.
+    assert set(asked("【圆通】您的快件因收货地址有误已被退回，请点击 http://yt-fh.xyz 重新填写收件信息。")) == {"link", "details"}
+    assert set(asked("【京东物流】您的包裹派送失败，请在24小时内登录 jd-wl.top 补充收货地址，否则将退回仓库。")) == {"link", "details"}
+
+
+def test_a_fee_to_claim_a_prize_or_grant_proposes_paying_money() -> None:
+    assert "transfer" in asked("You have been selected for a $6,000 government grant. To claim it, pay a one-time processing fee of $200 today.", "US")
+
+
+STRANGER_INVESTING = {
+    "wrong number, then crypto": "Sorry to bother you, is this Anna? We were meant to have lunch. Anyway, I trade bitcoin on the side, want me to show you how?",
+    "a stranger's name, then passive income": "Hi, my name is Grace, I work for a trading company. We help people earn passive income with crypto, can I show you how?",
+}
+
+
+@pytest.mark.parametrize("text", STRANGER_INVESTING.values(), ids=STRANGER_INVESTING.keys())
+def test_a_strangers_text_that_turns_to_teaching_crypto_is_fraud(text: str) -> None:
+    assert extract_from_text(text, NOW, "US").verdict.kind == "fraud"
+
+
+def test_a_shop_that_introduces_itself_is_still_marketing() -> None:
+    text = "Hi, my name is Kate from Harper & Co, nice to meet you! Show this text for 20% off your first order. Reply STOP to opt out."
+    assert extract_from_text(text, NOW, "US").verdict.kind == "spam"
