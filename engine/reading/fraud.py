@@ -9,8 +9,9 @@ a "wrongly opened" service, pay for goods or tickets on someone's behalf, or len
 "leader" who has a new number. Each row below is one such cue; `asks` marks the cues that are themselves a
 request or threat. A verdict needs weights of at least `_FRAUD_AT` and one asking cue, so that a single
 weak word (a link, "转账", "QQ") — which operators' own marketing also uses — is never enough.
-Rows of weight 0 never count towards a verdict: they only name who the script claims to be, or a link to
-open, for the options flows.yaml proposes from them (`read_from`).
+Rows of weight 0 never count towards a verdict: they only name who the script claims to be, a link to
+open, or what it asks in so many words, for the options flows.yaml proposes from them (`read_from`); they
+are looked for only once a message is fraud, which spares their cost on every other message.
 Measured on labelled messages in bench/fraud.py (sources in bench/data/SOURCES.md).
 """
 
@@ -250,6 +251,8 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                         r"social security|national insurance|personal details|account details|bank details)"),
 )
 _FRAUD_AT = 3
+_WEIGHED = tuple(cue for cue in _FRAUD_CUES if cue.weight)
+_NAMING = tuple(cue for cue in _FRAUD_CUES if not cue.weight)
 
 # Marketing: an offer, a shop, an unsubscribe line. Only decides "spam" when no fraud was found. 送 (a gift)
 # is not the 送 of 派送/配送/送达, which every courier notice says.
@@ -264,9 +267,9 @@ _SPAM_CUES: tuple[Cue, ...] = cue_table(
 def classify(text: str) -> Verdict:
     """Fraud, spam or unknown for one pasted message or story, with the cue codes that decided it."""
     folded = unicodedata.normalize("NFKC", text)
-    hits = matching(_FRAUD_CUES, folded)
+    hits = matching(_WEIGHED, folded)
     if sum(cue.weight for cue in hits) >= _FRAUD_AT and any(cue.asks for cue in hits):
-        return Verdict("fraud", tuple(cue.code for cue in hits))
+        return Verdict("fraud", tuple(cue.code for cue in hits + matching(_NAMING, folded)))
     if matching(_SPAM_CUES, folded):
         return Verdict("spam", ("marketing",))
     return Verdict("unknown")
