@@ -86,7 +86,7 @@ def test_money_that_is_promised_or_warned_about_is_not_proposed_as_a_transfer(te
 
 
 def test_an_address_that_is_a_web_address_is_not_personal_details() -> None:
-    assert "details" not in asked("恭喜您被抽中为幸运用户，获得二等奖 58000 元，请输入以下地址 www.prize-cn.vip 领取。")
+    assert "details" not in asked("恭喜您被抽中为幸运用户，获得二等奖 58000 元，请将本短信发送至以下地址 www.prize-cn.vip 领取。")
 
 
 MARKETING = {
