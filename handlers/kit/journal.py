@@ -52,9 +52,29 @@ from storage.protocols import InboundUpdate, JournaledUpdate, Store
 
 log = logging.getLogger(__name__)
 
+# Several processes on one PostgreSQL: a journal row a process claimed is left to it for SHARED_CLAIM_LEASE,
+# and every process looks this often for rows left unhandled (by a killed process) for a minute.
+SHARED_CLAIM_LEASE = timedelta(seconds=30)
+SHARED_SWEEP_EVERY = 20.0
+SHARED_STALE_AFTER = timedelta(minutes=1)
+
 # The update the current task is handling (set around each update by PerChatUpdateProcessor).
 _HANDLING: ContextVar[int | None] = ContextVar("update_handled", default=None)
 PRUNE_EVERY = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class JournalTimings:
+    """How the journal shares its rows with other processes: none on a database of its own (`alone`),
+    a claim lease and a sweep for rows a killed process left on a shared one (`shared`)."""
+
+    lease: timedelta = timedelta(0)
+    sweep_every: float | None = None
+    stale_after: timedelta = SHARED_STALE_AFTER
+
+    @classmethod
+    def for_database(cls, shared: bool) -> JournalTimings:
+        return cls(SHARED_CLAIM_LEASE, SHARED_SWEEP_EVERY) if shared else cls()
 
 
 @dataclass(frozen=True)
@@ -79,7 +99,7 @@ class UpdateJournal:
         retention: timedelta = timedelta(days=7),
         lease: timedelta = timedelta(0),
         sweep_every: float | None = None,
-        stale_after: timedelta = timedelta(minutes=1),
+        stale_after: timedelta = SHARED_STALE_AFTER,
         chat_of: Callable[[dict[str, Any]], str | None] = lambda payload: None,
     ) -> None:
         self.store = store

@@ -133,7 +133,8 @@ class WeChatAdapter:
         return job.first.result()
 
     def replay(self, payloads: list[dict[str, Any]]) -> int:
-        """Queue pushes an earlier run accepted but did not finish, in the order they arrived."""
+        """Queue pushes an earlier run (or a killed process, swept by the journal) accepted but did
+        not finish, in the order they arrived; returns how many were read back."""
         pushes = []
         for payload in payloads:
             try:
@@ -141,6 +142,8 @@ class WeChatAdapter:
             except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
                 log.warning("a journaled push could not be read back: %s", type(exc).__name__)
         for push in sorted(pushes, key=lambda p: p.arrived_ns):
+            if push.key in self._inflight:  # swept while still in hand here: it is being handled
+                continue
             job = Job(push, asyncio.get_running_loop().create_future(), replayed=True)
             job.first.set_result(None)
             job.answered.set()
