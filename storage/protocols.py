@@ -293,6 +293,12 @@ class StoreTx(Protocol):
         """Try these rows again at `due_at` (a failed send, or rows given back unsent)."""
         ...
 
+    async def bring_forward_outbox(self, platform: str, chat_id: str, now: datetime) -> int:
+        """The person wrote again: make due now the chat's rows that wait for a retry or for them
+        (deferred), but never a row a sender holds; returns how many. Atomic against a claim: a row
+        claimed meanwhile (by any process) is no longer deferred and is left alone."""
+        ...
+
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
         """At a start: make every held or deferred row of the platform (or chat) due now."""
         ...

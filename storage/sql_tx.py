@@ -383,7 +383,13 @@ class SqlTx(FinishableTx[Conn]):
         if not wanted:
             return 0
         among, args = self._one_of("id", wanted, "bigint")
-        return await self._count(self._numbered(f"UPDATE outbox SET due_at = ? WHERE {among}"), self._time(due_at), *args)
+        return await self._count(
+            self._numbered(f"UPDATE outbox SET due_at = ?, deferred = 1 WHERE {among}"), self._time(due_at), *args
+        )
+
+    async def bring_forward_outbox(self, platform: str, chat_id: str, now: datetime) -> int:
+        """Make the chat's deferred rows due now (the person wrote again); rows a sender holds stay its own."""
+        return await self._count(self.SQL.bring_forward_outbox, self._time(now), platform, str(chat_id))
 
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
         """Make every held or deferred row of the platform (or one chat) due now."""

@@ -28,7 +28,7 @@ _SAVE_SESSION = (
     "version = sessions.version + 1"
 )
 _FORGET_CHAT_UPDATES = "DELETE FROM update_journal WHERE platform = ? AND chat_id = ?"
-_RELEASE_OUTBOX = "UPDATE outbox SET due_at = ? WHERE platform = ? AND due_at > ?"
+_RELEASE_OUTBOX = "UPDATE outbox SET due_at = ?, deferred = 0 WHERE platform = ? AND due_at > ?"
 
 
 @dataclass(frozen=True)
@@ -115,13 +115,15 @@ class Statements:
     next_outbox_due: str = "SELECT min(due_at) FROM outbox WHERE platform = ?"
     # (hold_until, platform, chat_id, now, platform, chat_id, now): due rows up to the first not due.
     claim_outbox: str = (
-        "UPDATE outbox SET due_at = ?, attempts = attempts + 1 "
+        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, deferred = 0 "
         "WHERE platform = ? AND chat_id = ? AND due_at <= ? AND id < coalesce(("
         "SELECT min(id) FROM outbox WHERE platform = ? AND chat_id = ? AND due_at > ?), 9223372036854775807)"
     )
     # (hold_until, id, attempts): only while the row is still the sender's own claim.
     renew_outbox: str = "UPDATE outbox SET due_at = ? WHERE id = ? AND attempts = ?"
     release_outbox: str = _RELEASE_OUTBOX
+    # (now, platform, chat_id): rows no sender holds (deferred) due now; a row claimed since is not deferred.
+    bring_forward_outbox: str = "UPDATE outbox SET due_at = ?, deferred = 0 WHERE platform = ? AND chat_id = ? AND deferred = 1"
     release_chat_outbox: str = _RELEASE_OUTBOX + " AND chat_id = ?"
     forget_chat_outbox: str = "DELETE FROM outbox WHERE platform = ? AND chat_id = ?"
 

@@ -202,15 +202,7 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
-        waiting = await self.waiting_rows(openid)
-        if waiting:
-            # Replies kept for the person (the 48-hour window had closed), or waiting for a retry,
-            # are older than this answer: now that they wrote, they go first, so no passive reply.
-            self.no_passive(job)
-            await job.answered.wait()
-            async with self.service.store.transaction() as tx:
-                await tx.defer_outbox(waiting, wall_clock())
-            await self.outbox.drain(openid)
+        await self.send_waiting_first(job)
         message = push.message
         msg_type = str(getattr(message, "type", "unknown"))
         fields: dict[str, Any] = getattr(message, "_data", {}) or {}
@@ -289,15 +281,30 @@ class WeChatAdapter:
         if then is not None:
             await send_replies(self.outbox, openid, then)
 
-    async def waiting_rows(self, openid: str) -> list[int]:
-        """Replies queued for the person that did not go out, to send first now that they wrote.
+    async def send_waiting_first(self, job: Job) -> None:
+        """Replies queued for the person that did not go out (kept for the 48-hour window, or waiting
+        for a retry) are older than this push's answer: now that they wrote, they go first, and so
+        there is no passive reply.
 
-        One process: all of them (kept for the window, or waiting for a retry; this process sends
-        nothing of the person's outside its turn, which the push holds). Several: only those kept
-        until the person writes, as a row claimed by another process is being sent right now."""
+        One process: every queued row of the person (this process sends nothing of theirs outside
+        its turn, which the push holds). Several: the deferred rows, brought forward in one statement
+        that leaves alone a row another process holds, as that one is being sent right now."""
+        openid = job.push.openid
+        rows = await self.service.store.chat_outbox(PLATFORM, openid)
+        if not rows:
+            return
         if self.shared:
-            return await self.kept_rows(openid)
-        return [row.id for row in await self.service.store.chat_outbox(PLATFORM, openid)]
+            async with self.service.store.transaction() as tx:
+                if not await tx.bring_forward_outbox(PLATFORM, openid, wall_clock()):
+                    return
+            self.no_passive(job)
+            await job.answered.wait()
+        else:
+            self.no_passive(job)
+            await job.answered.wait()
+            async with self.service.store.transaction() as tx:
+                await tx.defer_outbox([row.id for row in rows], wall_clock())
+        await self.outbox.drain(openid)
 
     async def kept_rows(self, openid: str) -> list[int]:
         """Replies kept for the person until they write (refused for the 48-hour window)."""
