@@ -398,6 +398,11 @@ class ReminderTx(StoreTx, Protocol):
 
     async def finish_reminder(self, reminder_id: int, status: str, at: datetime) -> bool: ...
 
+    async def return_reminder(self, reminder_id: int) -> bool:
+        """A reminder marked sent when its check-in was handed to the outbox, whose send then failed
+        before it went: claimed again (as it was), so the loop's retry and lease cover it."""
+        ...
+
     async def defer_reminder(
         self, reminder_id: int, due_at: datetime, sched_at: datetime
     ) -> bool: ...

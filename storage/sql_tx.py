@@ -312,6 +312,10 @@ class SqlTx(FinishableTx[Conn]):
         sql = self.SQL.finish_reminder.format(column="sent_at" if status == "sent" else "closed_at")
         return await self._count(sql, status, self._time(at), reminder_id) == 1
 
+    async def return_reminder(self, reminder_id: int) -> bool:
+        """Sent back to claimed: its check-in's send failed before it went (`Handover.give_back`)."""
+        return await self._count(self.SQL.return_reminder, reminder_id) == 1
+
     async def defer_reminder(self, reminder_id: int, due_at: datetime, sched_at: datetime) -> bool:
         """Give a claimed reminder back as pending with a later due time (quiet hours, a retry)."""
         return await self._count(self.SQL.defer_reminder, self._time(due_at), self._time(sched_at), reminder_id) == 1

@@ -102,6 +102,7 @@ class Statements:
     get_reminder: str = f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ? AND user_id = ?"
     case_reminders: str = f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE case_id = ? ORDER BY sched_at, id"
     finish_reminder: str = "UPDATE reminders SET status = ?, {column} = ? WHERE id = ? AND status = 'claimed'"
+    return_reminder: str = "UPDATE reminders SET status = 'claimed', sent_at = NULL WHERE id = ? AND status = 'sent'"
     defer_reminder: str = (
         "UPDATE reminders SET status = 'pending', due_at = ?, sched_at = ?, claimed_at = NULL "
         "WHERE id = ? AND status = 'claimed'"

@@ -1,10 +1,15 @@
 """Several WeChat processes on one PostgreSQL: what a killed process left is taken over by a live one.
 
+Pushes:
 A `bot.py wechat` process accepts pushes (journaled, answered "success" to WeChat, so WeChat never
 sends them again) and is killed with SIGKILL before it handled them. The other process, the real
 adapter app on the same database, finds them in the update journal once they have been left
 unhandled for `stale_after` (its sweep, FOR UPDATE SKIP LOCKED) and handles them: each reply once,
 in the order the person wrote, without anyone restarting the killed process.
+
+Check-ins: a process killed while sending a check-in it claimed leaves two ways for it to go out
+again, its outbox rows (once their hold runs out) and the reminder's claim (once its lease runs
+out). The rows' commit marks the reminder sent, so the outbox alone sends it: once.
 """
 from __future__ import annotations
 
@@ -20,15 +25,19 @@ from pathlib import Path
 import asyncpg
 
 from handlers.kit.journal import JournalTimings
+from services.followup.scheduler import SchedulerConfig
 from tests.fakewechat import FakeWeChatApi, Fault
 from tests.telegram.helpers import tiny_png
 from tests.telegram.test_startup import free_port
 from tests.wechat.helpers import CN, Endpoint, Phone
 from tests.wechat.test_once import until
+from tests.wechat.test_reminders import CUSTOM, ask_for_a_reminder_tomorrow
 
 ROOT = Path(__file__).resolve().parents[2]
 # Short enough for a test; the production timings are JournalTimings.for_database(True).
 FAST_SWEEP = JournalTimings(lease=timedelta(seconds=5), sweep_every=0.3, stale_after=timedelta(seconds=2))
+
+CHECK_IN = "还没有提交给"  # the check-in's words (the confirmation before it names the case too)
 
 
 def real_clock() -> datetime:
@@ -108,3 +117,43 @@ async def test_pushes_a_killed_process_accepted_are_handled_by_a_live_one_once_a
         assert len(await survivor.app.store.case_evidence(cases[0].id)) == 1
     finally:
         await survivor.stop()
+
+
+async def test_a_check_in_whose_process_was_killed_mid_send_goes_out_once(
+    fake_wechat: FakeWeChatApi, tmp_path: Path, postgres_url: str
+) -> None:
+    live = Endpoint(fake_wechat, tmp_path / "data", journal=FAST_SWEEP)
+    live.env["DATABASE_URL"] = postgres_url
+    await live.start()
+    try:
+        assert live.app is not None
+        phone = Phone(live)
+        case_id = await ask_for_a_reminder_tomorrow(live, phone)  # due a day after the test's clock: long past
+        # The killed process's reminder loop claims the check-in at once; its send never returns.
+        fake_wechat.fail(CUSTOM, Fault(errcode=-1, delay=8))
+        calls = fake_wechat.calls.get(CUSTOM, 0)
+        async with bot_process(live, tmp_path / "killed.log") as (proc, _):
+            await until(lambda: fake_wechat.calls.get(CUSTOM, 0) > calls, timeout=30)
+            proc.send_signal(signal.SIGKILL)
+            await proc.wait()
+
+        # The live process sends the check-in's rows once their hold has run out ...
+        await phone.expect(CHECK_IN, timeout=30)
+        # ... and its reminder loop, once the killed claim's lease has run out, finds nothing to send.
+        live.now = real_clock() + SchedulerConfig().lease + timedelta(minutes=1)
+        await live.app.scheduler.run_once()
+        await asyncio.sleep(1.0)  # anything doubled would come now
+        assert sum(CHECK_IN in text for text in phone.inbox()) == 1, phone.inbox()
+        assert phone.last_menu()[0]["id"] == f"-|_filed:{case_id}", "its options still answer it"
+        assert await live.app.store.chat_outbox("wechat", phone.openid) == []
+        assert await reminder_states(postgres_url, case_id) == [("sent",)]
+    finally:
+        await live.stop()
+
+
+async def reminder_states(url: str, case_id: int) -> list[tuple[str]]:
+    conn = await asyncpg.connect(url)
+    try:
+        return [tuple(r) for r in await conn.fetch("SELECT status FROM reminders WHERE case_id = $1", case_id)]
+    finally:
+        await conn.close()
