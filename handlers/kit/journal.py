@@ -34,7 +34,8 @@ once replay each row once. It may also replay an update another live process is 
 that is harmless, because the conversation service applies one person's events one at a time
 across processes (Store.serialized) and skips an id already applied. Every `sweep_every` seconds
 each process also claims the rows left unhandled for `stale_after` (a killed process's, when it is
-not restarted), so no update waits for a restart that may never come.
+not restarted), so no update waits for a restart that may never come; one sweep at a time (an
+advisory lock on PostgreSQL), so a person's rows are not split between two sweeping processes.
 """
 from __future__ import annotations
 
