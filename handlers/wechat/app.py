@@ -2,7 +2,8 @@
 
 GET on the path is WeChat's URL check (echo `echostr` when signed); POST takes pushes. A request
 that fails the signature check gets 403 and changes nothing. Pushes the last run accepted but did
-not finish are replayed from the journal before the endpoint opens.
+not finish are replayed from the journal before the endpoint opens; with several processes on one
+database, those a killed process left are taken over by a live one (the journal's sweep).
 """
 from __future__ import annotations
 
