@@ -231,6 +231,11 @@ class StoreTx(Protocol):
 
     async def forget_updates(self, platform: str, update_ids: Collection[int]) -> int: ...
 
+    async def renew_journal(self, platform: str, update_ids: Collection[int], at: datetime) -> int:
+        """Several processes: stamp updates this process still has in hand (queued or being handled)
+        as claimed at `at`, so another process's sweep leaves them alone while it lives."""
+        ...
+
     async def forget_chat_updates(
         self, platform: str, chat_id: str, up_to: int | None = None
     ) -> int: ...

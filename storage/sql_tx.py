@@ -228,6 +228,15 @@ class SqlTx(FinishableTx[Conn]):
         among, args = self._one_of("update_id", ids, "bigint")
         return await self._count(self._numbered(f"DELETE FROM update_journal WHERE platform = ? AND {among}"), platform, *args)
 
+    async def renew_journal(self, platform: str, update_ids: Collection[int], at: datetime) -> int:
+        """Stamp updates this process still has in hand as claimed at `at`, so no sweep takes them."""
+        ids = sorted(set(update_ids))
+        if not ids:
+            return 0
+        among, args = self._one_of("update_id", ids, "bigint")
+        sql = f"UPDATE update_journal SET claimed_at = ? WHERE platform = ? AND {among}"
+        return await self._count(self._numbered(sql), self._time(at), platform, *args)
+
     async def claim_journal(
         self,
         platform: str,

@@ -114,6 +114,7 @@ class WeChatAdapter:
         if job is not None:
             return job
         await self.inbox.record([InboundUpdate(push.journal_id, push.openid, push.to_payload())])
+        self.journal.own([push.journal_id])
         if push.key in self._inflight:  # a retry that came in while this one was being journaled
             return self._inflight[push.key]
         job = Job(push, asyncio.get_running_loop().create_future())

@@ -157,3 +157,29 @@ async def reminder_states(url: str, case_id: int) -> list[tuple[str]]:
         return [tuple(r) for r in await conn.fetch("SELECT status FROM reminders WHERE case_id = $1", case_id)]
     finally:
         await conn.close()
+
+
+async def test_a_slow_push_a_live_process_has_in_hand_is_not_taken_over(
+    fake_wechat: FakeWeChatApi, tmp_path: Path, postgres_url: str
+) -> None:
+    """The live process renews its claim on what it has in hand, so the sweep takes only a dead one's."""
+    timings = JournalTimings(lease=timedelta(seconds=1.5), sweep_every=0.2, stale_after=timedelta(seconds=1))
+    a, b = (Endpoint(fake_wechat, tmp_path / "data", journal=timings) for _ in range(2))
+    for endpoint in (a, b):
+        endpoint.env["DATABASE_URL"] = postgres_url
+        endpoint.clock = real_clock  # type: ignore[method-assign]
+        await endpoint.start()
+    try:
+        phone = Phone(a)
+        await phone.say("/new", "你在哪里")
+        fake_wechat.fail("/cgi-bin/media/get", Fault(delay=4))  # slower than stale_after, several sweeps long
+        image = phone.xml("image", {"MediaId": fake_wechat.add_media(tiny_png(12), "image/png"), "PicUrl": "http://mmbiz.example/pic"})
+        assert (await phone.post(image)).body == "success"
+        await phone.expect("保存为证据", timeout=20)
+        await asyncio.sleep(1.0)  # a second handling would come now
+        assert fake_wechat.calls.get("/cgi-bin/media/get") == 1, "downloaded by the process that had it, only"
+        assert sum("保存为证据" in text for text in phone.inbox()) == 1, phone.inbox()
+        assert await journal_rows(postgres_url) == 0
+    finally:
+        await a.stop()
+        await b.stop()
