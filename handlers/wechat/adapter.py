@@ -46,7 +46,7 @@ from services.outbox import OutboxSender, wall_clock
 from services.evidence_intake import file_item
 from services.texts import st
 from storage.files import EvidenceFiles
-from storage.protocols import InboundUpdate
+from storage.protocols import InboundUpdate, JournaledUpdate
 
 log = logging.getLogger(__name__)
 
@@ -320,6 +320,14 @@ class WeChatAdapter:
             await self.refuse(job, [Reply(st("error.sorry", await self.lang_of(job.push.openid)), kind="error")])
         except Exception:  # noqa: BLE001 - nothing more can be done for this person now
             log.warning("could not send the apology")
+
+    async def gave_up(self, row: JournaledUpdate) -> None:
+        """The journal gives up a push whose handling never finished in its replays (it kills the
+        process, a download never ends): its person hears what to send again, once per push."""
+        push = Push.from_payload(row.payload)
+        kind = str(getattr(push.message, "type", ""))
+        what = "file" if kind in MEDIA_KINDS else "button" if kind == "event" or "bizmsgmenuid" in push.xml else "message"
+        await self.service.gave_up(self.who(push.openid), push.key, what)
 
     async def settle(self, push: Push) -> None:
         """A push that needs no answer (an unsubscribe, a view event) counts as processed too."""

@@ -128,6 +128,7 @@ class WeChatBot:
         )
         # Several processes: the pushes a killed process accepted are taken over by a live one.
         self.journal.on_stale = self.requeue
+        self.journal.on_give_up = self.adapter.gave_up
         self.outbox = WeChatOutbox(
             app.store, self.sender, self.reply_outbox, self.api, options.reminder_template_id, self.lang_of, self.adapter.kept
         )
