@@ -95,7 +95,7 @@ class LeanBotApi:
 
     @staticmethod
     def _params(query: str, request: Message) -> dict[str, Any]:
-        raw: dict[str, Any] = dict(parse_qsl(query))
+        raw: dict[str, Any] = dict(parse_qsl(query)) if query else {}
         if not request.body:
             return coerce_params(raw, from_form=True)
         if request.content_type.startswith("application/json"):
