@@ -12,7 +12,7 @@ answerCallbackQuery). Uploads (multipart) are refused: the webhook bench sends n
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,13 +27,14 @@ from tests.fakebotapi.records import Call
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def finished(coro: Coroutine[Any, Any, Any]) -> Any:
-    """The result of a coroutine that completes without waiting (ApiError and the like propagate)."""
+def finished(awaitable: Awaitable[Any]) -> Any:
+    """The result of an awaitable that completes without waiting (ApiError and the like propagate)."""
+    steps = awaitable.__await__()
     try:
-        coro.send(None)
+        next(steps)
     except StopIteration as done:
         return done.value
-    coro.close()
+    steps.close()
     raise RuntimeError("a fake Bot API method waited: the lean server runs only methods that answer at once")
 
 

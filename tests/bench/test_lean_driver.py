@@ -8,6 +8,7 @@ import asyncio
 import orjson
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Message as TgMessage
 from telegram.error import BadRequest, InvalidToken
 
 from bench.lean_http import FramingError, Message, response_bytes, serve, take_message
@@ -56,7 +57,7 @@ async def test_a_real_ptb_bot_is_served_and_checked_as_the_aiohttp_fake_does() -
                 await bot.send_message(CHAT, "<b>open", parse_mode="HTML")
             with pytest.raises(BadRequest, match="(?i)chat not found"):
                 await bot.send_message(CHAT + 1, "hello")
-        assert sent.text == "Called today?" and edited.text == "Called today?"
+        assert sent.text == "Called today?" and isinstance(edited, TgMessage) and edited.text == "Called today?"
         assert [m.text for m in fake.sent(CHAT)] == ["Called <i>today</i>?"]
         assert fake.sent(CHAT)[0].original_text == "<b>Called</b> today?"
         assert [e.text for e in fake.edits] == ["Called <i>today</i>?"]
