@@ -4,12 +4,16 @@ Run under a PostgreSQL server: `scripts/test-postgres.sh .venv/bin/python -m ben
 [--processes 1 2 4] [--users 200] [--quick] [--durable]`. For each N it creates an empty database,
 starts N `bot.py telegram --webhook-url` processes (bench.webhook_child: the same, with Telegram's
 send limits raised) and nginx from deploy/nginx-site.conf, as tests/deploy does. 200 people
-(bench.telegram_people: three in four zh-hans on the CN path, one in four en on the US path, 29
-updates each) then complete complaints at once; Telegram's side (tests/deploy/cluster.WebhookPusher)
-POSTs each update to nginx, and the fake Bot API (tests/fakebotapi) records the replies, both in this
-process. Reported per N: updates/s; CPU per update of the bot processes together (from
-/proc/<pid>/stat), of PostgreSQL (the postmaster and every backend, reaped ones included) and of
-nginx, separately; p50/p99 from an update's queueing to the bot's full reply; PostgreSQL writing
+(bench.telegram_people: three in four zh-hans on the CN path, one in four en on the US path, 21
+updates each) then complete complaints at once; Telegram's side POSTs each update to nginx, and the
+fake Bot API (tests/fakebotapi's methods and records) takes the replies, both in this process
+("driver"), on bench.lean_telegram (raw asyncio HTTP on uvloop: the driver's CPU is the bench's own
+overhead, taken from the cores the bots share; `--driver aiohttp` runs them on aiohttp, as tests/deploy
+does). After each run the database is checked as tests/deploy checks it (every complaint ready, each
+case started once, every update applied, the journal empty, every tap answered). Reported per N:
+updates/s; CPU per update of the bot processes together (from /proc/<pid>/stat), of PostgreSQL (the
+postmaster and every backend, reaped ones included), of nginx and of the driver, separately, and the
+bots' share of the sum (under other load, compare shares, not rates); p50/p99 from an update's queueing to the bot's full reply; PostgreSQL writing
 transactions and WAL bytes per update. `--durable` turns fsync, synchronous_commit and full_page_writes on for
 the run (ALTER SYSTEM, reset afterwards): scripts/test-postgres.sh's throwaway cluster runs without
 them, a production server with them.
@@ -58,6 +62,9 @@ WARM_BASE = 9_000_000
 CHILD = ("-m", "bench.webhook_child")
 DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 TICK = os.sysconf("SC_CLK_TCK")
+# Seconds of nothing to do, measured before the people start: what each process costs when idle (its
+# outbox, journal and reminder loops, the pool), which every update then shares.
+IDLE = 5.0
 
 
 @dataclass
@@ -131,6 +138,11 @@ class Sample:
     commits: int
     wal: int
 
+    @property
+    def total(self) -> float:
+        """CPU seconds of everything the run measures: the bots, PostgreSQL, nginx and the driver."""
+        return self.bots + self.postgres + self.nginx + self.driver
+
     def __sub__(self, other: Sample) -> Sample:
         return Sample(*(getattr(self, f) - getattr(other, f) for f in self.__dataclass_fields__))
 
@@ -143,6 +155,7 @@ class Figures:
     timings: list[Timing]
     load: tuple[float, float]
     copies: int
+    idle: Sample  # the same counters over IDLE seconds with nothing to do, after the warm-up
 
     def per_update_ms(self, seconds: float) -> float:
         return seconds / self.updates * 1000
@@ -223,6 +236,10 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
                 async with pusher(server, nginx.url, lean):
                     warm = [Person2(server, mail, WARM_BASE + n, *script_for(n)) for n in range(warmup)]
                     await asyncio.gather(*(p.run() for p in warm))
+                    await asyncio.sleep(1.0)  # the warm-up's last journal and outbox batches
+                    before = await sample(pg, bots, nginx)
+                    await asyncio.sleep(IDLE)
+                    idle = await sample(pg, bots, nginx) - before
                     people = [Person2(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(users)]
                     start = await sample(pg, bots, nginx)
                     timings = [t for batch in await asyncio.gather(*(p.run() for p in people)) for t in batch]
@@ -237,7 +254,7 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
         await drop_database(url)
     check(processes, outcome, [[t.update_id for t in p.timings] for p in warm + people], server, codes)
     copies = sum(p.copies for p in people)
-    return Figures(processes, len(timings), end - start, timings, (load[0], load[1]), copies)
+    return Figures(processes, len(timings), end - start, timings, (load[0], load[1]), copies, idle)
 
 
 def check(processes: int, outcome: Outcome, sent: list[list[int]], server: FakeBotApi, codes: list[int | None]) -> None:
@@ -278,6 +295,10 @@ def report(results: list[Figures], settings: dict[str, str], users: int, driver:
         ("PostgreSQL CPU per update, ms", [f"{f.per_update_ms(f.spent.postgres):.2f}" for f in results]),
         ("nginx CPU per update, ms", [f"{f.per_update_ms(f.spent.nginx):.2f}" for f in results]),
         ("driver CPU per update, ms", [f"{f.per_update_ms(f.spent.driver):.2f}" for f in results]),
+        ("all of these per update, ms", [f"{f.per_update_ms(f.spent.total):.2f}" for f in results]),
+        ("bots' share of that CPU", [f"{f.spent.bots / f.spent.total:.0%}" for f in results]),
+        ("idle: bot CPU per process, % of a core", [f"{f.idle.bots / f.idle.wall / f.processes:.1%}" for f in results]),
+        ("idle: PostgreSQL CPU, % of a core", [f"{f.idle.postgres / f.idle.wall:.1%}" for f in results]),
         ("bots, cores busy", [f"{f.spent.bots / f.spent.wall:.2f}" for f in results]),
         ("PostgreSQL, cores busy", [f"{f.spent.postgres / f.spent.wall:.2f}" for f in results]),
         ("nginx, cores busy", [f"{f.spent.nginx / f.spent.wall:.2f}" for f in results]),
