@@ -13,7 +13,9 @@ from telegram.error import BadRequest, InvalidToken
 
 from bench.lean_http import FramingError, Message, response_bytes, serve, take_message
 from bench.lean_telegram import SECRET_HEADER, LeanBotApi, LeanPusher
+from bench.scaling import check
 from handlers.telegram.http import AiohttpRequest
+from tests.deploy.cluster import Outcome
 from tests.fakebotapi import WEBHOOK_ANSWER, FakeBotApi
 
 CHAT = 4242
@@ -104,3 +106,25 @@ async def test_each_update_is_posted_until_answered_200_and_the_answers_call_is_
     assert [(c.method, c.http_method, c.outcome) for c in fake.calls_to("answerCallbackQuery")] == [
         ("answerCallbackQuery", WEBHOOK_ANSWER, "ok")]
     assert fake.state.callback_queries == {}
+
+
+def test_the_run_is_refused_when_the_database_shows_a_loss_or_a_doubling() -> None:
+    fake = FakeBotApi()
+    cases = [{"external_id": "1", "id": 10, "status": "ready", "drafted": True},
+             {"external_id": "2", "id": 11, "status": "ready", "drafted": True}]
+    sent = [[101, 102], [103]]
+    check(2, Outcome(cases, {10: 1, 11: 1}, {}, {101, 102, 103}, 0), sent, fake, [0, 0])
+    bad = [
+        (Outcome(cases, {10: 1, 11: 1}, {}, {101, 103}, 0), "1 updates not applied"),
+        (Outcome(cases, {10: 2, 11: 1}, {}, {101, 102, 103}, 0), "a case was started twice"),
+        (Outcome(cases[:1], {10: 1}, {}, {101, 102, 103}, 0), "1 of 2 complaints ready"),
+        (Outcome(cases, {10: 1, 11: 1}, {}, {101, 102, 103}, 3), "3 updates left in the journal"),
+    ]
+    for outcome, problem in bad:
+        with pytest.raises(SystemExit, match=problem):
+            check(2, outcome, sent, fake, [0, 0])
+    with pytest.raises(SystemExit, match="exit codes"):
+        check(2, Outcome(cases, {10: 1, 11: 1}, {}, {101, 102, 103}, 0), sent, fake, [0, 1])
+    fake.state.callback_queries["7"] = {}
+    with pytest.raises(SystemExit, match="1 taps never answered"):
+        check(2, Outcome(cases, {10: 1, 11: 1}, {}, {101, 102, 103}, 0), sent, fake, [0, 0])
