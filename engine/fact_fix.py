@@ -91,7 +91,7 @@ _JOIN = re.compile(r"^\s*(?:应该是|应该|改成|改为|换成|是|为|:|：|
 _WRONG = frozenset(normalise(w) for w in ("不对", "错了", "有误", "错", "不是", "wrong", "is wrong", "incorrect", "not right"))
 _RIGHT = frozenset(normalise(w) for w in ("对", "没错", "正确", "都对", "是对的", "right", "are right", "is right", "correct", "ok", "fine"))
 # The kinds a bare correction is tried against: their readers refuse what is not theirs (free text and
-# choices would take almost anything, so those need their name or a tap).
+# choices would take almost anything, so those need their name or a tap). A time asked alone counts too.
 GUESSED_TYPES = ("phone", "datetime")
 # The longest answer a fact asked alone keeps as words (a company, a detail).
 MAX_FILL_TEXT = 300
@@ -439,8 +439,8 @@ def _named(turn: Turn, raw: str) -> tuple[str, str] | None:
 
 def _tried(turn: Turn, key: str, raw: str) -> Turn | None:
     """`raw` read as a correction of `key` on a copy of the state: the copy when it was taken, else None."""
-    step = owner(turn, key)
-    if step.type not in GUESSED_TYPES:
+    guessed = owner(turn, key).type in GUESSED_TYPES if turn.flow.has(key) else fill_of(turn, key).kind == "time"
+    if not guessed:
         return None
     probe = type(turn)(turn.engine, Outcome(state=turn.s.copy()), turn.now)
     correct(probe, key, raw)

@@ -85,6 +85,29 @@ def test_the_number_fixed_alone_keeps_the_time_read_with_it(bot: ConsoleBot, dat
     assert got["last_contact_at"] == "2026-11-28T09:10:00+08:00" and got["since"] == "2026-11-20T14:30:00+08:00"
 
 
+def test_a_bare_date_with_two_times_listed_asks_which_and_the_fact_tapped_takes_it(bot: ConsoleBot, data_dir: Path) -> None:
+    bot.send(DAYS_ZH)
+    bot.send("改一下")
+    which = last_question(bot.send("11月18日"))
+    assert "要改哪一项" in which["text"], "the latest time or since when: not guessed"
+    back = last_question(bot.tap("_fix:since"))
+    assert "已改：从何时开始：2026年11月18日（周三）" in back["text"]
+    bot.send("其余都对")
+    bot.close()
+    got = stored_answers(data_dir)
+    assert got["since"] == "2026-11-18" and got["last_contact_at"] == "2026-11-28"
+
+
+def test_a_typed_correction_naming_since_at_the_proposal_fixes_it_alone(bot: ConsoleBot, data_dir: Path) -> None:
+    bot.send(DAYS_ZH)
+    back = last_question(bot.send("开始是11月17日"))
+    assert "已改：从何时开始：2026年11月17日（周二）" in back["text"] and "_fix_rest" in values(back)
+    bot.send("其余都对")
+    bot.close()
+    got = stored_answers(data_dir)
+    assert got["since"] == "2026-11-17" and "frequency" not in got and got["last_contact_at"] == "2026-11-28"
+
+
 def test_in_english_a_fact_asked_alone(tmp_path: Path) -> None:
     bot = ConsoleBot(tmp_path / "data", lang="en")
     bot.send(DAYS_EN)
