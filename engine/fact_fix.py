@@ -303,7 +303,7 @@ def read_fill(turn: Turn, raw: str) -> None:
         turn.say(t("time.noted", turn.lang, when=describe_when(value, turn.lang)), kind="info")
     s.answers[key] = value
     turn.out.effects.append(SaveAnswer(key, value))
-    turn.out.answered = raw.strip()[:MAX_BUTTON]
+    turn.out.answered = shown(turn, key, value)
     answered(turn, key)
 
 
