@@ -21,8 +21,9 @@ from handlers.wechat.texts import wt
 # WeChat takes 2048 bytes of text in a message; 680 UTF-16 units stay under it even all in CJK.
 MAX_TEXT = 680
 MAX_MENU_ITEMS = 10
-# Each menu is a message of the few WeChat lets a bot send per message of the person's.
-MAX_MENUS = 3
+# Each menu is one custom message, and a tap on a menu item allows only 3 of them within a minute (the
+# customer-service message rules: a menu tap counts as a custom-menu click), so at most two menus.
+MAX_MENUS = 2
 MAX_LABEL = 60
 
 
