@@ -35,7 +35,7 @@ import asyncpg  # noqa: E402
 
 from bench.common import cpu_model  # noqa: E402
 from bench.telegram_people import Kind, Mailboxes, Person, Record, Timing, script_for  # noqa: E402
-from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, free_port, nginx_binary  # noqa: E402
+from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, deployment, nginx_binary  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
 from tests.fakebotapi.records import SentMessage  # noqa: E402
 from tests.storage.postgres_server import admin_url, create_database, drop_database  # noqa: E402
@@ -183,13 +183,9 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
     url = await create_database()
     try:
         async with FakeBotApi() as server:
-            env = bot_env(server, url, work / "data")
-            bots = [BotProcess(env, free_port(), work / f"bot{n}.log", program=CHILD) for n in range(processes)]
-            await asyncio.gather(*(bot.start() for bot in bots))
-            nginx = Nginx(work / "nginx", [bot.port for bot in bots])
-            await nginx.start()
-            mail = Mailboxes(server)
-            try:
+            async with deployment(bot_env(server, url, work / "data"), work, processes, program=CHILD) as running:
+                bots, nginx = running.bots, running.nginx
+                mail = Mailboxes(server)
                 async with WebhookPusher(server, nginx.url):
                     warm = [Person2(server, mail, WARM_BASE + n, *script_for(n)) for n in range(warmup)]
                     await asyncio.gather(*(p.run() for p in warm))
@@ -203,13 +199,10 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
                     ready = await conn.fetchval("SELECT count(*) FROM cases WHERE status = 'ready' AND draft IS NOT NULL")
                 finally:
                     await conn.close()
-            finally:
-                await nginx.stop()
-                codes = [await bot.stop() for bot in bots]
     finally:
         await drop_database(url)
-    if ready != users + warmup or any(codes):
-        raise SystemExit(f"{processes} processes: {ready} of {users + warmup} complaints ready, exit codes {codes}")
+    if ready != users + warmup or any(running.codes):
+        raise SystemExit(f"{processes} processes: {ready} of {users + warmup} complaints ready, exit codes {running.codes}")
     copies = sum(p.copies for p in people)
     return Figures(processes, len(timings), end - start, timings, (load[0], load[1]), copies)
 
