@@ -13,9 +13,12 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from tests.local_http import serve
 
 APP_ID = "wx_test_app"
 APP_SECRET = "test-app-secret"
@@ -60,7 +63,7 @@ class Sent:
 
 @dataclass
 class FakeWeChatApi:
-    """Start with `await start()`; `url` is the WECHAT_API_BASE_URL to give the bot."""
+    """Start with `await start()` (or `async with`); `url` is the WECHAT_API_BASE_URL to give the bot."""
 
     app_id: str = APP_ID
     app_secret: str = APP_SECRET
@@ -86,12 +89,7 @@ class FakeWeChatApi:
         app.router.add_post("/cgi-bin/message/custom/send", self.custom_send)
         app.router.add_post("/cgi-bin/message/template/send", self.template_send)
         app.router.add_post("/cgi-bin/menu/create", self.menu_create)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app)
         self._changed = asyncio.Condition()
         return self
 
@@ -99,6 +97,14 @@ class FakeWeChatApi:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def __aenter__(self) -> FakeWeChatApi:
+        return await self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
 
     # --- test controls ----------------------------------------------------------------------
 
