@@ -198,14 +198,18 @@ class FakeWeChatApi:
             return _error(40125)
         return self._issue()
 
-    def _authorised(self, request: web.Request) -> bool:
-        return request.query.get("access_token") in self._tokens
+    async def _refusal(self, request: web.Request) -> web.Response | None:
+        """What an authorised call gets before it is done: a fault the test injected for its path, or
+        40001 for a token WeChat did not issue (or has expired); None to go on."""
+        if (fault := await self._fault(request.path)) is not None:
+            return fault
+        if request.query.get("access_token") not in self._tokens:
+            return _error(40001)
+        return None
 
     async def media_get(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/media/get")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         found = self.media.get(request.query.get("media_id", ""))
         if found is None:
             return _error(40007)
@@ -213,10 +217,8 @@ class FakeWeChatApi:
         return web.Response(body=data, content_type=content_type)
 
     async def custom_send(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/message/custom/send")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         body = await request.json()
         openid = body.get("touser", "")
         if openid in self.closed_windows:
@@ -225,19 +227,15 @@ class FakeWeChatApi:
         return _error(0)
 
     async def template_send(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/message/template/send")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         body = await request.json()
         await self._record(Sent(body.get("touser", ""), "template", body))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)})
 
     async def menu_create(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/menu/create")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         self.menus.append(await request.json())
         return _error(0)
 
