@@ -162,7 +162,7 @@ class SqliteStore(SqlReads, OpenCloseStore):
                 await reader.close()
                 if checkpointer is not None:
                     await checkpointer.close()
-                await writer.count("PRAGMA optimize", waits=True)
+                await writer.waiting_rows("PRAGMA optimize")
             finally:
                 await writer.close()
 
@@ -170,7 +170,7 @@ class SqliteStore(SqlReads, OpenCloseStore):
         """Copy the WAL into the database and empty it: secure_delete zeroes the freed space in the
         new page images, but the WAL still holds the old ones until a checkpoint rewrites them."""
         async with self._write_lock:
-            rows = await self._require_writer().rows("PRAGMA wal_checkpoint(TRUNCATE)", waits=True)
+            rows = await self._require_writer().waiting_rows("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = next(iter(rows), (0,))[0]
         if busy:
             log.warning("the WAL could not be emptied after an erase (a long read was running); the next checkpoint will")

@@ -14,7 +14,8 @@ What keeps this safe:
   changed nothing, and runs again on the thread, where it may wait the store's busy_timeout.
 - Commits and rollbacks run on the thread: the first commit after a checkpoint syncs the WAL's
   header (an fsync), and a rollback is only ever on a failure's path anyway.
-- So do statements over an unbounded number of rows (pruning, claims at start-up): `waits=True`.
+- So do statements over an unbounded number of rows (pruning, claims at start-up): `waits=True`;
+  and `waiting_rows` waits from the start (a checkpoint that waits for readers reports them in its row).
 
 A statement on the loop never writes to disk: SQLite writes a transaction's pages to the WAL at its
 commit (or when they outgrow the page cache, 2 MB, which no one event's statements come near). It may
@@ -127,6 +128,12 @@ class SqliteConn:
 
     async def _rows_on_thread(self, sql: str, args: Sequence[Any]) -> list[Any]:
         return list(await self.thread.execute_fetchall(sql, args))
+
+    async def waiting_rows(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        """Every row the statement returns, run on the thread with the busy_timeout in force from the
+        start: for a statement that reports a lock it did not get in its result instead of failing
+        (`PRAGMA wal_checkpoint`), or whose waiting is the point."""
+        return await self._waiting(lambda: self._rows_on_thread(sql, args))
 
     async def count(self, sql: str, args: Sequence[Any] = (), *, waits: bool = False) -> int:
         """Run a write; how many rows it changed."""

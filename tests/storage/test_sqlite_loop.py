@@ -150,3 +150,29 @@ async def test_a_cancelled_commit_never_lets_a_later_statement_overtake_it(tmp_p
         assert writer.idle
         assert await store.load_session(user.id) == {"step": "second"}
         assert outside(store.path, "SELECT state FROM sessions") == [('{"step":"second"}',)]
+
+
+async def test_scrub_still_waits_for_a_reader_to_empty_the_wal(tmp_path: Path) -> None:
+    async with SqliteStore(tmp_path) as store:
+        user = await make_user(store)
+        async with store.transaction() as tx:
+            await tx.save_session(user.id, {"step": "a"}, T0)
+        reading = threading.Event()
+
+        def read_a_while() -> None:
+            with closing(sqlite3.connect(store.path, isolation_level=None)) as conn:
+                conn.execute("BEGIN")
+                conn.execute("SELECT count(*) FROM sessions").fetchall()  # a read snapshot on the WAL
+                reading.set()
+                time.sleep(0.3)
+                conn.execute("COMMIT")
+
+        reader = threading.Thread(target=read_a_while)
+        reader.start()
+        try:
+            assert reading.wait(5)
+            await store.scrub()  # TRUNCATE waits (busy_timeout) for the reader rather than giving up
+        finally:
+            reader.join()
+        wal = store.path.with_name(store.path.name + "-wal")
+        assert wal.stat().st_size == 0
