@@ -30,8 +30,13 @@ def load_texts(path: Path) -> dict[str, dict[str, str]]:
     return table
 
 
-# Through the package, not `__file__`: compiled, this module's file is in the build folder (engine/compiled.py).
-TEXTS = load_texts(Path(str(files("engine") / "texts.yaml")))
+def package_texts(package: str) -> dict[str, dict[str, str]]:
+    """The `texts.yaml` of an engine package, found through the package rather than `__file__`:
+    compiled, a module's file is in the build folder (engine/compiled.py), not beside its texts."""
+    return load_texts(Path(str(files(package) / "texts.yaml")))
+
+
+TEXTS = package_texts("engine")
 
 
 # What people type instead of tapping a button that is the same at every step (matched like options).

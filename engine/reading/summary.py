@@ -7,15 +7,14 @@ or corrects it; nothing here is written into the complaint without that tap.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from engine.i18n import load_texts, render
+from engine.i18n import package_texts, render
 from engine.reading.findings import Findings, Message, NumberSeen, When
 
 _MAX_NUMBERS = 3
 _QUOTE_CHARS = 60
 
-_TEXTS = load_texts(Path(__file__).with_name("texts.yaml"))
+_TEXTS = package_texts("engine.reading")
 
 
 def text(key: str, lang: str, **values: object) -> str:
