@@ -76,10 +76,19 @@ def read_pasted(event: Event, state: SessionState, regions: Regions, now: dateti
     return _as_evidence(text, findings, state, regions, now)
 
 
+def elsewhere_of(state: SessionState, regions: Regions, region: Region) -> tuple[str, ...]:
+    """Before a country is chosen, the other countries' phone regions: a number written in one of their
+    national forms is read whole there, not cut by the rules of the country the language suggests."""
+    if state.answers.get("jurisdiction") is not None:
+        return ()
+    return tuple(dict.fromkeys(r.phone_region for r in regions.by_code.values() if r.phone_region != region.phone_region))
+
+
 def _findings(text: str, state: SessionState, regions: Regions, now: datetime) -> Findings:
     region = region_of(state, regions)
     # Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them.
-    return extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
+    local = now.astimezone(ZoneInfo(region.timezone))
+    return extract_from_text(text, local, region.phone_region, elsewhere_of(state, regions, region))
 
 
 def _as_evidence(text: str, findings: Findings, state: SessionState, regions: Regions, now: datetime) -> FileInput:
@@ -140,7 +149,10 @@ async def read_images(
     for item in event.items:
         if item.kind != "image" or not item.source or too_small_to_read(Path(item.source)):
             continue
-        findings = await read_evidence(reader, item.source, now=local, region=region.phone_region, chat_key=chat_key)
+        findings = await read_evidence(
+            reader, item.source, now=local, region=region.phone_region, chat_key=chat_key,
+            elsewhere=elsewhere_of(state, regions, region),
+        )
         if findings.problem is None and not findings.empty:
             proposal = proposal_of(findings, state.lang, country_of(findings, state, regions))
             if proposal is not None:
