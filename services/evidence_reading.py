@@ -149,10 +149,7 @@ async def read_images(
     for item in event.items:
         if item.kind != "image" or not item.source or too_small_to_read(Path(item.source)):
             continue
-        findings = await read_evidence(
-            reader, item.source, now=local, region=region.phone_region, chat_key=chat_key,
-            elsewhere=elsewhere_of(state, regions, region),
-        )
+        findings = await read_evidence(reader, item.source, now=local, region=region.phone_region, chat_key=chat_key)
         if findings.problem is None and not findings.empty:
             proposal = proposal_of(findings, state.lang, country_of(findings, state, regions))
             if proposal is not None:

@@ -252,39 +252,44 @@ def _whole_or_segments(run: list[_Group], region: str, elsewhere: tuple[str, ...
     leftover = any(
         not isinstance(found, PhoneNumber) and _digit_count(run, start, end) > _TINY_DIGITS for start, end, found in items
     )
-    if not leftover:
+    # "400 368 4635" read with US rules is two short codes; read with China's it is one number.
+    short_pieces = len(items) > 1 and any(isinstance(found, PhoneNumber) and found.kind == "service" for _, _, found in items)
+    if not (leftover or short_pieces):
         return items
     if not run[0].plus and elsewhere:
         phone = _read_elsewhere(_compact(run, 0, len(run)), region, elsewhere)
         if phone is not None:
             return [(run[0].start, run[-1].end, phone)]
-    if any(isinstance(found, PhoneNumber) and found.kind == "service" for _, _, found in items):
+    if leftover and short_pieces:
         return [_problem(run, region)]
     return items
 
 
 def _read_elsewhere(written: str, region: str, elsewhere: tuple[str, ...]) -> PhoneNumber | None:
-    """The number `written` is in the national form of exactly one region, when it is valid there.
+    """The number `written` is in the national form of exactly one of the `elsewhere` regions, valid there.
 
     Only a region whose national form has as many digits as were written counts ("7911 123456" with China's
     trunk prefix is not how "07911 123456" would be written there). Where the written form is also a
-    possible (if unassigned) number of another region, or of the default one, it is ambiguous: None, and the
-    person is asked. "07700 900123" is a valid Guangxi landline and a possible UK mobile, so it is asked.
+    possible (if unassigned) number of another of them, written with its trunk prefix, it is ambiguous: None, and the person is asked.
+    "07700 900123" is a valid Guangxi landline and a possible UK mobile, so it is asked. The default
+    region is not asked again: it could read the run only in pieces ("400 368 4635" with US rules).
     """
     digits = written.lstrip("+")
     valid: list[PhoneNumber] = []
     possible = 0
-    for other in (region, *elsewhere):
+    for other in elsewhere:
         parsed = _parse(written, other)
         if parsed is None or not phonenumbers.is_possible_number(parsed):
             continue
         national = phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
         if sum(ch.isdigit() for ch in national) != len(digits):
             continue
-        phone = _read_exact(written, other) if other != region else None
+        phone = _read_exact(written, other)
         if phone is not None and phone.kind not in ("service", "sms_sender"):
             valid.append(phone)
-        else:
+        elif digits.startswith(phonenumbers.ndd_prefix_for_region(other, True) or ""):
+            # Unassigned but written as that country writes its numbers (its trunk prefix first, as the "0"
+            # of a UK "07700 …"); without it libphonenumber's national form is just the digits back.
             possible += 1
     return valid[0] if len(valid) == 1 and not possible else None
 

@@ -124,14 +124,13 @@ _OPTED_OUT = re.compile(
 )
 
 
-def extract_from_lines(lines: Sequence[TextLine], now: datetime, region: str, elsewhere: tuple[str, ...] = ()) -> Findings:
-    """Facts from one screenshot's recognised lines; an unrelated picture gives empty findings. `elsewhere`:
-    the other regions a national-format number may be read in (engine.parsing.phones)."""
+def extract_from_lines(lines: Sequence[TextLine], now: datetime, region: str) -> Findings:
+    """Facts from one screenshot's recognised lines; an unrelated picture gives empty findings."""
     clean = [replace(line, text=line.text.strip()) for line in lines if line.text.strip()]
     if not clean:
         return Findings(source="screenshot")
     rows = _rows(clean)
-    entries = [i for i, row in enumerate(rows) if _row_number(row, region, elsewhere) is not None]
+    entries = [i for i, row in enumerate(rows) if _row_number(row, region) is not None]
     body_rows = [row for row in rows if _is_body(" ".join(line.text for line in row))]
     layout: Layout
     if entries and (len(entries) >= 3 or not body_rows):
@@ -141,9 +140,9 @@ def extract_from_lines(lines: Sequence[TextLine], now: datetime, region: str, el
     else:
         layout = "unknown"
     if layout == "call_log":
-        return _call_log(rows, entries, now, region, elsewhere)
+        return _call_log(rows, entries, now, region)
     if layout == "sms":
-        return _sms_screen(rows, now, region, elsewhere)
+        return _sms_screen(rows, now, region)
     return Findings(source="screenshot")
 
 
@@ -239,13 +238,13 @@ def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
     return [sorted(row, key=lambda line: line.x0) for row in rows]
 
 
-def _row_number(row: list[TextLine], region: str, elsewhere: tuple[str, ...]) -> PhoneNumber | None:
+def _row_number(row: list[TextLine], region: str) -> PhoneNumber | None:
     """The phone number a row shows as its subject (a short line that is mostly the number), if any."""
     for line in row:
         text = _strip_meta(line.text)
         if _is_body(line.text) or not text:
             continue
-        found = _numbers_in(text, region, elsewhere)
+        found = _numbers_in(text, region)
         if found and sum(ch.isdigit() for ch in text) >= 0.6 * len(re.sub(r"\s", "", text)):
             return found[0]
     return None
@@ -294,9 +293,7 @@ def _is_day_header(row: list[TextLine]) -> Stamp | None:
     return None
 
 
-def _call_log(
-    rows: list[list[TextLine]], entries: list[int], now: datetime, region: str, elsewhere: tuple[str, ...]
-) -> Findings:
+def _call_log(rows: list[list[TextLine]], entries: list[int], now: datetime, region: str) -> Findings:
     calls: list[Call] = []
     section: Stamp | None = None
     bounds = entries + [len(rows)]
@@ -304,7 +301,7 @@ def _call_log(
     for row in rows[:first]:
         section = _is_day_header(row) or section
     for start, end in itertools.pairwise(bounds):
-        number = _row_number(rows[start], region, elsewhere)
+        number = _row_number(rows[start], region)
         assert number is not None
         own_rows = []
         next_section = None
@@ -418,7 +415,7 @@ def _verdict_from_tags(calls: list[Call]) -> Verdict:
     return Verdict("unknown")
 
 
-def _sms_screen(rows: list[list[TextLine]], now: datetime, region: str, elsewhere: tuple[str, ...]) -> Findings:
+def _sms_screen(rows: list[list[TextLine]], now: datetime, region: str) -> Findings:
     """An SMS thread or notification: the sender at the top, then messages separated by time stamps.
 
     Above the sender only a time is taken (a notification's "信息 14:32"); the first row is the status
@@ -430,7 +427,7 @@ def _sms_screen(rows: list[list[TextLine]], now: datetime, region: str, elsewher
     for index, row in enumerate(rows):
         text = " ".join(line.text for line in row).strip()
         if sender is None and not _is_body(text):
-            found = _row_number(row, region, elsewhere)
+            found = _row_number(row, region)
             if found is not None:
                 sender = found
                 continue

@@ -15,15 +15,12 @@ from engine.reading.findings import Findings
 from services.reading.ocr import ImageReader
 
 
-async def read_evidence(
-    reader: ImageReader, path: str | Path, *, now: datetime, region: str, chat_key: str, elsewhere: tuple[str, ...] = ()
-) -> Findings:
-    """Facts read from one image file; `problem` is set when the file could not be read. `elsewhere`: the other
-    regions a number in national form may be read in, before the person has chosen a country."""
+async def read_evidence(reader: ImageReader, path: str | Path, *, now: datetime, region: str, chat_key: str) -> Findings:
+    """Facts read from one image file; `problem` is set when the file could not be read."""
     result = await reader.read(path, chat_key)
     if result.status != "ok":
         return Findings(source="screenshot", problem=result.status)
-    return extract_from_lines(result.lines, now, region, elsewhere)
+    return extract_from_lines(result.lines, now, region)
 
 
 def read_pasted(text: str, *, now: datetime, region: str) -> Findings:

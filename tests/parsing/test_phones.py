@@ -189,6 +189,8 @@ ELSEWHERE = [
     ("0755 1234 5678", "US", ("CN", "GB"), "+8675512345678"),
     ("138 0013 8000", "GB", ("CN", "US"), "+8613800138000"),
     ("202-555-0143", "GB", ("CN", "US"), "+12025550143"),
+    # Two US short codes by US rules, one Chinese 400 number as written.
+    ("400 368 4635", "US", ("CN", "GB"), "+864003684635"),
     # A London number is a Guangzhou one too; 07700 900123 a Guangxi landline and a possible UK mobile.
     ("020 7946 0018", "US", ("CN", "GB"), None),
     ("07700 900123", "US", ("CN", "GB"), None),
