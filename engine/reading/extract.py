@@ -97,9 +97,10 @@ _SENDER_LABEL = re.compile(r"\s*(?:(?:发件人|发信人|短信来自|来自|fr
 _SENDER_END = re.compile(r"[ \t]*(?:[:：]|\r?\n)")
 # How far before a number the words that ask to call it are looked for.
 _CUE_REACH = 40
-# The words that ask the reader to contact a number, ending right before it ("请致电 ", "客服热线：", "回复TD至").
+# The words that ask the reader to contact a number, ending right before it ("请致电 ", "客服热线：", "回复TD至");
+# not "来电号码：", which names the caller.
 _CALLBACK_ZH = re.compile(
-    r"(?:致电|拨打|拨|回电|回拨|来电|联系|咨询|添加|加|打)(?:我们|我司|本司|客服|专员|理赔专员|快递员|工作人员|人工|热线|电话|号码|"
+    r"(?:致电|拨打|回电|回拨|请来电|速来电|联系|咨询|添加|加)(?:我们|我司|本司|客服|专员|理赔专员|快递员|工作人员|人工|热线|电话|号码|"
     r"以下号码|下方号码|以下电话|下方电话|客服热线|客服电话|微信|qq)?[:：]?\s*$"
     r"|(?:客服|热线|咨询|联系|服务|理赔|回拨|办理)(?:电话|热线|专线|号码)?[:：]\s*$|(?:客服|热线|专线)\s*$"
     r"|(?:回复|回|发送|发|短信|编辑).{0,16}(?:到|至)\s*$"

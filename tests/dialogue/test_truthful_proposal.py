@@ -79,3 +79,36 @@ def test_a_uk_number_valid_only_in_the_uk_is_proposed_whole_with_the_uk(english:
     got = stored_answers(data_dir)
     assert [n["number"] for n in got["caller_numbers"]] == ["+441614960000"] and got["jurisdiction"] == "UK"
     assert len(got["last_contact_at"]) == 10, "a day without a clock is stored as the day, not as its midnight"
+
+
+def _walk_to_draft(bot: ConsoleBot, answers: dict[str, str]) -> str:
+    """Answer each question after the proposal: a typed answer when a word of the question is in `answers`,
+    else the first plain option (none, or Done, where several may be ticked), /skip for an optional text."""
+    out = bot.tap("_accept")
+    for _ in range(30):
+        q = last_question(out)
+        values = [b["value"] for b in q["buttons"]]
+        if "_ok" in values:
+            return texts(bot.tap("_ok"))
+        typed = next((reply for word, reply in answers.items() if word in q["text"]), None)
+        if typed is not None:
+            out = bot.send(typed)
+        elif "_skip" in values:
+            out = bot.tap("_skip")
+        elif "_done" in values:
+            bot.tap("other" if "other" in values and "transfer" in values else "nothing")
+            out = bot.tap("_done")
+        else:
+            out = bot.tap("no" if "no" in values else values[0])
+    raise AssertionError("the conversation did not reach the draft")
+
+
+def test_the_police_report_of_a_fake_courier_sms_names_its_sender_not_the_brand_or_the_callback(bot: ConsoleBot) -> None:
+    bot.send(WITH_SENDER_ID)
+    draft = _walk_to_draft(bot, {"你在哪里": "CN", "最近一次是什么时候": "昨天下午3点"})
+    bot.close()
+    assert "对方通过短信与我联系，所用号码：10690000123456，自称是电商、快递或客服。" in draft
+    assert "“最近一次短信是" in draft and "最近一次来电" not in draft
+    # 顺丰 and the callback number appear only inside the message quoted word for word.
+    assert draft.replace(f"“{WITH_SENDER_ID}”", "").count("顺丰") == 0
+    assert "0755" not in draft.replace(f"“{WITH_SENDER_ID}”", "")

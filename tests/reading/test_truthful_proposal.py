@@ -110,3 +110,18 @@ def test_a_day_is_proposed_as_a_day_and_a_moment_as_a_moment() -> None:
     assert day["last_contact_at"] == "2026-12-02"
     moment = proposed_answers(extract_from_text("昨天下午3点 138 0013 8000 又打来了", NOW, "CN"))
     assert moment["last_contact_at"] == "2026-12-01T15:00:00+08:00"
+
+
+@pytest.mark.parametrize(("story", "region", "caller", "callback"), [
+    ("来电号码：138 0013 8000，昨天打了三次", "CN", "138 0013 8000", None),
+    ("他让我打 0755-12345678 办理退款", "CN", None, "0755 1234 5678"),
+    ("请来电 400-820-1234 咨询", "CN", None, "400 820 1234"),
+    ("missed call from 0161 496 0000, then a text: reply YES to 0161 496 0001", "GB", "0161 496 0000", "0161 496 0001"),
+    ("They told me to ring 020 7946 0018 about my account", "GB", None, "020 7946 0018"),
+])
+def test_the_words_before_a_number_say_whether_it_called_or_is_to_be_called(
+    story: str, region: str, caller: str | None, callback: str | None
+) -> None:
+    findings = extract_from_text(story, NOW, region)
+    assert [n.display for n in findings.numbers] == ([caller] if caller else [])
+    assert [n.display for n in findings.callbacks] == ([callback] if callback else [])
