@@ -5,7 +5,9 @@ country's national form is proposed whole in that country, or not at all (never 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -71,14 +73,25 @@ def test_a_uk_number_typed_in_english_before_a_country_is_never_cut_to_a_short_c
 
 
 def test_a_uk_number_valid_only_in_the_uk_is_proposed_whole_with_the_uk(english: ConsoleBot, data_dir: Path) -> None:
+    before = datetime.now(ZoneInfo("Europe/London")).date().isoformat()
     proposal = last_question(english.send("I got a call from 0161 496 0000 today, a robot voice"))["text"]
+    after = datetime.now(ZoneInfo("Europe/London")).date().isoformat()
     lines = proposal.split("\n")
     assert "Number(s): 0161 496 0000" in lines and any("United Kingdom" in line for line in lines)
     english.tap("_accept")
     english.close()
     got = stored_answers(data_dir)
     assert [n["number"] for n in got["caller_numbers"]] == ["+441614960000"] and got["jurisdiction"] == "UK"
-    assert len(got["last_contact_at"]) == 10, "a day without a clock is stored as the day, not as its midnight"
+    # A day without a clock is stored as the day, not its midnight; "today" on the UK clock, not the US one.
+    assert got["last_contact_at"] in (before, after)
+
+
+def test_the_kind_of_case_a_story_is_proposed_as_is_said_before_it_is_written(bot: ConsoleBot, data_dir: Path) -> None:
+    lines = last_question(bot.send("刚才又接到 400-820-1234 的机器人推销电话，这周第三次了"))["text"].split("\n")
+    assert lines[-2:] == ["问题类型：骚扰电话 / 电销机器人", "对吗？"]
+    bot.tap("_accept")
+    bot.close()
+    assert stored_answers(data_dir)["issue_type"] == "robocall"
 
 
 def _walk_to_draft(bot: ConsoleBot, answers: dict[str, str]) -> str:
