@@ -4,12 +4,16 @@ Run under a PostgreSQL server: `scripts/test-postgres.sh .venv/bin/python -m ben
 [--processes 1 2 4] [--users 200] [--quick] [--durable]`. For each N it creates an empty database,
 starts N `bot.py telegram --webhook-url` processes (bench.webhook_child: the same, with Telegram's
 send limits raised) and nginx from deploy/nginx-site.conf, as tests/deploy does. 200 people
-(bench.telegram_people: three in four zh-hans on the CN path, one in four en on the US path, 29
-updates each) then complete complaints at once; Telegram's side (tests/deploy/cluster.WebhookPusher)
-POSTs each update to nginx, and the fake Bot API (tests/fakebotapi) records the replies, both in this
-process. Reported per N: updates/s; CPU per update of the bot processes together (from
-/proc/<pid>/stat), of PostgreSQL (the postmaster and every backend, reaped ones included) and of
-nginx, separately; p50/p99 from an update's queueing to the bot's full reply; PostgreSQL writing
+(bench.telegram_people: three in four zh-hans on the CN path, one in four en on the US path, 21
+updates each) then complete complaints at once; Telegram's side POSTs each update to nginx, and the
+fake Bot API (tests/fakebotapi's methods and records) takes the replies, both in this process
+("driver"), on bench.lean_telegram (raw asyncio HTTP on uvloop: the driver's CPU is the bench's own
+overhead, taken from the cores the bots share; `--driver aiohttp` runs them on aiohttp, as tests/deploy
+does). After each run the database is checked as tests/deploy checks it (every complaint ready, each
+case started once, every update applied, the journal empty, every tap answered). Reported per N:
+updates/s; CPU per update of the bot processes together (from /proc/<pid>/stat), of PostgreSQL (the
+postmaster and every backend, reaped ones included), of nginx and of the driver, separately, and the
+bots' share of the sum (under other load, compare shares, not rates); p50/p99 from an update's queueing to the bot's full reply; PostgreSQL writing
 transactions and WAL bytes per update. `--durable` turns fsync, synchronous_commit and full_page_writes on for
 the run (ALTER SYSTEM, reset afterwards): scripts/test-postgres.sh's throwaway cluster runs without
 them, a production server with them.
@@ -25,17 +29,30 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import asyncpg  # noqa: E402
+import uvloop  # noqa: E402
 
 from bench.common import cpu_model  # noqa: E402
 from bench.telegram_people import Kind, Mailboxes, Person, Record, Timing, script_for  # noqa: E402
-from tests.deploy.cluster import BotProcess, Nginx, WebhookPusher, bot_env, free_port, nginx_binary  # noqa: E402
+from bench.lean_telegram import LeanBotApi, LeanPusher  # noqa: E402
+from tests.deploy.cluster import (  # noqa: E402
+    SECRET,
+    BotProcess,
+    Nginx,
+    Outcome,
+    WebhookPusher,
+    bot_env,
+    free_port,
+    nginx_binary,
+    read_outcome,
+)
 from tests.fakebotapi import FakeBotApi  # noqa: E402
 from tests.fakebotapi.records import SentMessage  # noqa: E402
 from tests.storage.postgres_server import admin_url, create_database, drop_database  # noqa: E402
@@ -45,6 +62,9 @@ WARM_BASE = 9_000_000
 CHILD = ("-m", "bench.webhook_child")
 DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 TICK = os.sysconf("SC_CLK_TCK")
+# Seconds of nothing to do, measured before the people start: what each process costs when idle (its
+# outbox, journal and reminder loops, the pool), which every update then shares.
+IDLE = 5.0
 
 
 @dataclass
@@ -118,6 +138,11 @@ class Sample:
     commits: int
     wal: int
 
+    @property
+    def total(self) -> float:
+        """CPU seconds of everything the run measures: the bots, PostgreSQL, nginx and the driver."""
+        return self.bots + self.postgres + self.nginx + self.driver
+
     def __sub__(self, other: Sample) -> Sample:
         return Sample(*(getattr(self, f) - getattr(other, f) for f in self.__dataclass_fields__))
 
@@ -130,6 +155,7 @@ class Figures:
     timings: list[Timing]
     load: tuple[float, float]
     copies: int
+    idle: Sample  # the same counters over IDLE seconds with nothing to do, after the warm-up
 
     def per_update_ms(self, seconds: float) -> float:
         return seconds / self.updates * 1000
@@ -179,10 +205,27 @@ async def sample(pg: Postgres, bots: list[BotProcess], nginx: Nginx) -> Sample:
                   own_cpu(), commits, wal)
 
 
-async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: Path) -> Figures:
+@asynccontextmanager
+async def bot_api(lean: bool) -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API the bots call: on lean_http, or on the fake's own aiohttp server."""
+    if lean:
+        server = FakeBotApi()
+        async with LeanBotApi(server):
+            yield server
+    else:
+        async with FakeBotApi() as server:
+            yield server
+
+
+def pusher(server: FakeBotApi, url: str, lean: bool) -> AbstractAsyncContextManager[object]:
+    """Telegram's webhook POSTs to nginx: on lean_http, or on aiohttp as tests/deploy sends them."""
+    return LeanPusher(server, url, SECRET) if lean else WebhookPusher(server, url)
+
+
+async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: Path, lean: bool) -> Figures:
     url = await create_database()
     try:
-        async with FakeBotApi() as server:
+        async with bot_api(lean) as server:
             env = bot_env(server, url, work / "data")
             bots = [BotProcess(env, free_port(), work / f"bot{n}.log", program=CHILD) for n in range(processes)]
             await asyncio.gather(*(bot.start() for bot in bots))
@@ -190,31 +233,54 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
             await nginx.start()
             mail = Mailboxes(server)
             try:
-                async with WebhookPusher(server, nginx.url):
+                async with pusher(server, nginx.url, lean):
                     warm = [Person2(server, mail, WARM_BASE + n, *script_for(n)) for n in range(warmup)]
                     await asyncio.gather(*(p.run() for p in warm))
+                    await asyncio.sleep(1.0)  # the warm-up's last journal and outbox batches
+                    before = await sample(pg, bots, nginx)
+                    await asyncio.sleep(IDLE)
+                    idle = await sample(pg, bots, nginx) - before
                     people = [Person2(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(users)]
                     start = await sample(pg, bots, nginx)
                     timings = [t for batch in await asyncio.gather(*(p.run() for p in people)) for t in batch]
                     end = await sample(pg, bots, nginx)
                 load = os.getloadavg()
-                conn = await asyncpg.connect(url)
-                try:
-                    ready = await conn.fetchval("SELECT count(*) FROM cases WHERE status = 'ready' AND draft IS NOT NULL")
-                finally:
-                    await conn.close()
+                await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
+                outcome = await read_outcome(url)
             finally:
                 await nginx.stop()
                 codes = [await bot.stop() for bot in bots]
     finally:
         await drop_database(url)
-    if ready != users + warmup or any(codes):
-        raise SystemExit(f"{processes} processes: {ready} of {users + warmup} complaints ready, exit codes {codes}")
+    check(processes, outcome, [[t.update_id for t in p.timings] for p in warm + people], server, codes)
     copies = sum(p.copies for p in people)
-    return Figures(processes, len(timings), end - start, timings, (load[0], load[1]), copies)
+    return Figures(processes, len(timings), end - start, timings, (load[0], load[1]), copies, idle)
 
 
-def report(results: list[Figures], settings: dict[str, str], users: int) -> None:
+def check(processes: int, outcome: Outcome, sent: list[list[int]], server: FakeBotApi, codes: list[int | None]) -> None:
+    """What tests/deploy checks, on the database after the run: every complaint ready, each case started
+    once, every update applied, nothing left in the journal, every tap answered; and clean exits.
+    (Each person's answers in order and no question doubled are checked as they come: Person2.)"""
+    problems = []
+    if any(codes):
+        problems.append(f"exit codes {codes}")
+    ready = [c for c in outcome.cases if c["status"] == "ready" and c["drafted"]]
+    if len(ready) != len(sent) or len(outcome.cases) != len(sent):
+        problems.append(f"{len(ready)} of {len(sent)} complaints ready, {len(outcome.cases)} cases")
+    if set(outcome.created.values()) != {1}:
+        problems.append("a case was started twice")
+    missing = {update for ids in sent for update in ids} - outcome.processed
+    if missing:
+        problems.append(f"{len(missing)} updates not applied")
+    if outcome.journaled:
+        problems.append(f"{outcome.journaled} updates left in the journal")
+    if server.state.callback_queries:
+        problems.append(f"{len(server.state.callback_queries)} taps never answered")
+    if problems:
+        raise SystemExit(f"{processes} processes: " + "; ".join(problems))
+
+
+def report(results: list[Figures], settings: dict[str, str], users: int, driver: str) -> None:
     base = results[0]
     rate = {f.processes: f.updates / f.spent.wall for f in results}
     rows: list[tuple[str, list[str]]] = [
@@ -229,6 +295,10 @@ def report(results: list[Figures], settings: dict[str, str], users: int) -> None
         ("PostgreSQL CPU per update, ms", [f"{f.per_update_ms(f.spent.postgres):.2f}" for f in results]),
         ("nginx CPU per update, ms", [f"{f.per_update_ms(f.spent.nginx):.2f}" for f in results]),
         ("driver CPU per update, ms", [f"{f.per_update_ms(f.spent.driver):.2f}" for f in results]),
+        ("all of these per update, ms", [f"{f.per_update_ms(f.spent.total):.2f}" for f in results]),
+        ("bots' share of that CPU", [f"{f.spent.bots / f.spent.total:.0%}" for f in results]),
+        ("idle: bot CPU per process, % of a core", [f"{f.idle.bots / f.idle.wall / f.processes:.1%}" for f in results]),
+        ("idle: PostgreSQL CPU, % of a core", [f"{f.idle.postgres / f.idle.wall:.1%}" for f in results]),
         ("bots, cores busy", [f"{f.spent.bots / f.spent.wall:.2f}" for f in results]),
         ("PostgreSQL, cores busy", [f"{f.spent.postgres / f.spent.wall:.2f}" for f in results]),
         ("nginx, cores busy", [f"{f.spent.nginx / f.spent.wall:.2f}" for f in results]),
@@ -240,7 +310,8 @@ def report(results: list[Figures], settings: dict[str, str], users: int) -> None
     ]
     print(f"\n{date.today()}, nproc {os.cpu_count()}, {cpu_model()}, Python {sys.version.split()[0]}; "
           f"{users} people at once, no think time; PostgreSQL " + ", ".join(f"{k}={v}" for k, v in settings.items()))
-    print("driver = the fake Bot API, Telegram's webhook POSTs and the people, all in this process\n")
+    print("driver = the fake Bot API, Telegram's webhook POSTs and the people, all in this process "
+          + ("(lean: bench.lean_http on uvloop)\n" if driver == "lean" else "(aiohttp, as tests/deploy)\n"))
     width = max(len(name) for name, _ in rows)
     print(" " * width + "".join(f"{f'{f.processes} process' + ('es' if f.processes > 1 else ''):>16}" for f in results))
     for name, cells in rows:
@@ -264,8 +335,8 @@ async def run(args: argparse.Namespace) -> None:
         for processes in args.processes:
             with tempfile.TemporaryDirectory(prefix="bench-scaling-") as work:
                 print(f"{processes} process(es): {args.users} people ...", flush=True)
-                results.append(await measure(processes, args.users, args.warmup, pg, Path(work)))
-        report(results, settings, args.users)
+                results.append(await measure(processes, args.users, args.warmup, pg, Path(work), args.driver == "lean"))
+        report(results, settings, args.users, args.driver)
     finally:
         if args.durable:
             await pg.set_durable(False)
@@ -278,12 +349,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, help="people completing complaints at once (default 200, --quick 20)")
     parser.add_argument("--warmup", type=int, help="people who complete a complaint first, not counted (default 8)")
     parser.add_argument("--quick", action="store_true", help="a short run: 20 people, 2 warm-up people")
+    parser.add_argument("--driver", choices=("lean", "aiohttp"), default="lean",
+                        help="the bench's own HTTP: lean (bench.lean_http on uvloop) or aiohttp as tests/deploy")
     parser.add_argument("--durable", action="store_true",
                         help="fsync, synchronous_commit and full_page_writes on for the run (ALTER SYSTEM)")
     args = parser.parse_args(argv)
     args.users = args.users or (20 if args.quick else 200)
     args.warmup = args.warmup if args.warmup is not None else (2 if args.quick else 8)
-    asyncio.run(run(args))
+    if args.driver == "lean":
+        uvloop.run(run(args))
+    else:
+        asyncio.run(run(args))
     return 0
 
 
