@@ -481,6 +481,10 @@ class Turn:
         if self.s.status != ACTIVE or not self.s.step:
             self.reask_or_idle()
             return
+        if fact_fix.filling(self.s) is not None:
+            # Skipping a fact asked alone keeps nothing of it, as « back does; its merged question is not skipped.
+            fact_fix.back_to_list(self)
+            return
         step = self.flow.step(self.s.step)
         kind = kind_of(step)
         if not kind.can_skip(step):
@@ -553,6 +557,9 @@ class Turn:
         a typed number or a button's name is read against (the lines are left out)."""
         lang = self.lang
         fixing = fact_fix.fixing(self.s)
+        if fixing and fact_fix.filling(self.s) is not None:
+            # A fact of this merged question asked alone (engine/fact_fix.py): its own short question.
+            return fact_fix.fill_question(self, prefix, text)
         if self.s.proposal is not None and not fixing:
             # The proposal's own question (engine/fact_fix.py), which it adds to the replies itself.
             out, self.out = self.out, Outcome(state=self.s)
@@ -642,6 +649,9 @@ class Turn:
             self.save(step.id, result.value, result.label)
 
     def text(self, step: Step, raw: str) -> None:
+        if fact_fix.filling(self.s) is not None:
+            fact_fix.read_fill(self, raw)
+            return
         if self.s.proposal is not None and not fact_fix.fixing(self.s):
             if fact_fix.typed(self, raw):
                 # On the list of facts, or a correction that names its fact ("号码是 139…").

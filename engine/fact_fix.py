@@ -10,23 +10,33 @@ names its fact; a bare number or time is tried against the number and time facts
 exactly one it is that fact's, else the person is asked which. A fact marked wrong and not answered is
 never written: only what is still listed when "✅ 其余都对" is tapped is saved.
 
+A fact that a merged question fills and that has no question of its own ("since" of "几乎每天，从9月开始",
+the company of an SMS) is asked alone: only its own short question, read as its kind (a time, a sum, words),
+so the merged question's other facts are neither asked again nor overwritten; they stay as proposed.
+
 The state lives in the session's `proposal` dict (plain JSON): `listing` (the list is shown), `at` (the
-question the proposal stood at), `fixing` (the step being re-answered), `wrong` (facts marked wrong),
-`typed` (a correction waiting for "which fact?"). Pure, like the rest of the engine.
+question the proposal stood at), `fixing` (the step being re-answered), `fill` (the fact asked alone, at
+its merged step), `wrong` (facts marked wrong), `typed` (a correction waiting for "which fact?"). Pure, like
+the rest of the engine.
 """
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from engine.answers import small_number
+from engine.answers import Rejected, clean_text, looks_garbled, small_number
 from engine.choice_match import normalise
 from engine.i18n import button_words, render, t
-from engine.replies import Button, Outcome, Reply
+from engine.merged import amount_in
+from engine.model import Fill, Step
+from engine.parsing import parse_when
+from engine.parsing.datetimes import TimeProblem
+from engine.regions import NO_REGION, zone_of_call
+from engine.replies import Button, Outcome, Reply, SaveAnswer
 from engine.state import SessionState
 from engine.steps import kind_of
-from engine.model import Step
-from engine.when_text import describe_when
+from engine.when_text import day_text, describe_when, is_day_only
 
 if TYPE_CHECKING:
     from engine.engine import Turn
@@ -39,6 +49,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "fix.asking": {"zh": "读到的{label}：{value}。请重新回答：", "en": "{label} as read: {value}. Your answer:"},
     "fix.which": {"zh": "这是要改哪一项？点一下那一项。", "en": "Which one is that a correction of? Tap it."},
     "fix.fact": {"zh": "✏️ {label} {value}", "en": "✏️ {label} {value}"},
+    "fix.only": {"zh": "只答{label}就行，{others}照读到的保留。", "en": "Just the {label}: {others} stay as read."},
+    "fix.fill_time": {"zh": "{label}：请写日期，例如「9月」或「2026年10月15日」。",
+                      "en": "{label}: please write the date, e.g. \"September\" or \"15 October 2026\"."},
+    "fix.fill_amount": {"zh": "{label}：请写金额，例如 5000。", "en": "{label}: please write the amount, e.g. 5000."},
+    "fix.fill_text": {"zh": "请写上{label}。", "en": "Please write the {label}."},
     "fix.all": {"zh": "🔄 全部重新回答", "en": "🔄 Answer all again"},
     "fix.rest": {"zh": "✅ 其余都对", "en": "✅ The rest is right"},
 }
@@ -76,8 +91,10 @@ _JOIN = re.compile(r"^\s*(?:应该是|应该|改成|改为|换成|是|为|:|：|
 _WRONG = frozenset(normalise(w) for w in ("不对", "错了", "有误", "错", "不是", "wrong", "is wrong", "incorrect", "not right"))
 _RIGHT = frozenset(normalise(w) for w in ("对", "没错", "正确", "都对", "是对的", "right", "are right", "is right", "correct", "ok", "fine"))
 # The kinds a bare correction is tried against: their readers refuse what is not theirs (free text and
-# choices would take almost anything, so those need their name or a tap).
+# choices would take almost anything, so those need their name or a tap). A time asked alone counts too.
 GUESSED_TYPES = ("phone", "datetime")
+# The longest answer a fact asked alone keeps as words (a company, a detail).
+MAX_FILL_TEXT = 300
 
 
 def ft(key: str, lang: str, **values: Any) -> str:
@@ -94,6 +111,13 @@ def fixing(s: SessionState) -> bool:
     return p is not None and p.get("fixing") is not None and p.get("fixing") == s.step
 
 
+def filling(s: SessionState) -> str | None:
+    """The fact asked alone while its merged question is the open step (see the module's note), if any."""
+    p = s.proposal
+    key = p.get("fill") if p is not None and fixing(s) else None
+    return key if isinstance(key, str) else None
+
+
 def listing(s: SessionState) -> bool:
     p = s.proposal
     return p is not None and bool(p.get("listing")) and not fixing(s)
@@ -105,23 +129,34 @@ def owner(turn: Turn, key: str) -> Step:
     return flow.step(key if flow.has(key) else flow.filled_by(key) or key)
 
 
+def fill_of(turn: Turn, key: str) -> Fill:
+    """The fill `key` of the merged question that writes it (a key with no question of its own)."""
+    return next(f for f in owner(turn, key).fills if f.id == key)
+
+
 def label(turn: Turn, key: str) -> str:
     if turn.flow.has(key):
         return turn.label_of(turn.flow.step(key))
-    fill = next(f for f in owner(turn, key).fills if f.id == key)
-    return fill.label.get(turn.lang)
+    return fill_of(turn, key).label.get(turn.lang)
 
 
 def shown(turn: Turn, key: str, value: Any) -> str:
     if turn.flow.has(key):
         return turn.display(turn.flow.step(key), value)
-    fill = next(f for f in owner(turn, key).fills if f.id == key)
+    fill = fill_of(turn, key)
     return describe_when(value, turn.lang) if fill.kind == "time" and isinstance(value, str) else str(value)
 
 
+def _name(turn: Turn, key: str) -> str:
+    """A fact named in a word where it has one ("号码"), else by its label."""
+    return SHORT[key][turn.lang if turn.lang in SHORT[key] else "en"] if key in SHORT else label(turn, key)
+
+
 def fact_button(turn: Turn, key: str, value: Any) -> str:
-    name = SHORT[key][turn.lang if turn.lang in SHORT[key] else "en"] if key in SHORT else label(turn, key)
-    return _short(ft("fix.fact", turn.lang, label=name, value=shown(turn, key, value)))
+    """"✏️ 号码 138 0013 8000"; a time read only to the day shows the day alone (no hour was read)."""
+    name = _name(turn, key)
+    text = day_text(datetime.fromisoformat(value), turn.lang) if is_day_only(value) else shown(turn, key, value)
+    return _short(ft("fix.fact", turn.lang, label=name, value=text))
 
 
 def _short(text: str) -> str:
@@ -165,7 +200,11 @@ def press(turn: Turn, value: str) -> bool:
     """A tap while a proposal is shown (not while one of its facts is being answered); True when handled."""
     s = turn.s
     if fixing(s):
-        return False
+        if filling(s) is None:
+            return False
+        # Only « back is shown at a fact asked alone: an option of its merged question is not on screen.
+        turn.retry(turn.current_step(), Rejected("error.choice"))
+        return True
     if value in ("_accept", "_reject"):
         turn.settle_proposal(value == "_accept")
         return True
@@ -181,7 +220,7 @@ def press(turn: Turn, value: str) -> bool:
         return True
     if key is not None:
         typed, p["typed"] = p.get("typed"), None
-        was = ft("fix.asking", turn.lang, label=label(turn, key), value=shown(turn, key, p["answers"][key]))
+        was = asking(turn, key, p["answers"][key])
         turn.out.answered = fact_button(turn, key, p["answers"][key])
         if typed:
             correct(turn, key, typed)
@@ -194,12 +233,27 @@ def press(turn: Turn, value: str) -> bool:
     return True
 
 
+def asking(turn: Turn, key: str, value: Any) -> str:
+    """"读到的号码：138…。请重新回答：", and when the question that asks it fills other facts still listed,
+    that only this one is to be answered (they stay as read)."""
+    was = ft("fix.asking", turn.lang, label=label(turn, key), value=shown(turn, key, value))
+    step = owner(turn, key)
+    read = _proposal(turn.s).get("answers") or {}
+    others = [k for k in (step.id, *step.writes) if k != key and k in read]
+    if not others:
+        return was
+    sep = "、" if turn.lang == "zh" else ", "
+    return was + "\n" + ft("fix.only", turn.lang, label=label(turn, key), others=sep.join(_name(turn, k) for k in others))
+
+
 def begin(turn: Turn, key: str) -> Step:
-    """Mark `key` wrong and make its question the open one (not shown yet)."""
+    """Mark `key` wrong and make its question the open one (not shown yet): its own step, or for a fact
+    with none, its merged step with the fact asked alone."""
     s, p = turn.s, _proposal(turn.s)
     p["answers"].pop(key, None)
     p["wrong"] = [*(k for k in p.get("wrong") or [] if k != key), key]
     step = owner(turn, key)
+    p["fill"] = None if turn.flow.has(key) else key
     p["fixing"] = step.id
     s.step = step.id
     s.seq += 1
@@ -212,29 +266,91 @@ def correct(turn: Turn, key: str, raw: str) -> None:
     """A typed correction of `key`: read by its question as a typed answer would be (asked again with the
     reason when it does not read). "号码不对" only says it is wrong: its question is asked."""
     read = _proposal(turn.s).get("answers") or {}
-    was = ft("fix.asking", turn.lang, label=label(turn, key), value=shown(turn, key, read[key])) if key in read else None
+    was = asking(turn, key, read[key]) if key in read else None
     step = begin(turn, key)
     if normalise(raw) in _WRONG:
         turn.ask(step, was)
+    elif filling(turn.s) is not None:
+        read_fill(turn, raw)
     else:
         kind_of(step).read_text(turn, step, raw)
 
 
-def answered(turn: Turn) -> None:
+def fill_question(turn: Turn, prefix: str | None, text: bool = True) -> Reply:
+    """The question of a fact asked alone: its label and what to write, with « back to the list."""
+    key = filling(turn.s) or ""
+    fill, lang = fill_of(turn, key), turn.lang
+    what = "fix.fill_time" if fill.kind == "time" else "fix.fill_amount" if fill.kind == "amount" else "fix.fill_text"
+    lines = [x for x in (prefix, ft(what, lang, label=fill.label.get(lang))) if x] if text else []
+    expects = "datetime" if fill.kind == "time" else "number" if fill.kind == "amount" else "text"
+    back = Button(t("nav.back", lang), "_back")
+    return Reply(text="\n".join(lines), buttons=(back,), expects=expects, seq=turn.s.seq, kind="question")
+
+
+def read_fill(turn: Turn, raw: str) -> None:
+    """A typed answer to a fact asked alone: read as its kind and written as that fact only; the merged
+    question's own answer and its other facts are left as they were."""
+    s, key = turn.s, filling(turn.s) or ""
+    if normalise(raw) in {normalise(w) for w in button_words("_back")}:
+        back_to_list(turn)
+        return
+    fill, step = fill_of(turn, key), turn.current_step()
+    value = _fill_value(turn, fill, clean_text(raw))
+    if isinstance(value, Rejected):
+        turn.retry(step, value)
+        return
+    if fill.kind == "time":
+        turn.say(t("time.noted", turn.lang, when=describe_when(value, turn.lang)), kind="info")
+    s.answers[key] = value
+    turn.out.effects.append(SaveAnswer(key, value))
+    turn.out.answered = shown(turn, key, value)
+    answered(turn, key)
+
+
+def _fill_value(turn: Turn, fill: Fill, text: str) -> Any:
+    """`text` as the value of `fill` (stored as its merged question would store it), or why not."""
+    if not text:
+        return Rejected("error.empty")
+    if looks_garbled(text):
+        return Rejected("error.not_text")
+    if fill.kind == "amount":
+        amount = amount_in(text)
+        return Rejected("error.number") if amount is None else amount
+    if fill.kind != "time":
+        if len(text) > MAX_FILL_TEXT:
+            return Rejected("error.too_long", {"length": len(text), "max": MAX_FILL_TEXT})
+        return text
+    # The case's country as proposed counts too: its clock and date order read the time.
+    answers = {**(_proposal(turn.s).get("answers") or {}), **turn.s.answers}
+    region = turn.engine.regions.for_answers(answers, fill.region_from, turn.lang) or NO_REGION
+    zone = zone_of_call(region, answers, turn.s.timezone)
+    parsed = parse_when(text[:200], turn.now, zone, turn.lang, date_order=region.date_order)
+    if isinstance(parsed, TimeProblem):
+        return Rejected(f"error.time_{parsed.reason}")
+    if parsed.coarser_than(fill.coarsest):
+        return Rejected(f"error.time_too_vague.{fill.coarsest}")
+    return parsed.to_iso()
+
+
+def answered(turn: Turn, fact: str | None = None) -> None:
     """The fact's question was answered (or skipped): what it answered leaves the list; back to the list,
-    or on with the rest confirmed when nothing is left to confirm."""
+    or on with the rest confirmed when nothing is left to confirm. `fact`: the fact asked alone, when it
+    was one (its merged question stays unanswered)."""
     s, p = turn.s, _proposal(turn.s)
     step = turn.current_step()
     for key in list(p.get("answers") or {}):
         if key in s.answers:
             p["answers"].pop(key)
-    for key in (step.id, *step.writes):
+    for key in (step.id, *step.writes) if fact is None else ():
         if key in s.answers and turn.flow.has(key) and key not in s.known:
             # Answered here: not asked again when the flow reaches it.
             s.known.append(key)
     turn.alerts()
-    changed = ft("fix.changed", turn.lang, label=turn.label_of(step), value=turn.display(step, s.answers.get(step.id)))
-    p["fixing"] = None
+    if fact is None:
+        changed = ft("fix.changed", turn.lang, label=turn.label_of(step), value=turn.display(step, s.answers.get(step.id)))
+    else:
+        changed = ft("fix.changed", turn.lang, label=label(turn, fact), value=shown(turn, fact, s.answers.get(fact)))
+    p["fixing"] = p["fill"] = None
     s.step = p.get("at") or s.step
     if not p.get("answers"):
         s.proposal = None
@@ -247,7 +363,7 @@ def answered(turn: Turn) -> None:
 def back_to_list(turn: Turn) -> None:
     """« Back at a fact's question: the list again (the fact stays marked wrong: it is asked later)."""
     p = _proposal(turn.s)
-    p["fixing"] = None
+    p["fixing"] = p["fill"] = None
     turn.s.step = p.get("at") or turn.s.step
     turn.s.seq += 1
     if not p.get("answers"):
@@ -323,8 +439,8 @@ def _named(turn: Turn, raw: str) -> tuple[str, str] | None:
 
 def _tried(turn: Turn, key: str, raw: str) -> Turn | None:
     """`raw` read as a correction of `key` on a copy of the state: the copy when it was taken, else None."""
-    step = owner(turn, key)
-    if step.type not in GUESSED_TYPES:
+    guessed = owner(turn, key).type in GUESSED_TYPES if turn.flow.has(key) else fill_of(turn, key).kind == "time"
+    if not guessed:
         return None
     probe = type(turn)(turn.engine, Outcome(state=turn.s.copy()), turn.now)
     correct(probe, key, raw)

@@ -27,6 +27,8 @@ and runs one `OutboxSender`; this module does the rest, the same way for every p
 - **check-ins take the turn too** — a message the bot starts itself (`send_started`) is queued and
   claimed like an event's replies, under the person's lock: sent at once when the chat has nothing
   else queued, else behind what is, so it never lands between an event's replies, in any process.
+  The same transaction marks its reminder sent (`services.delivery.Handover`): the outbox is its one
+  owner from then on, so a process killed mid-send never has it sent by the reminder loop as well.
 - **held while it is sent** — a send that outlasts a third of the hold (a long upload, retries under
   a flood limit, an overloaded process) renews the hold of its rows, as long as they are still its
   claim (their attempt count unchanged), so another process never takes a row that is being sent.
@@ -48,6 +50,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from engine.replies import Button, Reply
+from services.delivery import HANDOVER
 from storage.errors import log_failure
 from storage.protocols import Store
 
@@ -263,22 +266,37 @@ class OutboxSender:
         or raises (the caller's own retry stays the only one). Else earlier replies of the chat are
         queued or being sent (by this process or another), and it waits behind them like a reply,
         sent in order by the outbox: None.
+
+        A check-in of the reminder loop (`services.delivery.HANDOVER`) is handed to the outbox in the
+        same transaction, so a process killed mid-send leaves it to the outbox alone; a send that
+        raises gives it back to the loop together with taking its rows out.
         """
         chat = str(chat_id)
         async with self.turn(chat):
             now = self.clock()
+            handover = HANDOVER.get()
             async with self.store.serialized(self.platform, chat), self.store.transaction() as tx:
                 ids, held = await tx.enqueue_held(
                     self.platform, chat, [reply_to_row(r) for r in replies], now, now + timedelta(seconds=self.policy.hold)
                 )
+                if handover is not None:
+                    await handover.take(tx)  # the outbox owns the check-in from this commit on
             if not held:
                 await self.drain_after_event(chat, ids)
                 return None
             try:
                 async with self.holding(ids):
-                    return await send()
-            finally:
-                await self._mark_sent(ids)
+                    outcome = await send()
+            except BaseException:
+                if handover is None or not handover.taken:
+                    await self._mark_sent(ids)
+                    raise
+                async with self.store.transaction() as tx:  # not sent: the rows go, the claim comes back
+                    await tx.outbox_sent(ids)
+                    await handover.give_back(tx)
+                raise
+            await self._mark_sent(ids)
+            return outcome
 
     async def _renew(self, held: dict[int, int], every: float) -> None:
         while held:

@@ -23,6 +23,9 @@ from storage.rows import JOURNAL_COLUMNS, REMINDER_COLUMNS
 from storage.sql_tx import Rows, SqlTx
 from storage.statements import POSTGRES, numbered
 
+# The advisory lock class ("swep") of a platform's journal sweep (storage/postgres.py has the others).
+SWEEP_LOCK_CLASS = 0x73776570
+
 # One statement for a whole batch: the rows come in as parallel arrays.
 _JOURNAL_UPDATES = (
     "INSERT INTO update_journal (platform, update_id, chat_id, payload, received_at) "
@@ -75,7 +78,14 @@ class PostgresTx(SqlTx[asyncpg.Connection]):
     async def _claim_journal_rows(
         self, platform: str, at: datetime | None, claimed_before: datetime | None, received_before: datetime | None
     ) -> Rows:
-        """Rows another transaction is claiming are skipped (FOR UPDATE SKIP LOCKED)."""
+        """Rows another transaction is claiming are skipped (FOR UPDATE SKIP LOCKED).
+
+        A sweep (`received_before`) runs in one process at a time, or gets nothing: two sweeps at
+        once could split one person's rows between processes, which would handle them side by side."""
+        if received_before is not None and not await self._conn.fetchval(
+            "SELECT pg_try_advisory_xact_lock($1, hashtext($2))", SWEEP_LOCK_CLASS, platform
+        ):
+            return []
         p = Params()
         stamp = "claimed_at" if at is None else p(utc(at))
         condition = f"platform = {p(platform)}"

@@ -231,6 +231,11 @@ class StoreTx(Protocol):
 
     async def forget_updates(self, platform: str, update_ids: Collection[int]) -> int: ...
 
+    async def renew_journal(self, platform: str, update_ids: Collection[int], at: datetime) -> int:
+        """Several processes: stamp updates this process still has in hand (queued or being handled)
+        as claimed at `at`, so another process's sweep leaves them alone while it lives."""
+        ...
+
     async def forget_chat_updates(
         self, platform: str, chat_id: str, up_to: int | None = None
     ) -> int: ...
@@ -291,6 +296,12 @@ class StoreTx(Protocol):
 
     async def defer_outbox(self, ids: Collection[int], due_at: datetime) -> int:
         """Try these rows again at `due_at` (a failed send, or rows given back unsent)."""
+        ...
+
+    async def bring_forward_outbox(self, platform: str, chat_id: str, now: datetime) -> int:
+        """The person wrote again: make due now the chat's rows that wait for a retry or for them
+        (deferred), but never a row a sender holds; returns how many. Atomic against a claim: a row
+        claimed meanwhile (by any process) is no longer deferred and is left alone."""
         ...
 
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
@@ -391,6 +402,11 @@ class ReminderTx(StoreTx, Protocol):
     ) -> list[ReminderRow]: ...
 
     async def finish_reminder(self, reminder_id: int, status: str, at: datetime) -> bool: ...
+
+    async def return_reminder(self, reminder_id: int) -> bool:
+        """A reminder marked sent when its check-in was handed to the outbox, whose send then failed
+        before it went: claimed again (as it was), so the loop's retry and lease cover it."""
+        ...
 
     async def defer_reminder(
         self, reminder_id: int, due_at: datetime, sched_at: datetime

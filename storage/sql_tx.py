@@ -228,6 +228,15 @@ class SqlTx(FinishableTx[Conn]):
         among, args = self._one_of("update_id", ids, "bigint")
         return await self._count(self._numbered(f"DELETE FROM update_journal WHERE platform = ? AND {among}"), platform, *args)
 
+    async def renew_journal(self, platform: str, update_ids: Collection[int], at: datetime) -> int:
+        """Stamp updates this process still has in hand as claimed at `at`, so no sweep takes them."""
+        ids = sorted(set(update_ids))
+        if not ids:
+            return 0
+        among, args = self._one_of("update_id", ids, "bigint")
+        sql = f"UPDATE update_journal SET claimed_at = ? WHERE platform = ? AND {among}"
+        return await self._count(self._numbered(sql), self._time(at), platform, *args)
+
     async def claim_journal(
         self,
         platform: str,
@@ -312,6 +321,10 @@ class SqlTx(FinishableTx[Conn]):
         sql = self.SQL.finish_reminder.format(column="sent_at" if status == "sent" else "closed_at")
         return await self._count(sql, status, self._time(at), reminder_id) == 1
 
+    async def return_reminder(self, reminder_id: int) -> bool:
+        """Sent back to claimed: its check-in's send failed before it went (`Handover.give_back`)."""
+        return await self._count(self.SQL.return_reminder, reminder_id) == 1
+
     async def defer_reminder(self, reminder_id: int, due_at: datetime, sched_at: datetime) -> bool:
         """Give a claimed reminder back as pending with a later due time (quiet hours, a retry)."""
         return await self._count(self.SQL.defer_reminder, self._time(due_at), self._time(sched_at), reminder_id) == 1
@@ -383,7 +396,13 @@ class SqlTx(FinishableTx[Conn]):
         if not wanted:
             return 0
         among, args = self._one_of("id", wanted, "bigint")
-        return await self._count(self._numbered(f"UPDATE outbox SET due_at = ? WHERE {among}"), self._time(due_at), *args)
+        return await self._count(
+            self._numbered(f"UPDATE outbox SET due_at = ?, deferred = 1 WHERE {among}"), self._time(due_at), *args
+        )
+
+    async def bring_forward_outbox(self, platform: str, chat_id: str, now: datetime) -> int:
+        """Make the chat's deferred rows due now (the person wrote again); rows a sender holds stay its own."""
+        return await self._count(self.SQL.bring_forward_outbox, self._time(now), platform, str(chat_id))
 
     async def release_outbox(self, platform: str, now: datetime, chat_id: str | None = None) -> int:
         """Make every held or deferred row of the platform (or one chat) due now."""

@@ -28,7 +28,7 @@ _SAVE_SESSION = (
     "version = sessions.version + 1"
 )
 _FORGET_CHAT_UPDATES = "DELETE FROM update_journal WHERE platform = ? AND chat_id = ?"
-_RELEASE_OUTBOX = "UPDATE outbox SET due_at = ? WHERE platform = ? AND due_at > ?"
+_RELEASE_OUTBOX = "UPDATE outbox SET due_at = ?, deferred = 0 WHERE platform = ? AND due_at > ?"
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class Statements:
     get_reminder: str = f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ? AND user_id = ?"
     case_reminders: str = f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE case_id = ? ORDER BY sched_at, id"
     finish_reminder: str = "UPDATE reminders SET status = ?, {column} = ? WHERE id = ? AND status = 'claimed'"
+    return_reminder: str = "UPDATE reminders SET status = 'claimed', sent_at = NULL WHERE id = ? AND status = 'sent'"
     defer_reminder: str = (
         "UPDATE reminders SET status = 'pending', due_at = ?, sched_at = ?, claimed_at = NULL "
         "WHERE id = ? AND status = 'claimed'"
@@ -115,13 +116,15 @@ class Statements:
     next_outbox_due: str = "SELECT min(due_at) FROM outbox WHERE platform = ?"
     # (hold_until, platform, chat_id, now, platform, chat_id, now): due rows up to the first not due.
     claim_outbox: str = (
-        "UPDATE outbox SET due_at = ?, attempts = attempts + 1 "
+        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, deferred = 0 "
         "WHERE platform = ? AND chat_id = ? AND due_at <= ? AND id < coalesce(("
         "SELECT min(id) FROM outbox WHERE platform = ? AND chat_id = ? AND due_at > ?), 9223372036854775807)"
     )
     # (hold_until, id, attempts): only while the row is still the sender's own claim.
     renew_outbox: str = "UPDATE outbox SET due_at = ? WHERE id = ? AND attempts = ?"
     release_outbox: str = _RELEASE_OUTBOX
+    # (now, platform, chat_id): rows no sender holds (deferred) due now; a row claimed since is not deferred.
+    bring_forward_outbox: str = "UPDATE outbox SET due_at = ?, deferred = 0 WHERE platform = ? AND chat_id = ? AND deferred = 1"
     release_chat_outbox: str = _RELEASE_OUTBOX + " AND chat_id = ?"
     forget_chat_outbox: str = "DELETE FROM outbox WHERE platform = ? AND chat_id = ?"
 

@@ -9,8 +9,9 @@ a "wrongly opened" service, pay for goods or tickets on someone's behalf, or len
 "leader" who has a new number. Each row below is one such cue; `asks` marks the cues that are themselves a
 request or threat. A verdict needs weights of at least `_FRAUD_AT` and one asking cue, so that a single
 weak word (a link, "转账", "QQ") — which operators' own marketing also uses — is never enough.
-Rows of weight 0 never count towards a verdict: they only name who the script claims to be, or a link to
-open, for the options flows.yaml proposes from them (`read_from`).
+Rows of weight 0 never count towards a verdict: they only name who the script claims to be, a link to
+open, or what it asks in so many words, for the options flows.yaml proposes from them (`read_from`); they
+are looked for only once a message is fraud, which spares their cost on every other message.
 Measured on labelled messages in bench/fraud.py (sources in bench/data/SOURCES.md).
 """
 
@@ -28,6 +29,12 @@ _LOAN = r"(贷款|借款|放款|下款|网贷|信用贷|借贷|贷款公司|小�
 # English: a web address as scam texts write it (a bare domain or a link), and the kin a "Hi Mum" text opens with.
 _URL = r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|info|top|xyz|uk|co|help|us|vip|online|site|live|link|app)\b)"
 _KIN_EN = r"(mum|mom|mommy|mummy|mam|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad)"
+# A request for money (asks_money): a requester's word before the payment, and the account it goes to, theirs.
+_REQUESTER = (r"(?<!不)(?<!不会)(?<!无需)(?<!不用)(?<!没有)((?<![申邀聘宴])请您?|您先|你先|(?<![首优事原])先(?!生)|帮我|帮忙|赶紧|赶快|"
+              r"马上|立即|立刻|尽快|直接|麻烦(你|您)?|(需要|要|让|希望|要求)(你|您)|让我|叫(你|我)|要我|要求我|(你|您)(能|可以)|能不能|能否|"
+              r"可不可以|方便)(?!给(你|您))")
+_THEIRS = r"(这个|以下|下面|下方|我的?|我们的?|指定的?|新的?|该|对方|他的?|她的?)"
+_ACCOUNT = r"(卡|账户|账号|帐户|帐号|支付宝|微信)"
 
 _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     # Fake police, courts, government (冒充公检法).
@@ -61,6 +68,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                         r"((confirm|verify|provide|give|send|update|enter|reply with|tell us|read)( us| me)? (your|the)|(reply|respond)\b.{0,20}with (your|the))\b.{0,30}"
                         r"(bank details|card details|card number|account number|sort code|ssn|social security number|medicare (number|id)|"
                         r"national insurance|date of birth|\bpin\b|password|billing (information|details)|payment (details|information)|"
+                        r"id (number|card)|passport( number)?|home address|"
                         r"(full |home )?address and (postcode|zip))", True),
     # Money to an account someone names.
     ("transfer", 1, r"转账|汇款|汇钱|打款|转.{0,3}钱|把钱转|转到.{0,10}(账户|账号|卡)|垫付|wire|gift card|transfer|zelle|bank transfer", True),
@@ -77,7 +85,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("relative_in_trouble", 2, r"我是(你|您)?(的)?(在.{0,4}的)?(孙子|外孙|孙女|侄子|侄女|外甥|儿子|女儿|干儿子|表哥|表姐|哥哥?|姐姐?|朋友|好友|"
                                r"同学|老同学|领导|老板|老师|大姑|亲属|亲戚|外孙女婿|侄女婿|外甥女婿|外甥媳妇)|"
                                r"我是.{0,8}的(孙子|外孙|孙女|侄子|侄女|外甥|儿子|女儿|男朋友|女朋友|朋友|姐姐|哥哥|同学)|"
-                               r"听(不)?出(来)?.{0,4}(我|声音)|猜猜?(看)?(我)?(是谁|现在在哪|在哪)|(?<!不)(?<!不更)换了?.{0,3}(号码|手机号|新号|微信号?)|"
+                               r"听(不)?出(来)?.{0,4}(我|声音)|猜猜?(看)?(我)?(是谁|现在在哪|在哪)|(?<!不)(?<!不更)换了?.{0,3}(号码|手机号|新号|微信号?)|我换(了)?号|"
                                r"(my|a|this is my|texting from a|temporary) new number|new number\b|my (old )?phone (broke|is broken|got (smashed|broken|stolen)|was stolen|died)|"
                                r"(lost|dropped|broke|smashed) my phone|(phone|mobile)( is| got| was)? (smashed|broken|stolen|dead)|temp(orary)? (number|phone)|(the |my )?number'?s changed|changed my number|got a new phone|using a friend'?s (phone|one)|it'?s your (grandson|granddaughter|nephew|niece|son|daughter)|"
                                r"\b" + _KIN_EN + r"\b,? it'?s me", True),
@@ -88,7 +96,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("money_plea", 2, r"借(我|给我|点|一点|一些|些|笔)?钱|向(你|您)借|借给我|急需(用)?(钱|资金|一笔|用钱)|急用钱|资金周转|"
                       r"帮(我|忙)?.{0,4}(垫付|垫一下|凑|先付|代付|付款|转账|转一下|汇款)|先帮我(付|垫)|(转|打|汇)(些|点|一笔)?钱(给|过去|过来)|"
                       r"打钱|(协助|帮助)我?.{0,4}(完成|进行|办理)?(一笔)?(转账|汇款|转款)|赔偿金|医药费|医疗费|手术费|律师费|保释|罚款|借(我|给我)(点|一点|些|一些|\d+|[一二两三四五六七八九十几百千万]+块?)|"
-                      r"(转|汇)(个|我)?\d{3,5}(?![\d号])|转(一部分|一笔|一点|点|些)(钱|款)|领导.{0,6}(需要|急需|要).{0,4}(资金|钱|用钱)|(?<!拨)(转|汇|打)(个|我)?\d+(块|元|万)|(转|汇)(给我|过来)|给我转|(领导|对方|人家).{0,8}(红包|送礼|不收)|给.{0,4}送(点)?礼|打点|找关系", True),
+                      r"(转|汇)(个|我)?\d{3,5}(?![\d号])|转(一部分|一笔|一点|点|些)(钱|款)|领导.{0,6}(需要|急需|要).{0,4}(资金|钱|用钱)|(?<!拨)(转|汇|打)(个|我)?\d+(块|元|万)|(转|汇)(给我|过来)|给我(转|汇)(?![发告达])|(领导|对方|人家).{0,8}(红包|送礼|不收)|给.{0,4}送(点)?礼|打点|找关系", True),
     ("trouble", 1, r"出(了)?(点)?事|私了|打伤|撞了人|撞人|撞伤|被抓|被拘|拘留|被扣|车祸|住院|脑出血|脑溢血|重病|滞留|回不来|在国外|人在国外|回国|"
                   r"car accident|\bcrash|arrested|in jail|\bbail\b|in hospital|at the hospital|police station|a (lawyer|solicitor)|i'?m (stuck|in trouble)"),
     ("abroad_ticket", 2, r"(机票|升舱|托运费|航班|回国).{0,80}(垫付|代付|代为|(帮|协助)(我|忙)?.{0,4}(付|支付|缴纳|购买|订购|买)|付款|转账|汇款|打钱|尾款)|"
@@ -129,7 +137,7 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                      r"(加入|进).{0,6}群|群号|tim群|添加.{0,6}新的?(联系方式|号码|微信)|introduce you to|"
                      r"(text|message|contact|add|join|chat with)\b.{0,20}(on|via) (whatsapp|telegram|signal)|whatsapp (group|me)|telegram (group|channel)", True),
     # Loans: unfreezing fees, deposits, "verify your repayment ability" (贷款诈骗).
-    ("loan_fee", 3, r"解冻|(走|刷)流水|认证资金|担保金|(交|缴|付|支付|存入|转|提供).{0,8}(保证金|手续费|押金|解冻金|解冻费|工本费|会员费|激活费|税费)|"
+    ("loan_fee", 3, r"解冻|(走|刷)流水|认证资金|担保金|(交|缴|付|支付|存入|转|提供)[^免]{0,8}(保证金|手续费|押金|解冻金|解冻费|工本费|会员费|激活费|税费)|"
                     r"(先|需)(交|缴|付|支付).{0,8}(手续费|保证金|押金|税费|会员费)|(手续费|保证金).{0,8}(才能|方可)|"
                     r"(卡号|账号|银行卡|提款卡|提现卡).{0,8}(有误|错误|填错|输错|写错)", True),
     ("credit_repair", 3, r"征信修复|(修复|消除|洗白|铲除|撤销).{0,4}(征信|不良记录|逾期记录)", True),
@@ -151,7 +159,11 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                        r"returns|profits?|double your money|insider|mentor|\d+x\b)|guaranteed (\d+% )?(daily |weekly )?(returns|profits)|double your money|"
                        r"(teach|show) you (how )?(to )?(invest|trade)|passive income|"
                        r"(earn|make|made|gain|earned)\b.{0,20}(\d+(%|x)|[£$]\d[\d,]*)\b.{0,60}(crypto|bitcoin|btc|usdt|forex|trading|invest)|"
-                       r"(crypto|bitcoin|forex|trading|invest\w*)\b.{0,60}(coach|mentor|advisor|account manager)", True),
+                       r"(crypto|bitcoin|forex|trading|invest\w*)\b.{0,60}(coach|mentor|advisor|account manager)|"
+                       r"(crypto|bitcoin|btc|usdt|forex|trading|trade|invest\w*)\b.{0,80}\b(teach you|show you how|want me to (teach|show) you)", True),
+    # The opening of a "wrong number" or stranger's text that turns to investing (pig butchering, FTC): only with a pitch.
+    ("stranger_opener", 1, r"sorry to (bother|disturb) you|wrong number|\bis this [a-z]+\?|we were supposed to (meet|have)|"
+                           r"nice to meet you|\bmy name is [a-z]+\b.{0,30}\b(i work|i'?m with|i'?m from)"),
     # English scam texts (FTC, Action Fraud): a pretext (a parcel held, a toll or fee unpaid, an order or charge
     # "not made by you", a virus) weighs 1; what they ask (follow the link, call back now, buy gift cards,
     # send money) is the asking cue.
@@ -217,9 +229,35 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                        r"your bank|bank'?s fraud)\b"),
     ("claims_government", 0, r"\b(irs|hmrc|social security|medicare|dvla|tv licen[cs]ing|ofgem|e-?zpass|sunpass|fastrak|dart charge|txtag|"
                              r"the toll roads|dmv)\b"),
-    ("open_link", 0, r"(点击|打开|访问|登录|进入)(以下|下方|该|此)?(链接|网址|网站|http|www)|click (the |this |on the )?link"),
+    ("open_link", 0, r"(点击|点开|打开|访问|登录|进入|点此)(以下|下方|该|此)?\s*(链接|网址|网站|http|www|[a-z0-9-]+\.(cc|top|xyz|vip|cn|com|net)\b)|"
+                     r"click (the |this |on the )?link"),
+    # What the script asks the person to do, said in so many words (weight 0: only for "what they asked for"). A
+    # request has a requester's word before it (请, 先, 帮我, 给我…) with no 勿/不/别 between, or sends money *to*
+    # them ("转到这个卡号"), never to the person ("转入您的账户"), so a refund they promise or a warning not to
+    # transfer proposes nothing.
+    ("asks_money", 0, _REQUESTER + r"[^，。！？；,.!?;\n勿别不莫您收]{0,10}(转账|转款|汇款|汇钱|打钱|转钱|(转|汇)(一笔|一部分|点|些|个)?(钱|款)|"
+                      r"垫付|垫一下)(?!给(你|您)|到(你|您)|提现)|帮(我|忙)[^，。！？]{0,6}(支付(?!宝)|付款|付钱|付了)|把钱(付|转|汇|打)|"
+                      r"(需要|要|得|急需|需|请|帮我|你|您|让|先)[^，。！？]{0,8}(?<![免无勿不别])(交|缴纳?|支付)(一下|一笔|点)?[^，。！？；,.!?;免]{0,6}"
+                      r"(押金|保证金|解冻费|认证费|激活费|税费|工本费|订金|定金|尾款|医药费|医疗费|手术费|律师费|保释金|罚款|补课费|学费)|"
+                      r"(?<![您你如若果是否])(急需|需要)(用|一些|一笔|点|些)?(钱|资金)(?![^，。！]{0,6}[？?吗])|"
+                      r"(转|汇)(个|一笔|点)?\s?[\d一二两三四五六七八九十百千万几]+\s?(块|元|万|千)?钱?\s?(到|给|过来|至)|"
+                      r"(转|汇|打|存)(到|入|至|进)" + _THEIRS + r"[^，。！？]{0,8}" + _ACCOUNT + r"|"
+                      r"(往|向)(我们?|他|她|对方|指定|以下|这个|一个|下面)的?[^，。！？]{0,6}" + _ACCOUNT + r"[^，。！？]{0,3}(转|汇|打|存)|"
+                      r"(给我|给他|给她|给对方)(转|汇)(?![发告达])|给(?![您你])[^，。！？您你]{1,4}(转账|汇款|打钱|转钱)|"
+                      r"(转账|汇款|打钱|转钱|转|汇)(给我|过来)|借(我|给我)(?!的)|向(你|您)借|借.{0,2}钱给我|借(一点|一些|点|些|一笔)钱"),
+    ("asks_code", 0, r"(回复|回传|发来|发我|发过来|念|读)[^，。！？]{0,10}(验证码|动态码|校验码)|(验证码|动态码|校验码)[^，。！？]{0,8}"
+                     r"(回复|发过来|发我|发来|念给)|(reply|respond|text (us|me) back)\b.{0,20}with (the|your|this)( \d-digit| verification| security|"
+                     r" one-time)? (code|passcode|pin)\b"),
+    ("asks_details", 0, r"(?<![勿不别莫])(?<!不要)(回复|提供|告诉|发送|发来|发给|发我|填写|上传|报给|留下|登记|补充)(我们|我)?(一下)?(您|你)?的?"
+                        r"[^，。！？；]{0,10}(身份证|证件号|银行卡号?|卡号|详细地址|收货地址|家庭住址|住址|(?<![下页接站该此])地址|真实姓名|"
+                        r"出生日期|个人信息|身份信息|实名信息|账户信息)|"
+                        r"(reply|respond|text (us|me) back|send (us|me)|provide)\b.{0,20}\b(your|the)\b.{0,30}(id number|id card|passport|"
+                        r"driv(er'?s|ing) licen[cs]e|bank card|card number|home address|full address|postal address|date of birth|"
+                        r"social security|national insurance|personal details|account details|bank details)"),
 )
 _FRAUD_AT = 3
+_WEIGHED = tuple(cue for cue in _FRAUD_CUES if cue.weight)
+_NAMING = tuple(cue for cue in _FRAUD_CUES if not cue.weight)
 
 # Marketing: an offer, a shop, an unsubscribe line. Only decides "spam" when no fraud was found. 送 (a gift)
 # is not the 送 of 派送/配送/送达, which every courier notice says.
@@ -234,9 +272,9 @@ _SPAM_CUES: tuple[Cue, ...] = cue_table(
 def classify(text: str) -> Verdict:
     """Fraud, spam or unknown for one pasted message or story, with the cue codes that decided it."""
     folded = unicodedata.normalize("NFKC", text)
-    hits = matching(_FRAUD_CUES, folded)
+    hits = matching(_WEIGHED, folded)
     if sum(cue.weight for cue in hits) >= _FRAUD_AT and any(cue.asks for cue in hits):
-        return Verdict("fraud", tuple(cue.code for cue in hits))
+        return Verdict("fraud", tuple(cue.code for cue in hits + matching(_NAMING, folded)))
     if matching(_SPAM_CUES, folded):
         return Verdict("spam", ("marketing",))
     return Verdict("unknown")

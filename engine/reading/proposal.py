@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.parsing import ParsedTime
 from engine.reading.findings import Findings, NumberSeen, When
 
 _VOICE = {"robot": "robot", "person": "live"}
@@ -64,6 +65,6 @@ def _moments(findings: Findings) -> list[When]:
 
 
 def _iso(when: When) -> str:
-    """As engine.parsing stores a moment: ISO 8601 with offset; a bare day as the day alone ("2026-12-01"),
-    never as its midnight, which would read as a call at 00:00 (a clock time nobody gave)."""
-    return when.at.date().isoformat() if when.precision == "day" else when.at.isoformat()
+    """As engine.parsing stores a time answer: a moment as ISO 8601 with its offset, a bare date as the day
+    alone ("2026-11-28"), never that day at 00:00, an hour the source did not show."""
+    return ParsedTime(when.at, when.precision).to_iso()

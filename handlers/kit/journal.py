@@ -34,7 +34,10 @@ once replay each row once. It may also replay an update another live process is 
 that is harmless, because the conversation service applies one person's events one at a time
 across processes (Store.serialized) and skips an id already applied. Every `sweep_every` seconds
 each process also claims the rows left unhandled for `stale_after` (a killed process's, when it is
-not restarted), so no update waits for a restart that may never come.
+not restarted), so no update waits for a restart that may never come. A live process renews its
+claim on every update it has in hand (queued or being handled) every third of the lease, so a sweep
+takes only a dead process's, never a slow download or a long queue of a live one; one sweep at a time (an
+advisory lock on PostgreSQL), so a person's rows are not split between two sweeping processes.
 """
 from __future__ import annotations
 
@@ -52,9 +55,29 @@ from storage.protocols import InboundUpdate, JournaledUpdate, Store
 
 log = logging.getLogger(__name__)
 
+# Several processes on one PostgreSQL: a journal row a process claimed is left to it for SHARED_CLAIM_LEASE,
+# and every process looks this often for rows left unhandled (by a killed process) for a minute.
+SHARED_CLAIM_LEASE = timedelta(seconds=30)
+SHARED_SWEEP_EVERY = 20.0
+SHARED_STALE_AFTER = timedelta(minutes=1)
+
 # The update the current task is handling (set around each update by PerChatUpdateProcessor).
 _HANDLING: ContextVar[int | None] = ContextVar("update_handled", default=None)
 PRUNE_EVERY = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class JournalTimings:
+    """How the journal shares its rows with other processes: none on a database of its own (`alone`),
+    a claim lease and a sweep for rows a killed process left on a shared one (`shared`)."""
+
+    lease: timedelta = timedelta(0)
+    sweep_every: float | None = None
+    stale_after: timedelta = SHARED_STALE_AFTER
+
+    @classmethod
+    def for_database(cls, shared: bool) -> JournalTimings:
+        return cls(SHARED_CLAIM_LEASE, SHARED_SWEEP_EVERY) if shared else cls()
 
 
 @dataclass(frozen=True)
@@ -79,7 +102,7 @@ class UpdateJournal:
         retention: timedelta = timedelta(days=7),
         lease: timedelta = timedelta(0),
         sweep_every: float | None = None,
-        stale_after: timedelta = timedelta(minutes=1),
+        stale_after: timedelta = SHARED_STALE_AFTER,
         chat_of: Callable[[dict[str, Any]], str | None] = lambda payload: None,
     ) -> None:
         self.store = store
@@ -95,6 +118,9 @@ class UpdateJournal:
         # Where swept updates go (TelegramBot.requeue); set before open().
         self.on_stale: Callable[[Replay], Awaitable[None]] | None = None
         self._held: set[int] = set()
+        # The updates this process journaled or claimed and has not forgotten yet: queued or being
+        # handled here. With a lease their claims are renewed, so a sweep takes only a dead process's.
+        self._mine: set[int] = set()
         self._forgotten: set[int] = set()
         self._due = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -111,6 +137,8 @@ class UpdateJournal:
         self._tasks = [asyncio.create_task(self._forgetting()), asyncio.create_task(self._pruning())]
         if self.sweep_every is not None:
             self._tasks.append(asyncio.create_task(self._sweeping(self.sweep_every)))
+        if self.lease:
+            self._tasks.append(asyncio.create_task(self._renewing(self.lease.total_seconds() / 3)))
         return replay
 
     async def close(self) -> None:
@@ -133,6 +161,23 @@ class UpdateJournal:
                     await self.on_stale(replay)
             except Exception as exc:  # noqa: BLE001 - the next sweep tries again
                 log.warning("sweeping the update journal failed: %s", type(exc).__name__)
+
+    async def _renewing(self, every: float) -> None:
+        """Several processes: keep the claim on every update still in hand here, however long it waits
+        behind its chat's earlier ones or takes to handle, so no sweep takes it while this process lives."""
+        while True:
+            await asyncio.sleep(every)
+            if not self._mine:
+                continue
+            try:
+                async with self.store.transaction() as tx:
+                    await tx.renew_journal(self.platform, set(self._mine), self.clock())
+            except Exception as exc:  # noqa: BLE001 - the next turn tries again
+                log.warning("renewing the update journal's claims failed: %s", type(exc).__name__)
+
+    def own(self, update_ids: Iterable[int]) -> None:
+        """Updates journaled by this process (outside `record`): in hand here until forgotten."""
+        self._mine.update(update_ids)
 
     async def _claim(self, *, stale: bool = False) -> Replay:
         """Count one more attempt for every unclaimed row (or, `stale`, every row long unhandled);
@@ -164,6 +209,7 @@ class UpdateJournal:
                 for row in spent:
                     await tx.mark_processed(self.platform, row.update_id, now)
         payloads = [r.payload for r in rows if r.attempts <= self.max_replays]
+        self.own(r.update_id for r in rows if r.attempts <= self.max_replays)
         if payloads:
             log.info("replaying %d update(s) that were not handled before the last stop", len(payloads))
         return Replay(payloads, max((r.update_id for r in rows), default=None))
@@ -192,6 +238,7 @@ class UpdateJournal:
         goes into the next write, one transaction for all of it instead of one per update.
         """
         await self._writer.record([InboundUpdate(int(p["update_id"]), self.chat_of(p), p) for p in payloads])
+        self.own(int(p["update_id"]) for p in payloads)
 
     # --- forget -----------------------------------------------------------------------------
 
@@ -230,6 +277,7 @@ class UpdateJournal:
             self._forget(update_id)
 
     def _forget(self, update_id: int) -> None:
+        self._mine.discard(update_id)
         self._forgotten.add(update_id)
         self._due.set()
 

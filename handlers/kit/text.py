@@ -26,13 +26,15 @@ BUTTON_EXPECTS = frozenset({"choice", "choices", "confirm", "evidence", None})
 
 
 def button_for_text(buttons: Sequence[Button], text: str) -> str | None:
-    """The value of the shown button a person typed by its number or its label, if any."""
+    """The value of the shown button a person typed by its number or its label (with its number in front,
+    as a long menu shows it), if any."""
     number = small_number(text)
     if number is not None and 1 <= number <= len(buttons):
         return buttons[number - 1].value
     wanted = text.strip().lower()
-    for button in buttons:
-        if wanted == button.label.lower():
+    for number, button in enumerate(buttons, 1):
+        # A menu item may carry its number ("11. ✅ 其余都对", WeChat's menus past ten items).
+        if wanted in (button.label.lower(), f"{number}. {button.label}".lower()):
             return button.value
     return None
 

@@ -17,7 +17,6 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlparse
@@ -32,6 +31,7 @@ from app.logsafe import install_redaction
 from app.settings import Settings, load_settings
 from engine.model import Flow
 from handlers.kit.evidence import MB, evidence_limit
+from handlers.kit.journal import JournalTimings
 from handlers.kit.outbox import reply_outbox
 from handlers.telegram.adapter import PLATFORM, TelegramAdapter
 from handlers.telegram.http import AiohttpRequest
@@ -55,10 +55,6 @@ WEBHOOK_CONNECTIONS = 40  # setWebhook's max_connections: Telegram's default, as
 # call per update (0.94 → 0.19 calls per update under load). Only after a poll that brought a burst
 # (inbox.BUSY_BATCH): under light load each update would wait out part of it (JournalingBot.pause_when_busy).
 POLL_INTERVAL = 0.05
-# Several processes on one PostgreSQL: a journal row a starting process claimed is left to it this
-# long, and every process looks for rows left unhandled (by a killed process) this often.
-SHARED_CLAIM_LEASE = timedelta(seconds=30)
-SHARED_SWEEP_EVERY = 20.0
 
 def bot_commands(commands: Commands, lang: str) -> list[BotCommand]:
     """Telegram's command menu, generated from the command registry."""
@@ -120,10 +116,10 @@ class Webhook:
 
 def journal_for(app: App) -> UpdateJournal:
     """The update journal; on a database several processes share, with a claim lease and a sweep."""
-    if app.settings.database_url is None:
-        return UpdateJournal(app.store, app.service.clock, PLATFORM)
+    timings = JournalTimings.for_database(app.settings.database_url is not None)
     return UpdateJournal(
-        app.store, app.service.clock, PLATFORM, lease=SHARED_CLAIM_LEASE, sweep_every=SHARED_SWEEP_EVERY
+        app.store, app.service.clock, PLATFORM,
+        lease=timings.lease, sweep_every=timings.sweep_every, stale_after=timings.stale_after,
     )
 
 

@@ -46,7 +46,7 @@ from services.outbox import OutboxSender, wall_clock
 from services.evidence_intake import file_item
 from services.texts import st
 from storage.files import EvidenceFiles
-from storage.protocols import InboundUpdate
+from storage.protocols import InboundUpdate, JournaledUpdate
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class WeChatAdapter:
         if job is not None:
             return job
         await self.inbox.record([InboundUpdate(push.journal_id, push.openid, push.to_payload())])
+        self.journal.own([push.journal_id])
         if push.key in self._inflight:  # a retry that came in while this one was being journaled
             return self._inflight[push.key]
         job = Job(push, asyncio.get_running_loop().create_future())
@@ -133,7 +134,8 @@ class WeChatAdapter:
         return job.first.result()
 
     def replay(self, payloads: list[dict[str, Any]]) -> int:
-        """Queue pushes an earlier run accepted but did not finish, in the order they arrived."""
+        """Queue pushes an earlier run (or a killed process, swept by the journal) accepted but did
+        not finish, in the order they arrived; returns how many were read back."""
         pushes = []
         for payload in payloads:
             try:
@@ -141,6 +143,8 @@ class WeChatAdapter:
             except Exception as exc:  # noqa: BLE001 - its row stays; the replay cap gives it up
                 log.warning("a journaled push could not be read back: %s", type(exc).__name__)
         for push in sorted(pushes, key=lambda p: p.arrived_ns):
+            if push.key in self._inflight:  # swept while still in hand here: it is being handled
+                continue
             job = Job(push, asyncio.get_running_loop().create_future(), replayed=True)
             job.first.set_result(None)
             job.answered.set()
@@ -199,15 +203,7 @@ class WeChatAdapter:
 
     async def handle(self, job: Job) -> None:
         push, openid = job.push, job.push.openid
-        waiting = await self.waiting_rows(openid)
-        if waiting:
-            # Replies kept for the person (the 48-hour window had closed), or waiting for a retry,
-            # are older than this answer: now that they wrote, they go first, so no passive reply.
-            self.no_passive(job)
-            await job.answered.wait()
-            async with self.service.store.transaction() as tx:
-                await tx.defer_outbox(waiting, wall_clock())
-            await self.outbox.drain(openid)
+        await self.send_waiting_first(job)
         message = push.message
         msg_type = str(getattr(message, "type", "unknown"))
         fields: dict[str, Any] = getattr(message, "_data", {}) or {}
@@ -286,15 +282,30 @@ class WeChatAdapter:
         if then is not None:
             await send_replies(self.outbox, openid, then)
 
-    async def waiting_rows(self, openid: str) -> list[int]:
-        """Replies queued for the person that did not go out, to send first now that they wrote.
+    async def send_waiting_first(self, job: Job) -> None:
+        """Replies queued for the person that did not go out (kept for the 48-hour window, or waiting
+        for a retry) are older than this push's answer: now that they wrote, they go first, and so
+        there is no passive reply.
 
-        One process: all of them (kept for the window, or waiting for a retry; this process sends
-        nothing of the person's outside its turn, which the push holds). Several: only those kept
-        until the person writes, as a row claimed by another process is being sent right now."""
+        One process: every queued row of the person (this process sends nothing of theirs outside
+        its turn, which the push holds). Several: the deferred rows, brought forward in one statement
+        that leaves alone a row another process holds, as that one is being sent right now."""
+        openid = job.push.openid
+        rows = await self.service.store.chat_outbox(PLATFORM, openid)
+        if not rows:
+            return
         if self.shared:
-            return await self.kept_rows(openid)
-        return [row.id for row in await self.service.store.chat_outbox(PLATFORM, openid)]
+            async with self.service.store.transaction() as tx:
+                if not await tx.bring_forward_outbox(PLATFORM, openid, wall_clock()):
+                    return
+            self.no_passive(job)
+            await job.answered.wait()
+        else:
+            self.no_passive(job)
+            await job.answered.wait()
+            async with self.service.store.transaction() as tx:
+                await tx.defer_outbox([row.id for row in rows], wall_clock())
+        await self.outbox.drain(openid)
 
     async def kept_rows(self, openid: str) -> list[int]:
         """Replies kept for the person until they write (refused for the 48-hour window)."""
@@ -309,6 +320,14 @@ class WeChatAdapter:
             await self.refuse(job, [Reply(st("error.sorry", await self.lang_of(job.push.openid)), kind="error")])
         except Exception:  # noqa: BLE001 - nothing more can be done for this person now
             log.warning("could not send the apology")
+
+    async def gave_up(self, row: JournaledUpdate) -> None:
+        """The journal gives up a push whose handling never finished in its replays (it kills the
+        process, a download never ends): its person hears what to send again, once per push."""
+        push = Push.from_payload(row.payload)
+        kind = str(getattr(push.message, "type", ""))
+        what = "file" if kind in MEDIA_KINDS else "button" if kind == "event" or "bizmsgmenuid" in push.xml else "message"
+        await self.service.gave_up(self.who(push.openid), push.key, what)
 
     async def settle(self, push: Push) -> None:
         """A push that needs no answer (an unsubscribe, a view event) counts as processed too."""

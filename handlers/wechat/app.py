@@ -2,7 +2,8 @@
 
 GET on the path is WeChat's URL check (echo `echostr` when signed); POST takes pushes. A request
 that fails the signature check gets 403 and changes nothing. Pushes the last run accepted but did
-not finish are replayed from the journal before the endpoint opens.
+not finish are replayed from the journal before the endpoint opens; with several processes on one
+database, those a killed process left are taken over by a live one (the journal's sweep).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from app.bootstrap import App, setup_logging
 from app.cli import build_or_explain, not_set, refuse, run_until_interrupted, stop_on_signals
 from app.settings import Settings, load_settings
 from handlers.kit.evidence import MB, evidence_limit
-from handlers.kit.journal import UpdateJournal
+from handlers.kit.journal import JournalTimings, Replay, UpdateJournal
 from handlers.kit.outbox import reply_outbox
 from handlers.wechat.adapter import PLATFORM, WeChatAdapter
 from handlers.wechat.api import ApiPolicy, WeChatApi, WeChatError
@@ -63,6 +64,8 @@ class WeChatOptions:
     api: ApiPolicy = field(default_factory=ApiPolicy)
     send: SendPolicy = field(default_factory=SendPolicy)
     outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
+    # How the update journal shares its rows with other processes (None: by whether DATABASE_URL is set).
+    journal: JournalTimings | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, app: App | None = None, **overrides: object) -> WeChatOptions:
@@ -99,7 +102,12 @@ class WeChatBot:
             self.answer_within = options.answer_within
         else:
             self.answer_within = PASSIVE_WAIT if self.api is not None else PASSIVE_ONLY_WAIT
-        self.journal = UpdateJournal(app.store, app.service.clock, PLATFORM)
+        shared = app.settings.database_url is not None
+        timings = options.journal or JournalTimings.for_database(shared)
+        self.journal = UpdateJournal(
+            app.store, app.service.clock, PLATFORM,
+            lease=timings.lease, sweep_every=timings.sweep_every, stale_after=timings.stale_after,
+        )
         self.sender = WeChatSender(self.api, self.lang_of, options.send)
         if self.api is not None:
             # Replies are queued with each event's effects and sent from there; without the
@@ -116,8 +124,11 @@ class WeChatBot:
             self.journal,
             options.max_download_bytes,
             self.answer_within,
-            shared=app.settings.database_url is not None,
+            shared=shared,
         )
+        # Several processes: the pushes a killed process accepted are taken over by a live one.
+        self.journal.on_stale = self.requeue
+        self.journal.on_give_up = self.adapter.gave_up
         self.outbox = WeChatOutbox(
             app.store, self.sender, self.reply_outbox, self.api, options.reminder_template_id, self.lang_of, self.adapter.kept
         )
@@ -126,6 +137,12 @@ class WeChatBot:
 
     async def lang_of(self, openid: str) -> str:
         return await self.adapter.lang_of(openid)
+
+    async def requeue(self, replay: Replay) -> None:
+        """Pushes another process accepted and left unhandled (it was killed): handled here, in arrival order."""
+        replayed = self.adapter.replay(replay.payloads)
+        if replayed:
+            log.info("took over %d push(es) another process left unhandled", replayed)
 
     # --- HTTP -------------------------------------------------------------------------------
 

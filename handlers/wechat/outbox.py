@@ -19,6 +19,7 @@ from handlers.wechat.api import WeChatApi, WeChatError
 from handlers.wechat.render import render_all
 from handlers.wechat.send import UNTIL_THEY_WRITE, OutsideWindow, WeChatSender
 from handlers.wechat.texts import wt
+from services.delivery import HANDOVER
 from services.outbox import OutboxSender, Undeliverable, reply_to_row, wall_clock
 from storage.protocols import Store
 
@@ -84,9 +85,12 @@ class WeChatOutbox:
     async def keep(self, openid: str, replies: list[Reply]) -> None:
         """Queue the check-in in the outbox, not due until the person writes."""
         now = wall_clock()
+        handover = HANDOVER.get()
         async with self.store.transaction() as tx:
             ids = await tx.enqueue_replies(PLATFORM, openid, [reply_to_row(r) for r in replies], now)
             await tx.defer_outbox(ids, now + UNTIL_THEY_WRITE)
+            if handover is not None:
+                await handover.take(tx)  # the outbox owns the check-in from this commit on
 
     def template_data(self, replies: list[Reply], lang: str) -> dict[str, dict[str, str]]:
         """The template's fields: a title, the reminder's first line, and how to answer."""

@@ -8,6 +8,9 @@ from engine.i18n import render
 WECHAT_TEXTS: dict[str, dict[str, str]] = {
     "reply_number": {"zh": "回复序号或选项文字即可。", "en": "Reply with the number or the words of an option."},
     "menu_tail": {"zh": "点选一项，或回复序号。", "en": "Tap one, or reply with its number."},
+    "menu_more": {"zh": "（选项较多，下一条消息里还有）", "en": "(More options in the next message.)"},
+    "menu_more_head": {"zh": "更多选项：", "en": "More options:"},
+    "menu_tail_numbered": {"zh": "点选一项，或回复它前面的序号（如 3）。", "en": "Tap one, or reply with the number in front of it (e.g. 3)."},
     "stale_menu": {
         "zh": "这个选项已经失效了（问题已经变了）。请回答下面这个问题：",
         "en": "That option no longer works (the question has moved on). Please answer this one:",

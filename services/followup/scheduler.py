@@ -11,7 +11,9 @@ it again and it is delivered a second time. We prefer that to at-most-once becau
 check-in silently ends the follow-up (the person never hears that the deadline passed), while a
 duplicate is harmless: both copies carry buttons bound to the same reminder id, the first answer
 wins and a tap on the other copy is told it was already answered. The window is the few
-milliseconds between the outbox returning and the commit. A row whose claim expired
+milliseconds between the outbox returning and the commit; an adapter whose outbox queues the
+check-in (Telegram, WeChat) closes it: the commit of the check-in's rows marks the row sent
+(services.delivery.Handover), so only the outbox may send it again. A row whose claim expired
 `max_attempts` times is given up as failed, so a reminder that crashes the process cannot loop.
 
 Rate: deliveries are spread to at most `rate_per_second` messages per second (Telegram allows
@@ -30,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from engine.replies import Reply
-from services.delivery import Outboxes
+from services.delivery import HANDOVER, Handover, Outboxes
 from storage.errors import log_failure
 from storage.protocols import ReminderRow, ReminderStore, User
 
@@ -210,22 +212,28 @@ class ReminderScheduler:
             async with self.store.transaction() as tx:
                 await tx.defer_reminder(row.id, decision.due_at, decision.sched_at)
             return 0
+        handover = Handover(row.id, now)
+        token = HANDOVER.set(handover)
         try:
             delivered = await outbox.deliver(user.external_id, decision.replies)
         except Exception:
             log.exception("delivery of reminder %d on %s failed", row.id, user.platform)
             await self._retry_or_fail(row, now)
             return 0
-        # Between the outbox returning and this commit lies the at-least-once window (see above).
+        finally:
+            HANDOVER.reset(token)
+        # Between the outbox returning and this commit lies the at-least-once window (see above),
+        # unless the adapter's outbox took the reminder over with its rows (`Handover`).
         done = self.clock()
         async with self.store.transaction() as tx:
             if delivered:
-                if await tx.finish_reminder(row.id, "sent", done):
+                if await tx.finish_reminder(row.id, "sent", done) or handover.taken:
                     data: dict[str, object] = {"reminder": row.id, "kind": row.kind}
                     if isinstance(delivered, str):
                         data["via"] = delivered
                     await tx.add_event(row.case_id, "reminder_sent", data, done)
             else:
+                await handover.give_back(tx)  # taken over with rows the platform then refused
                 await tx.finish_reminder(row.id, "failed", done)
         if not delivered:
             log.info("reminder %d: %s user unreachable", row.id, user.platform)

@@ -19,6 +19,8 @@ from aiohttp import web
 
 APP_ID = "wx_test_app"
 APP_SECRET = "test-app-secret"
+# The most items WeChat takes in one menu message (the customer-service message docs; more is 45098).
+MAX_MENU_ITEMS = 10
 
 
 @dataclass
@@ -215,6 +217,9 @@ class FakeWeChatApi:
         openid = body.get("touser", "")
         if openid in self.closed_windows:
             return _error(45015)
+        if body["msgtype"] == "msgmenu" and not 1 <= len(body["msgmenu"].get("list") or []) <= MAX_MENU_ITEMS:
+            # WeChat's answer to a menu of more than ten items: "msgmenu list size is out of limit".
+            return _error(45098)
         await self._record(Sent(openid, body["msgtype"], body))
         return _error(0)
 

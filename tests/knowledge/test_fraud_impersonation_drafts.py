@@ -31,7 +31,7 @@ CLAIMED = {
 LINK = {"zh": "对方要求我点开链接", "en": "They asked me to open a link"}
 NOT_ASKED = {
     "zh": ("转账或付款", "提供验证码", "下载App", "银行卡、身份证"),
-    "en": ("send or pay money", "verification code", "install an app", "card or ID details"),
+    "en": ("send or pay money", "verification code", "install an app", "card, ID, address"),
 }
 # Relations a draft could invent from "relative or friend": none of them was given.
 INVENTED = {"zh": ("儿子", "女儿", "孙子", "母亲", "父亲"), "en": ("son", "daughter", "grandson", "mother", "father")}

@@ -145,3 +145,15 @@ async def test_a_sweep_claims_only_rows_received_before_its_cutoff(store: Store)
         )
 
     assert [u.update_id for u in swept] == [1]
+
+
+async def test_a_renewed_claim_keeps_the_sweep_off_a_row_still_in_hand(store: Store) -> None:
+    await journal(store, update(1), update(2), at=T0)
+    later = T0 + timedelta(minutes=5)
+    async with store.transaction() as tx:
+        assert await tx.renew_journal("telegram", [1, 99], later) == 1
+        assert await tx.renew_journal("telegram", [], later) == 0
+    async with store.transaction() as tx:
+        swept = await tx.claim_journal("telegram", later, claimed_before=later - timedelta(seconds=30), received_before=later)
+
+    assert [u.update_id for u in swept] == [2]

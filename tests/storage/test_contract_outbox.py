@@ -76,6 +76,22 @@ async def test_a_deferred_reply_holds_back_the_later_ones_of_its_chat_only(store
     assert [r.attempts for r in later] == [2, 2, 1]
 
 
+async def test_bringing_forward_takes_the_rows_waiting_for_a_retry_never_a_held_one(store: Store) -> None:
+    held = await queue(store, "1", 1)
+    await claim(store, "1")  # another process is sending it right now
+    waiting = await queue(store, "2", 2, 3)
+    await claim(store, "2")
+    async with store.transaction() as tx:
+        await tx.defer_outbox(waiting, T0 + timedelta(minutes=5))  # its send failed: a back-off
+        assert await tx.bring_forward_outbox("telegram", "1", T0) == 0
+        assert await tx.bring_forward_outbox("telegram", "2", T0) == 2
+    assert [r.due_at for r in await store.chat_outbox("telegram", "1")] == [HOLD]
+    assert [r.id for r in await claim(store, "2")] == waiting
+    async with store.transaction() as tx:  # claimed again: held, not waiting, so left alone
+        assert await tx.bring_forward_outbox("telegram", "2", T0) == 0
+    assert held and {r.due_at for r in await store.chat_outbox("telegram", "2")} == {HOLD}
+
+
 async def test_claiming_named_ids_takes_only_those(store: Store) -> None:
     mine = await queue(store, "1", 1, 2)
     theirs = await queue(store, "1", 3)

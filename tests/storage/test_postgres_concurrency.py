@@ -134,3 +134,29 @@ async def test_processes_starting_at_once_replay_each_journaled_update_once(post
             await store.close()
     everything = sorted(n for claim in claims for n in claim)
     assert everything == list(range(1, 301))
+
+
+async def test_one_sweep_at_a_time_takes_a_killed_process_rows(postgres_url: str) -> None:
+    """Two processes sweeping at once never split the stale rows between them: while one sweep's
+    transaction is open, another process's sweep takes nothing, not even a row the first skipped
+    because it was locked at that moment (a forget in flight), so one person's rows are never
+    handled side by side by two processes."""
+    rows = [InboundUpdate(n, str(n % 3), {"update_id": n}) for n in range(1, 11)]
+    later = T0 + timedelta(minutes=5)
+    async with PostgresStore(postgres_url) as first, PostgresStore(postgres_url) as second:
+        async with first.transaction() as tx:
+            await tx.journal_updates("wechat", rows, T0)
+        locker = await asyncpg.connect(postgres_url)
+        try:
+            async with first.transaction() as tx:
+                async with locker.transaction():
+                    await locker.execute("SELECT 1 FROM update_journal WHERE update_id = 5 FOR UPDATE")
+                    swept = await tx.claim_journal("wechat", later, claimed_before=later, received_before=later)
+                async with second.transaction() as other:
+                    meanwhile = await asyncio.wait_for(
+                        other.claim_journal("wechat", later, claimed_before=later, received_before=later), timeout=5
+                    )
+        finally:
+            await locker.close()
+    assert [u.update_id for u in swept] == [n for n in range(1, 11) if n != 5]
+    assert meanwhile == []

@@ -26,3 +26,33 @@ async def test_a_wrong_number_is_fixed_from_the_menu_of_facts_read(wechat: Endpo
     assert "+8613912345678" in answers["caller_numbers"] and "+8613800138000" not in answers["caller_numbers"]
     assert answers["voice_kind"] == '"robot"' and answers["issue_type"] == '"robocall"'
     assert "called_number" not in answers
+
+
+# A fake courier's text with its number and two days: twelve buttons (ten facts, "answer all again", "the
+# rest is right"), more than one WeChat menu takes.
+COURIER = ("昨天下午3点 138 0013 8000 发短信：【顺丰速运】您的快递丢失，我司将为您办理理赔退款，请添加客服QQ并下载会议App"
+           "共享屏幕，提供银行卡号和验证码领取 http://t.cn/aB3x。11月20日也发过一次")
+
+
+async def test_more_facts_than_a_menu_takes_come_as_two_numbered_menus_and_a_typed_number_picks_one(
+        wechat: Endpoint, phone: Phone) -> None:
+    await phone.say(COURIER, "从你发来的文字读到")
+    await phone.tap("✏️ 改一下", "哪一项读错了")
+    await phone.expect("12. ✅ 其余都对")
+    menus = [m for m in wechat.api.messages(phone.openid) if m.msgtype == "msgmenu"][-2:]
+    first, second = (m.body["msgmenu"] for m in menus)
+    assert "哪一项读错了" in first["head_content"] and "下一条消息里还有" in first["tail_content"]
+    assert len(first["list"]) == 10 and [i["content"] for i in second["list"]] == ["11. 🔄 全部重新回答", "12. ✅ 其余都对"]
+    assert "回复它前面的序号" in second["tail_content"], "the way to pick by typing is said"
+    items = first["list"] + second["list"]
+    assert [i["content"].split(". ", 1)[0] for i in items] == [str(n) for n in range(1, 13)]
+    company = next(i for i in items if "✏️ 公司 顺丰速运" in i["content"])
+    # The person types the number in front of the company instead of tapping.
+    await phone.say(company["content"].split(".", 1)[0], "请写上公司/产品")
+    await phone.say("某某物流", "已改：公司/产品：某某物流")
+    # Nine facts left and the two choices: still two menus, numbered on.
+    await phone.expect("11. ✅ 其余都对")
+    await phone.tap("11. ✅ 其余都对", "有没有转账")
+    answers = dict(wechat.rows("select step_id, value from answers"))
+    assert answers["company"] == '"某某物流"' and answers["impersonation"] == '"platform"'
+    assert "+8613800138000" in answers["caller_numbers"] and answers["since"] == '"2026-11-20"'

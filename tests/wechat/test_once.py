@@ -117,3 +117,26 @@ async def test_a_journal_row_left_by_a_handled_push_changes_nothing_at_the_resta
     await until(lambda: not journaled(endpoint))
     await asyncio.sleep(0.2)
     assert endpoint.api.sent == [], "the refusal is not sent again"
+
+
+async def test_a_push_replayed_to_no_end_is_given_up_and_its_person_asked_to_send_it_again(endpoint: Endpoint) -> None:
+    await endpoint.start()
+    phone = Phone(endpoint)
+    await phone.say("/new", "你在哪里")
+    await endpoint.stop()
+    # A photo whose handling killed the process at each of its three replays (the journal's cap).
+    xml = phone.xml("image", {"MediaId": endpoint.api.add_media(tiny_png(5), "image/png"), "PicUrl": "http://mmbiz.example/pic"})
+    push = Push.from_xml(xml)
+    row = (push.journal_id, phone.openid, json.dumps(push.to_payload()), "2026-11-26T04:00:00.000000+00:00")
+    with sqlite3.connect(endpoint.data_dir / "bot.sqlite3") as conn:
+        conn.execute(
+            "insert into update_journal (platform, update_id, chat_id, payload, received_at, attempts) values ('wechat', ?, ?, ?, ?, 3)", row
+        )
+    await endpoint.start()
+    await phone.expect("你发来的文件我没能保存", timeout=10)
+    await until(lambda: not journaled(endpoint))
+    assert endpoint.api.calls.get("/cgi-bin/media/get") is None, "given up, not handled a fourth time"
+    assert (await phone.post(xml)).body == "success"  # WeChat's late retry of it changes nothing
+    await asyncio.sleep(0.3)
+    assert sum("没能保存" in text for text in phone.inbox()) == 1
+    assert endpoint.rows("select count(*) from evidence") == [(0,)]

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest_asyncio
 
+from app.bootstrap import App
+from services.outbox import OutboxPolicy, reply_from_row, wall_clock
 from tests.fakewechat import FakeWeChatApi, Fault
-from tests.wechat.helpers import Endpoint, Phone
+from tests.wechat.helpers import FAST_SEND, Endpoint, Phone
 from tests.wechat.test_once import until
 from tests.wechat.test_quick_pushes import to_the_time_question
 from tests.wechat.test_reminders import CUSTOM, ask_for_a_reminder_tomorrow, order, shown_in_order
@@ -118,3 +120,48 @@ async def test_a_check_in_from_one_process_waits_behind_a_reply_the_other_is_sen
     assert noted < asked < checkin, shown
     events = await b.app.store.case_events(case_id)
     assert [e.data.get("via") for e in events if e.kind == "reminder_sent"] == ["custom"]
+
+
+async def test_a_reply_waiting_for_its_retry_goes_first_when_the_person_writes_to_the_other_process(
+    fake_wechat: FakeWeChatApi, tmp_path: Path, postgres_url: str
+) -> None:
+    # A failed send waits a minute for its retry: only the person's next message can bring it on.
+    slow_retry = OutboxPolicy(first_retry=60.0, max_retry=60.0, hold=5.0)
+    a, b = (Endpoint(fake_wechat, tmp_path / "data", outbox=slow_retry) for _ in range(2))
+    for endpoint in (a, b):
+        endpoint.env["DATABASE_URL"] = postgres_url
+    try:
+        await a.start()
+        await b.start()
+        phone = Phone(a)
+        calls = fake_wechat.calls.get(CUSTOM, 0)
+        fake_wechat.fail(CUSTOM, Fault(errcode=45009, times=FAST_SEND.busy_attempts))  # WeChat busy
+        await phone.text("/new")
+        await until(lambda: fake_wechat.calls.get(CUSTOM, 0) >= calls + FAST_SEND.busy_attempts)
+        assert a.app is not None
+        await until_deferred(a.app, phone.openid)
+        waiting = [reply_from_row(row.reply) for row in await a.app.store.chat_outbox("wechat", phone.openid)]
+        assert waiting, "the failed reply waits for its retry"
+
+        phone.endpoint = b
+        answer = await phone.text("1")  # the person writes again, and it reaches the other process
+        assert answer.passive is None, "the waiting reply goes first, so no passive reply"
+        await phone.expect("发生了什么", timeout=10)
+        await asyncio.sleep(0.5)  # anything doubled would come now
+        inbox = phone.inbox()
+        first_waiting = waiting[0].text.strip().splitlines()[0]
+        shown = [i for i, text in enumerate(inbox) if first_waiting in text]
+        asked = [i for i, text in enumerate(inbox) if "发生了什么" in text]
+        assert len(shown) == 1 and len(asked) == 1 and shown[0] < asked[0], inbox
+        assert await a.app.store.chat_outbox("wechat", phone.openid) == []
+    finally:
+        await a.stop()
+        await b.stop()
+
+
+async def until_deferred(app: App, openid: str) -> None:
+    """Until the person's failed reply is back in the outbox, waiting for its retry."""
+    deadline = asyncio.get_running_loop().time() + 5
+    while not any(row.due_at > wall_clock() + timedelta(seconds=30) for row in await app.store.chat_outbox("wechat", openid)):
+        assert asyncio.get_running_loop().time() < deadline, "the failed reply was not deferred"
+        await asyncio.sleep(0.05)
