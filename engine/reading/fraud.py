@@ -256,8 +256,9 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                         r"social security|national insurance|personal details|account details|bank details)"),
 )
 _FRAUD_AT = 3
-_WEIGHED = tuple(cue for cue in _FRAUD_CUES if cue.weight)
-_NAMING = tuple(cue for cue in _FRAUD_CUES if not cue.weight)
+# A weightless cue that asks (call_number) still makes a script fraud by its other cues a request.
+_WEIGHED = tuple(cue for cue in _FRAUD_CUES if cue.weight or cue.asks)
+_NAMING = tuple(cue for cue in _FRAUD_CUES if not (cue.weight or cue.asks))
 
 # Marketing: an offer, a shop, an unsubscribe line. Only decides "spam" when no fraud was found. 送 (a gift)
 # is not the 送 of 派送/配送/送达, which every courier notice says.
