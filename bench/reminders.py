@@ -33,8 +33,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -51,6 +49,7 @@ from services.followup.timezone import zone  # noqa: E402
 from storage.codec import encode_json, encode_time  # noqa: E402
 from storage.protocols import ReminderRow, ReminderTx  # noqa: E402
 from storage.sqlite import DB_FILE_NAME, SqliteStore  # noqa: E402
+from storage.sqlite_conn import SqliteConn  # noqa: E402
 from tests.followup.helpers import ANSWERS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,16 +194,17 @@ def show(counts: Counter[str]) -> str:
     return ", ".join(f"{status} {n:,}" for status, n in sorted(counts.items()))
 
 
-async def traced(conn: aiosqlite.Connection | None, call: Callable[[], Awaitable[object]]) -> list[str]:
-    """The SQL statements (with their values) that `call` runs on one of the store's connections."""
+async def traced(conn: SqliteConn | None, call: Callable[[], Awaitable[object]]) -> list[str]:
+    """The SQL statements (with their values) that `call` runs on one of the store's connections
+    (on the event loop or on the connection's thread alike: the trace is the connection's)."""
     if conn is None:
         raise RuntimeError("the store is not open")
     statements: list[str] = []
-    await conn.set_trace_callback(statements.append)
+    await conn.thread.set_trace_callback(statements.append)
     try:
         await call()
     finally:
-        await conn.set_trace_callback(None)  # type: ignore[arg-type]  # sqlite3 takes None to stop tracing
+        await conn.thread.set_trace_callback(None)  # type: ignore[arg-type]  # sqlite3 takes None to stop tracing
     return statements
 
 

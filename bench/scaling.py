@@ -49,7 +49,7 @@ from tests.deploy.cluster import (  # noqa: E402
     Outcome,
     WebhookPusher,
     bot_env,
-    free_port,
+    deployment,
     nginx_binary,
     read_outcome,
 )
@@ -226,13 +226,9 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
     url = await create_database()
     try:
         async with bot_api(lean) as server:
-            env = bot_env(server, url, work / "data")
-            bots = [BotProcess(env, free_port(), work / f"bot{n}.log", program=CHILD) for n in range(processes)]
-            await asyncio.gather(*(bot.start() for bot in bots))
-            nginx = Nginx(work / "nginx", [bot.port for bot in bots])
-            await nginx.start()
-            mail = Mailboxes(server)
-            try:
+            async with deployment(bot_env(server, url, work / "data"), work, processes, program=CHILD) as running:
+                bots, nginx = running.bots, running.nginx
+                mail = Mailboxes(server)
                 async with pusher(server, nginx.url, lean):
                     warm = [Person2(server, mail, WARM_BASE + n, *script_for(n)) for n in range(warmup)]
                     await asyncio.gather(*(p.run() for p in warm))
@@ -247,12 +243,9 @@ async def measure(processes: int, users: int, warmup: int, pg: Postgres, work: P
                 load = os.getloadavg()
                 await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
                 outcome = await read_outcome(url)
-            finally:
-                await nginx.stop()
-                codes = [await bot.stop() for bot in bots]
     finally:
         await drop_database(url)
-    check(processes, outcome, [[t.update_id for t in p.timings] for p in warm + people], server, codes)
+    check(processes, outcome, [[t.update_id for t in p.timings] for p in warm + people], server, running.codes)
     copies = sum(p.copies for p in people)
     return Figures(processes, len(timings), end - start, timings, (load[0], load[1]), copies, idle)
 

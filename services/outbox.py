@@ -51,6 +51,7 @@ from typing import Any, TypeVar
 
 from engine.replies import Button, Reply
 from services.delivery import HANDOVER
+from services.group_commit import GroupCommit
 from storage.errors import log_failure
 from storage.protocols import Store
 
@@ -161,8 +162,7 @@ class OutboxSender:
         # Sent (or discarded), but the "sent" mark has not reached the database yet: being written,
         # waiting for the next group commit, or failed (the database went away) and kept for later.
         self._unmarked: set[int] = set()
-        self._mark_waiters: list[asyncio.Future[None]] = []
-        self._marker: asyncio.Task[None] | None = None
+        self._marks = GroupCommit[int](self._write_marks)
 
     def _lock(self, chat_id: str) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -316,28 +316,14 @@ class OutboxSender:
         A delete that fails (the database away) raises, and its ids are kept and deleted first by the
         next drain, so the row is not sent again once its hold runs out: the common case of at least once."""
         self._unmarked.update(ids)
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._mark_waiters.append(done)
-        if self._marker is None or self._marker.done():
-            self._marker = asyncio.create_task(self._write_marks())
-        await asyncio.shield(done)
+        await self._marks.add(tuple(ids))
 
-    async def _write_marks(self) -> None:
-        while self._mark_waiters:
-            waiters, self._mark_waiters = self._mark_waiters, []
-            marking = set(self._unmarked)
-            try:
-                async with self.store.transaction() as tx:
-                    await tx.outbox_sent(marking)
-            except Exception as exc:  # noqa: BLE001 - every waiter of the batch gets the failure
-                for done in waiters:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
-            self._unmarked -= marking
-            for done in waiters:
-                if not done.done():
-                    done.set_result(None)
+    async def _write_marks(self, _: list[int]) -> None:
+        """One group commit's delete: every row sent and not yet marked (earlier failed marks included)."""
+        marking = set(self._unmarked)
+        async with self.store.transaction() as tx:
+            await tx.outbox_sent(marking)
+        self._unmarked -= marking
 
     async def drain_after_event(self, chat_id: str, ids: Collection[int] | None) -> int:
         """After an event: send what it queued (`ids`) and what else of the chat is due.

@@ -1,6 +1,7 @@
 """SQLite implementation of the Store and ReminderStore protocols: connections, transactions and reads.
 
-Two aiosqlite connections to one WAL database:
+Two connections to one WAL database, each running its statements on the event loop and its commits
+and anything that may wait for a lock on its own thread (storage/sqlite_conn.py):
 - the writer, used only under an asyncio.Lock, so transactions from many coroutines run one
   after another (SQLite has a single writer anyway; busy_timeout covers other processes);
 - the reader, query-only, so reads never wait for a writer and never see another coroutine's
@@ -34,6 +35,7 @@ import aiosqlite
 from storage.codec import decode_optional_time, encode_time
 from storage.lifecycle import OpenCloseStore
 from storage.migrate import DEFAULT_MIGRATIONS_DIR, apply_migrations, load_migrations
+from storage.sqlite_conn import SqliteConn
 from storage.sqlite_tx import SqliteTx
 from storage.sql_reads import SqlReads
 from storage.sqlite_rows import ROWS as SQLITE_ROWS
@@ -61,8 +63,8 @@ class SqliteStore(SqlReads, OpenCloseStore):
         self.path = self.data_dir / DB_FILE_NAME
         self._migrations_dir = migrations_dir
         self._busy_timeout_ms = busy_timeout_ms
-        self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._writer: SqliteConn | None = None
+        self._reader: SqliteConn | None = None
         self._checkpointer: aiosqlite.Connection | None = None
         self._checkpoints: asyncio.Task[None] | None = None
         self._commits = 0  # since the last checkpoint
@@ -78,22 +80,26 @@ class SqliteStore(SqlReads, OpenCloseStore):
         self._private_files()
         async with AsyncExitStack() as opened:
             # Each connection is closed again if a later step of opening fails.
-            writer = await aiosqlite.connect(self.path, isolation_level="IMMEDIATE", cached_statements=256)
+            writer = await SqliteConn.connect(
+                self.path, self._busy_timeout_ms, isolation_level="IMMEDIATE", cached_statements=256
+            )
             opened.push_async_callback(writer.close)
-            (mode,) = list(await writer.execute_fetchall("PRAGMA journal_mode = WAL"))[0]
+            (mode,) = list(await writer.thread.execute_fetchall("PRAGMA journal_mode = WAL"))[0]
             if str(mode).lower() != "wal":
                 raise RuntimeError(f"SQLite refused WAL mode for {self.path} (got {mode})")
-            await self._set_common_pragmas(writer)
-            await writer.execute("PRAGMA synchronous = NORMAL")
-            await writer.execute("PRAGMA wal_autocheckpoint = 0")  # the background's job (module docstring)
-            await apply_migrations(writer, migrations)
-            reader = await aiosqlite.connect(self.path, isolation_level=None)
+            await self._set_common_pragmas(writer.thread)
+            await writer.thread.execute("PRAGMA synchronous = NORMAL")
+            await writer.thread.execute("PRAGMA wal_autocheckpoint = 0")  # the background's job (module docstring)
+            await apply_migrations(writer.thread, migrations)
+            reader = await SqliteConn.connect(self.path, self._busy_timeout_ms, isolation_level=None)
             opened.push_async_callback(reader.close)
-            await self._set_common_pragmas(reader)
-            await reader.execute("PRAGMA query_only = ON")
+            await self._set_common_pragmas(reader.thread)
+            await reader.thread.execute("PRAGMA query_only = ON")
             checkpointer = await aiosqlite.connect(self.path, isolation_level=None)
             opened.push_async_callback(checkpointer.close)
             await checkpointer.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            await writer.on_loop()
+            await reader.on_loop()
             opened.pop_all()
         self._writer, self._reader, self._checkpointer = writer, reader, checkpointer
         self._checkpoints = asyncio.create_task(self._checkpointing())
@@ -156,7 +162,7 @@ class SqliteStore(SqlReads, OpenCloseStore):
                 await reader.close()
                 if checkpointer is not None:
                     await checkpointer.close()
-                await writer.execute("PRAGMA optimize")
+                await writer.waiting_rows("PRAGMA optimize")
             finally:
                 await writer.close()
 
@@ -164,7 +170,7 @@ class SqliteStore(SqlReads, OpenCloseStore):
         """Copy the WAL into the database and empty it: secure_delete zeroes the freed space in the
         new page images, but the WAL still holds the old ones until a checkpoint rewrites them."""
         async with self._write_lock:
-            rows = await self._require_writer().execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            rows = await self._require_writer().waiting_rows("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = next(iter(rows), (0,))[0]
         if busy:
             log.warning("the WAL could not be emptied after an erase (a long read was running); the next checkpoint will")
@@ -172,12 +178,12 @@ class SqliteStore(SqlReads, OpenCloseStore):
     def _owns_transaction(self) -> bool:
         return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
 
-    def _require_writer(self) -> aiosqlite.Connection:
+    def _require_writer(self) -> SqliteConn:
         if self._writer is None:
             raise RuntimeError("store is not open")
         return self._writer
 
-    def _read_conn(self) -> aiosqlite.Connection:
+    def _read_conn(self) -> SqliteConn:
         if self._owns_transaction():
             return self._require_writer()
         if self._reader is None:
@@ -185,10 +191,16 @@ class SqliteStore(SqlReads, OpenCloseStore):
         return self._reader
 
     async def _fetch(self, sql: str, *args: Any) -> list[Any]:
-        return list(await self._read_conn().execute_fetchall(sql, args))
+        return await self._read_conn().rows(sql, args)
 
     def _time(self, at: datetime) -> str:
         return encode_time(at)
+
+    async def outbox_due(self, platform: str, now: datetime) -> list[str]:
+        """The chats of the platform with a row due at `now`; read on the connection's thread, as a
+        backlog (after the platform was unreachable a while) makes it a long read."""
+        rows = await self._read_conn().rows(self.SQL.outbox_due, (platform, self._time(now)), waits=True)
+        return [row[0] for row in rows]
 
     @asynccontextmanager
     async def serialized(self, platform: str, key: str) -> AsyncIterator[None]:
@@ -211,8 +223,9 @@ class SqliteStore(SqlReads, OpenCloseStore):
             tx = SqliteTx(writer)
             try:
                 # A commit or rollback whose await was cancelled still runs on the connection
-                # thread, in order; this only heals a connection left mid-transaction.
-                if writer.in_transaction:
+                # thread, in order; this only heals a connection left mid-transaction (behind such
+                # a hand-off, the rollback waits its turn on the thread: storage/sqlite_conn.py).
+                if writer.in_transaction or not writer.idle:
                     await writer.rollback()
                 try:
                     yield tx

@@ -1,4 +1,5 @@
-"""The one-message proposal of what was read ("从截图读到：… 对吗？"), in zh and en.
+"""The one-message proposal of what was read ("从截图读到：… 对吗？"), in zh and en: the texts are
+engine/reading/texts.yaml.
 
 It only restates what `Findings` holds: a number, a time, a count the source showed. The person confirms
 or corrects it; nothing here is written into the complaint without that tap.
@@ -6,75 +7,22 @@ or corrects it; nothing here is written into the complaint without that tap.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from engine.i18n import load_texts, render
 from engine.reading.findings import Findings, Message, NumberSeen, When
 from engine.reading.proposal import last_contact, proposed_answers, proposed_numbers
+
 _QUOTE_CHARS = 60
 # Messages quoted one by one; with more, the latest time proposed gets a line of its own.
 _MAX_MESSAGES = 2
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "lead.screenshot": {"zh": "从截图读到：", "en": "From the screenshot I read:"},
-    "lead.text": {"zh": "从你发来的文字读到：", "en": "From your message I read:"},
-    "calls": {"zh": "{number}，{since}共 {count} 次来电{missed}", "en": "{number}: {count} call(s){since}{missed}"},
-    "since": {"zh": "{when} 起", "en": " since {when}"},
-    "missed": {"zh": "（{count} 次未接）", "en": " ({count} missed)"},
-    "tags": {"zh": "，标记为“{tags}”", "en": ", tagged “{tags}”"},
-    "marked": {"zh": "（被 {count} 人标记）", "en": " (marked by {count} people)"},
-    "durations": {"zh": "，接通 {count} 次，最长 {longest}", "en": ", answered {count}, longest {longest}"},
-    "sms": {"zh": "短信来自 {sender}{signature}：“{quote}”", "en": "SMS from {sender}{signature}: “{quote}”"},
-    "sms.unknown_sender": {"zh": "未显示的号码", "en": "a number not shown"},
-    "signature": {"zh": "，签名【{name}】", "en": ", signed 【{name}】"},
-    "signature.posed": {"zh": "，冒用【{name}】的名义", "en": ", posing as 【{name}】"},
-    "callbacks": {
-        "zh": "让你拨打或联系的号码：{numbers}（只留在原文里，不当作对方的来电或发信号码）",
-        "en": "Number(s) it asks you to call or text: {numbers} (kept in the text only, not as the number that contacted you)",
-    },
-    "latest": {"zh": "最近一次：{when}", "en": "Latest: {when}"},
-    "links": {"zh": "含链接：{links}", "en": "Links: {links}"},
-    "numbers": {"zh": "号码：{numbers}", "en": "Number(s): {numbers}"},
-    "times": {"zh": "时间：{times}", "en": "Time(s): {times}"},
-    "companies": {"zh": "公司：{names}", "en": "Company: {names}"},
-    "caller.robot": {"zh": "机器人/录音电话", "en": "a robot / recorded call"},
-    "caller.person": {"zh": "真人来电", "en": "a live person"},
-    "count": {"zh": "这是第 {count} 次", "en": "{count} time(s) so far"},
-    "opted_out": {"zh": "你已回复退订", "en": "you already replied STOP"},
-    "question": {"zh": "对吗？", "en": "Is that right?"},
-    "nothing": {
-        "zh": "没有从中读到号码或时间。我已保存它，接下来直接问你。",
-        "en": "I could not find a number or a time in it. I kept it and will just ask you.",
-    },
-    "problem.unreadable": {
-        "zh": "这个文件打不开（不是图片、是空文件或已损坏）。我已保存它，接下来直接问你。",
-        "en": "I could not open that file (not an image, empty or damaged). I kept it and will just ask you.",
-    },
-    "problem.too_large": {
-        "zh": "这张图片太大，无法读取。我已保存它，接下来直接问你。",
-        "en": "That image is too large to read. I kept it and will just ask you.",
-    },
-    "problem.timeout": {
-        "zh": "读取这张截图超时了。我已保存它，接下来直接问你。",
-        "en": "Reading that screenshot took too long. I kept it and will just ask you.",
-    },
-    "problem.failed": {
-        "zh": "读取这张截图时出错了。我已保存它，接下来直接问你。",
-        "en": "Something went wrong while reading that screenshot. I kept it and will just ask you.",
-    },
-    "fraud": {
-        "zh": "⚠️ 这很像诈骗。不要转账、不要提供验证码、不要下载对方让你装的App。"
-              "如果已经转账或泄露了验证码，请立即拨打 110 报警；也可拨打 96110 反诈专线咨询。",
-        "en": "⚠️ This looks like fraud. Do not transfer money, share a verification code or install the app they ask for. "
-              "If you have already paid or shared a code, call your bank now, then the police: 110 in China (the 96110 "
-              "anti-fraud line also advises), Report Fraud on 0300 123 2040 in the UK (999 in an emergency), "
-              "ReportFraud.ftc.gov in the US (911 in an emergency).",
-    },
-    "spam": {"zh": "看起来是营销/推销。", "en": "This looks like marketing."},
-}
+_TEXTS = load_texts(Path(__file__).with_name("texts.yaml"))
 
 
 def text(key: str, lang: str, **values: object) -> str:
     """One text of this module in `lang` ("zh" or "en"; anything else reads as en)."""
-    entry = _TEXTS[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    return render(_TEXTS, key, lang, **values)
 
 
 def findings_summary(findings: Findings, lang: str) -> str:

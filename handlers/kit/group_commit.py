@@ -6,10 +6,10 @@ and the platform sends the update again: a lost write never becomes a lost updat
 """
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from services.group_commit import GroupCommit
 from storage.protocols import InboundUpdate, Store
 
 
@@ -20,30 +20,13 @@ class JournalWriter:
         self.store = store
         self.clock = clock
         self.platform = platform
-        self._waiting: list[tuple[Sequence[InboundUpdate], asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._commits = GroupCommit[InboundUpdate](self._write)
 
     async def record(self, rows: Sequence[InboundUpdate]) -> None:
         """Return once `rows` are committed; raise if the write failed."""
-        if not rows:
-            return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((rows, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_all())
-        await asyncio.shield(done)
+        if rows:
+            await self._commits.add(rows)
 
-    async def _write_all(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                async with self.store.transaction() as tx:
-                    await tx.journal_updates(self.platform, [row for rows, _ in batch for row in rows], self.clock())
-            except Exception as exc:  # noqa: BLE001 - every waiter of the batch gets the failure
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
-            for _, done in batch:
-                if not done.done():
-                    done.set_result(None)
+    async def _write(self, rows: list[InboundUpdate]) -> None:
+        async with self.store.transaction() as tx:
+            await tx.journal_updates(self.platform, rows, self.clock())

@@ -18,8 +18,9 @@ import shutil
 import signal
 import socket
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,17 @@ async def wait_for_port(port: int, proc: asyncio.subprocess.Process, timeout: fl
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+async def stop_process(proc: asyncio.subprocess.Process, sig: signal.Signals, timeout: float) -> int:
+    """`sig` (the process's own clean stop), then SIGKILL if it has not ended within `timeout` seconds."""
+    if proc.returncode is None:
+        proc.send_signal(sig)
+        try:
+            await asyncio.wait_for(proc.wait(), timeout)
+        except TimeoutError:
+            proc.kill()
+    return await proc.wait()
+
+
 class Nginx:
     """nginx in the foreground with its own prefix folder (config, pid file, logs, temp files)."""
 
@@ -114,13 +126,8 @@ class Nginx:
         await wait_for_port(self.port, self.proc)
 
     async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGQUIT)
-            try:
-                await asyncio.wait_for(self.proc.wait(), 10)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
+        if self.proc is not None:
+            await stop_process(self.proc, signal.SIGQUIT, 10)
 
 
 @dataclass
@@ -156,20 +163,39 @@ class BotProcess:
     async def stop(self) -> int | None:
         if self.proc is None:
             return None
-        if self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.proc.wait(), 30)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
-        return self.proc.returncode
+        return await stop_process(self.proc, signal.SIGTERM, 30)
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the running process, from /proc."""
         assert self.proc is not None
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Deployment:
+    """The bot processes and the nginx in front of them; `codes` are the processes' exit codes once stopped."""
+
+    bots: list[BotProcess]
+    nginx: Nginx
+    codes: list[int | None] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def deployment(
+    env: dict[str, str], folder: Path, processes: int, program: tuple[str, ...] = ("bot.py",)
+) -> AsyncIterator[Deployment]:
+    """`processes` bot processes (logs folder/bot<N>.log) behind one nginx, as deploy/ runs them; at the
+    end of the block nginx stops first, then each bot with SIGTERM, its exit code kept in `codes`."""
+    bots = [BotProcess(env, free_port(), folder / f"bot{n}.log", program=program) for n in range(processes)]
+    running = Deployment(bots, Nginx(folder / "nginx", [bot.port for bot in bots]))
+    try:
+        await asyncio.gather(*(bot.start() for bot in bots))
+        await running.nginx.start()
+        yield running
+    finally:
+        await running.nginx.stop()
+        running.codes = [await bot.stop() for bot in bots]
 
 
 def bot_env(server: FakeBotApi, database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -251,3 +277,17 @@ async def read_outcome(database: str) -> Outcome:
         )
     finally:
         await conn.close()
+
+
+def assert_every_complaint_completed(server: FakeBotApi, outcome: Outcome, people: Sequence[Any]) -> None:
+    """The checks every deployment run ends with: each person has one case, started once, completed
+    with their own answers, and every tap's spinner was stopped (some by the webhook answer)."""
+    assert sorted(int(c["external_id"]) for c in outcome.cases) == [p.chat_id for p in people], "one case per person"
+    assert all(c["status"] == "ready" and c["drafted"] for c in outcome.cases), "every complaint completed"
+    assert set(outcome.created.values()) == {1}, "no case was started twice"
+    by_chat = {int(c["external_id"]): c["id"] for c in outcome.cases}
+    for person in people:
+        expected = "Acme Solar" if person.language_code == "en" else "某某贷款公司"
+        assert expected in outcome.company[by_chat[person.chat_id]]
+    assert taps_unanswered(server) == [], "every tap's spinner was stopped"
+    assert taps_answered_in_webhook_answers(server) > 0, "taps were answered in the webhook answer"

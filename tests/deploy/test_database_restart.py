@@ -20,17 +20,7 @@ import asyncpg
 import pytest
 
 from bench.telegram_people import Mailboxes, script_for
-from tests.deploy.cluster import (
-    BotProcess,
-    Nginx,
-    WebhookPusher,
-    bot_env,
-    free_port,
-    nginx_binary,
-    read_outcome,
-    taps_answered_in_webhook_answers,
-    taps_unanswered,
-)
+from tests.deploy.cluster import WebhookPusher, assert_every_complaint_completed, bot_env, deployment, nginx_binary, read_outcome
 from tests.deploy.test_webhook_deployment import PatientPerson, doubled_questions
 from tests.fakebotapi import FakeBotApi
 from tests.storage.postgres_server import admin_url
@@ -76,21 +66,14 @@ async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path
     ctl = await pg_ctl()
     server_log = Path(ctl[ctl.index("-D") + 1]).parent / "server.log"
     async with FakeBotApi() as server:
-        bots = [
-            BotProcess(bot_env(server, postgres_url, tmp_path / "data"), free_port(), tmp_path / f"bot{n}.log")
-            for n in range(PROCESSES)
-        ]
-        await asyncio.gather(*(bot.start() for bot in bots))
-        nginx = Nginx(tmp_path / "nginx", [bot.port for bot in bots])
-        await nginx.start()
-        mail = Mailboxes(server)
-        people = [PatientPerson(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(PEOPLE)]
-        for person in people:
-            person.silence = 90.0  # a reply held up by the outage comes late, never twice or out of order
-        total = sum(len(p.script) for p in people)
-        refused, down = [0], asyncio.Event()
-        try:
-            async with WebhookPusher(server, nginx.url, redeliver=lambda u: u["update_id"] % 5 == 0) as pusher:
+        async with deployment(bot_env(server, postgres_url, tmp_path / "data"), tmp_path, PROCESSES) as running:
+            mail = Mailboxes(server)
+            people = [PatientPerson(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(PEOPLE)]
+            for person in people:
+                person.silence = 90.0  # a reply held up by the outage comes late, never twice or out of order
+            total = sum(len(p.script) for p in people)
+            refused, down = [0], asyncio.Event()
+            async with WebhookPusher(server, running.nginx.url, redeliver=lambda u: u["update_id"] % 5 == 0) as pusher:
 
                 async def outage() -> None:
                     while len(pusher.delivered) < total * 0.3:
@@ -112,25 +95,14 @@ async def test_postgres_going_away_under_load_loses_and_doubles_nothing(tmp_path
                 delivered = set(pusher.delivered)
             await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
             outcome = await read_outcome(postgres_url)
-        finally:
-            await nginx.stop()
-            codes = [await bot.stop() for bot in bots]
-    logs = "".join((tmp_path / f"bot{n}.log").read_text() for n in range(PROCESSES))
+    logs = "".join(bot.log_path.read_text() for bot in running.bots)
     # Not vacuous: updates were typed while the server was down, and events in flight lost their connection.
     assert refused[0] >= REFUSED_WHILE_DOWN, "webhook POSTs were refused during the outage"
     assert "database is unavailable" in logs, "the outage did hit events in flight"
-    assert codes == [0] * PROCESSES
-    assert sorted(int(c["external_id"]) for c in outcome.cases) == [p.chat_id for p in people], "one case per person"
-    assert all(c["status"] == "ready" and c["drafted"] for c in outcome.cases), "all completed"
-    assert sum(outcome.created.values()) == PEOPLE, "none started twice"
-    by_chat = {int(c["external_id"]): c["id"] for c in outcome.cases}
-    for person in people:
-        expected = "Acme Solar" if person.language_code == "en" else "某某贷款公司"
-        assert expected in outcome.company[by_chat[person.chat_id]]
+    assert running.codes == [0] * PROCESSES
+    assert_every_complaint_completed(server, outcome, people)
     assert delivered <= outcome.processed and outcome.journaled == 0, "every update was applied and none is left over"
     assert sum(p.nudges for p in people) == 0, "nobody had to ask again"
-    assert taps_unanswered(server) == [], "every tap's spinner was stopped"
-    assert taps_answered_in_webhook_answers(server) > 0, "taps were answered in the webhook answer"
     # A reply sent just before the outage cut its "sent" mark off goes out once more (the outbox
     # delivers at least once); nothing else may send one twice.
     doubled = sum(len(doubled_questions(server, p.chat_id)) for p in people)

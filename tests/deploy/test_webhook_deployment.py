@@ -21,15 +21,12 @@ from bench.telegram_people import Mailboxes, Person, WrongTurn, script_for
 from tests.deploy.cluster import (
     SECRET,
     SECRET_HEADER,
-    BotProcess,
-    Nginx,
     WebhookPusher,
+    assert_every_complaint_completed,
     bot_env,
-    free_port,
+    deployment,
     nginx_binary,
     read_outcome,
-    taps_answered_in_webhook_answers,
-    taps_unanswered,
 )
 from tests.fakebotapi import FakeBotApi
 from tests.fakebotapi.records import SentMessage
@@ -144,12 +141,8 @@ async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_u
     tmp_path: Path, postgres_url: str
 ) -> None:
     async with FakeBotApi() as server:
-        bot = BotProcess(bot_env(server, postgres_url, tmp_path / "data"), free_port(), tmp_path / "bot.log")
-        await bot.start()
-        nginx = Nginx(tmp_path / "nginx", [bot.port])
-        await nginx.start()
-        try:
-            async with WebhookPusher(server, nginx.url) as pusher:
+        async with deployment(bot_env(server, postgres_url, tmp_path / "data"), tmp_path, 1) as running:
+            async with WebhookPusher(server, running.nginx.url) as pusher:
                 update = {"update_id": 1, "message": {"message_id": 1, "date": int(time.time()), "text": "/start",
                                                       "chat": {"id": 42, "type": "private"},
                                                       "from": {"id": 42, "is_bot": False, "first_name": "A"}}}
@@ -167,35 +160,26 @@ async def test_nginx_refuses_a_webhook_without_the_secret_and_a_bot_ignores_an_u
                 users = {r[0] for r in await conn.fetch("SELECT external_id FROM users")}
             finally:
                 await conn.close()
-        finally:
-            await nginx.stop()
-            assert await bot.stop() == 0
+    assert running.codes == [0]
     assert "1" not in processed and users == {"44"}, "the refused update never reached the bot"
     assert [m.chat_id for m in server.state.messages] == [44], "nothing was sent to the strange chat"
-    assert "Traceback" not in (tmp_path / "bot.log").read_text()
+    assert "Traceback" not in running.bots[0].log_path.read_text()
 
 
 async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redeliveries_and_a_killed_process(
     tmp_path: Path, postgres_url: str
 ) -> None:
     async with FakeBotApi() as server:
-        data_dir = tmp_path / "data"
-        bots = [
-            BotProcess(bot_env(server, postgres_url, data_dir), free_port(), tmp_path / f"bot{n}.log")
-            for n in range(PROCESSES)
-        ]
-        await asyncio.gather(*(bot.start() for bot in bots))
-        nginx = Nginx(tmp_path / "nginx", [bot.port for bot in bots])
-        await nginx.start()
-        mail = Mailboxes(server)
-        people = [PatientPerson(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(PEOPLE)]
-        back_up = asyncio.Event()
-        kill_time = [0.0]
-        for person in people:
-            person.back_up = back_up
-        total = sum(len(p.script) for p in people)
-        try:
-            async with WebhookPusher(server, nginx.url, redeliver=lambda u: u["update_id"] % 4 == 0) as pusher:
+        async with deployment(bot_env(server, postgres_url, tmp_path / "data"), tmp_path, PROCESSES) as running:
+            bots = running.bots
+            mail = Mailboxes(server)
+            people = [PatientPerson(server, mail, CHAT_BASE + n, *script_for(n)) for n in range(PEOPLE)]
+            back_up = asyncio.Event()
+            kill_time = [0.0]
+            for person in people:
+                person.back_up = back_up
+            total = sum(len(p.script) for p in people)
+            async with WebhookPusher(server, running.nginx.url, redeliver=lambda u: u["update_id"] % 4 == 0) as pusher:
 
                 async def kill_one_midway() -> None:
                     while len(pusher.delivered) < total * 0.4:
@@ -211,22 +195,11 @@ async def test_three_processes_behind_nginx_complete_fifty_complaints_with_redel
                 delivered = set(pusher.delivered)
             await asyncio.sleep(1.0)  # the journal forgets handled updates in batches
             outcome = await read_outcome(postgres_url)
-        finally:
-            await nginx.stop()
-            codes = [await bot.stop() for bot in bots]
 
-    assert bots[1].starts == 2 and codes == [0, 0, 0]
-    assert sorted(int(c["external_id"]) for c in outcome.cases) == [p.chat_id for p in people], "one case per person"
-    assert all(c["status"] == "ready" and c["drafted"] for c in outcome.cases), "every complaint completed"
-    assert set(outcome.created.values()) == {1}, "no case was started twice"
-    by_chat = {int(c["external_id"]): c["id"] for c in outcome.cases}
-    for person in people:
-        expected = "Acme Solar" if person.language_code == "en" else "某某贷款公司"
-        assert expected in outcome.company[by_chat[person.chat_id]]
+    assert bots[1].starts == 2 and running.codes == [0, 0, 0]
+    assert_every_complaint_completed(server, outcome, people)
     assert delivered <= outcome.processed, "every update was applied"
     assert outcome.journaled == 0, "nothing is left in the journal"
-    assert taps_unanswered(server) == [], "every tap's spinner was stopped"
-    assert taps_answered_in_webhook_answers(server) > 0, "taps were answered in the webhook answer"
     # The one doubling allowed: a reply the killed process had sent but not yet marked sent goes out
     # again after the restart (the outbox delivers at least once); nothing else may send one twice.
     # A question shown again because its person tapped /start is no doubling: they asked for it.

@@ -6,21 +6,31 @@ from pathlib import Path
 
 import pytest
 
-from engine.i18n import TEXTS, load_texts, t
-from handlers.telegram.texts import TELEGRAM_TEXTS
-from services.followup.texts import FOLLOWUP_TEXTS
-from services.texts import SERVICE_TEXTS
+from engine.i18n import LANGS, load_texts, t
+
+ROOT = Path(__file__).resolve().parents[2]
+# Every table the code ships: one texts.yaml beside each module that says its texts.
+TABLES = sorted(
+    path for layer in ("app", "engine", "handlers", "knowledge", "services", "storage") for path in (ROOT / layer).rglob("texts.yaml")
+)
 
 
 def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-@pytest.mark.parametrize(
-    "table", [TEXTS, SERVICE_TEXTS, FOLLOWUP_TEXTS, TELEGRAM_TEXTS], ids=["engine", "services", "followup", "telegram"]
-)
-def test_every_text_fills_in_the_same_values_in_both_languages(table: dict[str, dict[str, str]]) -> None:
+def test_the_tables_are_found() -> None:
+    assert {str(path.relative_to(ROOT)) for path in TABLES} >= {
+        "engine/texts.yaml", "engine/reading/texts.yaml", "services/texts.yaml", "services/followup/texts.yaml",
+        "handlers/telegram/texts.yaml", "handlers/wechat/texts.yaml",
+    }
+
+
+@pytest.mark.parametrize("path", TABLES, ids=[str(path.relative_to(ROOT).parent) for path in TABLES])
+def test_every_text_is_in_both_languages_and_fills_in_the_same_values(path: Path) -> None:
+    table = load_texts(path)
     assert table
+    assert [key for key, entry in table.items() if not all(entry.get(lang) for lang in LANGS)] == []
     assert [key for key, entry in table.items() if fields(entry["zh"]) != fields(entry["en"])] == []
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from app.bootstrap import App, build_app
 from app.settings import load_settings
-from tests.export.driving import TickingClock
+from tests.clocks import TickingClock
+from tests.export.driving import START
 
 
 @pytest.fixture
@@ -23,7 +24,8 @@ def export_dir(data_dir: Path) -> Path:
 
 @pytest.fixture
 async def app(data_dir: Path, export_dir: Path) -> AsyncIterator[App]:
-    built = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=TickingClock())
+    # A ticking clock: each export gets its own file name.
+    built = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=TickingClock(START))
     assert export_dir == built.settings.data_dir / "exports"  # where the bot's /export writes
     yield built
     await built.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,17 +23,6 @@ START = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 ALICE = Who("console", "alice", "zh-CN")
 BOB = Who("console", "bob", "zh-CN")
 ALICE_EN = Who("console", "alice-en", "en")
-
-
-class TickingClock:
-    """A clock that moves one second per reading, so each export gets its own file name."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 async def say(service: ConversationService, who: Who, event: Event) -> list[Reply]:

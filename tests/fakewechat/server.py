@@ -13,9 +13,12 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from tests.local_http import serve
 
 APP_ID = "wx_test_app"
 APP_SECRET = "test-app-secret"
@@ -62,7 +65,7 @@ class Sent:
 
 @dataclass
 class FakeWeChatApi:
-    """Start with `await start()`; `url` is the WECHAT_API_BASE_URL to give the bot."""
+    """Start with `await start()` (or `async with`); `url` is the WECHAT_API_BASE_URL to give the bot."""
 
     app_id: str = APP_ID
     app_secret: str = APP_SECRET
@@ -88,12 +91,7 @@ class FakeWeChatApi:
         app.router.add_post("/cgi-bin/message/custom/send", self.custom_send)
         app.router.add_post("/cgi-bin/message/template/send", self.template_send)
         app.router.add_post("/cgi-bin/menu/create", self.menu_create)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app)
         self._changed = asyncio.Condition()
         return self
 
@@ -101,6 +99,14 @@ class FakeWeChatApi:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def __aenter__(self) -> FakeWeChatApi:
+        return await self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
 
     # --- test controls ----------------------------------------------------------------------
 
@@ -194,14 +200,18 @@ class FakeWeChatApi:
             return _error(40125)
         return self._issue()
 
-    def _authorised(self, request: web.Request) -> bool:
-        return request.query.get("access_token") in self._tokens
+    async def _refusal(self, request: web.Request) -> web.Response | None:
+        """What an authorised call gets before it is done: a fault the test injected for its path, or
+        40001 for a token WeChat did not issue (or has expired); None to go on."""
+        if (fault := await self._fault(request.path)) is not None:
+            return fault
+        if request.query.get("access_token") not in self._tokens:
+            return _error(40001)
+        return None
 
     async def media_get(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/media/get")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         found = self.media.get(request.query.get("media_id", ""))
         if found is None:
             return _error(40007)
@@ -209,10 +219,8 @@ class FakeWeChatApi:
         return web.Response(body=data, content_type=content_type)
 
     async def custom_send(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/message/custom/send")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         body = await request.json()
         openid = body.get("touser", "")
         if openid in self.closed_windows:
@@ -224,19 +232,15 @@ class FakeWeChatApi:
         return _error(0)
 
     async def template_send(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/message/template/send")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         body = await request.json()
         await self._record(Sent(body.get("touser", ""), "template", body))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)})
 
     async def menu_create(self, request: web.Request) -> web.Response:
-        if (fault := await self._fault("/cgi-bin/menu/create")) is not None:
-            return fault
-        if not self._authorised(request):
-            return _error(40001)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         self.menus.append(await request.json())
         return _error(0)
 

@@ -187,26 +187,50 @@ def test_yaml_syntax_error_reports_its_line(tmp_path):
     assert "YAML syntax error" in problems[0]
 
 
-def test_missing_required_field_reports_the_entry_line(tmp_path):
-    text = replace_once(SHIPPED, "    kind: regulator\n", "", after="  - id: us_fcc")
+# One edit of the shipped file, and the problem it must be reported as at the line it names:
+# (the text replaced, its replacement, the entry it is in, the line the problem names, words the problem says).
+ONE_BROKEN_ENTRY = {
+    "a missing required field, at the entry's line": (
+        "    kind: regulator\n", "", "  - id: us_fcc", "  - id: us_fcc", ("missing required field 'kind'", "us_fcc"),
+    ),
+    "a wrong type, at the value's line": (
+        "        days: 30\n", "        days: thirty\n", "      - id: cn_12300_reply", "        days: thirty", ("days", "integer"),
+    ),
+    "a flag of the wrong type, at the value's line": (
+        "    tracks_complaints: true", "    tracks_complaints: sometimes", "  - id: cn_12315", "tracks_complaints: sometimes",
+        ("tracks_complaints",),
+    ),
+    "an unknown next channel, at the next line": (
+        "    next: [cn_12300, cn_12321]", "    next: [cn_12399, cn_12321]", "  - id: cn_operator", "    next: [cn_12399, cn_12321]",
+        ("unknown channel 'cn_12399'",),
+    ),
+    "a fact without a source, at the fact's line": (
+        "        sources: [cn_12300_hubei]\n", "", "      - id: cn_12300_accept", "      - id: cn_12300_accept",
+        ("deadline 'cn_12300_accept' has no source",),
+    ),
+    "an unknown source id, at its line": (
+        "        sources: [cn_12300_hubei]", "        sources: [cn_nowhere]", "      - id: cn_12300_accept", "sources: [cn_nowhere]",
+        ("unknown source 'cn_nowhere'",),
+    ),
+    "an unknown jurisdiction, at its line": (
+        "    jurisdiction: UK", "    jurisdiction: FR", "  - id: uk_ofcom", "    jurisdiction: FR", ("unknown jurisdiction 'FR'",),
+    ),
+    "a missing English text, at its line": (
+        "what: {zh: 12300在5个工作日内决定是否受理, en: 12300 decides within 5 working days whether to accept the appeal}",
+        "what: {zh: 12300在5个工作日内决定是否受理}", None, "what: {zh: 12300在5个工作日内决定是否受理}",
+        ("missing required field 'en'",),
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "within", "at", "says"), ONE_BROKEN_ENTRY.values(), ids=ONE_BROKEN_ENTRY.keys())
+def test_a_broken_entry_is_reported_at_the_line_it_names(
+    tmp_path: Path, old: str, new: str, within: str | None, at: str, says: tuple[str, ...]
+) -> None:
+    text = replace_once(SHIPPED, old, new, after=within)
     path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, "  - id: us_fcc"))
-    assert any("missing required field 'kind'" in p and "us_fcc" in p for p in found), found
-
-
-def test_wrong_type_reports_the_value_line(tmp_path):
-    text = replace_once(SHIPPED, "        days: 30\n", "        days: thirty\n", after="      - id: cn_12300_reply")
-    path = write_copy(tmp_path, text)
-    problems = check_catalog_file(path)
-    found = problems_at(problems, path, line_of(text, "        days: thirty"))
-    assert found and "days" in found[0] and "integer" in found[0]
-
-
-def test_wrong_type_of_a_flag_reports_the_value_line(tmp_path):
-    text = replace_once(SHIPPED, "    tracks_complaints: true", "    tracks_complaints: sometimes", after="  - id: cn_12315")
-    path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, "tracks_complaints: sometimes"))
-    assert found and "tracks_complaints" in found[0]
+    found = problems_at(check_catalog_file(path), path, line_of(text, at, within))
+    assert any(all(words in p for words in says) for p in found), found
 
 
 def test_duplicate_channel_id_reports_the_second_occurrence(tmp_path):
@@ -219,50 +243,12 @@ def test_duplicate_channel_id_reports_the_second_occurrence(tmp_path):
     assert any("duplicate id 'uk_ico'" in p for p in found), problems
 
 
-def test_unknown_next_target_reports_the_next_line(tmp_path):
-    text = replace_once(SHIPPED, "    next: [cn_12300, cn_12321]", "    next: [cn_12399, cn_12321]", after="  - id: cn_operator")
-    path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, "    next: [cn_12399, cn_12321]"))
-    assert any("unknown channel 'cn_12399'" in p for p in found), found
-
-
-def test_fact_without_source_reports_the_fact_line(tmp_path):
-    anchor = "      - id: cn_12300_accept"
-    text = replace_once(SHIPPED, "        sources: [cn_12300_hubei]\n", "", after=anchor)
-    path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, anchor))
-    assert any("deadline 'cn_12300_accept' has no source" in p for p in found), found
-
-
 def test_rule_with_empty_sources_is_reported(tmp_path):
     anchor = "      - id: cn_ad_law_43"
     text = replace_once(SHIPPED, "        sources: [cn_law_db, cn_laws_lawrefbook]", "        sources: []", after=anchor)
     path = write_copy(tmp_path, text)
     problems = check_catalog_file(path)
     assert any("rule 'cn_ad_law_43' has no source" in p for p in problems), problems
-
-
-def test_unknown_source_id_is_reported_at_its_line(tmp_path):
-    anchor = "      - id: cn_12300_accept"
-    text = replace_once(SHIPPED, "        sources: [cn_12300_hubei]", "        sources: [cn_nowhere]", after=anchor)
-    path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, "sources: [cn_nowhere]"))
-    assert any("unknown source 'cn_nowhere'" in p for p in found), found
-
-
-def test_unknown_jurisdiction_is_reported(tmp_path):
-    text = replace_once(SHIPPED, "    jurisdiction: UK", "    jurisdiction: FR", after="  - id: uk_ofcom")
-    path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, "    jurisdiction: FR"))
-    assert any("unknown jurisdiction 'FR'" in p for p in found), found
-
-
-def test_missing_english_text_is_reported(tmp_path):
-    old = "what: {zh: 12300在5个工作日内决定是否受理, en: 12300 decides within 5 working days whether to accept the appeal}"
-    text = replace_once(SHIPPED, old, "what: {zh: 12300在5个工作日内决定是否受理}")
-    path = write_copy(tmp_path, text)
-    found = problems_at(check_catalog_file(path), path, line_of(text, "what: {zh: 12300在5个工作日内决定是否受理}"))
-    assert any("missing required field 'en'" in p for p in found), found
 
 
 def test_duplicate_mapping_key_and_unknown_field_are_reported(tmp_path):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from engine.model import Flow
 from knowledge.catalog import Catalog, load_catalog
 from services.channel_advice import CatalogAdvisor
 from knowledge.regions import regions_from
+from tests.clocks import TickingClock
 from tests.robustness.walk import NOW
 
 
@@ -33,17 +33,6 @@ def engine(shipped_flow: Flow, shipped_catalog: Catalog) -> Engine:
     return Engine(shipped_flow, CatalogAdvisor(shipped_catalog), regions=regions_from(shipped_catalog))
 
 
-class Clock:
-    """A test clock that moves a little with every reading, like real time."""
-
-    def __init__(self, start: datetime = NOW) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
-
-
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
@@ -51,7 +40,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def app(data_dir: Path) -> AsyncIterator[App]:
-    running = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=Clock())
+    running = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=TickingClock(NOW))
     yield running
     await running.close()
 

@@ -20,7 +20,8 @@ from app.bootstrap import App, build_app
 from app.settings import load_settings
 from handlers.console import ConsoleChat
 from services.conversation import ConversationService, Who
-from tests.robustness.conftest import Clock
+from tests.clocks import TickingClock
+from tests.robustness.walk import NOW
 from tests.storage.postgres_server import create_database, drop_database
 
 ALICE = Who("console", "alice", "zh")
@@ -38,8 +39,8 @@ async def two_apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     if request.param == "postgres":
         url = await create_database()
         env["DATABASE_URL"] = url
-    first = await build_app(load_settings(env), clock=Clock())
-    second = await build_app(load_settings(env), clock=Clock())
+    first = await build_app(load_settings(env), clock=TickingClock(NOW))
+    second = await build_app(load_settings(env), clock=TickingClock(NOW))
     yield first, second
     await first.close()
     await second.close()

@@ -15,9 +15,9 @@ from app.settings import load_settings
 from engine.events import ButtonPress, Command
 from services.conversation import Who
 from storage.postgres import PostgresStore
-from tests.robustness.conftest import Clock
+from tests.clocks import TickingClock
 from tests.robustness.people import Person, evidence_file, sha256_of
-from tests.robustness.walk import PLANS
+from tests.robustness.walk import NOW, PLANS
 from tests.storage.postgres_server import create_database, drop_database
 
 ALICE = Who("telegram", "1001", "zh-hans")
@@ -26,7 +26,7 @@ ALICE = Who("telegram", "1001", "zh-hans")
 @pytest.fixture
 async def pg_app(data_dir: Path) -> AsyncIterator[App]:
     url = await create_database()
-    running = await build_app(load_settings({"DATA_DIR": str(data_dir), "DATABASE_URL": url}), clock=Clock())
+    running = await build_app(load_settings({"DATA_DIR": str(data_dir), "DATABASE_URL": url}), clock=TickingClock(NOW))
     yield running
     await running.close()
     await drop_database(url)

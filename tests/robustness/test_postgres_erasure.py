@@ -21,9 +21,9 @@ from app.settings import ROOT, load_settings
 from engine.events import ButtonPress, Command
 from services.conversation import Who
 from storage.postgres import ERASED_TABLES
-from tests.robustness.conftest import Clock
+from tests.clocks import TickingClock
 from tests.robustness.people import Person, evidence_file
-from tests.robustness.walk import PLANS
+from tests.robustness.walk import NOW, PLANS
 from tests.storage.postgres_server import create_database, drop_database
 
 ALICE = Who("telegram", "1001", "zh-hans")
@@ -54,7 +54,7 @@ WHERE rel.amname = 'btree'
 @pytest.fixture
 async def pg(data_dir: Path) -> AsyncIterator[tuple[App, str]]:
     url = await create_database()
-    running = await build_app(load_settings({"DATA_DIR": str(data_dir), "DATABASE_URL": url}), clock=Clock())
+    running = await build_app(load_settings({"DATA_DIR": str(data_dir), "DATABASE_URL": url}), clock=TickingClock(NOW))
     yield running, url
     await running.close()
     await drop_database(url)
@@ -116,11 +116,17 @@ async def compact(url: str | None, data_dir: Path | None = None) -> tuple[int, s
     return child.returncode, out.decode()
 
 
-async def test_after_delete_no_page_holds_a_row_of_the_case(pg: tuple[App, str], tmp_path: Path) -> None:
-    app, url = pg
+async def alice_and_bob_complain(app: App, tmp_path: Path) -> tuple[tuple[Person, int], tuple[Person, int]]:
+    """Alice's case, the one she erases, and Bob's, which must stay: each person with their case id."""
     alice, bob = Person(app, ALICE), Person(app, BOB)
     case_id, _ = await alice.complain(ALICE_PLAN, [evidence_file(tmp_path / "a", "shot.png", b"alice bytes")])
     bob_case, _ = await bob.complain(PLANS["us_fraud"], [evidence_file(tmp_path / "b", "shot.png", b"bob bytes")])
+    return (alice, case_id), (bob, bob_case)
+
+
+async def test_after_delete_no_page_holds_a_row_of_the_case(pg: tuple[App, str], tmp_path: Path) -> None:
+    app, url = pg
+    (alice, case_id), (bob, bob_case) = await alice_and_bob_complain(app, tmp_path)
     before = await row_versions(url)
     assert {s: in_rows(before, s) for s in SECRETS} == dict.fromkeys(SECRETS, True), "the test looks in the right rows"
 
@@ -155,9 +161,7 @@ async def test_delete_waits_for_no_one_writing(pg: tuple[App, str], tmp_path: Pa
 
 async def test_after_the_nightly_compaction_no_file_holds_the_case_text(pg: tuple[App, str], tmp_path: Path) -> None:
     app, url = pg
-    alice, bob = Person(app, ALICE), Person(app, BOB)
-    case_id, _ = await alice.complain(ALICE_PLAN, [evidence_file(tmp_path / "a", "shot.png", b"alice bytes")])
-    bob_case, _ = await bob.complain(PLANS["us_fraud"], [evidence_file(tmp_path / "b", "shot.png", b"bob bytes")])
+    (alice, case_id), (bob, bob_case) = await alice_and_bob_complain(app, tmp_path)
     before = await relation_files(url)
     assert {s: bool(containing(before, s)) for s in SECRETS} == dict.fromkeys(SECRETS, True), "the test looks in the right files"
     await alice.send(Command("delete", str(case_id)))

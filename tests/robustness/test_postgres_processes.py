@@ -20,7 +20,7 @@ from engine.events import Command, Event, FileInput, TextInput
 from engine.replies import Reply
 from services.conversation import Result, Who
 from services.evidence_intake import file_item
-from tests.robustness.conftest import Clock
+from tests.clocks import TickingClock
 from tests.robustness.people import evidence_file
 from tests.robustness.walk import NOW, PLANS, walk_service
 from tests.storage.postgres_server import create_database, drop_database
@@ -33,8 +33,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 async def two_apps(data_dir: Path) -> AsyncIterator[tuple[App, App]]:
     url = await create_database()
     settings = load_settings({"DATA_DIR": str(data_dir), "DATABASE_URL": url})
-    first = await build_app(settings, clock=Clock())
-    second = await build_app(settings, clock=Clock())
+    first = await build_app(settings, clock=TickingClock(NOW))
+    second = await build_app(settings, clock=TickingClock(NOW))
     yield first, second
     await first.close()
     await second.close()

@@ -22,7 +22,8 @@ from engine.model import NumberStep, TextStep
 from handlers.telegram.app import Webhook
 from services.conversation import Who
 from services.followup.timezone import resolve_timezone
-from tests.robustness.conftest import Clock
+from tests.clocks import TickingClock
+from tests.robustness.walk import NOW
 from tests.telegram.helpers import CHAT, BotRunner, next_message
 from tests.telegram.test_startup import free_port
 
@@ -38,7 +39,7 @@ async def test_the_data_folder_and_database_files_are_private_whatever_the_umask
     data_dir = tmp_path / "data"
     old = os.umask(0o022)
     try:
-        app = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=Clock())
+        app = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=TickingClock(NOW))
         await app.service.handle(ANNA, Command("new"))
         files = sorted(data_dir.glob("bot.sqlite3*"))
         assert {p.name for p in files} >= {"bot.sqlite3", "bot.sqlite3-wal", "bot.sqlite3-shm"}
@@ -53,7 +54,7 @@ async def test_partial_downloads_left_by_a_crash_are_gone_at_the_next_start_and_
     leftover = data_dir / "evidence" / "tmp" / "crash1.part"
     leftover.parent.mkdir(parents=True)
     leftover.write_bytes(b"first megabytes of someone's recording")
-    app = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=Clock())
+    app = await build_app(load_settings({"DATA_DIR": str(data_dir)}), clock=TickingClock(NOW))
     try:
         assert not leftover.exists()
         writing = app.files.new_temp_path()

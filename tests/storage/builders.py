@@ -1,24 +1,13 @@
-"""Small builders shared by the storage tests: a fixed start time, a ticking clock, rows."""
+"""Small builders shared by the storage tests: a fixed start time (the ticking clock starts there), rows."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from storage import NewEvidence, Store, User
 
 T0 = datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    """A test clock: each call is one second after the previous one."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self._now = start
-
-    def __call__(self) -> datetime:
-        self._now += timedelta(seconds=1)
-        return self._now
 
 
 async def make_user(store: Store, external_id: str = "1001", lang: str = "zh-CN") -> User:

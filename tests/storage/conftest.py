@@ -15,7 +15,8 @@ import pytest
 
 from storage import SqliteStore, Store
 from storage.postgres import PostgresStore
-from tests.storage.builders import Clock
+from tests.clocks import TickingClock
+from tests.storage.builders import T0
 from tests.storage.postgres_server import create_database, drop_database
 
 
@@ -107,5 +108,5 @@ async def store(backend: Backend) -> Store:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> TickingClock:
+    return TickingClock(T0)

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from storage import Store
-from tests.storage.builders import T0, Clock, evidence, make_case, make_user
+from tests.clocks import TickingClock
+from tests.storage.builders import T0, evidence, make_case, make_user
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -29,7 +30,7 @@ async def test_a_new_case_is_a_draft_with_its_jurisdiction(store: Store) -> None
 
 
 async def test_list_cases_is_newest_first_and_only_the_users_own(
-    store: Store, clock: Clock
+    store: Store, clock: TickingClock
 ) -> None:
     alice = await make_user(store, "1")
     bob = await make_user(store, "2")
@@ -52,7 +53,7 @@ async def test_get_case_with_another_users_id_returns_none(store: Store) -> None
 
 
 async def test_update_case_sets_known_fields_and_touches_updated_at(
-    store: Store, clock: Clock
+    store: Store, clock: TickingClock
 ) -> None:
     user = await make_user(store)
     case_id = await make_case(store, user)
@@ -94,7 +95,7 @@ async def test_update_of_a_missing_case_raises_lookup_error(store: Store) -> Non
 
 
 async def test_answers_round_trip_as_json_and_can_be_replaced(
-    store: Store, clock: Clock
+    store: Store, clock: TickingClock
 ) -> None:
     user = await make_user(store)
     case_id = await make_case(store, user)

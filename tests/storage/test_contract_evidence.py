@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from storage import Store
-from tests.storage.builders import T0, Clock, evidence, make_case, make_user
+from tests.clocks import TickingClock
+from tests.storage.builders import T0, evidence, make_case, make_user
 
 
-async def test_evidence_metadata_round_trips(store: Store, clock: Clock) -> None:
+async def test_evidence_metadata_round_trips(store: Store, clock: TickingClock) -> None:
     user = await make_user(store)
     case_id = await make_case(store, user)
     record = evidence(
@@ -31,7 +32,7 @@ async def test_evidence_metadata_round_trips(store: Store, clock: Clock) -> None
     )
 
 
-async def test_the_same_file_twice_in_one_case_is_one_row(store: Store, clock: Clock) -> None:
+async def test_the_same_file_twice_in_one_case_is_one_row(store: Store, clock: TickingClock) -> None:
     user = await make_user(store)
     case_id = await make_case(store, user)
 
@@ -46,7 +47,7 @@ async def test_the_same_file_twice_in_one_case_is_one_row(store: Store, clock: C
     assert row.caption == "first"
 
 
-async def test_evidence_comes_back_in_arrival_order(store: Store, clock: Clock) -> None:
+async def test_evidence_comes_back_in_arrival_order(store: Store, clock: TickingClock) -> None:
     user = await make_user(store)
     case_id = await make_case(store, user)
     async with store.transaction() as tx:

@@ -19,6 +19,11 @@ def reminders(store: Store) -> ReminderStore:
     return cast(ReminderStore, store)
 
 
+@pytest.fixture
+def rs(store: Store) -> ReminderStore:
+    return reminders(store)
+
+
 async def add(store: ReminderStore, user: User, case_id: int, due: datetime, kind: str = "checkin", **data: object) -> int:
     async with store.transaction() as tx:
         return await tx.add_reminder(NewReminder(case_id, user.id, kind, due, due + HOUR, dict(data)), T0)
@@ -29,14 +34,19 @@ async def claim(store: ReminderStore, now: datetime, limit: int = 10, platforms:
         return [r.id for r in await tx.claim_reminders(now, limit, platforms, **kw)]  # type: ignore[arg-type]
 
 
+async def one_reminder(store: ReminderStore) -> tuple[User, int]:
+    """A user and one reminder of theirs, due at T0, on a case of their own."""
+    user = await make_user(store)
+    return user, await add(store, user, await make_case(store, user), T0)
+
+
 async def status_of(store: ReminderStore, user: User, reminder_id: int) -> str:
     row = await store.get_reminder(reminder_id, user.id)
     assert row is not None
     return row.status
 
 
-async def test_a_new_reminder_is_pending_with_its_times_and_data(store: Store) -> None:
-    rs = reminders(store)
+async def test_a_new_reminder_is_pending_with_its_times_and_data(rs: ReminderStore) -> None:
     user = await make_user(rs)
     case_id = await make_case(rs, user)
     rid = await add(rs, user, case_id, T0 + HOUR, deadline="cn_operator_reply")
@@ -50,8 +60,7 @@ async def test_a_new_reminder_is_pending_with_its_times_and_data(store: Store) -
     assert [r.id for r in await rs.case_reminders(case_id)] == [rid]
 
 
-async def test_another_users_reminder_id_finds_nothing(store: Store) -> None:
-    rs = reminders(store)
+async def test_another_users_reminder_id_finds_nothing(rs: ReminderStore) -> None:
     owner = await make_user(rs, "1")
     other = await make_user(rs, "2")
     rid = await add(rs, owner, await make_case(rs, owner), T0)
@@ -59,15 +68,13 @@ async def test_another_users_reminder_id_finds_nothing(store: Store) -> None:
     assert await rs.get_reminder(rid + 100, owner.id) is None
 
 
-async def test_a_reminder_for_a_missing_case_raises_lookup_error(store: Store) -> None:
-    rs = reminders(store)
+async def test_a_reminder_for_a_missing_case_raises_lookup_error(rs: ReminderStore) -> None:
     user = await make_user(rs)
     with pytest.raises(LookupError):
         await add(rs, user, 999, T0)
 
 
-async def test_only_due_rows_are_claimed_oldest_first_and_once(store: Store) -> None:
-    rs = reminders(store)
+async def test_only_due_rows_are_claimed_oldest_first_and_once(rs: ReminderStore) -> None:
     user = await make_user(rs)
     case_id = await make_case(rs, user)
     late = await add(rs, user, case_id, T0 + 2 * HOUR)
@@ -82,8 +89,7 @@ async def test_only_due_rows_are_claimed_oldest_first_and_once(store: Store) -> 
     assert await status_of(rs, user, future) == "pending"
 
 
-async def test_a_claim_takes_at_most_the_limit(store: Store) -> None:
-    rs = reminders(store)
+async def test_a_claim_takes_at_most_the_limit(rs: ReminderStore) -> None:
     user = await make_user(rs)
     case_id = await make_case(rs, user)
     ids = [await add(rs, user, case_id, T0 + timedelta(minutes=i)) for i in range(5)]
@@ -91,8 +97,7 @@ async def test_a_claim_takes_at_most_the_limit(store: Store) -> None:
     assert await claim(rs, T0 + HOUR, limit=10) == ids[2:]
 
 
-async def test_claims_are_limited_to_the_platforms_and_users_given(store: Store) -> None:
-    rs = reminders(store)
+async def test_claims_are_limited_to_the_platforms_and_users_given(rs: ReminderStore) -> None:
     on_telegram = await make_user(rs, "1")
     on_console = await rs.get_or_create_user("console", "me", "zh", T0)
     other_console = await rs.get_or_create_user("console", "you", "zh", T0)
@@ -107,10 +112,8 @@ async def test_claims_are_limited_to_the_platforms_and_users_given(store: Store)
     assert await rs.next_reminder_due(["console", "telegram"]) is None
 
 
-async def test_an_expired_claim_is_claimed_again_until_max_attempts(store: Store) -> None:
-    rs = reminders(store)
-    user = await make_user(rs)
-    rid = await add(rs, user, await make_case(rs, user), T0)
+async def test_an_expired_claim_is_claimed_again_until_max_attempts(rs: ReminderStore) -> None:
+    user, rid = await one_reminder(rs)
     lease = timedelta(minutes=10)
 
     now = T0 + HOUR
@@ -125,18 +128,14 @@ async def test_an_expired_claim_is_claimed_again_until_max_attempts(store: Store
     assert await status_of(rs, user, rid) == "failed"
 
 
-async def test_without_a_lease_a_claimed_row_is_never_taken_again(store: Store) -> None:
-    rs = reminders(store)
-    user = await make_user(rs)
-    rid = await add(rs, user, await make_case(rs, user), T0)
+async def test_without_a_lease_a_claimed_row_is_never_taken_again(rs: ReminderStore) -> None:
+    user, rid = await one_reminder(rs)
     assert await claim(rs, T0 + HOUR) == [rid]
     assert await claim(rs, T0 + 100 * HOUR) == []
 
 
-async def test_status_moves_one_way_and_says_when_it_did_not(store: Store) -> None:
-    rs = reminders(store)
-    user = await make_user(rs)
-    rid = await add(rs, user, await make_case(rs, user), T0)
+async def test_status_moves_one_way_and_says_when_it_did_not(rs: ReminderStore) -> None:
+    user, rid = await one_reminder(rs)
     async with rs.transaction() as tx:
         assert not await tx.finish_reminder(rid, "sent", T0)  # not claimed yet
         assert not await tx.answer_reminder(rid, T0)  # not delivered yet
@@ -154,10 +153,8 @@ async def test_status_moves_one_way_and_says_when_it_did_not(store: Store) -> No
             await tx.finish_reminder(rid, "pending", T0)
 
 
-async def test_a_claimed_reminder_can_be_answered_before_it_is_marked_sent(store: Store) -> None:
-    rs = reminders(store)
-    user = await make_user(rs)
-    rid = await add(rs, user, await make_case(rs, user), T0)
+async def test_a_claimed_reminder_can_be_answered_before_it_is_marked_sent(rs: ReminderStore) -> None:
+    user, rid = await one_reminder(rs)
     await claim(rs, T0 + HOUR)
     async with rs.transaction() as tx:
         assert await tx.answer_reminder(rid, T0 + HOUR)
@@ -165,10 +162,8 @@ async def test_a_claimed_reminder_can_be_answered_before_it_is_marked_sent(store
     assert await status_of(rs, user, rid) == "answered"
 
 
-async def test_a_deferred_reminder_is_pending_again_with_its_new_times(store: Store) -> None:
-    rs = reminders(store)
-    user = await make_user(rs)
-    rid = await add(rs, user, await make_case(rs, user), T0)
+async def test_a_deferred_reminder_is_pending_again_with_its_new_times(rs: ReminderStore) -> None:
+    user, rid = await one_reminder(rs)
     await claim(rs, T0 + HOUR)
     async with rs.transaction() as tx:
         assert await tx.defer_reminder(rid, T0 + 9 * HOUR, T0 + 10 * HOUR)
@@ -180,8 +175,7 @@ async def test_a_deferred_reminder_is_pending_again_with_its_new_times(store: St
     assert await claim(rs, T0 + 9 * HOUR) == [rid]
 
 
-async def test_cancel_takes_only_pending_rows_of_the_case_and_kinds_given(store: Store) -> None:
-    rs = reminders(store)
+async def test_cancel_takes_only_pending_rows_of_the_case_and_kinds_given(rs: ReminderStore) -> None:
     user = await make_user(rs)
     case_id = await make_case(rs, user)
     other_case = await make_case(rs, user)
@@ -200,8 +194,7 @@ async def test_cancel_takes_only_pending_rows_of_the_case_and_kinds_given(store:
     ]
 
 
-async def test_deleting_a_case_deletes_its_reminders(store: Store) -> None:
-    rs = reminders(store)
+async def test_deleting_a_case_deletes_its_reminders(rs: ReminderStore) -> None:
     user = await make_user(rs)
     case_id = await make_case(rs, user)
     rid = await add(rs, user, case_id, T0)
@@ -211,10 +204,8 @@ async def test_deleting_a_case_deletes_its_reminders(store: Store) -> None:
     assert await claim(rs, T0 + HOUR) == []
 
 
-async def test_a_rolled_back_claim_leaves_the_row_pending(store: Store) -> None:
-    rs = reminders(store)
-    user = await make_user(rs)
-    rid = await add(rs, user, await make_case(rs, user), T0)
+async def test_a_rolled_back_claim_leaves_the_row_pending(rs: ReminderStore) -> None:
+    user, rid = await one_reminder(rs)
     with pytest.raises(RuntimeError):
         async with rs.transaction() as tx:
             assert [r.id for r in await tx.claim_reminders(T0 + HOUR, 5, ["telegram"])] == [rid]

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from storage import Store
-from tests.storage.builders import T0, Clock, evidence, make_case, make_user
+from tests.clocks import TickingClock
+from tests.storage.builders import T0, evidence, make_case, make_user
 from tests.storage.conftest import Backend
 
 
@@ -16,7 +17,7 @@ class Boom(Exception):
     """Raised inside a transaction to make it fail."""
 
 
-async def test_a_failed_transaction_rolls_back_every_write(store: Store, clock: Clock) -> None:
+async def test_a_failed_transaction_rolls_back_every_write(store: Store, clock: TickingClock) -> None:
     user = await make_user(store)
     case_id = await make_case(store, user)
 
@@ -55,7 +56,7 @@ async def test_the_store_works_normally_after_a_rollback(store: Store) -> None:
     assert [c.id for c in await store.list_cases(user.id)] == [case_id]
 
 
-async def test_committed_writes_survive_close_and_reopen(backend: Backend, clock: Clock) -> None:
+async def test_committed_writes_survive_close_and_reopen(backend: Backend, clock: TickingClock) -> None:
     store = await backend.open()
     user = await make_user(store)
     async with store.transaction() as tx:
@@ -77,7 +78,7 @@ async def test_committed_writes_survive_close_and_reopen(backend: Backend, clock
     assert await store.is_processed("telegram", 1)
 
 
-async def test_mark_processed_claims_an_update_exactly_once(store: Store, clock: Clock) -> None:
+async def test_mark_processed_claims_an_update_exactly_once(store: Store, clock: TickingClock) -> None:
     assert not await store.is_processed("telegram", 900001)
 
     async with store.transaction() as tx:
@@ -104,7 +105,7 @@ async def test_prune_processed_forgets_only_old_claims(store: Store) -> None:
     assert await store.is_processed("telegram", 2)
 
 
-async def test_transactions_from_50_coroutines_all_land(store: Store, clock: Clock) -> None:
+async def test_transactions_from_50_coroutines_all_land(store: Store, clock: TickingClock) -> None:
     users = [await make_user(store, str(n)) for n in range(50)]
 
     async def converse(n: int) -> int:

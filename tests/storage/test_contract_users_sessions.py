@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 
 from storage import Store
-from tests.storage.builders import T0, Clock, make_user
+from tests.clocks import TickingClock
+from tests.storage.builders import T0, make_user
 
 
 async def test_get_or_create_user_returns_the_same_user_and_keeps_its_first_lang(
@@ -64,7 +65,7 @@ async def test_writes_for_an_unknown_user_raise_lookup_error(store: Store) -> No
 
 
 async def test_session_state_round_trips_and_is_replaced(
-    store: Store, clock: Clock
+    store: Store, clock: TickingClock
 ) -> None:
     user = await make_user(store)
     assert await store.load_session(user.id) is None

@@ -14,15 +14,12 @@ from tests.telegram.helpers import BotRunner
 @pytest_asyncio.fixture
 async def runner(fake_bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[BotRunner]:  # noqa: F811
     """A bot on a fresh data dir, not yet started (call `await runner.start()`)."""
-    bot = BotRunner(fake_bot_api, tmp_path / "data")
-    try:
+    async with BotRunner(fake_bot_api, tmp_path / "data") as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 @pytest_asyncio.fixture
-async def bot(runner: BotRunner) -> AsyncIterator[BotRunner]:
+async def bot(runner: BotRunner) -> BotRunner:
     """A running bot with fast timings."""
     await runner.start()
-    yield runner
+    return runner

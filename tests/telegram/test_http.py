@@ -14,6 +14,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 
 from handlers.telegram.http import AiohttpRequest
+from tests.local_http import serve
 
 TOKEN = "123:abc"
 ME = {"id": 1, "is_bot": True, "first_name": "bot", "username": "bot"}
@@ -55,12 +56,7 @@ async def server() -> AsyncIterator[Server]:
 
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    state.url = f"http://127.0.0.1:{port}"
+    runner, state.url = await serve(app)
     try:
         yield state
     finally:

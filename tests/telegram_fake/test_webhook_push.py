@@ -12,6 +12,7 @@ import pytest_asyncio
 from aiohttp import web
 
 from tests.fakebotapi import WEBHOOK_ANSWER, FakeBotApi
+from tests.local_http import serve
 
 
 @dataclass
@@ -34,11 +35,8 @@ async def endpoint() -> AsyncIterator[Endpoint]:
 
     app = web.Application()
     app.router.add_post("/hook", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    state.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    runner, base = await serve(app)
+    state.url = f"{base}/hook"
     try:
         yield state
     finally:

@@ -12,28 +12,22 @@ from tests.wechat.helpers import Endpoint, Phone
 
 @pytest_asyncio.fixture
 async def fake_wechat() -> AsyncIterator[FakeWeChatApi]:
-    api = await FakeWeChatApi().start()
-    try:
+    async with FakeWeChatApi() as api:
         yield api
-    finally:
-        await api.stop()
 
 
 @pytest_asyncio.fixture
 async def endpoint(fake_wechat: FakeWeChatApi, tmp_path: Path) -> AsyncIterator[Endpoint]:
     """The endpoint on a fresh data dir, not yet started (call `await endpoint.start()`)."""
-    running = Endpoint(fake_wechat, tmp_path / "data")
-    try:
+    async with Endpoint(fake_wechat, tmp_path / "data") as running:
         yield running
-    finally:
-        await running.stop()
 
 
 @pytest_asyncio.fixture
-async def wechat(endpoint: Endpoint) -> AsyncIterator[Endpoint]:
+async def wechat(endpoint: Endpoint) -> Endpoint:
     """A running endpoint."""
     await endpoint.start()
-    yield endpoint
+    return endpoint
 
 
 @pytest_asyncio.fixture

@@ -17,7 +17,6 @@ from xml.sax.saxutils import escape
 
 import aiohttp
 import xmltodict
-from aiohttp import web
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.replies import deserialize_reply
 
@@ -28,6 +27,7 @@ from handlers.wechat.app import WeChatBot, WeChatOptions
 from handlers.wechat.send import SendPolicy
 from services.outbox import OutboxPolicy
 from tests.fakewechat import FakeWeChatApi
+from tests.local_http import serve
 from tests.restartable import Restartable
 
 CN = timezone(timedelta(hours=8))
@@ -83,12 +83,9 @@ class Endpoint(Restartable[WeChatBot]):
         self.bot = WeChatBot(self.app, options)
         self._stack = AsyncExitStack()
         await self._stack.enter_async_context(self.bot.running())
-        runner = web.AppRunner(self.bot.web_app("/wechat"))
-        await runner.setup()
+        runner, base = await serve(self.bot.web_app("/wechat"))
         self._stack.push_async_callback(runner.cleanup)
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{runner.addresses[0][1]}/wechat"
+        self.url = f"{base}/wechat"
         return self.bot
 
 
