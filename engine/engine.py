@@ -336,14 +336,15 @@ class Turn:
         if not answers or self.s.step is None:
             return False
         fact_fix.leave(self)
-        self.s.proposal = {"text": self.with_read_lines(proposal.text, read), "answers": answers}
+        listed = {key: answers[key] for key in proposal.unstated if key in answers} | read
+        self.s.proposal = {"text": self.with_read_lines(proposal.text, listed), "answers": answers}
         self.s.seq += 1
         self.ask(self.flow.step(self.s.step), prefix)
         return True
 
     def with_read_lines(self, text: str, read: dict[str, Any]) -> str:
-        """The proposal's text with a line per answer its options proposed ("对方要求：提供验证码"), above its
-        closing question."""
+        """The proposal's text with a line per answer its options proposed ("对方要求：提供验证码") or its text
+        does not name, above its closing question."""
         if not read:
             return text
         colon = "：" if self.lang == "zh" else ": "

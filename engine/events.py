@@ -33,6 +33,9 @@ class Proposal:
     # What the source plainly shows (engine/reading/signals.py): the flow's options that name them in
     # `read_from` are proposed too, listed under `text`, whose last line is its question.
     signals: tuple[str, ...] = ()
+    # Answers `text` does not name (the kind of case a call log plainly is): listed under it with the flow's
+    # label, as the ones read from `signals` are, so every fact the tap writes was shown.
+    unstated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

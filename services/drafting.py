@@ -208,7 +208,8 @@ def _context(catalog: Catalog, draft_input: DraftInput, channel: Channel, lang: 
         "jurisdiction": {"code": jur.code, "name": jur.name.get(lang)},
         "issue": issue,
         "fraud": fraud,
-        "is_call": issue != "spam_sms",
+        # A fraud that came by text, chat or a link was no call: "the latest message", its text, not "what they said".
+        "is_call": issue != "spam_sms" and answer(facts, "fraud_contact") not in ("sms", "chat", "web"),
         "operator_at_fault": operator_key is not None,
         "complainant": {
             "name": _formal(answer(facts, "contact_name")),

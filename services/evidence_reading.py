@@ -32,6 +32,9 @@ from services.texts import st
 MIN_STORY_CHARS = 6
 # Shorter than this, a refused answer is a mistyped one, not a pasted message.
 MIN_PASTED_CHARS = 20
+# The answers the findings' message does not itself name ("robocall" for a call log): the engine lists them
+# with the flow's labels, so the person sees every fact the one tap writes.
+_UNSTATED = ("issue_type",)
 # Below this many pixels on its short side an image cannot show a readable line of text.
 MIN_READABLE_PX = 48
 
@@ -76,14 +79,27 @@ def read_pasted(event: Event, state: SessionState, regions: Regions, now: dateti
     return _as_evidence(text, findings, state, regions, now)
 
 
+def elsewhere_of(state: SessionState, regions: Regions, region: Region) -> tuple[str, ...]:
+    """Before a country is chosen, the other countries' phone regions: a number written in one of their
+    national forms is read whole there, not cut by the rules of the country the language suggests."""
+    if state.answers.get("jurisdiction") is not None:
+        return ()
+    return tuple(dict.fromkeys(r.phone_region for r in regions.by_code.values() if r.phone_region != region.phone_region))
+
+
 def _findings(text: str, state: SessionState, regions: Regions, now: datetime) -> Findings:
     region = region_of(state, regions)
     # Now on the person's clock, so "刚才" and "昨天下午3点" are read as they meant them.
-    return extract_from_text(text, now.astimezone(ZoneInfo(region.timezone)), region.phone_region)
+    local = now.astimezone(ZoneInfo(region.timezone))
+    return extract_from_text(text, local, region.phone_region, elsewhere_of(state, regions, region))
 
 
 def _as_evidence(text: str, findings: Findings, state: SessionState, regions: Regions, now: datetime) -> FileInput:
-    proposal = proposal_of(findings, state.lang, country_of(findings, state, regions))
+    country = country_of(findings, state, regions)
+    if country is not None and country != region_of(state, regions):
+        # The numbers name another country than the language suggested: "today" is read on its clock.
+        findings = extract_from_text(text, now.astimezone(ZoneInfo(country.timezone)), country.phone_region)
+    proposal = proposal_of(findings, state.lang, country)
     return FileInput(items=(EvidenceItem.of_text(text, "text", now),), proposal=proposal)
 
 
@@ -100,7 +116,7 @@ def proposal_of(findings: Findings, lang: str, country: Region | None = None) ->
     if country is not None:
         answers["jurisdiction"] = country.code
         text = "\n".join([st("reading.country", lang, name=country.name(lang)), text])
-    return Proposal(text, answers, signals_of(findings))
+    return Proposal(text, answers, signals_of(findings), _UNSTATED)
 
 
 def country_of(findings: Findings, state: SessionState, regions: Regions) -> Region | None:

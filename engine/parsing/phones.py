@@ -127,31 +127,41 @@ _Item = tuple[int, int, "PhoneNumber | ProblemReason"]
 _CACHED_CHARS = 300
 
 
-def parse_phone_numbers(text: str, default_region: str) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
-    """Read every phone number in `text`; numbers written without a country code belong to `default_region`."""
+def parse_phone_numbers(
+    text: str, default_region: str, elsewhere: tuple[str, ...] = ()
+) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
+    """Read every phone number in `text`; numbers written without a country code belong to `default_region`.
+
+    A number written in national form that `default_region` cannot read is read whole in one of the
+    `elsewhere` regions when it is a valid number there and in no other of them (a UK "07911 123456" typed
+    before any country was chosen), instead of being cut into a short number and a leftover.
+    """
     region = default_region.upper()
+    others = tuple(code.upper() for code in elsewhere if code.upper() != region)
     if len(text) > _CACHED_CHARS:
-        return _parse_phone_numbers(text, region)
-    numbers, problems = _parse_remembered(text, region)
+        return _parse_phone_numbers(text, region, others)
+    numbers, problems = _parse_remembered(text, region, others)
     return list(numbers), list(problems)
 
 
 @lru_cache(maxsize=1024)
-def _parse_remembered(text: str, region: str) -> tuple[tuple[PhoneNumber, ...], tuple[PhoneProblem, ...]]:
+def _parse_remembered(
+    text: str, region: str, elsewhere: tuple[str, ...]
+) -> tuple[tuple[PhoneNumber, ...], tuple[PhoneProblem, ...]]:
     """An answer's reading, cached: a phone answer is read at its question and again with the time that
     came with it, and libphonenumber costs 50-100 µs an answer (issue 15). Tuples of frozen values, so
     no caller can change what the next one gets."""
-    numbers, problems = _parse_phone_numbers(text, region)
+    numbers, problems = _parse_phone_numbers(text, region, elsewhere)
     return tuple(numbers), tuple(problems)
 
 
-def _parse_phone_numbers(text: str, region: str) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
+def _parse_phone_numbers(text: str, region: str, elsewhere: tuple[str, ...]) -> tuple[list[PhoneNumber], list[PhoneProblem]]:
     normal, origin = _normalise(text)
     numbers: list[PhoneNumber] = []
     problems: list[PhoneProblem] = []
     tiny: list[PhoneProblem] = []
     for run in _runs(normal):
-        for start, end, found in _segment(run, region):
+        for start, end, found in _whole_or_segments(run, region, elsewhere):
             start, end = _with_brackets(normal, start, end)
             raw = text[origin[start] : origin[end - 1] + 1]
             if isinstance(found, PhoneNumber):
@@ -229,6 +239,63 @@ def _runs(normal: str) -> list[list[_Group]]:
             runs.append([group])
         previous_end = group.end
     return runs
+
+
+def _whole_or_segments(run: list[_Group], region: str, elsewhere: tuple[str, ...]) -> list[_Item]:
+    """The numbers of one run; a run the region reads only in part is read whole elsewhere, or not at all.
+
+    "07700 900123" or "020 7946 0018" read with US rules leave a short code ("900123", "7946") and
+    unusable groups: that short code is a piece of one number written in another country's form, never a
+    number of its own, so the whole run is reported instead (or read in the one region where it is valid).
+    """
+    items = _segment(run, region)
+    leftover = any(
+        not isinstance(found, PhoneNumber) and _digit_count(run, start, end) > _TINY_DIGITS for start, end, found in items
+    )
+    # "400 368 4635" read with US rules is two short codes; read with China's it is one number.
+    short_pieces = len(items) > 1 and any(isinstance(found, PhoneNumber) and found.kind == "service" for _, _, found in items)
+    if not (leftover or short_pieces):
+        return items
+    if not run[0].plus and elsewhere:
+        phone = _read_elsewhere(_compact(run, 0, len(run)), region, elsewhere)
+        if phone is not None:
+            return [(run[0].start, run[-1].end, phone)]
+    if leftover and short_pieces:
+        return [_problem(run, region)]
+    return items
+
+
+def _read_elsewhere(written: str, region: str, elsewhere: tuple[str, ...]) -> PhoneNumber | None:
+    """The number `written` is in the national form of exactly one of the `elsewhere` regions, valid there.
+
+    Only a region whose national form has as many digits as were written counts ("7911 123456" with China's
+    trunk prefix is not how "07911 123456" would be written there). Where the written form is also a
+    possible (if unassigned) number of another of them, written with its trunk prefix, it is ambiguous: None, and the person is asked.
+    "07700 900123" is a valid Guangxi landline and a possible UK mobile, so it is asked. The default
+    region is not asked again: it could read the run only in pieces ("400 368 4635" with US rules).
+    """
+    digits = written.lstrip("+")
+    valid: list[PhoneNumber] = []
+    possible = 0
+    for other in elsewhere:
+        parsed = _parse(written, other)
+        if parsed is None or not phonenumbers.is_possible_number(parsed):
+            continue
+        national = phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
+        if sum(ch.isdigit() for ch in national) != len(digits):
+            continue
+        phone = _read_exact(written, other)
+        if phone is not None and phone.kind not in ("service", "sms_sender"):
+            valid.append(phone)
+        elif digits.startswith(phonenumbers.ndd_prefix_for_region(other, True) or ""):
+            # Unassigned but written as that country writes its numbers (its trunk prefix first, as the "0"
+            # of a UK "07700 …"); without it libphonenumber's national form is just the digits back.
+            possible += 1
+    return valid[0] if len(valid) == 1 and not possible else None
+
+
+def _digit_count(run: list[_Group], start: int, end: int) -> int:
+    return sum(len(group.digits) for group in run if start <= group.start and group.end <= end)
 
 
 def _segment(run: list[_Group], region: str) -> list[_Item]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -91,10 +92,33 @@ _UI_WORDS = re.compile(
 )
 # Who was on the line: the words a story uses for a recording and for a live person.
 _CALLER_CUES = cue_table(
-    ("robot", 1, r"机器人|机器声|机器音|录音|自动语音|语音播报|电脑音|ai(?:语音|客服|电话)?|robo(?:t|call)|recorded|automated|"
+    ("robot", 1, r"机器人|机器声|机器音|录音|自动语音|语音播报|电脑音|(?<![a-z])ai(?:语音|客服|电话)?(?![a-z])|robo(?:t|call)|recorded|automated|"
                  r"pre-?recorded"),
     ("person", 1, r"真人|人工|活人|一个(男|女)的|男的|女的|小姐姐|小伙子|real person|live person|a (?:man|woman)"),
     ("not_robot", 1, r"不是机器人|不像机器|not a robot"),
+)
+# A pasted message's own header: an optional "发件人"/"From" label before the number, a colon or line break after.
+_SENDER_LABEL = re.compile(r"\s*(?:(?:发件人|发信人|短信来自|来自|from|sender|text from|message from)\s*[:：]?\s*)?", re.IGNORECASE)
+_SENDER_END = re.compile(r"[ \t]*(?:[:：]|\r?\n)")
+# How far before a number the words that ask to call it are looked for.
+_CUE_REACH = 40
+# The words that ask the reader to contact a number, ending right before it ("请致电 ", "客服热线：", "回复TD至");
+# not "来电号码：", which names the caller.
+_CALLBACK_ZH = re.compile(
+    r"(?:致电|拨打|回电|回拨|请来电|速来电|联系|咨询|添加|加)(?:我们|我司|本司|客服|专员|理赔专员|快递员|工作人员|人工|热线|电话|号码|"
+    r"以下号码|下方号码|以下电话|下方电话|客服热线|客服电话|微信|qq)?[:：]?\s*$"
+    r"|(?:客服|热线|咨询|联系|服务|理赔|回拨|办理)(?:电话|热线|专线|号码)?[:：]\s*$|(?:客服|热线|专线)\s*$"
+    r"|(?:回复|回|发送|发|短信|编辑).{0,16}(?:到|至)\s*$"
+    r"|(?:让|叫|要|请)我.{0,6}(?:打|拨|回电|回拨|联系|加)[^，。,.]{0,6}$"
+)
+_CALLBACK_EN = re.compile(
+    r"(?:^|[.!?:;,\n]|\b(?:please|pls|kindly|urgently|immediately|now|asap|to|or|and|then|must|should|me to|you to))\s*"
+    r"(?:call|ring|phone|dial|contact|text|txt|message|whatsapp)\b(?:\s+(?:us|me|back|now|immediately|urgently|today|asap|"
+    r"this number|our [a-z ]{1,25}|the [a-z ]{1,25}|[a-z]+ (?:team|desk|line|department)))*\s*(?:on|at|to|:|-)?\s*$"
+    r"|\b(?:call|ring|phone|contact|message)\s+(?:us|back|our [a-z ]{1,25}|the [a-z ]{1,25}|[a-z]+ (?:team|desk|line|department))"
+    r"(?:\s+(?:now|immediately|urgently|today|asap))?\s*(?:on|at|to|:|-)?\s*$"
+    r"|\b(?:reply|send|text|txt)\b[^.!?\n]{0,25}\bto\s*$"
+    r"|\b(?:helpline|hotline|call back number|callback number|call-back number|tel|telephone)\b\s*(?:no\.?|number)?\s*(?:on|at|is|:|-)?\s*$"
 )
 _CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _COUNT = re.compile(r"第\s*([\d一二两三四五六七八九十]{1,3})\s*(?:次|回|通)|([\d一二两三四五六七八九十]{1,3})\s*(?:次|回|通电话)"
@@ -128,36 +152,83 @@ def extract_from_lines(lines: Sequence[TextLine], now: datetime, region: str) ->
     return Findings(source="screenshot")
 
 
-def extract_from_text(text: str, now: datetime, region: str) -> Findings:
-    """Facts from a pasted SMS or a sentence that tells what happened."""
+def extract_from_text(text: str, now: datetime, region: str, elsewhere: tuple[str, ...] = ()) -> Findings:
+    """Facts from a pasted SMS or a sentence that tells what happened.
+
+    A number the text asks the reader to call or text ("请致电 …", "call … now") is a callback, never the
+    caller. A pasted SMS names its sender only in a header line before it ("1069…：【…】…", "From: …"); the
+    numbers and dates inside its body are what it says, not who sent it or when, so they are not proposed
+    as such. `elsewhere`: the other regions a national-format number may be read in (engine.parsing.phones).
+    """
     folded = text.strip()
     if not folded:
         return Findings(source="text")
     stamps = scan(folded)
-    numbers = _numbers_in(_blank(folded, stamps), region)
-    times = tuple(when for when in (resolve(s.day, s.clock, now) for s in stamps) if when is not None)
+    found = _numbers_in(_blank(folded, stamps), region, elsewhere)
     signatures = _signatures(folded)
     links = _links(folded)
-    looks_like_sms = bool(signatures or links) and not _first_person(folded)
+    looks_like_sms = bool(signatures or links or _addresses_reader(folded)) and not _first_person(folded)
+    sender = _header_sender(folded, found)
+    callbacks = [n for n in found if n is not sender and _asked_to_contact(folded, n)]
+    if looks_like_sms:
+        callers = [sender] if sender is not None else []
+    else:
+        callers = [n for n in found if n not in callbacks]
     messages: tuple[Message, ...] = ()
     layout: Layout = "story"
+    times: tuple[When, ...] = ()
     if looks_like_sms:
         layout = "sms"
-        messages = (Message(text=folded, signature=signatures[0] if signatures else None, links=links),)
-    count = _count(folded)
+        messages = (Message(
+            text=folded,
+            sender=sender.number if sender else None,
+            sender_display=sender.display if sender else None,
+            sender_kind=sender.kind if sender else None,
+            signature=signatures[0] if signatures else None,
+            links=links,
+        ),)
+    else:
+        times = tuple(when for when in (resolve(s.day, s.clock, now) for s in stamps) if when is not None)
     return Findings(
         source="text",
         layout=layout,
-        numbers=tuple(NumberSeen(number=n.number, display=n.display, kind=n.kind, region=n.region) for n in numbers),
+        numbers=tuple(_seen(n) for n in callers),
+        callbacks=tuple(_seen(n) for n in callbacks),
         messages=messages,
         companies=signatures,
         links=links,
         times=times,
-        caller=_caller(folded),
-        times_reported=count,
+        # Robot or person is what a call sounded like; a text message has no voice.
+        caller=None if looks_like_sms else _caller(folded),
+        times_reported=_count(folded),
         opted_out=bool(_OPTED_OUT.search(folded)),
         verdict=classify(folded),
     )
+
+
+def _seen(number: PhoneNumber) -> NumberSeen:
+    return NumberSeen(number=number.number, display=number.display, kind=number.kind, region=number.region)
+
+
+def _header_sender(text: str, numbers: list[PhoneNumber]) -> PhoneNumber | None:
+    """The number a pasted message starts with as its sender ("10690123456：【…】…", "From: +44 …\n…")."""
+    for number in numbers:
+        start = text.find(number.raw)
+        if start < 0:
+            continue
+        if _SENDER_LABEL.fullmatch(text[:start]) and _SENDER_END.match(text, start + len(number.raw)):
+            return number
+        return None
+    return None
+
+
+def _asked_to_contact(text: str, number: PhoneNumber) -> bool:
+    """Whether the words just before the number ask the reader to call, text or add it."""
+    start = text.find(number.raw)
+    if start < 0:
+        return False
+    before = unicodedata.normalize("NFKC", text[max(0, start - _CUE_REACH):start]).lower()
+    return bool(_CALLBACK_ZH.search(before) or _CALLBACK_EN.search(before))
 
 
 def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
@@ -195,8 +266,8 @@ def _strip_meta(text: str) -> str:
     return _blank(text, scan(text)).strip(" ·|-:：")
 
 
-def _numbers_in(text: str, region: str) -> list[PhoneNumber]:
-    found, _ = parse_phone_numbers(text, region)
+def _numbers_in(text: str, region: str, elsewhere: tuple[str, ...] = ()) -> list[PhoneNumber]:
+    found, _ = parse_phone_numbers(text, region, elsewhere)
     return [n for n in found if sum(ch.isdigit() for ch in n.number) >= 5]
 
 
@@ -432,6 +503,16 @@ def _links(text: str) -> tuple[str, ...]:
 def _first_person(text: str) -> bool:
     """A story is told in the first person ("我刚接到…"); a pasted SMS addresses the reader."""
     return bool(re.search(r"(^|[，。,. ])(我|我们|I|I've|I'm)\b|^我|又接到|接到|收到", text))
+
+
+def _addresses_reader(text: str) -> bool:
+    """A message written to the reader ("Your parcel…", "您的快递…") rather than told by them: the shape of a
+    pasted text without a 【signature】 or a link, most English ones among them."""
+    if _CJK.search(text):
+        return "您" in text and not re.search(r"我|接到|收到|打来", text)
+    return bool(re.search(r"\byour?\b", text, re.IGNORECASE)) and not re.search(
+        r"\b(?:i|i'm|i've|i'd|me|my|mine|got a|received)\b", text, re.IGNORECASE
+    )
 
 
 def _caller(text: str) -> CallerKind | None:

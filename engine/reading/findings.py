@@ -90,6 +90,9 @@ class Findings:
     source: Source
     layout: Layout = "unknown"
     numbers: tuple[NumberSeen, ...] = ()
+    # Numbers the text asks the reader to call, text or add ("请致电 …", "call … now", "reply STOP to …"):
+    # the scammer's line or a service's, never the number that called or sent it, so never one of `numbers`.
+    callbacks: tuple[NumberSeen, ...] = ()
     calls: tuple[Call, ...] = ()
     messages: tuple[Message, ...] = ()
     companies: tuple[str, ...] = ()
@@ -104,4 +107,4 @@ class Findings:
     @property
     def empty(self) -> bool:
         """True when nothing worth proposing was found (the bot then just keeps the file and asks)."""
-        return not (self.numbers or self.messages or self.companies or self.links or self.times)
+        return not (self.numbers or self.callbacks or self.messages or self.companies or self.links or self.times)

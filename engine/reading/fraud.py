@@ -203,6 +203,11 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
     ("tech_scare", 2, r"(computer|pc|device|router|ip address|laptop|network)\b.{0,40}(virus|infected|hacked|hackers|trojan|malware|blocked|"
                       r"illegal activity|security problem)|\b(virus|trojan|malware|hackers)\b|(internet|broadband)\b.{0,40}(disconnected|cut off)"),
     ("callback", 1, r"(call|ring|phone|contact)\b.{0,30}[+\d][\d ()-]{6,}\d", True),
+    # "请致电 0755…" asks the reader to call a full number (an official short line such as 95338 is not one).
+    # Weight 0: genuine courier notices say it too; it only makes a script that is fraud by its other cues
+    # a request (地址不详 + 理赔 + 请致电 …), as `callback` does in English.
+    ("call_number", 0, r"(致电|拨打|回电|回拨|联系|咨询|添加|加)(我们|我司|客服|专员|理赔专员|工作人员|人工|热线|电话|号码|微信|qq)?"
+                       r"[:：]?\s*\+?\d[\d -]{6,}\d", True),
     ("prize_claim", 1, r"congratulations|you('ve| have) (won|been (selected|chosen))|lucky (winner|draw)|selected (to receive|for)|"
                        r"free .{0,20}(voucher|gift card|iphone|samsung)|\bprize\b"),
     ("boss_favour", 2, r"(in a meeting|can'?t (talk|take calls)|tied up|about to board)\b.{0,80}(favou?r|need you to|are you (free|available|around))|"
@@ -251,8 +256,9 @@ _FRAUD_CUES: tuple[Cue, ...] = cue_table(
                         r"social security|national insurance|personal details|account details|bank details)"),
 )
 _FRAUD_AT = 3
-_WEIGHED = tuple(cue for cue in _FRAUD_CUES if cue.weight)
-_NAMING = tuple(cue for cue in _FRAUD_CUES if not cue.weight)
+# A weightless cue that asks (call_number) still makes a script fraud by its other cues a request.
+_WEIGHED = tuple(cue for cue in _FRAUD_CUES if cue.weight or cue.asks)
+_NAMING = tuple(cue for cue in _FRAUD_CUES if not (cue.weight or cue.asks))
 
 # Marketing: an offer, a shop, an unsubscribe line. Only decides "spam" when no fraud was found. 送 (a gift)
 # is not the 送 of 派送/配送/送达, which every courier notice says.

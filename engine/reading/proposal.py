@@ -2,7 +2,8 @@
 
 Only what the source showed becomes a proposal: the numbers (caller_numbers), the latest and earliest
 moments (last_contact_at, since), robot or person (voice_kind), an opt-out the person said they sent
-(opted_out), the SMS text (content) and its 【signature】 (company). How often it happens, whether the
+(opted_out), the SMS text (content) and its 【signature】 (company, unless the text is a fraud script, whose
+signature is the brand it poses as). A number the text asks you to call is not the caller's (`callbacks`). How often it happens, whether the
 person consented, and anything else is left for the person to answer. The conversation shows the
 proposal with `findings_summary` and writes these answers only after the person taps "对"; "改一下" opens
 the question as usual.
@@ -13,15 +14,22 @@ from __future__ import annotations
 from typing import Any
 
 from engine.parsing import ParsedTime
-from engine.reading.findings import Findings, When
+from engine.reading.findings import Findings, NumberSeen, When
 
 _VOICE = {"robot": "robot", "person": "live"}
+# The most numbers proposed at once; the proposal's message shows every one of them (engine.reading.summary).
+MAX_NUMBERS = 5
 
 
-def proposed_answers(findings: Findings, max_numbers: int = 5) -> dict[str, Any]:
+def proposed_numbers(findings: Findings) -> list[NumberSeen]:
+    """The numbers proposed as the caller's or sender's: the busiest first, at most MAX_NUMBERS."""
+    return sorted(findings.numbers, key=lambda seen: -seen.calls)[:MAX_NUMBERS]
+
+
+def proposed_answers(findings: Findings) -> dict[str, Any]:
     """Answer key -> stored value (phone dicts, ISO times, choice values, verbatim text)."""
     proposal: dict[str, Any] = {}
-    numbers = sorted(findings.numbers, key=lambda seen: -seen.calls)[:max_numbers]
+    numbers = proposed_numbers(findings)
     if numbers:
         proposal["caller_numbers"] = [
             {"raw": seen.display, "number": seen.number, "kind": seen.kind, "region": seen.region, "display": seen.display}
@@ -39,9 +47,16 @@ def proposed_answers(findings: Findings, max_numbers: int = 5) -> dict[str, Any]
     texts = [message.text for message in findings.messages]
     if texts:
         proposal["content"] = "\n".join(texts)[:2000]
-    if findings.companies:
+    if findings.companies and findings.verdict.kind != "fraud":
+        # In a fraud script the 【signature】 is the brand it poses as (impersonation), not who contacted you.
         proposal["company"] = findings.companies[0]
     return proposal
+
+
+def last_contact(findings: Findings) -> When | None:
+    """The moment proposed as the latest contact, the one the proposal's message must show."""
+    moments = _moments(findings)
+    return max(moments, key=lambda when: when.at) if moments else None
 
 
 def _moments(findings: Findings) -> list[When]:

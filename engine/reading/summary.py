@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from engine.i18n import package_texts, render
 from engine.reading.findings import Findings, Message, NumberSeen, When
+from engine.reading.proposal import last_contact, proposed_answers, proposed_numbers
 
-_MAX_NUMBERS = 3
 _QUOTE_CHARS = 60
+# Messages quoted one by one; with more, the latest time proposed gets a line of its own.
+_MAX_MESSAGES = 2
 
 _TEXTS = package_texts("engine.reading")
 
@@ -33,14 +35,27 @@ def findings_summary(findings: Findings, lang: str) -> str:
         lines.append(text("nothing", lang))
         return "\n".join(lines)
     lines.append(text(f"lead.{findings.source}", lang))
+    sep = "、" if lang == "zh" else ", "
+    answers = proposed_answers(findings)
     if findings.calls:
-        lines.extend(_number_line(seen, lang) for seen in _busiest(findings.numbers))
+        shown = proposed_numbers(findings)
+        lines.extend(_number_line(seen, lang) for seen in shown)
+        latest = last_contact(findings)
+        if latest is not None and latest not in {seen.first for seen in shown}:
+            lines.append(text("latest", lang, when=format_when(latest, lang)))
     elif findings.messages:
-        lines.extend(_message_line(message, lang) for message in findings.messages[:2])
+        lines.extend(_message_line(message, findings, lang) for message in findings.messages[:_MAX_MESSAGES])
+        latest = last_contact(findings)
+        if latest is not None and len(findings.messages) > _MAX_MESSAGES:
+            lines.append(text("latest", lang, when=format_when(latest, lang)))
     else:
         lines.extend(_story_lines(findings, lang))
+    if "company" in answers:
+        lines.append(text("companies", lang, names=answers["company"]))
+    if findings.callbacks:
+        lines.append(text("callbacks", lang, numbers=sep.join(seen.display for seen in findings.callbacks)))
     if findings.links and not findings.calls:
-        lines.append(text("links", lang, links="、".join(findings.links[:3]) if lang == "zh" else ", ".join(findings.links[:3])))
+        lines.append(text("links", lang, links=sep.join(findings.links[:3])))
     if findings.verdict.kind == "spam":
         lines.append(text("spam", lang))
     lines.append(text("question", lang))
@@ -57,10 +72,6 @@ def format_when(when: When, lang: str) -> str:
     return day if when.precision == "day" else f"{day} {at:%H:%M}"
 
 
-def _busiest(numbers: tuple[NumberSeen, ...]) -> list[NumberSeen]:
-    return sorted(numbers, key=lambda seen: -seen.calls)[:_MAX_NUMBERS]
-
-
 def _number_line(seen: NumberSeen, lang: str) -> str:
     since = text("since", lang, when=format_when(seen.first, lang)) if seen.first else ""
     missed = text("missed", lang, count=seen.missed) if seen.missed else ""
@@ -74,9 +85,10 @@ def _number_line(seen: NumberSeen, lang: str) -> str:
     return line
 
 
-def _message_line(message: Message, lang: str) -> str:
+def _message_line(message: Message, findings: Findings, lang: str) -> str:
     sender = message.sender_display or text("sms.unknown_sender", lang)
-    signature = text("signature", lang, name=message.signature) if message.signature else ""
+    posed = findings.verdict.kind == "fraud"
+    signature = text("signature.posed" if posed else "signature", lang, name=message.signature) if message.signature else ""
     quote = message.text if len(message.text) <= _QUOTE_CHARS else message.text[:_QUOTE_CHARS] + "…"
     line = text("sms", lang, sender=sender, signature=signature, quote=quote)
     if message.when:
@@ -88,11 +100,9 @@ def _story_lines(findings: Findings, lang: str) -> list[str]:
     sep = "、" if lang == "zh" else ", "
     lines = []
     if findings.numbers:
-        lines.append(text("numbers", lang, numbers=sep.join(seen.display for seen in findings.numbers)))
+        lines.append(text("numbers", lang, numbers=sep.join(seen.display for seen in proposed_numbers(findings))))
     if findings.times:
         lines.append(text("times", lang, times=sep.join(format_when(when, lang) for when in findings.times)))
-    if findings.companies:
-        lines.append(text("companies", lang, names=sep.join(f"【{name}】" for name in findings.companies)))
     extras = []
     if findings.caller:
         extras.append(text(f"caller.{findings.caller}", lang))

@@ -31,8 +31,9 @@ _DAY = (
     r"(?:(?P<y>\d{4})\s*[年/.-]\s*)?(?P<mo>\d{1,2})\s*(?:月\s*(?P<d1>\d{1,2})\s*[日号]?|[/-](?P<d2>\d{1,2}))"
     r"|(?P<rel>今天|今日|昨天|昨日|前天|today|yesterday)"
     r"|(?:星期|周|礼拜)(?P<wd>[一二三四五六日天1-7])"
-    r"|(?P<ewd>mon|tue|wed|thu|fri|sat|sun)[a-z]*"
-    r"|(?P<emo>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<ed>\d{1,2})(?:st|nd|rd|th)?"
+    # Whole words only: "owed" holds "wed" and "friend" "fri"; "sat" and "sun" are words too, so only in full.
+    r"|\b(?P<ewd>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)\b"
+    r"|\b(?P<emo>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<ed>\d{1,2})(?:st|nd|rd|th)?"
 )
 _CLOCK = (
     r"(?P<pod>上午|下午|中午|晚上|早上|早晨|凌晨|傍晚|夜里|晚|早)?\s*"

@@ -164,3 +164,53 @@ def test_a_long_text_reads_as_a_short_one_does() -> None:
     padding = "某某" * 200
     numbers, _ = parse_phone_numbers(padding + " 138 0013 8000", "CN")
     assert [n.number for n in numbers] == ["+8613800138000"]
+
+
+# A number in another country's national form is one number: never a short code cut out of it and a leftover.
+NOT_CUT = [
+    ("07700 900123", "US"),
+    ("020 7946 0018", "US"),
+    ("138 0013 8000", "US"),
+    ("0755 1234 5678", "US"),
+    ("202-555-0143", "GB"),
+]
+
+
+@pytest.mark.parametrize(("text", "region"), NOT_CUT)
+def test_a_foreign_national_number_is_not_cut_into_a_short_code(text: str, region: str) -> None:
+    numbers, problems = parse_phone_numbers(text, region)
+    assert numbers == [] and [p.raw for p in problems] == [text]
+
+
+# (text, default region, regions it may be read in, the number read or None when it is ambiguous)
+ELSEWHERE = [
+    ("07911 123456", "US", ("CN", "GB"), "+447911123456"),
+    ("0161 496 0000", "US", ("CN", "GB"), "+441614960000"),
+    ("0755 1234 5678", "US", ("CN", "GB"), "+8675512345678"),
+    ("138 0013 8000", "GB", ("CN", "US"), "+8613800138000"),
+    ("202-555-0143", "GB", ("CN", "US"), "+12025550143"),
+    # Two US short codes by US rules, one Chinese 400 number as written.
+    ("400 368 4635", "US", ("CN", "GB"), "+864003684635"),
+    # A London number is a Guangzhou one too; 07700 900123 a Guangxi landline and a possible UK mobile.
+    ("020 7946 0018", "US", ("CN", "GB"), None),
+    ("07700 900123", "US", ("CN", "GB"), None),
+    # A possible local number of the default region is not read abroad.
+    ("555-1234", "US", ("CN", "GB"), None),
+]
+
+
+@pytest.mark.parametrize(("text", "region", "elsewhere", "expected"), ELSEWHERE)
+def test_a_national_number_is_read_whole_where_it_is_valid_or_not_at_all(
+    text: str, region: str, elsewhere: tuple[str, ...], expected: str | None
+) -> None:
+    numbers, problems = parse_phone_numbers(text, region, elsewhere)
+    assert [n.number for n in numbers] == ([expected] if expected else [])
+    if expected:
+        assert numbers[0].display.replace("-", " ") == text.replace("-", " ") or numbers[0].raw == text
+    else:
+        assert [p.raw for p in problems] == [text]
+
+
+def test_a_number_the_default_region_reads_is_not_read_elsewhere() -> None:
+    numbers, _ = parse_phone_numbers("10086 95555", "CN", ("GB", "US"))
+    assert [n.number for n in numbers] == ["10086", "95555"]
