@@ -32,9 +32,18 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+def _running(bot: ConsoleBot) -> Iterator[ConsoleBot]:
+    yield bot
+    if bot.proc.poll() is None:
+        bot.close()
+
+
 @pytest.fixture
 def bot(data_dir: Path) -> Iterator[ConsoleBot]:
-    running = ConsoleBot(data_dir)
-    yield running
-    if running.proc.poll() is None:
-        running.close()
+    yield from _running(ConsoleBot(data_dir))
+
+
+@pytest.fixture
+def english(data_dir: Path) -> Iterator[ConsoleBot]:
+    """The local chat started in English (a new person's language otherwise follows their first words)."""
+    yield from _running(ConsoleBot(data_dir, lang="en"))

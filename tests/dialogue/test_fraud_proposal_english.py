@@ -3,25 +3,14 @@ one-tap confirmation as a Chinese one — who they posed as and what they asked 
 the link among them — and English marketing is not taken for fraud."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
 from tests.dialogue.console_driver import ConsoleBot, last_question, stored_answers
 
 PARCEL = "USPS: your package is on hold due to an incomplete address. Update your address at http://usps-hold.top/a within 24 hours."
 HI_MUM = "Hi Mum, I lost my phone, this is my new number. Can you send £300 for my rent today? I'll pay you back."
 SALE = "20% off everything this weekend at Harper & Co! Use code WEEKEND20. Reply STOP to opt out."
-
-
-@pytest.fixture
-def english(data_dir: Path) -> Iterator[ConsoleBot]:
-    running = ConsoleBot(data_dir, lang="en")
-    yield running
-    if running.proc.poll() is None:
-        running.close()
-
 
 
 def test_a_parcel_scam_text_proposes_fraud_the_courier_and_the_link_and_writes_them_on_right(english: ConsoleBot, data_dir: Path) -> None:

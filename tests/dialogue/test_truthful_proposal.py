@@ -4,26 +4,16 @@ the brand a fake-courier text poses as is never written as the company, and a nu
 country's national form is proposed whole in that country, or not at all (never cut to a short code)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from tests.dialogue.console_driver import ConsoleBot, last_question, stored_answers, texts
 
 FAKE_SF = "【顺丰速运】您的快递因地址不详无法派送，请致电 0755 1234 5678 办理理赔"
 WITH_SENDER_ID = "10690000123456：【顺丰速运】您的快件地址不详无法派送，请致电0755-12345678联系理赔专员办理退款"
 ROYAL_MAIL = "Royal Mail: your parcel could not be delivered. Call 0161 496 0000 now to rearrange delivery and avoid a fee."
-
-
-@pytest.fixture
-def english(data_dir: Path) -> Iterator[ConsoleBot]:
-    running = ConsoleBot(data_dir, lang="en")
-    yield running
-    if running.proc.poll() is None:
-        running.close()
 
 
 def test_a_fake_courier_sms_writes_neither_its_callback_number_nor_the_brand_it_poses_as(bot: ConsoleBot, data_dir: Path) -> None:
