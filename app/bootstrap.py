@@ -39,10 +39,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-# Loggers of libraries that write SQL parameters, whole updates or request bodies at DEBUG.
+# Loggers that write SQL parameters, whole updates or request bodies at DEBUG: the libraries', and the
+# SQLite statements the store runs on the event loop instead of aiosqlite's thread (storage/sqlite_conn.py).
 LIBRARY_LOGGERS = (
     "aiosqlite", "asyncpg", "telegram", "httpx", "httpcore", "aiohttp", "tornado", "hpack", "wechatpy",
-    "urllib3", "PIL", "fontTools", "reportlab", "asyncio",
+    "urllib3", "PIL", "fontTools", "reportlab", "asyncio", "storage.sqlite_conn",
 )
 
 

@@ -26,6 +26,7 @@ read pages the page cache does not hold yet, from the OS's cache or the disk, as
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def would_wait(exc: BaseException) -> bool:
@@ -108,12 +110,18 @@ class SqliteConn:
         finally:
             await self._handed(self.thread.execute("PRAGMA busy_timeout = 0"))
 
-    async def _run(self, now: Callable[[], T], later: Callable[[], Awaitable[T]], waits: bool) -> T:
+    async def _run(self, now: Callable[[], T], later: Callable[[], Awaitable[T]], waits: bool, sql: str, args: Any) -> T:
         """`now` on the loop if it may run there, else `later` on the thread; either without waiting
-        for a lock, and if SQLite would have had to, `later` once more on the thread, waiting."""
+        for a lock, and if SQLite would have had to, `later` once more on the thread, waiting.
+        A statement run on the loop is logged at DEBUG as aiosqlite logs those on its thread (with
+        LOG_LIBRARIES, through the same redaction of numbers and tokens: app/logsafe.py)."""
         if self._on_loop:
             try:
-                return now() if self.idle and not waits else await self._handed(later())
+                if self.idle and not waits:
+                    if log.isEnabledFor(logging.DEBUG):
+                        log.debug("on the loop: %s %r", sql, args)
+                    return now()
+                return await self._handed(later())
             except sqlite3.OperationalError as exc:
                 if not would_wait(exc):
                     raise
@@ -124,7 +132,7 @@ class SqliteConn:
         return await self._run(
             lambda: self._conn.execute(sql, args).fetchall(),
             lambda: self._rows_on_thread(sql, args),
-            waits,
+            waits, sql, args,
         )
 
     async def _rows_on_thread(self, sql: str, args: Sequence[Any]) -> list[Any]:
@@ -141,7 +149,7 @@ class SqliteConn:
         return await self._run(
             lambda: self._conn.execute(sql, args).rowcount,
             lambda: self._count_on_thread(sql, args),
-            waits,
+            waits, sql, args,
         )
 
     async def _count_on_thread(self, sql: str, args: Sequence[Any]) -> int:
@@ -152,7 +160,7 @@ class SqliteConn:
         rowid = await self._run(
             lambda: self._conn.execute(sql, args).lastrowid,
             lambda: self._insert_on_thread(sql, args),
-            False,
+            False, sql, args,
         )
         assert rowid is not None
         return rowid
@@ -166,7 +174,7 @@ class SqliteConn:
         return await self._run(
             lambda: self._conn.executemany(sql, batch).rowcount,
             lambda: self._many_on_thread(sql, batch),
-            False,
+            False, sql, batch,
         )
 
     async def _many_on_thread(self, sql: str, batch: list[Sequence[Any]]) -> int:
