@@ -3,7 +3,7 @@
 `scripts/build_engine.py` (run by ./run.sh and ./test.sh) compiles the modules below into
 `.venv/engine-native/<digest>/`, the digest covering their sources and the Python they are built for.
 At `import engine`, this module looks for the folder of the current digest and, when it is there, has
-Python load those modules from it (about 2.7× the interpreted speed of `Engine.advance`, issue 15).
+Python load those modules from it (1.5–2.2× the interpreted speed of `Engine.advance`, issue 15).
 A source edited since the build, a missing compiler or `ENGINE_COMPILED=0` leaves the engine
 interpreted: the Python sources are always the truth, and the behaviour is the same either way
 (tests/engine/test_compiled.py compares them). This is the one module of engine/ that reads files: it

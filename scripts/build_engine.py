@@ -2,7 +2,7 @@
 
 Run by ./run.sh and ./test.sh after the virtualenv is set up; does nothing when a build of the current
 sources exists. `--required` (./test.sh) fails when the build fails; without it (./run.sh) a failed build
-is reported and the bot runs the engine interpreted. About 1.5 minutes on 2 cores, once per change of
+is reported and the bot runs the engine interpreted. About a minute on 2 quiet cores, once per change of
 the engine's sources.
 """
 from __future__ import annotations
