@@ -38,11 +38,11 @@ def module_name(path: Path) -> str:
     return ".".join(("engine", *path.relative_to(PACKAGE_DIR).with_suffix("").parts))
 
 
-def digest() -> str:
+def digest(paths: Sequence[Path]) -> str:
     """What a build is valid for: the compiled sources and this Python's ABI. (The mypy that compiled
     it is written in the build's `complete` file; scripts/build_engine.py rebuilds for another one.)"""
     h = hashlib.sha256(f"{sys.implementation.cache_tag} {importlib.machinery.EXTENSION_SUFFIXES[0]}".encode())
-    for path in sources():
+    for path in paths:
         h.update(b"\0" + path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:20]
 
@@ -52,18 +52,19 @@ def builds_dir() -> Path:
     return Path(sys.prefix) / "engine-native"
 
 
-def build_dir() -> Path:
-    return builds_dir() / digest()
+def build_dir(paths: Sequence[Path] | None = None) -> Path:
+    """The build folder for `paths` (the compiled sources, found now when not given)."""
+    return builds_dir() / digest(sources() if paths is None else paths)
 
 
 class _CompiledFinder:
     """Finds the compiled engine modules (and their shared library) in one build folder, before the
     sources are looked at; every other module is left to Python's usual finders."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, paths: Sequence[Path]) -> None:
         self.folder = folder
         suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-        self.files = {module_name(p): folder / (module_name(p) + suffix) for p in sources()}
+        self.files = {name: folder / (name + suffix) for name in map(module_name, paths)}
         self.files[GROUP + "__mypyc"] = folder / (GROUP + "__mypyc" + suffix)
 
     def find_spec(
@@ -80,11 +81,12 @@ def activate() -> bool:
     """Load the engine's modules compiled when a build of these exact sources exists; True when so."""
     if os.environ.get("ENGINE_COMPILED", "1") == "0":
         return False
-    folder = build_dir()
+    paths = sources()
+    folder = build_dir(paths)
     if not (folder / "complete").is_file():
         return False
     if not any(isinstance(f, _CompiledFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _CompiledFinder(folder))
+        sys.meta_path.insert(0, _CompiledFinder(folder, paths))
     return True
 
 
